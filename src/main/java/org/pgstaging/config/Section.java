@@ -1,0 +1,110 @@
+package org.pgstaging.config;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * One staging target of the ini file, e.g. {@code [foodb.dev]}: its options already
+ * merged with {@code [DEFAULT]} and interpolated. Values were validated by {@link ConfigLoader},
+ * so typed accessors do not fail on well-loaded sections.
+ */
+public final class Section {
+    private final String name;
+    private final Map<String, String> values;
+
+    public Section(String name, Map<String, String> values) {
+        this.name = name;
+        this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    }
+
+    /** Section name as written in the ini file, e.g. {@code foodb.dev}. */
+    public String name() { return name; }
+
+    /** All resolved options, including inherited defaults. */
+    public Map<String, String> values() { return values; }
+
+    public Optional<String> get(String option) {
+        String v = values.get(option);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+    }
+
+    public String require(String option) {
+        return get(option).orElseThrow(() -> new ConfigException(
+                "missing required option '" + option + "'", null, name, option, 0,
+                "add '" + option + " = ...' to [" + name + "] or to [DEFAULT]"));
+    }
+
+    /** Database base name; dated copies are {@code dbname_YYYYMMDD}. Defaults to the section name before its first dot. */
+    public String dbname() {
+        return get("dbname").orElseGet(() -> name.contains(".") ? name.substring(0, name.indexOf('.')) : name);
+    }
+
+    public String backupHost() { return get("backup_host").orElse(""); }
+    public String backupBaseUrl() { return get("backup_base_url").orElse(""); }
+    public Optional<String> dumpallUrl() { return get("dumpall_url"); }
+    public String host() { return get("host").orElse("localhost"); }
+    public String dbowner() { return get("dbowner").orElse(dbuser()); }
+    public String dbuser() { return get("dbuser").orElse("postgres"); }
+    public String maintdb() { return get("maintdb").orElse("postgres"); }
+    public String dbEncoding() { return get("db_encoding").orElse("UTF8"); }
+    public int postgresPort() { return intValue("postgres_port", 5432); }
+    public Optional<String> postgresMajor() { return get("postgres_major"); }
+    public int pgbouncerPort() { return intValue("pgbouncer_port", 6432); }
+    public Path pgbouncerConf() { return Path.of(get("pgbouncer_conf").orElse("/etc/pgbouncer/pgbouncer.ini")); }
+    public boolean removeDump() { return bool("remove_dump", true); }
+    public int keepBases() { return intValue("keep_bases", 2); }
+    public boolean autoSwitch() { return bool("auto_switch", true); }
+    public boolean useSudo() { return bool("use_sudo", false); }
+    public String pgRestore() { return get("pg_restore").orElse("pg_restore"); }
+    public boolean pgRestoreSingleTransaction() { return bool("pg_restore_st", false); }
+    public boolean restoreVacuum() { return bool("restore_vacuum", true); }
+    public int restoreJobs() { return intValue("restore_jobs", 1); }
+    public Path tmpdir() { return Path.of(get("tmpdir").orElse(System.getProperty("java.io.tmpdir"))); }
+    public Optional<Path> sqlPath() { return get("sql_path").map(Section::expandHome); }
+    public List<String> schemas() { return list("schemas"); }
+    public List<String> schemasNodata() { return list("schemas_nodata"); }
+    public Optional<Pattern> tablenameNodataRegexp() { return get("tablename_nodata_regexp").map(Pattern::compile); }
+    /** Raw search_path value, e.g. {@code "$user", public}; empty when the database default is kept. */
+    public Optional<String> searchPath() { return get("search_path"); }
+    /** When a restore fails, keep the half-made database for inspection instead of dropping it. */
+    public boolean keepFailed() { return bool("keep_failed", false); }
+
+    public int intValue(String option, int dflt) {
+        return get(option).map(v -> ConfigValues.parseInt(name, option, v)).orElse(dflt);
+    }
+
+    public boolean bool(String option, boolean dflt) {
+        return get(option).map(v -> ConfigValues.parseBoolean(name, option, v)).orElse(dflt);
+    }
+
+    public List<String> list(String option) {
+        return get(option).map(ConfigValues::parseList).orElse(List.of());
+    }
+
+    private static Path expandHome(String p) {
+        if (p.equals("~") || p.startsWith("~/")) {
+            return Path.of(System.getProperty("user.home") + p.substring(1));
+        }
+        return Path.of(p);
+    }
+
+    @Override
+    public String toString() { return "[" + name + "]"; }
+
+    /** Helper for tests and the {@code set} command: a copy with one option changed. */
+    public Section with(String option, String value) {
+        Map<String, String> copy = new LinkedHashMap<>(values);
+        copy.put(option, value);
+        return new Section(name, copy);
+    }
+
+    static List<String> splitList(String v) {
+        return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+}

@@ -1,0 +1,24 @@
+package org.pgstaging.restore;
+
+/** The steps of a restore, in the order they run. Each one reports start, progress and end events. */
+public enum Step {
+    CREATE_DATABASE("creating database"),
+    PGBOUNCER_ADD("adding to pgbouncer"),
+    DOWNLOAD("downloading"),
+    CATALOG("filtering catalog"),
+    PRE_SQL("pre SQL"),
+    PG_RESTORE("restoring"),
+    SEARCH_PATH("setting search_path"),
+    VACUUM("vacuum analyze"),
+    POST_SQL("post SQL"),
+    SWITCH("switching pgbouncer"),
+    REMOVE_DUMP("removing dump"),
+    CLEANUP("cleaning up");
+
+    private final String label;
+
+    Step(String label) { this.label = label; }
+
+    /** Short words for progress lines and chat messages. */
+    public String label() { return label; }
+}
