@@ -1,0 +1,60 @@
+package org.pgstaging.job;
+
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.pgstaging.PgStagingException;
+import org.pgstaging.backup.DateSpec;
+import org.pgstaging.pgbouncer.PgbouncerEntry;
+import org.pgstaging.postgres.DatedDatabase;
+import org.pgstaging.restore.StagingTarget;
+
+/**
+ * The dated copies {@code dbname_YYYYMMDD} of a section, as pgbouncer.ini and PostgreSQL know them,
+ * and which one the alias points to. Resolves user dates (latest, oldest...) against them.
+ */
+final class DatedCopies {
+    final StagingTarget target;
+    final Map<String, String> pgbouncerEntries;
+    /** Copy name -> date, oldest first. */
+    final TreeMap<LocalDate, String> byDate = new TreeMap<>();
+    final java.util.Set<String> inPostgres;
+    final Optional<String> active;
+
+    DatedCopies(StagingTarget target) {
+        this.target = target;
+        String dbname = target.section().dbname();
+        this.pgbouncerEntries = target.pgbouncer().entries();
+        this.inPostgres = new java.util.HashSet<>(target.admin().databasesStartingWith(dbname + "_"));
+        for (String name : pgbouncerEntries.keySet()) {
+            DatedDatabase.dateOf(dbname, name).ifPresent(d -> byDate.put(d, name));
+        }
+        for (String name : inPostgres) {
+            DatedDatabase.dateOf(dbname, name).ifPresent(d -> byDate.putIfAbsent(d, name));
+        }
+        String aliasEntry = pgbouncerEntries.get(dbname);
+        this.active = aliasEntry == null ? Optional.empty()
+                : Optional.ofNullable(PgbouncerEntry.parse(aliasEntry).get("dbname"));
+    }
+
+    boolean isActive(String name) {
+        return active.map(name::equals).orElse(false);
+    }
+
+    /** The copy a date designates; fails with the existing copies as a hint. */
+    String resolve(DateSpec spec) {
+        String dbname = target.section().dbname();
+        Optional<LocalDate> date = spec.resolve(byDate.keySet(), LocalDate.now());
+        if (date.isEmpty()) {
+            throw new PgStagingException("[" + target.section().name() + "] no dated copy of " + dbname + " exists",
+                    "restore one first: pgstaging restore " + target.section().name());
+        }
+        String name = DatedDatabase.name(dbname, date.get());
+        if (!byDate.containsKey(date.get())) {
+            throw new PgStagingException("[" + target.section().name() + "] no database " + name,
+                    byDate.isEmpty() ? "there are no copies yet" : "existing copies: " + String.join(", ", byDate.values()));
+        }
+        return name;
+    }
+}

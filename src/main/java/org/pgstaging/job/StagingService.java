@@ -1,0 +1,492 @@
+package org.pgstaging.job;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.pgstaging.PgStagingException;
+import org.pgstaging.backup.BackupFile;
+import org.pgstaging.backup.BackupSources;
+import org.pgstaging.backup.DateSpec;
+import org.pgstaging.config.Section;
+import org.pgstaging.config.StagingConfig;
+import org.pgstaging.host.Command;
+import org.pgstaging.host.CommandResult;
+import org.pgstaging.host.Host;
+import org.pgstaging.host.LocalHost;
+import org.pgstaging.pgbouncer.Pgbouncer;
+import org.pgstaging.postgres.ClusterAdmin;
+import org.pgstaging.postgres.DatedDatabase;
+import org.pgstaging.postgres.PostgresServerAddress;
+import org.pgstaging.postgres.PostgresTools;
+import org.pgstaging.restore.CatalogPreparer;
+import org.pgstaging.restore.RestoreEvent;
+import org.pgstaging.restore.RestoreListener;
+import org.pgstaging.restore.RestorePipeline;
+import org.pgstaging.restore.SqlScripts;
+import org.pgstaging.restore.StagingTarget;
+import org.pgstaging.restore.Step;
+
+/**
+ * The engine's front: every operation of {@link StagingOperations} on a loaded configuration.
+ * Faces build one per configuration and call it; it builds a {@link StagingTarget} per call so
+ * that configuration changes (console {@code set}) apply at once.
+ */
+public final class StagingService implements StagingOperations {
+    private static final Pattern DUMP_NAME = Pattern.compile("^(.+)\\.(\\d{4}-\\d{2}-\\d{2}|\\d{8})\\.dump$");
+
+    private final StagingConfig config;
+    private final EngineOptions options;
+    private final RestoreListener listener;
+    private final Host local = new LocalHost();
+
+    public StagingService(StagingConfig config, EngineOptions options, RestoreListener listener) {
+        this.config = config;
+        this.options = options;
+        this.listener = listener == null ? RestoreListener.NONE : listener;
+    }
+
+    public StagingConfig config() { return config; }
+
+    @Override
+    public List<String> sections() {
+        return config.sections().stream().map(Section::name).toList();
+    }
+
+    /** The section with the -t tmpdir override applied. */
+    public Section section(String name) {
+        Section s = config.section(name);
+        return options.tmpdir().map(t -> s.with("tmpdir", t.toString())).orElse(s);
+    }
+
+    /** Builds what a section's operations act on. Public so the bot can run pipelines itself. */
+    public StagingTarget target(String sectionName) {
+        Section s = section(sectionName);
+        PostgresServerAddress pg = new PostgresServerAddress(s.host(), s.postgresPort(), s.dbuser());
+        Pgbouncer pgbouncer = new Pgbouncer(local, s.pgbouncerConf(), s.host(), s.pgbouncerPort(), s.dbuser(), s.useSudo());
+        return new StagingTarget(s, local, pg, new ClusterAdmin(pg, s.maintdb()), pgbouncer,
+                BackupSources.forSection(s), PostgresTools.of(s));
+    }
+
+    // ---- main operation ---------------------------------------------------------------
+
+    @Override
+    public RestoreResult restore(String section, DateSpec date, RestoreListener l) {
+        StagingTarget t = target(section);
+        BackupFile backup = findBackup(t, date);
+        String db = DatedDatabase.name(t.section().dbname(), backup.date());
+        RestorePipeline.Plan plan = RestorePipeline.Plan.fromBackup(db, backup, t.section().removeDump());
+        return runPipeline(t, plan, l);
+    }
+
+    @Override
+    public RestoreResult load(String section, Path dumpFile, RestoreListener l) {
+        StagingTarget t = target(section);
+        Path file = dumpFile.isAbsolute() ? dumpFile : t.section().tmpdir().resolve(dumpFile);
+        LocalDate date = dateOfDumpName(file);
+        if (!Files.isReadable(file)) {
+            throw new PgStagingException("cannot read dump file " + file, "give an existing dump path (relative names are looked up in tmpdir)");
+        }
+        String db = DatedDatabase.name(t.section().dbname(), date);
+        return runPipeline(t, RestorePipeline.Plan.fromFile(db, file), l);
+    }
+
+    private RestoreResult runPipeline(StagingTarget t, RestorePipeline.Plan plan, RestoreListener l) {
+        RestorePipeline pipeline = new RestorePipeline(t, both(l));
+        if (options.dryRun()) {
+            pipeline.describe(plan).forEach(line -> wouldDo(l, plan.database(), line));
+            return new RestoreResult(t.section().name(), plan.database(), false,
+                    Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+        }
+        RestorePipeline.Outcome o = pipeline.run(plan);
+        return new RestoreResult(t.section().name(), o.database(), o.switched(), o.download(), o.restore(), o.vacuum(), o.total());
+    }
+
+    @Override
+    public Path fetch(String section, DateSpec date, RestoreListener l) {
+        StagingTarget t = target(section);
+        BackupFile backup = findBackup(t, date);
+        if (options.dryRun()) {
+            wouldDo(l, backup.fileName(), "download " + backup.location() + " to " + t.section().tmpdir());
+            return t.section().tmpdir().resolve(backup.fileName());
+        }
+        RestoreListener out = both(l);
+        String name = backup.fileName();
+        out.on(new RestoreEvent.StepStarted(name, Step.DOWNLOAD, backup.location().toString()));
+        long start = System.nanoTime();
+        Path file = t.backups().download(backup, mkdirs(t.section().tmpdir()),
+                (bytes, total, rate) -> out.on(new RestoreEvent.StepProgress(name, Step.DOWNLOAD, bytes, total, "bytes", rate)));
+        out.on(new RestoreEvent.StepFinished(name, Step.DOWNLOAD, Duration.ofNanos(System.nanoTime() - start), file.toString()));
+        return file;
+    }
+
+    @Override
+    public String createdb(String section, DateSpec date) {
+        StagingTarget t = target(section);
+        LocalDate d = date.fixedDate(LocalDate.now()).orElseThrow(() -> new PgStagingException(
+                "createdb needs a date, not '" + date + "'", "give YYYY-MM-DD, YYYYMMDD or today"));
+        String db = DatedDatabase.name(t.section().dbname(), d);
+        if (options.dryRun()) {
+            wouldDo(listener, db, "CREATE DATABASE " + db + " and add it to pgbouncer");
+            return db;
+        }
+        t.admin().createDatabase(db, t.section().dbowner(), t.section().dbEncoding());
+        try {
+            t.pgbouncer().addDatabase(db, t.pgbouncerEntryFor(db));
+        } catch (RuntimeException e) {
+            t.admin().dropDatabase(db);
+            throw e;
+        }
+        return db;
+    }
+
+    @Override
+    public String drop(String section, DateSpec date) {
+        StagingTarget t = target(section);
+        DatedCopies copies = new DatedCopies(t);
+        String db = copies.resolve(date);
+        refuseActive(t, copies, db, "drop");
+        if (options.dryRun()) {
+            wouldDo(listener, db, "KILL " + db + " in pgbouncer, remove its entry, RELOAD, DROP DATABASE " + db + " WITH (FORCE)");
+            return db;
+        }
+        dropCopy(t, copies, db);
+        return db;
+    }
+
+    private void dropCopy(StagingTarget t, DatedCopies copies, String db) {
+        if (copies.pgbouncerEntries.containsKey(db)) {
+            try {
+                t.pgbouncer().kill(db);
+            } catch (RuntimeException e) {
+                // not yet loaded by pgbouncer (never reloaded): nothing to kill
+            }
+            t.pgbouncer().removeDatabase(db);
+        }
+        t.admin().dropDatabase(db);
+    }
+
+    private static void refuseActive(StagingTarget t, DatedCopies copies, String db, String what) {
+        if (copies.isActive(db)) {
+            throw new PgStagingException("refusing to " + what + " " + db + ": the alias " + t.section().dbname() + " points to it",
+                    "switch the alias to another copy first (pgstaging switch " + t.section().name() + " DATE)");
+        }
+    }
+
+    @Override
+    public String switchTo(String section, DateSpec date) {
+        StagingTarget t = target(section);
+        DatedCopies copies = new DatedCopies(t);
+        String db = copies.resolve(date);
+        if (!copies.inPostgres.contains(db)) {
+            throw new PgStagingException("database " + db + " is in pgbouncer.ini but not in PostgreSQL on " + t.postgres(),
+                    "restore it again, or drop the stale entry with pgstaging drop " + section + " " + db.substring(db.length() - 8));
+        }
+        if (options.dryRun()) {
+            wouldDo(listener, db, "point pgbouncer alias " + t.section().dbname() + " at " + db + " and RELOAD");
+            return db;
+        }
+        t.pgbouncer().pointAlias(t.section().dbname(), db, t.pgbouncerEntryFor(db));
+        return db;
+    }
+
+    @Override
+    public List<String> purge(String section) {
+        StagingTarget t = target(section);
+        DatedCopies copies = new DatedCopies(t);
+        List<String> newestFirst = new ArrayList<>(copies.byDate.descendingMap().values());
+        int keep = t.section().keepBases();
+        List<String> dropped = new ArrayList<>();
+        for (int i = keep; i < newestFirst.size(); i++) {
+            String db = newestFirst.get(i);
+            if (copies.isActive(db)) continue;
+            if (options.dryRun()) {
+                wouldDo(listener, db, "drop " + db + " (keep_bases = " + keep + ")");
+            } else {
+                dropCopy(t, copies, db);
+            }
+            dropped.add(db);
+        }
+        return dropped;
+    }
+
+    @Override
+    public void vacuumdb(String section, DateSpec date, RestoreListener l) {
+        StagingTarget t = target(section);
+        String db = new DatedCopies(t).resolve(date);
+        if (options.dryRun()) {
+            wouldDo(l, db, "VACUUM ANALYZE " + db);
+            return;
+        }
+        RestoreListener out = both(l);
+        out.on(new RestoreEvent.StepStarted(db, Step.VACUUM, db));
+        long start = System.nanoTime();
+        t.admin().vacuumAnalyze(db);
+        out.on(new RestoreEvent.StepFinished(db, Step.VACUUM, Duration.ofNanos(System.nanoTime() - start), db));
+    }
+
+    @Override
+    public List<Path> sourceSql(String section, DateSpec date, boolean pre, RestoreListener l) {
+        StagingTarget t = target(section);
+        String db = new DatedCopies(t).resolve(date);
+        List<Path> files = SqlScripts.files(t, pre);
+        if (options.dryRun()) {
+            files.forEach(f -> wouldDo(l, db, "psql -f " + f));
+            return files;
+        }
+        if (!files.isEmpty()) t.tools().checkPsql(section);
+        SqlScripts.run(t, db, files, pre ? Step.PRE_SQL : Step.POST_SQL, both(l));
+        return files;
+    }
+
+    @Override
+    public void initCluster(String section, RestoreListener l) {
+        StagingTarget t = target(section);
+        String url = t.section().dumpallUrl().orElseThrow(() -> new PgStagingException(
+                "[" + section + "] has no dumpall_url", "set dumpall_url to the pg_dumpall -g file of the production cluster"));
+        if (options.dryRun()) {
+            wouldDo(l, t.section().maintdb(), "download " + url + " and psql -f it into " + t.section().maintdb());
+            return;
+        }
+        t.tools().checkPsql(section);
+        Path file = BackupSources.downloadGlobals(t.section(), mkdirs(t.section().tmpdir()));
+        RestoreListener out = both(l);
+        try {
+            List<String> argv = List.of(t.tools().psql(), "--no-psqlrc", "--quiet", "--host=" + t.postgres().host(),
+                    "--port=" + t.postgres().port(), "--username=" + t.postgres().user(), "--no-password",
+                    "--dbname=" + t.section().maintdb(), "--file=" + file);
+            List<String> errors = new ArrayList<>();
+            CommandResult r = t.host().run(Command.of(argv).withEnv(t.postgres().libpqEnv()).withOutput(
+                    line -> { }, line -> {
+                        out.on(new RestoreEvent.Detail(t.section().maintdb(), Step.PRE_SQL, line));
+                        if (line.contains("ERROR:") && !line.contains("already exists")) errors.add(line);
+                    }));
+            if (!r.ok() || !errors.isEmpty()) {
+                throw new PgStagingException("loading globals from " + url + " failed: "
+                        + String.join(" | ", errors.isEmpty() ? r.stderrTail() : errors),
+                        "roles that already exist are fine; other errors need fixing on the server");
+            }
+        } finally {
+            delete(file);
+        }
+    }
+
+    @Override
+    public Path dump(String section, DateSpec date, Path file, boolean overwrite) {
+        StagingTarget t = target(section);
+        DatedCopies copies = new DatedCopies(t);
+        String db = date == null ? copies.active.orElseThrow(() -> new PgStagingException(
+                "the alias " + t.section().dbname() + " points nowhere", "give a date")) : copies.resolve(date);
+        LocalDate d = DatedDatabase.dateOf(t.section().dbname(), db).orElseThrow();
+        Path out = file != null ? file : t.section().tmpdir().resolve(t.section().dbname() + "." + d + ".dump");
+        if (Files.exists(out) && !overwrite) {
+            throw new PgStagingException("dump file " + out + " already exists", "use redump to overwrite it");
+        }
+        t.tools().checkPgDump(section);
+        if (options.dryRun()) {
+            wouldDo(listener, db, "pg_dump -Fc " + db + " to " + out);
+            return out;
+        }
+        mkdirs(out.toAbsolutePath().getParent());
+        Path tmp = out.resolveSibling("." + out.getFileName() + ".part");
+        List<String> argv = List.of(t.tools().pgDump(), "--format=custom", "--host=" + t.postgres().host(),
+                "--port=" + t.postgres().port(), "--username=" + t.postgres().user(), "--no-password",
+                "--file=" + tmp, "--dbname=" + db);
+        CommandResult r = t.host().run(Command.of(argv).withEnv(t.postgres().libpqEnv()));
+        if (!r.ok()) {
+            delete(tmp);
+            throw new PgStagingException("pg_dump of " + db + " failed: " + String.join(" | ", r.stderrTail()), null);
+        }
+        try {
+            Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    // ---- listings ---------------------------------------------------------------------
+
+    @Override
+    public List<DatabaseInfo> databases(String section) {
+        StagingTarget t = target(section);
+        DatedCopies copies = new DatedCopies(t);
+        List<DatabaseInfo> out = new ArrayList<>();
+        copies.byDate.forEach((date, name) -> out.add(new DatabaseInfo(section, name, date, copies.isActive(name),
+                copies.inPostgres.contains(name), copies.pgbouncerEntries.get(name))));
+        return out;
+    }
+
+    @Override
+    public List<BackupFile> backups(String section, boolean local) {
+        StagingTarget t = target(section);
+        return local ? BackupSources.localDumps(t.section().tmpdir(), t.section().dbname())
+                : t.backups().list(t.section().dbname());
+    }
+
+    @Override
+    public DatabaseSize dbsize(String section, DateSpec date) {
+        StagingTarget t = target(section);
+        DatedCopies copies = new DatedCopies(t);
+        String db = copies.resolve(date);
+        return new DatabaseSize(section, db, t.admin().size(db).orElse(-1L), copies.isActive(db));
+    }
+
+    @Override
+    public List<DatabaseSize> dbsizes(List<String> sectionNames) {
+        List<DatabaseSize> out = new ArrayList<>();
+        for (String section : sectionNames) {
+            StagingTarget t = target(section);
+            DatedCopies copies = new DatedCopies(t);
+            for (String db : copies.byDate.values()) {
+                out.add(new DatabaseSize(section, db, t.admin().size(db).orElse(-1L), copies.isActive(db)));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String show(String section, DateSpec date, String setting) {
+        StagingTarget t = target(section);
+        DatedCopies copies = new DatedCopies(t);
+        String db = date == null ? copies.active.orElseThrow(() -> new PgStagingException(
+                "the alias " + t.section().dbname() + " points nowhere", "give a date")) : copies.resolve(date);
+        return t.admin().show(db, setting);
+    }
+
+    // ---- pgbouncer --------------------------------------------------------------------
+
+    @Override
+    public List<PgbouncerDatabase> pgbouncer(String section) {
+        StagingTarget t = target(section);
+        String dbname = t.section().dbname();
+        return t.pgbouncer().showDatabases().stream()
+                .filter(r -> r.name().equals(dbname) || DatedDatabase.dateOf(dbname, r.name()).isPresent())
+                .map(r -> new PgbouncerDatabase(r.name(), r.database(), r.host(), r.port(), r.paused()))
+                .toList();
+    }
+
+    @Override
+    public void pause(String section, DateSpec date) {
+        StagingTarget t = target(section);
+        String db = date == null ? t.section().dbname() : new DatedCopies(t).resolve(date);
+        if (options.dryRun()) {
+            wouldDo(listener, db, "PAUSE " + db);
+            return;
+        }
+        t.pgbouncer().pause(db);
+    }
+
+    @Override
+    public void resume(String section, DateSpec date) {
+        StagingTarget t = target(section);
+        String db = date == null ? t.section().dbname() : new DatedCopies(t).resolve(date);
+        if (options.dryRun()) {
+            wouldDo(listener, db, "RESUME " + db);
+            return;
+        }
+        t.pgbouncer().resume(db);
+    }
+
+    @Override
+    public String service(String section, String action) {
+        StagingTarget t = target(section);
+        if (!List.of("start", "stop", "restart", "status", "reload").contains(action)) {
+            throw new PgStagingException("unknown service action '" + action + "'", "use start, stop, restart, reload or status");
+        }
+        if (options.dryRun() && !action.equals("status")) {
+            wouldDo(listener, "pgbouncer", action + " pgbouncer on " + t.section().host());
+            return "";
+        }
+        return t.pgbouncer().service(action);
+    }
+
+    // ---- catalog ----------------------------------------------------------------------
+
+    @Override
+    public CatalogReport catalog(String section, Path dumpFile, Writer out) {
+        StagingTarget t = target(section);
+        return CatalogPreparer.report(t, dumpFile, out);
+    }
+
+    @Override
+    public List<TriggerInfo> triggers(String section, Path dumpFile) {
+        StagingTarget t = target(section);
+        return CatalogPreparer.triggers(t, dumpFile).stream()
+                .map(x -> new TriggerInfo(x.schema(), x.table(), x.trigger(), x.function(), x.dropped()))
+                .toList();
+    }
+
+    @Override
+    public List<String> nodata(String section, Path dumpFile) {
+        StagingTarget t = target(section);
+        return CatalogPreparer.nodataTables(t, dumpFile);
+    }
+
+    // ---- helpers ----------------------------------------------------------------------
+
+    private BackupFile findBackup(StagingTarget t, DateSpec date) {
+        String dbname = t.section().dbname();
+        List<BackupFile> list = t.backups().list(dbname);
+        Optional<LocalDate> d = date.resolve(list.stream().map(BackupFile::date).toList(), LocalDate.now());
+        if (d.isEmpty()) {
+            throw new PgStagingException("no dump of " + dbname + " in " + t.backups().describe(),
+                    "check backup_host and backup_base_url of [" + t.section().name() + "]");
+        }
+        return list.stream().filter(b -> b.date().equals(d.get())).findFirst().orElseThrow(() -> new PgStagingException(
+                "no dump " + dbname + "." + d.get() + ".dump in " + t.backups().describe(),
+                list.isEmpty() ? "the listing has no dump of " + dbname
+                        : "available dates: " + String.join(", ", list.stream()
+                        .sorted(Comparator.comparing(BackupFile::date).reversed()).limit(10)
+                        .map(b -> b.date().toString()).toList())));
+    }
+
+    static LocalDate dateOfDumpName(Path file) {
+        Matcher m = DUMP_NAME.matcher(file.getFileName().toString());
+        if (!m.matches()) {
+            throw new PgStagingException("'" + file.getFileName() + "' is not a dump file name",
+                    "dump files are named dbname.YYYY-MM-DD.dump");
+        }
+        DateSpec spec = DateSpec.parse(m.group(2));
+        return spec.fixedDate(LocalDate.now()).orElseThrow();
+    }
+
+    private RestoreListener both(RestoreListener l) {
+        if (l == null || l == listener) return listener;
+        return e -> {
+            listener.on(e);
+            l.on(e);
+        };
+    }
+
+    private void wouldDo(RestoreListener l, String db, String what) {
+        both(l).on(new RestoreEvent.Detail(db, null, "would: " + what));
+    }
+
+    private static Path mkdirs(Path dir) {
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new PgStagingException("cannot create directory " + dir + ": " + e.getMessage(),
+                    "check tmpdir in the configuration or pass -t DIR", e);
+        }
+    }
+
+    private static void delete(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // best effort: a leftover temp file is harmless
+        }
+    }
+
+}

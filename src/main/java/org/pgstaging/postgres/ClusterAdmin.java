@@ -1,0 +1,211 @@
+package org.pgstaging.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.pgstaging.PgStagingException;
+
+/**
+ * Database-level operations on one PostgreSQL server, through the maintenance database:
+ * create, drop, size, list, search_path, vacuum, SHOW. Every identifier is quoted.
+ */
+public final class ClusterAdmin {
+    private static final Pattern SETTING = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
+
+    private final PostgresServerAddress server;
+    private final String maintdb;
+
+    public ClusterAdmin(PostgresServerAddress server, String maintdb) {
+        this.server = server;
+        this.maintdb = maintdb;
+    }
+
+    public PostgresServerAddress server() { return server; }
+
+    /** CREATE DATABASE from template0 so encoding is free to differ from the template's. */
+    public void createDatabase(String name, String owner, String encoding) {
+        if (exists(name)) {
+            throw new PgStagingException("database " + name + " already exists on " + server,
+                    "drop it first (pgstaging drop SECTION DATE) or restore another date");
+        }
+        String sql = "CREATE DATABASE " + Identifiers.quote(name) + " WITH TEMPLATE template0"
+                + " OWNER " + Identifiers.quote(owner) + " ENCODING " + Identifiers.literal(encoding);
+        update(maintdb, sql, "create database " + name);
+    }
+
+    /** Drops a database even with sessions connected: terminates them first, then DROP ... WITH (FORCE). */
+    public boolean dropDatabase(String name) {
+        if (!exists(name)) return false;
+        try (Connection c = server.connect(maintdb)) {
+            try (Statement st = c.createStatement()) {
+                st.execute("ALTER DATABASE " + Identifiers.quote(name) + " WITH ALLOW_CONNECTIONS false");
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()")) {
+                ps.setString(1, name);
+                ps.executeQuery().close();
+            }
+            try (Statement st = c.createStatement()) {
+                st.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(name) + " WITH (FORCE)");
+            }
+            return true;
+        } catch (SQLException e) {
+            throw failure("drop database " + name, e);
+        }
+    }
+
+    public boolean exists(String name) {
+        return queryLong(maintdb, "SELECT count(*) FROM pg_database WHERE datname = ?", name) > 0;
+    }
+
+    /** Databases whose names start with {@code prefix}, sorted by name. */
+    public List<String> databasesStartingWith(String prefix) {
+        List<String> names = new ArrayList<>();
+        try (Connection c = server.connect(maintdb);
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT datname FROM pg_database WHERE left(datname, length(?)) = ? ORDER BY datname")) {
+            ps.setString(1, prefix);
+            ps.setString(2, prefix);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) names.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw failure("list databases", e);
+        }
+        return names;
+    }
+
+    /** Size in bytes, or empty when the database does not exist. */
+    public Optional<Long> size(String name) {
+        try (Connection c = server.connect(maintdb);
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT pg_database_size(datname) FROM pg_database WHERE datname = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure("size of " + name, e);
+        }
+    }
+
+    /** ALTER DATABASE ... SET search_path, with each schema name re-quoted. */
+    public void setSearchPath(String database, String searchPath) {
+        List<String> names = Identifiers.parseList(searchPath);
+        String value = String.join(", ", names.stream().map(Identifiers::quote).toList());
+        update(maintdb, "ALTER DATABASE " + Identifiers.quote(database) + " SET search_path TO " + value,
+                "set search_path of " + database);
+    }
+
+    public void vacuumAnalyze(String database) {
+        update(database, "VACUUM ANALYZE", "VACUUM ANALYZE " + database);
+    }
+
+    public String show(String database, String setting) {
+        if (!SETTING.matcher(setting).matches()) {
+            throw new PgStagingException("invalid setting name '" + setting + "'",
+                    "give a PostgreSQL setting name such as work_mem or search_path");
+        }
+        try (Connection c = server.connect(database);
+             PreparedStatement ps = c.prepareStatement("SELECT current_setting(?)")) {
+            ps.setString(1, setting);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        } catch (SQLException e) {
+            throw failure("SHOW " + setting, e);
+        }
+    }
+
+    /** Number of ordinary tables and the largest ones with their row estimates (for comparisons). */
+    public TableStats tableStats(String database, int largest) {
+        try (Connection c = server.connect(database)) {
+            long count;
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                         + " WHERE c.relkind IN ('r','p') AND n.nspname NOT IN ('pg_catalog','information_schema')"
+                         + " AND n.nspname NOT LIKE 'pg_toast%'")) {
+                rs.next();
+                count = rs.getLong(1);
+            }
+            List<TableStats.Table> tables = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname, c.relname, greatest(c.reltuples, 0)::bigint,"
+                    + " pg_total_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    + " WHERE c.relkind IN ('r','p') AND n.nspname NOT IN ('pg_catalog','information_schema')"
+                    + " ORDER BY pg_total_relation_size(c.oid) DESC, 1, 2 LIMIT ?")) {
+                ps.setInt(1, largest);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        tables.add(new TableStats.Table(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
+                    }
+                }
+            }
+            return new TableStats(count, tables);
+        } catch (SQLException e) {
+            throw failure("table statistics of " + database, e);
+        }
+    }
+
+    /** Sessions connected to a database, for "who is connected" before a drop. */
+    public List<String> sessions(String database) {
+        List<String> out = new ArrayList<>();
+        try (Connection c = server.connect(maintdb);
+             PreparedStatement ps = c.prepareStatement("SELECT usename, coalesce(client_addr::text, 'local'), application_name,"
+                     + " state FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid() ORDER BY backend_start")) {
+            ps.setString(1, database);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1) + " from " + rs.getString(2)
+                            + (rs.getString(3) == null || rs.getString(3).isEmpty() ? "" : " (" + rs.getString(3) + ")")
+                            + " " + rs.getString(4));
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("list sessions of " + database, e);
+        }
+        return out;
+    }
+
+    private void update(String database, String sql, String what) {
+        try (Connection c = server.connect(database); Statement st = c.createStatement()) {
+            st.execute(sql);
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
+    private long queryLong(String database, String sql, String param) {
+        try (Connection c = server.connect(database); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    private PgStagingException failure(String what, SQLException e) {
+        return new PgStagingException("could not " + what + " on " + server + ": " + e.getMessage(),
+                hintFor(e), e);
+    }
+
+    private static String hintFor(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return switch (state) {
+            case "42501" -> "the role needs CREATEDB (or superuser) on that server: ALTER ROLE ... CREATEDB";
+            case "42704" -> "check that dbowner names an existing role on that server";
+            case "22023" -> "check db_encoding: it must be an encoding PostgreSQL knows, e.g. UTF8";
+            case "55006" -> "someone is still connected and could not be disconnected; retry in a moment";
+            default -> null;
+        };
+    }
+}

@@ -1,0 +1,55 @@
+package org.pgstaging.postgres;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import org.pgstaging.PgStagingException;
+
+/**
+ * Where and as whom pgstaging connects to PostgreSQL. The password, if any, comes from
+ * PGPASSWORD or ~/.pgpass (read by the driver), never from the command line or the ini.
+ */
+public record PostgresServerAddress(String host, int port, String user) {
+
+    public Connection connect(String database) {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        String password = System.getenv("PGPASSWORD");
+        if (password != null) props.setProperty("password", password);
+        props.setProperty("ApplicationName", "pgstaging");
+        props.setProperty("connectTimeout", "10");
+        props.setProperty("sslmode", System.getenv().getOrDefault("PGSSLMODE", "prefer"));
+        String url = "jdbc:postgresql://" + hostForUrl() + ":" + port + "/" + urlEncode(database);
+        try {
+            return DriverManager.getConnection(url, props);
+        } catch (SQLException e) {
+            throw new PgStagingException("cannot connect to database '" + database + "' on " + this + ": " + e.getMessage(),
+                    "check host, postgres_port and dbuser in the section, and that PostgreSQL accepts " + user
+                            + " from this machine (pg_hba.conf; password in ~/.pgpass or PGPASSWORD)", e);
+        }
+    }
+
+    private String hostForUrl() {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    private static String urlEncode(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** libpq-style environment for child tools (pg_restore, psql, pg_dump). */
+    public java.util.Map<String, String> libpqEnv() {
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        env.put("PGHOST", host);
+        env.put("PGPORT", Integer.toString(port));
+        env.put("PGUSER", user);
+        env.put("PGAPPNAME", "pgstaging");
+        return env;
+    }
+
+    @Override
+    public String toString() {
+        return user + "@" + host + ":" + port;
+    }
+}

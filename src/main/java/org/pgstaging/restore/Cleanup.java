@@ -1,0 +1,96 @@
+package org.pgstaging.restore;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Remembers what a restore created so a failure can undo exactly that and say what it did:
+ * a database that existed before the run is never touched.
+ */
+final class Cleanup {
+    private final StagingTarget target;
+    private final String database;
+    private final EventEmitter events;
+    private final List<Path> temporary = new ArrayList<>();
+    private boolean createdDatabase;
+    private boolean addedEntry;
+    private Path downloadedDump;
+
+    Cleanup(StagingTarget target, String database, EventEmitter events) {
+        this.target = target;
+        this.database = database;
+        this.events = events;
+    }
+
+    void createdDatabase() { createdDatabase = true; }
+
+    void addedPgbouncerEntry() { addedEntry = true; }
+
+    void downloaded(Path dump) { downloadedDump = dump; }
+
+    void temporaryFile(Path file) { temporary.add(file); }
+
+    /** After success: remove temporary files and, when asked, the dump. */
+    void success() {
+        deleteTemporary();
+        if (downloadedDump != null) {
+            Path dump = downloadedDump;
+            events.step(Step.REMOVE_DUMP, dump.toString(), () -> delete(dump));
+        }
+    }
+
+    /** After a failure: undo in reverse order; returns a sentence saying what was cleaned up. */
+    String undo(boolean keepFailed) {
+        // the interrupt that cancelled us would also abort the cleanup's own commands
+        boolean interrupted = Thread.interrupted();
+        List<String> done = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        try {
+            if (keepFailed && createdDatabase) {
+                done.add("kept database " + database + " for inspection (keep_failed = True)");
+            } else {
+                if (addedEntry) {
+                    try {
+                        target.pgbouncer().removeDatabase(database);
+                        done.add("removed " + database + " from pgbouncer");
+                    } catch (RuntimeException e) {
+                        problems.add("could not remove " + database + " from pgbouncer: " + e.getMessage());
+                    }
+                }
+                if (createdDatabase) {
+                    try {
+                        target.admin().dropDatabase(database);
+                        done.add("dropped database " + database);
+                    } catch (RuntimeException e) {
+                        problems.add("could not drop " + database + ": " + e.getMessage());
+                    }
+                }
+            }
+            deleteTemporary();
+            if (downloadedDump != null && delete(downloadedDump)) {
+                done.add("removed " + downloadedDump.getFileName());
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+        String summary = done.isEmpty() ? "nothing to clean up" : String.join("; ", done);
+        if (!problems.isEmpty()) summary += "; CLEANUP INCOMPLETE: " + String.join("; ", problems);
+        events.detail(Step.CLEANUP, summary);
+        return summary;
+    }
+
+    private void deleteTemporary() {
+        temporary.forEach(Cleanup::delete);
+    }
+
+    private static boolean delete(Path p) {
+        try {
+            return Files.deleteIfExists(p);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.pgstaging.restore;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.pgstaging.host.Command;
+import org.pgstaging.host.CommandResult;
+
+/**
+ * Runs pg_restore with a filtered list and turns its verbose output into item progress.
+ * pg_restore -v prints one line per catalog item it processes, which is the only progress it gives.
+ */
+final class PgRestoreRunner {
+    private final StagingTarget target;
+    private final EventEmitter events;
+
+    PgRestoreRunner(StagingTarget target, EventEmitter events) {
+        this.target = target;
+        this.events = events;
+    }
+
+    List<String> argv(String database, Path dump, Path list) {
+        List<String> argv = new ArrayList<>();
+        argv.add(target.tools().pgRestore());
+        argv.add("--verbose");
+        argv.add("--exit-on-error");
+        if (target.section().pgRestoreSingleTransaction() && target.section().restoreJobs() <= 1) {
+            argv.add("--single-transaction");
+        }
+        if (target.section().restoreJobs() > 1) {
+            argv.add("--jobs=" + target.section().restoreJobs());
+        }
+        argv.add("--host=" + target.postgres().host());
+        argv.add("--port=" + target.postgres().port());
+        argv.add("--username=" + target.postgres().user());
+        argv.add("--no-password");
+        argv.add("--dbname=" + database);
+        if (list != null) argv.add("--use-list=" + list);
+        argv.add(dump.toString());
+        return argv;
+    }
+
+    CommandResult run(String database, Path dump, Path list, long items) {
+        List<String> argv = argv(database, dump, list);
+        events.detail(Step.PG_RESTORE, String.join(" ", argv));
+        AtomicLong done = new AtomicLong();
+        long start = System.nanoTime();
+        Command cmd = Command.of(argv)
+                .withEnv(target.postgres().libpqEnv())
+                .withOutput(line -> { }, line -> {
+                    if (isItemLine(line)) {
+                        long n = done.incrementAndGet();
+                        double secs = Math.max(1e-3, (System.nanoTime() - start) / 1e9);
+                        events.progress(Step.PG_RESTORE, Math.min(n, items), items, "items", n / secs);
+                    } else {
+                        events.detail(Step.PG_RESTORE, line);
+                    }
+                });
+        return target.host().run(cmd);
+    }
+
+    private static boolean isItemLine(String line) {
+        return line.startsWith("pg_restore: creating ") || line.startsWith("pg_restore: processing data for table ")
+                || line.startsWith("pg_restore: executing ") || line.startsWith("pg_restore: processing item ");
+    }
+}

@@ -1,0 +1,45 @@
+package org.pgstaging.restore;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.pgstaging.PgStagingException;
+import org.pgstaging.host.Command;
+import org.pgstaging.host.CommandResult;
+
+/** Sources {@code sql_path/pre/*.sql} or {@code sql_path/post/*.sql}, sorted by name, with psql, stopping at the first error. */
+public final class SqlScripts {
+    private SqlScripts() {}
+
+    /** The files that would run, sorted; empty when sql_path or the directory is absent. */
+    public static List<Path> files(StagingTarget target, boolean pre) {
+        Path dir = target.section().sqlPath().map(p -> p.resolve(pre ? "pre" : "post")).orElse(null);
+        if (dir == null || !Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".sql") && Files.isRegularFile(p))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void run(StagingTarget target, String database, List<Path> files, Step step, EventEmitter events) {
+        for (Path f : files) {
+            List<String> argv = List.of(target.tools().psql(), "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1",
+                    "--host=" + target.postgres().host(), "--port=" + target.postgres().port(),
+                    "--username=" + target.postgres().user(), "--no-password", "--dbname=" + database,
+                    "--file=" + f);
+            events.detail(step, String.join(" ", argv));
+            CommandResult r = target.host().run(Command.of(argv).withEnv(target.postgres().libpqEnv())
+                    .withOutput(line -> events.detail(step, line), line -> events.detail(step, line)));
+            if (!r.ok()) {
+                throw new PgStagingException("psql -f " + f + " exited with " + r.exitCode() + ": "
+                        + String.join(" | ", r.stderrTail()),
+                        "fix the SQL file (it runs with ON_ERROR_STOP) or remove it from " + f.getParent());
+            }
+        }
+    }
+}

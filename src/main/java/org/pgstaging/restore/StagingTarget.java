@@ -1,0 +1,30 @@
+package org.pgstaging.restore;
+
+import org.pgstaging.backup.BackupSource;
+import org.pgstaging.config.Section;
+import org.pgstaging.host.Host;
+import org.pgstaging.pgbouncer.Pgbouncer;
+import org.pgstaging.postgres.ClusterAdmin;
+import org.pgstaging.postgres.PostgresServerAddress;
+import org.pgstaging.postgres.PostgresTools;
+
+/**
+ * Everything one section's operations act on: the server's PostgreSQL and pgbouncer, where its
+ * dumps are, the host that runs the client tools. Built once per operation by the job layer.
+ */
+public record StagingTarget(Section section, Host host, PostgresServerAddress postgres, ClusterAdmin admin,
+                            Pgbouncer pgbouncer, BackupSource backups, PostgresTools tools) {
+
+    /** The pgbouncer [databases] entry for a dated copy on this server. */
+    public String pgbouncerEntryFor(String database) {
+        return org.pgstaging.pgbouncer.PgbouncerEntry.format(java.util.Map.of(
+                "dbname", database,
+                "host", section.get("pgbouncer_db_host").orElse("127.0.0.1"),
+                "port", Integer.toString(section.postgresPort())));
+    }
+
+    /** Server key for queues: one restore at a time per PostgreSQL server. */
+    public String serverKey() {
+        return section.host() + ":" + section.postgresPort();
+    }
+}

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# pgstaging demo: builds a throwaway sandbox (a PostgreSQL cluster, a pgbouncer, an nginx serving
+# a backup directory with two nightly dumps of a multi-schema database), then drives pgstaging's
+# console through a restore, a listing of sizes, a switch and a purge. Everything lives in one
+# temporary directory on loopback ports and is removed at the end (KEEP=1 keeps it).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../../.." && pwd)
+bash "$root/src/test/scripts/install-deps.sh"
+if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
+    useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+fi
+jar="$root/target/pgstaging.jar"
+[ -f "$jar" ] || (cd "$root" && mvn -B -q -ntp -DskipTests package)
+
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+sandbox=$(mktemp -d /tmp/pgstaging-demo.XXXXXX)
+chmod 755 "$sandbox"
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+free_port() {
+    local p
+    while :; do
+        p=$(shuf -i 20000-60000 -n 1)
+        (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo "$p"; return; }
+    done
+}
+cleanup() {
+    [ -f "$sandbox/nginx/nginx.pid" ] && kill "$(cat "$sandbox/nginx/nginx.pid")" 2>/dev/null || true
+    [ -f "$sandbox/pgbouncer/pgbouncer.pid" ] && kill "$(cat "$sandbox/pgbouncer/pgbouncer.pid")" 2>/dev/null || true
+    as_pg "$PGBIN/pg_ctl" -D "$sandbox/pgdata" -m immediate stop >/dev/null 2>&1 || true
+    if [ "${KEEP:-0}" = 1 ]; then echo "sandbox kept in $sandbox"; else rm -rf "$sandbox"; fi
+}
+trap cleanup EXIT
+
+pgport=$(free_port); bouncerport=$(free_port); httpport=$(free_port)
+mkdir -p "$sandbox"/{pgdata,backups/demo,pgbouncer,nginx,tmp,run}
+[ "$(id -u)" -eq 0 ] && chown postgres "$sandbox"/{pgdata,pgbouncer,run}
+
+echo "== sandbox in $sandbox: PostgreSQL :$pgport, pgbouncer :$bouncerport, nginx :$httpport"
+as_pg "$PGBIN/initdb" -D "$sandbox/pgdata" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+as_pg "$PGBIN/pg_ctl" -D "$sandbox/pgdata" -l "$sandbox/run/postgres.log" -w \
+    -o "-p $pgport -k $sandbox/run -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+psql() { "$PGBIN/psql" -X -q -h 127.0.0.1 -p "$pgport" -U postgres "$@"; }
+psql -d postgres -c "CREATE DATABASE demo_source"
+psql -d demo_source -v ON_ERROR_STOP=1 -f "$root/src/test/resources/fixtures/source.sql" >/dev/null
+for day in "$(date -d '2 days ago' +%F)" "$(date -d yesterday +%F)"; do
+    "$PGBIN/pg_dump" -Fc -h 127.0.0.1 -p "$pgport" -U postgres -f "$sandbox/backups/demo/demo.$day.dump" demo_source
+done
+chmod -R a+rX "$sandbox/backups"
+
+cat > "$sandbox/nginx/nginx.conf" <<NGINX
+worker_processes 1;
+pid $sandbox/nginx/nginx.pid;
+error_log $sandbox/nginx/error.log;
+events { worker_connections 64; }
+http {
+    access_log off;
+    client_body_temp_path $sandbox/nginx; proxy_temp_path $sandbox/nginx; fastcgi_temp_path $sandbox/nginx;
+    uwsgi_temp_path $sandbox/nginx; scgi_temp_path $sandbox/nginx;
+    server { listen 127.0.0.1:$httpport; root $sandbox/backups; autoindex on; }
+}
+NGINX
+/usr/sbin/nginx -c "$sandbox/nginx/nginx.conf" -p "$sandbox/nginx"
+
+cat > "$sandbox/pgbouncer/pgbouncer.ini" <<INI
+; pgbouncer of the pgstaging demo
+[databases]
+postgres = host=127.0.0.1 port=$pgport dbname=postgres
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $bouncerport
+unix_socket_dir =
+auth_type = trust
+auth_file = $sandbox/pgbouncer/userlist.txt
+admin_users = postgres
+pool_mode = session
+logfile = $sandbox/pgbouncer/pgbouncer.log
+pidfile = $sandbox/pgbouncer/pgbouncer.pid
+INI
+echo '"postgres" ""' > "$sandbox/pgbouncer/userlist.txt"
+chmod 644 "$sandbox/pgbouncer/"*
+[ "$(id -u)" -eq 0 ] && chown -R postgres "$sandbox/pgbouncer"
+as_pg /usr/sbin/pgbouncer -d "$sandbox/pgbouncer/pgbouncer.ini"
+sleep 1
+
+cat > "$sandbox/pgstaging.ini" <<INI
+[DEFAULT]
+backup_host     = 127.0.0.1:$httpport
+host            = 127.0.0.1
+dbuser          = postgres
+maintdb         = postgres
+postgres_port   = $pgport
+postgres_major  = $(basename "$(dirname "$PGBIN")")
+pgbouncer_port  = $pgbouncerport
+pgbouncer_conf  = $sandbox/pgbouncer/pgbouncer.ini
+pg_restore      = /usr/lib/postgresql/%(postgres_major)s/bin/pg_restore
+tmpdir          = $sandbox/tmp
+keep_bases      = 1
+auto_switch     = True
+restore_vacuum  = True
+
+[demo.dev]
+backup_base_url = /demo/
+dbname          = demo
+dbowner         = postgres
+schemas         = public, app, billing, Sales Data, données
+schemas_nodata  = audit
+tablename_nodata_regexp = _log\$
+INI
+
+echo "== driving the pgstaging console from a script"
+java -jar "$jar" -c "$sandbox/pgstaging.ini" <<'CMDS'
+backups demo.dev
+restore demo.dev oldest
+restore demo.dev latest
+databases demo.dev
+dbsizes demo.dev
+switch demo.dev oldest
+pgbouncer demo.dev
+switch demo.dev latest
+purge demo.dev
+databases demo.dev
+CMDS
+
+echo "== the alias 'demo' through pgbouncer now reaches:"
+"$PGBIN/psql" -X -At -h 127.0.0.1 -p "$bouncerport" -U postgres -d demo -c "SELECT current_database()"
