@@ -81,7 +81,10 @@ final class ConfigAssembler {
     private Section staging(RawIni.Sect s) {
         Map<String, RawIni.Option> merged = new LinkedHashMap<>(raw.defaults().options());
         merged.putAll(s.options());
-        Interpolator interpolator = new Interpolator(rawValues(merged));
+        Map<String, String> visible = rawValues(merged);
+        // %(dbname)s works even when dbname defaults to the section name, as Section.dbname() does.
+        visible.putIfAbsent("dbname", new Section(s.name(), Map.of()).dbname().replace("%", "%%"));
+        Interpolator interpolator = new Interpolator(visible);
         Map<String, String> values = new LinkedHashMap<>();
         for (RawIni.Option o : merged.values()) {
             boolean inherited = !s.options().containsKey(o.name());

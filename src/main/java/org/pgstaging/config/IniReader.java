@@ -27,7 +27,7 @@ import java.util.Map;
  * {@code key: value} (first {@code =} or {@code :} splits); keys lowercased; lines whose first
  * non-blank character is {@code #} or {@code ;} are comments; a line indented deeper than its
  * option's line continues the value (joined with a newline); blank lines are skipped; no inline
- * comments (a value keeps {@code " ; ..."}, with a warning). As Python 2 (pg_staging's), a value
+ * comments (a value keeps {@code " ; ..."}, with a warning, as Python 2 cut there). As Python 2 (pg_staging's), a value
  * of exactly {@code ""} is empty.
  */
 final class IniReader {
@@ -176,9 +176,10 @@ final class IniReader {
                     "put it under [DEFAULT] or under a staging section such as [foodb.dev]"));
             return;
         }
-        if (value.contains(" ;") || value.contains("\t;") || value.contains(" #") || value.contains("\t#")) {
+        if (value.contains(" ;") || value.contains("\t;")) {
+            // pg_staging's Python 2 cut values at " ;"; Python 3 and pgstaging do not.
             warnings.add(new ConfigWarning(file, current.name, name, lineNo,
-                    "value contains ' ;' or ' #': comments are only recognised at the start of a line, so it is part of the value"));
+                    "value contains ' ;': comments are only recognised at the start of a line, so it is part of the value"));
         }
         RawIni.Option previous = current.options.get(name);
         if (previous != null) {
