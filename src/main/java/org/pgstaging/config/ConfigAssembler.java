@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -54,6 +55,7 @@ final class ConfigAssembler {
                     "add a section per database to restore, e.g. [foodb.dev] with backup_base_url and host"));
         }
         throwIfAny();
+        warnings.sort(Comparator.comparingInt((ConfigWarning w) -> w.line() == 0 ? Integer.MAX_VALUE : w.line()));
         Map<String, String> defaults = new LinkedHashMap<>();
         for (RawIni.Option o : raw.defaults().options().values()) {
             defaults.put(o.name(), defaultsResolved.getOrDefault(o.name(), o.value()));
@@ -86,13 +88,15 @@ final class ConfigAssembler {
         visible.putIfAbsent("dbname", new Section(s.name(), Map.of()).dbname().replace("%", "%%"));
         Interpolator interpolator = new Interpolator(visible);
         Map<String, String> values = new LinkedHashMap<>();
+        Set<Set<String>> loops = new HashSet<>();
         for (RawIni.Option o : merged.values()) {
             boolean inherited = !s.options().containsKey(o.name());
             String value;
             try {
                 value = interpolator.resolve(o.name());
             } catch (Interpolator.Failure f) {
-                interpolationProblem(s, o, inherited, f);
+                // A loop is one mistake: report it once, not for each option on or leading to it.
+                if (f.loop.isEmpty() || loops.add(f.loop)) interpolationProblem(s, o, inherited, f);
                 continue;
             }
             values.put(o.name(), value);

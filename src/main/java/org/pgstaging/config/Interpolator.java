@@ -17,10 +17,17 @@ final class Interpolator {
     /** Why an option's value cannot be computed. */
     static final class Failure extends Exception {
         final String hint;
+        /** The options forming a loop, when that is the failure; empty otherwise. */
+        final java.util.Set<String> loop;
 
         Failure(String message, String hint) {
+            this(message, hint, java.util.Set.of());
+        }
+
+        Failure(String message, String hint, java.util.Set<String> loop) {
             super(message, null, false, false);
             this.hint = hint;
+            this.loop = loop;
         }
     }
 
@@ -40,10 +47,11 @@ final class Interpolator {
         String known = done.get(option);
         if (known != null) return known;
         if (chain.contains(option)) {
-            List<String> loop = new ArrayList<>(chain.subList(chain.indexOf(option), chain.size()));
-            loop.add(option);
-            throw new Failure("interpolation loop: " + String.join(" -> ", loop),
-                    "one of these options must hold a plain value instead of %(...)s");
+            List<String> path = new ArrayList<>(chain);
+            path.add(option);
+            throw new Failure("interpolation loop: " + String.join(" -> ", path),
+                    "one of these options must hold a plain value instead of %(...)s",
+                    java.util.Set.copyOf(chain.subList(chain.indexOf(option), chain.size())));
         }
         chain.add(option);
         String value = expand(raw.get(option), chain);

@@ -117,7 +117,7 @@ final class ValueCheck {
             return new Issue("'" + v + "' is not an integer", "write " + what + ", e.g. " + spec.name() + " = " + example);
         }
         if (n < min || n > max) {
-            return new Issue(v + " is out of range", "write " + what);
+            return new Issue(v + " is not " + what, "write " + what + ", e.g. " + spec.name() + " = " + example);
         }
         return null;
     }
