@@ -112,6 +112,7 @@ final class ConfigAssembler {
                         "add '" + spec.name() + " = ...' to [" + s.name() + "] or to [DEFAULT]"));
             }
         }
+        singleTransactionWithJobs(s, section, merged);
         if (section.get("dbname").isEmpty()) {
             ValueCheck.Issue issue = ValueCheck.dbname(section.dbname());
             if (issue != null) {
@@ -121,6 +122,26 @@ final class ConfigAssembler {
             }
         }
         return section;
+    }
+
+    /** pg_restore refuses --single-transaction with several jobs: say so now, not mid-restore. */
+    private void singleTransactionWithJobs(RawIni.Sect s, Section section, Map<String, RawIni.Option> merged) {
+        boolean single;
+        int jobs;
+        try {
+            single = section.pgRestoreSingleTransaction();
+            jobs = section.restoreJobs();
+        } catch (ConfigException alreadyReported) {
+            return;
+        }
+        if (single && jobs > 1) {
+            RawIni.Option o = merged.get("pg_restore_st");
+            boolean own = s.options().containsKey("pg_restore_st");
+            problems.add(new Problem(file, s.name(), "pg_restore_st", own ? o.line() : s.line(),
+                    "pg_restore_st = True cannot be combined with restore_jobs = " + jobs
+                            + " (pg_restore refuses --single-transaction with parallel jobs)",
+                    "set pg_restore_st = False or restore_jobs = 1 in [" + s.name() + "]"));
+        }
     }
 
     /** True when the option exists but its interpolation failed (already reported). */

@@ -17,7 +17,7 @@ public final class KnownOptions {
 
     static {
         // pg_staging(5)
-        add("backup_host", OptionType.TEXT, false, "none: backup_base_url is then a local directory");
+        add("backup_host", OptionType.TEXT, false, "none");
         add("backup_base_url", OptionType.TEXT, true, "required");
         add("dumpall_url", OptionType.TEXT, false, "none");
         add("host", OptionType.TEXT, true, "required");

@@ -162,6 +162,15 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void singleTransactionWithParallelJobs(@org.junit.jupiter.api.io.TempDir Path dir) {
+        Path file = Samples.write(dir, "st.ini", Samples.MINIMAL_DEFAULT
+                + "pg_restore_st = True\n\n[foodb.dev]\nrestore_jobs = 1\n\n[foodb.preprod]\nrestore_jobs = 4\n");
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file));
+        assertLocated(e, "foodb.preprod", "pg_restore_st", 10);
+        assertThat(e.getMessage()).contains("restore_jobs = 4");
+    }
+
+    @Test
     void missingFileNamesThePath(@org.junit.jupiter.api.io.TempDir Path dir) {
         Path missing = dir.resolve("nope.ini");
         assertThatThrownBy(() -> ConfigLoader.load(missing))
