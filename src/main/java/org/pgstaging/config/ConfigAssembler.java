@@ -86,6 +86,8 @@ final class ConfigAssembler {
         Map<String, String> visible = rawValues(merged);
         // %(dbname)s works even when dbname defaults to the section name, as Section.dbname() does.
         visible.putIfAbsent("dbname", new Section(s.name(), Map.of()).dbname().replace("%", "%%"));
+        // Python's ConfigParser also knows %(__name__)s, the section's name.
+        visible.putIfAbsent("__name__", s.name().replace("%", "%%"));
         Interpolator interpolator = new Interpolator(visible);
         Map<String, String> values = new LinkedHashMap<>();
         Set<Set<String>> loops = new HashSet<>();
@@ -137,10 +139,13 @@ final class ConfigAssembler {
         if (single && jobs > 1) {
             RawIni.Option o = merged.get("pg_restore_st");
             boolean own = s.options().containsKey("pg_restore_st");
-            problems.add(new Problem(file, s.name(), "pg_restore_st", own ? o.line() : s.line(),
+            // Both from [DEFAULT]: one mistake there, reported once.
+            boolean fromDefault = !own && !s.options().containsKey("restore_jobs");
+            String where = fromDefault ? RawIni.DEFAULT : s.name();
+            problems.add(new Problem(file, where, "pg_restore_st", own || fromDefault ? o.line() : s.line(),
                     "pg_restore_st = True cannot be combined with restore_jobs = " + jobs
                             + " (pg_restore refuses --single-transaction with parallel jobs)",
-                    "set pg_restore_st = False or restore_jobs = 1 in [" + s.name() + "]"));
+                    "set pg_restore_st = False or restore_jobs = 1 in [" + where + "]"));
         }
     }
 

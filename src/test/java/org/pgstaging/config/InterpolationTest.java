@@ -52,4 +52,16 @@ class InterpolationTest {
         assertThatThrownBy(() -> resolve(Map.of("a", "%(b)s", "b", "%(nope)s"), "a"))
                 .hasMessage("%(nope)s in a -> b refers to undefined option 'nope'");
     }
+
+    @Test
+    void sectionNameAndDerivedDbnameAreAvailableInSections(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path f = Samples.write(dir, "n.ini", "[DEFAULT]\nhost = localhost\n"
+                + "backup_base_url = /srv/%(dbname)s\ntmpdir = /var/tmp/%(__name__)s\n\n[foodb.dev]\n[bar]\ndbname = bardb\n");
+        StagingConfig c = ConfigLoader.load(f);
+        assertThat(c.section("foodb.dev").backupBaseUrl()).isEqualTo("/srv/foodb");
+        assertThat(c.section("foodb.dev").tmpdir()).isEqualTo(java.nio.file.Path.of("/var/tmp/foodb.dev"));
+        assertThat(c.section("bar").backupBaseUrl()).isEqualTo("/srv/bardb");
+        assertThat(c.section("bar").values()).doesNotContainKey("__name__");
+        assertThat(c.warnings()).isEmpty();
+    }
 }
