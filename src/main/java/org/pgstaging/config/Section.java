@@ -69,11 +69,53 @@ public final class Section {
     public Optional<Path> sqlPath() { return get("sql_path").map(Section::expandHome); }
     public List<String> schemas() { return list("schemas"); }
     public List<String> schemasNodata() { return list("schemas_nodata"); }
-    public Optional<Pattern> tablenameNodataRegexp() { return get("tablename_nodata_regexp").map(Pattern::compile); }
+    /**
+     * Tables restored without data: a comma separated list of regexps in the file (as pg_staging),
+     * matched unanchored against {@code schema.table}; here one pattern, their alternation.
+     */
+    public Optional<Pattern> tablenameNodataRegexp() {
+        List<Pattern> each = tablenameNodataRegexps();
+        if (each.isEmpty()) return Optional.empty();
+        if (each.size() == 1) return Optional.of(each.get(0));
+        return Optional.of(Pattern.compile(each.stream().map(p -> "(?:" + p.pattern() + ")")
+                .collect(java.util.stream.Collectors.joining("|"))));
+    }
+
+    /** The regexps of tablename_nodata_regexp one by one; a table matching any of them gets no data. */
+    public List<Pattern> tablenameNodataRegexps() {
+        return list("tablename_nodata_regexp").stream().map(Pattern::compile).toList();
+    }
     /** Raw search_path value, e.g. {@code "$user", public}; empty when the database default is kept. */
     public Optional<String> searchPath() { return get("search_path"); }
     /** When a restore fails, keep the half-made database for inspection instead of dropping it. */
     public boolean keepFailed() { return bool("keep_failed", false); }
+
+    /** {@code none} (restores run when asked) or {@code dba} (a DBA must approve each restore), lowercase. */
+    public String approval() { return get("approval").orElse("none").toLowerCase(java.util.Locale.ROOT); }
+
+    public boolean approvalRequired() { return approval().equals("dba"); }
+
+    /** pg_dump binary: the option, else pg_dump next to pg_restore (same directory), else from PATH. */
+    public String pgDump() { return get("pg_dump").orElseGet(() -> besidePgRestore("pg_dump")); }
+
+    /** psql binary: the option, else psql next to pg_restore (same directory), else from PATH. */
+    public String psql() { return get("psql").orElseGet(() -> besidePgRestore("psql")); }
+
+    /** Remote login for ssh (later remote hosts); empty: the current user. */
+    public Optional<String> sshUser() { return get("ssh_user"); }
+
+    public int sshPort() { return intValue("ssh_port", 22); }
+
+    public Optional<Path> sshKey() { return get("ssh_key").map(Section::expandHome); }
+
+    /** As pg_staging: the SQL files of this section live in {@code sql_path/<section name>/{pre,post}}. */
+    public Optional<Path> sqlDir() { return sqlPath().map(p -> p.resolve(name)); }
+
+    private String besidePgRestore(String binary) {
+        String restore = pgRestore();
+        int slash = restore.lastIndexOf('/');
+        return slash < 0 ? binary : restore.substring(0, slash + 1) + binary;
+    }
 
     public int intValue(String option, int dflt) {
         return get(option).map(v -> ConfigValues.parseInt(name, option, v)).orElse(dflt);
@@ -105,6 +147,7 @@ public final class Section {
     }
 
     static List<String> splitList(String v) {
-        return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        // Newlines separate too: a list may be continued on indented lines without trailing commas.
+        return Arrays.stream(v.split("[,\n]")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 }

@@ -1,0 +1,93 @@
+package org.pgstaging.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every option pgstaging reads: those of pg_staging(5), pgstaging's own, pg_staging options that
+ * are accepted but ignored, and the options of the {@code [slack]} section. The console uses
+ * these names for completion; the loader warns about any other name.
+ */
+public final class KnownOptions {
+    private KnownOptions() {}
+
+    private static final Map<String, OptionSpec> STAGING = new LinkedHashMap<>();
+
+    static {
+        // pg_staging(5)
+        add("backup_host", OptionType.TEXT, false, "none");
+        add("backup_base_url", OptionType.TEXT, true, "required");
+        add("dumpall_url", OptionType.TEXT, false, "none");
+        add("host", OptionType.TEXT, true, "required");
+        add("dbname", OptionType.DBNAME, false, "the section name before its first dot");
+        add("dbowner", OptionType.IDENTIFIER, false, "the value of dbuser");
+        add("dbuser", OptionType.IDENTIFIER, false, "postgres");
+        add("maintdb", OptionType.IDENTIFIER, false, "postgres");
+        add("db_encoding", OptionType.ENCODING, false, "UTF8");
+        add("postgres_port", OptionType.PORT, false, "5432");
+        add("postgres_major", OptionType.MAJOR, false, "none");
+        add("pgbouncer_port", OptionType.PORT, false, "6432");
+        add("pgbouncer_conf", OptionType.PATH, false, "/etc/pgbouncer/pgbouncer.ini");
+        add("remove_dump", OptionType.BOOLEAN, false, "True");
+        add("keep_bases", OptionType.POSITIVE_INT, false, "2");
+        add("auto_switch", OptionType.BOOLEAN, false, "True");
+        add("use_sudo", OptionType.BOOLEAN, false, "False");
+        add("pg_restore", OptionType.PATH, false, "pg_restore");
+        add("pg_restore_st", OptionType.BOOLEAN, false, "False");
+        add("restore_vacuum", OptionType.BOOLEAN, false, "True");
+        add("restore_jobs", OptionType.POSITIVE_INT, false, "1");
+        add("tmpdir", OptionType.PATH, false, "the system temporary directory (java.io.tmpdir, usually /tmp)");
+        add("sql_path", OptionType.PATH, false, "none");
+        add("schemas", OptionType.LIST, false, "none: every schema");
+        add("schemas_nodata", OptionType.LIST, false, "none");
+        add("tablename_nodata_regexp", OptionType.REGEXP_LIST, false, "none");
+        add("search_path", OptionType.TEXT, false, "none: the database default is kept");
+        // pgstaging's own
+        add("keep_failed", OptionType.BOOLEAN, false, "False");
+        add("approval", OptionType.APPROVAL, false, "none");
+        add("pg_dump", OptionType.PATH, false, "pg_dump, in the directory of pg_restore");
+        add("psql", OptionType.PATH, false, "psql, in the directory of pg_restore");
+        add("ssh_user", OptionType.IDENTIFIER, false, "none");
+        add("ssh_port", OptionType.PORT, false, "22");
+        add("ssh_key", OptionType.PATH, false, "none");
+    }
+
+    /**
+     * pg_staging options that pgstaging does not implement (replication, PITR): accepted silently
+     * so that pg_staging files load unchanged. pg_staging itself reads base_backup, wal_archive and
+     * backup_command; base_backup_cmd and wal_archive_cmd are the names of its internal fields.
+     * (relname_nodata_regexp is not here: pg_staging never read such an option, only
+     * tablename_nodata_regexp, so it gets the unknown-option warning that points there.)
+     */
+    private static final Set<String> IGNORED = Set.of(
+            "replication", "pitr_basedir", "base_backup", "wal_archive", "backup_command",
+            "base_backup_cmd", "wal_archive_cmd");
+
+    private static final List<String> SLACK = List.of(
+            "bot_token", "app_token", "signing_secret", "mode", "http_port", "state_dir", "command",
+            "channels", "requesters", "approvers", "approval_channel", "self_approval", "api_url",
+            "stall_minutes");
+
+    private static void add(String name, OptionType type, boolean required, String dflt) {
+        STAGING.put(name, new OptionSpec(name, type, required, dflt));
+    }
+
+    /** Names of the staging options, in documentation order. */
+    public static List<String> stagingOptions() { return List.copyOf(STAGING.keySet()); }
+
+    /** pg_staging options accepted in staging sections and ignored. */
+    public static Set<String> ignoredOptions() { return IGNORED; }
+
+    /** Names of the {@code [slack]} options. */
+    public static List<String> slackOptions() { return SLACK; }
+
+    static OptionSpec spec(String name) { return STAGING.get(name); }
+
+    static Iterable<OptionSpec> specs() { return STAGING.values(); }
+
+    static boolean acceptedInStaging(String name) {
+        return STAGING.containsKey(name) || IGNORED.contains(name);
+    }
+}

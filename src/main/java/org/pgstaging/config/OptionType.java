@@ -1,0 +1,6 @@
+package org.pgstaging.config;
+
+/** How a known option's value is checked when the file is loaded. */
+enum OptionType {
+    TEXT, PATH, PORT, POSITIVE_INT, BOOLEAN, LIST, REGEXP_LIST, DBNAME, IDENTIFIER, MAJOR, ENCODING, APPROVAL
+}
