@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.pgstaging.PgStagingException;
 import org.pgstaging.host.Command;
 import org.pgstaging.host.CommandResult;
 import org.pgstaging.host.Host;
@@ -187,8 +188,16 @@ public final class Pgbouncer {
         try {
             console.reload();
             checkRunning(touched, removed);
-        } catch (PgbouncerException failure) {
-            throw rollBack(what, before, failure);
+        } catch (RuntimeException failure) {
+            // Any failure (console refused, psql missing, thread interrupted) must not leave the new file behind.
+            boolean interrupted = Thread.interrupted();
+            try {
+                throw rollBack(what, before, failure);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 
@@ -236,7 +245,9 @@ public final class Pgbouncer {
         }
     }
 
-    private PgbouncerException rollBack(String what, String before, PgbouncerException failure) {
+    /** Puts {@code before} back and reloads it, and says in the returned exception how far that got. */
+    private PgbouncerException rollBack(String what, String before, RuntimeException failure) {
+        String hint = failure instanceof PgStagingException p ? p.hint() : null;
         String restored;
         try {
             host.replaceFile(configFile, before);
@@ -252,7 +263,7 @@ public final class Pgbouncer {
         try {
             console.reload();
             return new PgbouncerException("Could not " + what + ": " + failure.getMessage() + "; " + restored
-                    + " and reloaded, so pgbouncer runs the previous configuration", failure.hint(), failure);
+                    + " and reloaded, so pgbouncer runs the previous configuration", hint, failure);
         } catch (RuntimeException e) {
             failure.addSuppressed(e);
             return new PgbouncerException("Could not " + what + ": " + failure.getMessage() + "; " + restored

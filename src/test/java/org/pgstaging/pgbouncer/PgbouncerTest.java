@@ -158,6 +158,18 @@ class PgbouncerTest {
     }
 
     @Test
+    void missingPsqlAlsoLeavesTheOldFileInPlace() throws Exception {
+        String before = config();
+        Pgbouncer noPsql = new Pgbouncer(new LocalHost(), bouncer.configFile(), new PgbouncerConsole(new LocalHost(),
+                Path.of("/nonexistent/psql"), "127.0.0.1", bouncer.port(), "postgres", null), false);
+        assertThatThrownBy(() -> noPsql.addDatabase("pgbt_never2", connstr("pgbt_never2")))
+                .isInstanceOf(PgbouncerException.class)
+                .hasMessageContaining("/nonexistent/psql")
+                .hasMessageContaining("reloading it failed too");
+        assertThat(config()).isEqualTo(before);
+    }
+
+    @Test
     void fileRejectedByPgbouncerIsRolledBackThoughReloadSaidOk() throws Exception {
         String before = config();
         // Syntactically a connection string, but no pgbouncer version knows this parameter: it rejects the file.
