@@ -1,0 +1,306 @@
+package org.pgstaging.host;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/** The machine pgstaging runs on. */
+public final class LocalHost implements Host {
+    /** How many stderr lines a {@link CommandResult} keeps: enough to explain a failure, bounded whatever the command prints. */
+    static final int STDERR_TAIL_LINES = 50;
+    /** Longer lines are cut into pieces so a command printing binary junk cannot exhaust memory. */
+    static final int MAX_LINE_CHARS = 64 * 1024;
+    /** Configuration files only: a bigger file is a mistake (wrong path), not something to load in memory. */
+    static final long MAX_READ_BYTES = 16L * 1024 * 1024;
+    private static final Set<PosixFilePermission> NEW_FILE_MODE = PosixFilePermissions.fromString("rw-r--r--");
+
+    @Override
+    public String name() {
+        return "localhost";
+    }
+
+    @Override
+    public CommandResult run(Command command) {
+        long started = System.nanoTime();
+        ProcessBuilder builder = new ProcessBuilder(command.argv());
+        builder.environment().putAll(command.env());
+        if (command.stdin() != null) {
+            builder.redirectInput(command.stdin().toFile());
+        }
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new HostException("Cannot start '" + command.display() + "' on localhost: " + e.getMessage(),
+                    "check that '" + command.argv().get(0) + "' is installed and on the PATH of pgstaging", e);
+        }
+        if (command.stdin() == null) {
+            closeQuietly(process.getOutputStream());
+        }
+        Deque<String> stderrTail = new ArrayDeque<>();
+        AtomicReference<RuntimeException> sinkFailure = new AtomicReference<>();
+        Thread out = pump(process.getInputStream(), command.stdout(), null, sinkFailure, "stdout");
+        Thread err = pump(process.getErrorStream(), command.stderr(), stderrTail, sinkFailure, "stderr");
+        try {
+            int exit = process.waitFor();
+            joinPumps(out, err);
+            if (sinkFailure.get() != null) {
+                throw sinkFailure.get();
+            }
+            List<String> tail;
+            synchronized (stderrTail) {
+                tail = List.copyOf(stderrTail);
+            }
+            return new CommandResult(exit, tail, Duration.ofNanos(System.nanoTime() - started));
+        } catch (InterruptedException e) {
+            destroyTree(process);
+            Thread.currentThread().interrupt();
+            throw new HostException("Interrupted: '" + command.display() + "' was killed on localhost",
+                    "the command was cancelled; run it again when needed", e);
+        }
+    }
+
+    /** Kills the process and everything it started; children are listed first, as they leave the tree once orphaned. */
+    static void destroyTree(Process process) {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        descendants.forEach(ProcessHandle::destroy);
+        process.destroy();
+        boolean exited = waitQuietly(process.onExit(), 5);
+        for (ProcessHandle child : descendants) {
+            if (!exited || child.isAlive()) {
+                child.destroyForcibly();
+            }
+        }
+        if (!exited) {
+            process.destroyForcibly();
+        }
+    }
+
+    private static boolean waitQuietly(java.util.concurrent.CompletableFuture<Process> exit, int seconds) {
+        try {
+            exit.get(seconds, TimeUnit.SECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            // Already handling an interrupt: keep the flag, go on killing.
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * After the process exits its pipes normally reach end of file at once; a daemon it left behind may
+     * keep them open, and we must not wait for that daemon.
+     */
+    private static void joinPumps(Thread... pumps) throws InterruptedException {
+        for (Thread pump : pumps) {
+            pump.join(TimeUnit.SECONDS.toMillis(5));
+        }
+    }
+
+    private static Thread pump(InputStream stream, Consumer<String> sink, Deque<String> tail,
+                               AtomicReference<RuntimeException> failure, String which) {
+        Thread thread = new Thread(() -> {
+            try (Reader reader = new InputStreamReader(stream, StandardCharsets.UTF_8)) {
+                StringBuilder line = new StringBuilder();
+                int c;
+                while ((c = reader.read()) != -1) {
+                    if (c == '\n' || line.length() >= MAX_LINE_CHARS) {
+                        deliver(stripCr(line), sink, tail, failure);
+                        line.setLength(0);
+                        if (c == '\n') {
+                            continue;
+                        }
+                    }
+                    line.append((char) c);
+                }
+                if (line.length() > 0) {
+                    deliver(stripCr(line), sink, tail, failure);
+                }
+            } catch (IOException e) {
+                // The stream closes when the process is destroyed: nothing more to read.
+            }
+        }, "localhost-" + which);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private static String stripCr(StringBuilder line) {
+        int n = line.length();
+        return n > 0 && line.charAt(n - 1) == '\r' ? line.substring(0, n - 1) : line.toString();
+    }
+
+    /** A failing sink must not stop the draining, or the process would block on a full pipe. */
+    private static void deliver(String line, Consumer<String> sink, Deque<String> tail,
+                                AtomicReference<RuntimeException> failure) {
+        if (tail != null) {
+            synchronized (tail) {
+                if (tail.size() == STDERR_TAIL_LINES) {
+                    tail.removeFirst();
+                }
+                tail.addLast(line);
+            }
+        }
+        try {
+            sink.accept(line);
+        } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException ignored) {
+            // The process may already be gone.
+        }
+    }
+
+    @Override
+    public String readFile(Path file) {
+        try {
+            long size = Files.size(file);
+            if (size > MAX_READ_BYTES) {
+                throw new HostException("File " + file + " on localhost is " + size + " bytes, too big for a configuration file",
+                        "check the path: pgstaging only reads small text files this way", null);
+            }
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+        } catch (NoSuchFileException e) {
+            throw new HostException("File " + file + " does not exist on localhost",
+                    "check the path in the configuration", e);
+        } catch (CharacterCodingException e) {
+            throw new HostException("File " + file + " on localhost is not valid UTF-8",
+                    "convert it to UTF-8 (e.g. iconv) or check the path", e);
+        } catch (IOException e) {
+            throw new HostException("Cannot read " + file + " on localhost: " + e,
+                    "check that the file exists and that pgstaging may read it", e);
+        }
+    }
+
+    @Override
+    public void replaceFile(Path file, String content) {
+        Path target = resolveLinks(file);
+        Path dir = target.toAbsolutePath().getParent();
+        String name = target.getFileName().toString();
+        PosixFileAttributes previous = attributesOrNull(target);
+        Path temp = null;
+        Path backupTemp = null;
+        try {
+            temp = Files.createTempFile(dir, "." + name + ".pgstaging-", ".tmp");
+            writeDurably(temp, content.getBytes(StandardCharsets.UTF_8));
+            applyAttributes(temp, previous);
+            if (previous != null) {
+                backupTemp = Files.createTempFile(dir, "." + name + ".bak.pgstaging-", ".tmp");
+                writeDurably(backupTemp, Files.readAllBytes(target));
+                applyAttributes(backupTemp, previous);
+                Files.move(backupTemp, dir.resolve(name + ".bak"), StandardCopyOption.ATOMIC_MOVE);
+                backupTemp = null;
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            temp = null;
+            syncDirectory(dir);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new HostException("Cannot replace " + file + " atomically on localhost: " + e.getMessage(),
+                    "the file system of " + dir + " does not support atomic rename", e);
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            throw new HostException("Cannot replace " + file + " on localhost: " + e,
+                    "check that pgstaging may write in " + dir + " and change file owners (run as root or use sudo); "
+                            + "the file was left unchanged", e);
+        } finally {
+            deleteQuietly(temp);
+            deleteQuietly(backupTemp);
+        }
+    }
+
+    /** Replacing a symlink would turn it into a plain file; replace what it points to instead. */
+    private static Path resolveLinks(Path file) {
+        try {
+            return Files.exists(file) ? file.toRealPath() : file.toAbsolutePath();
+        } catch (IOException e) {
+            throw new HostException("Cannot resolve " + file + " on localhost: " + e,
+                    "check the path in the configuration", e);
+        }
+    }
+
+    private static PosixFileAttributes attributesOrNull(Path file) {
+        try {
+            return Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new HostException("Cannot read the owner and mode of " + file + " on localhost: " + e,
+                    "check that pgstaging may read " + file, e);
+        }
+    }
+
+    private static void writeDurably(Path file, byte[] bytes) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+    }
+
+    /** The new file must stay readable by the service reading it (e.g. pgbouncer), so copy owner, group and mode. */
+    private static void applyAttributes(Path file, PosixFileAttributes previous) throws IOException {
+        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+        if (previous == null) {
+            view.setPermissions(NEW_FILE_MODE);
+            return;
+        }
+        PosixFileAttributes current = view.readAttributes();
+        if (!current.owner().equals(previous.owner())) {
+            view.setOwner(previous.owner());
+        }
+        if (!current.group().equals(previous.group())) {
+            view.setGroup(previous.group());
+        }
+        view.setPermissions(previous.permissions());
+    }
+
+    private static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException ignored) {
+            // Some file systems cannot fsync a directory; the rename itself already happened.
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // A stray temp file is harmless; the original error matters more.
+            }
+        }
+    }
+}
