@@ -16,7 +16,7 @@ import org.pgstaging.restore.StagingTarget;
  */
 final class DatedCopies {
     final StagingTarget target;
-    final Map<String, String> pgbouncerEntries;
+    final Map<String, PgbouncerEntry> pgbouncerEntries;
     /** Copy name -> date, oldest first. */
     final TreeMap<LocalDate, String> byDate = new TreeMap<>();
     final java.util.Set<String> inPostgres;
@@ -33,9 +33,8 @@ final class DatedCopies {
         for (String name : inPostgres) {
             DatedDatabase.dateOf(dbname, name).ifPresent(d -> byDate.putIfAbsent(d, name));
         }
-        String aliasEntry = pgbouncerEntries.get(dbname);
-        this.active = aliasEntry == null ? Optional.empty()
-                : Optional.ofNullable(PgbouncerEntry.parse(aliasEntry).get("dbname"));
+        PgbouncerEntry aliasEntry = pgbouncerEntries.get(dbname);
+        this.active = aliasEntry == null ? Optional.empty() : Optional.of(aliasEntry.databaseFor(dbname));
     }
 
     boolean isActive(String name) {

@@ -17,6 +17,7 @@ import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.BackupFile;
 import org.pgstaging.backup.BackupSources;
 import org.pgstaging.backup.DateSpec;
+import org.pgstaging.catalog.FilterSummary;
 import org.pgstaging.config.Section;
 import org.pgstaging.config.StagingConfig;
 import org.pgstaging.host.Command;
@@ -24,6 +25,9 @@ import org.pgstaging.host.CommandResult;
 import org.pgstaging.host.Host;
 import org.pgstaging.host.LocalHost;
 import org.pgstaging.pgbouncer.Pgbouncer;
+import org.pgstaging.pgbouncer.PgbouncerConsole;
+import org.pgstaging.pgbouncer.ServiceAction;
+import org.pgstaging.pgbouncer.ServiceResult;
 import org.pgstaging.postgres.ClusterAdmin;
 import org.pgstaging.postgres.DatedDatabase;
 import org.pgstaging.postgres.PostgresServerAddress;
@@ -72,7 +76,9 @@ public final class StagingService implements StagingOperations {
     public StagingTarget target(String sectionName) {
         Section s = section(sectionName);
         PostgresServerAddress pg = new PostgresServerAddress(s.host(), s.postgresPort(), s.dbuser());
-        Pgbouncer pgbouncer = new Pgbouncer(local, s.pgbouncerConf(), s.host(), s.pgbouncerPort(), s.dbuser(), s.useSudo());
+        PgbouncerConsole console = new PgbouncerConsole(local, Path.of(s.psql()), s.host(), s.pgbouncerPort(), s.dbuser(),
+                System.getenv("PGPASSWORD"));
+        Pgbouncer pgbouncer = new Pgbouncer(local, s.pgbouncerConf(), console, s.useSudo());
         return new StagingTarget(s, local, pg, new ClusterAdmin(pg, s.maintdb()), pgbouncer,
                 BackupSources.forSection(s), PostgresTools.of(s));
     }
@@ -322,7 +328,8 @@ public final class StagingService implements StagingOperations {
         DatedCopies copies = new DatedCopies(t);
         List<DatabaseInfo> out = new ArrayList<>();
         copies.byDate.forEach((date, name) -> out.add(new DatabaseInfo(section, name, date, copies.isActive(name),
-                copies.inPostgres.contains(name), copies.pgbouncerEntries.get(name))));
+                copies.inPostgres.contains(name),
+                copies.pgbouncerEntries.containsKey(name) ? copies.pgbouncerEntries.get(name).format() : null)));
         return out;
     }
 
@@ -371,7 +378,7 @@ public final class StagingService implements StagingOperations {
         String dbname = t.section().dbname();
         return t.pgbouncer().showDatabases().stream()
                 .filter(r -> r.name().equals(dbname) || DatedDatabase.dateOf(dbname, r.name()).isPresent())
-                .map(r -> new PgbouncerDatabase(r.name(), r.database(), r.host(), r.port(), r.paused()))
+                .map(r -> new PgbouncerDatabase(r.name(), r.database(), r.host(), r.port() == null ? 0 : r.port(), r.paused()))
                 .toList();
     }
 
@@ -400,14 +407,13 @@ public final class StagingService implements StagingOperations {
     @Override
     public String service(String section, String action) {
         StagingTarget t = target(section);
-        if (!List.of("start", "stop", "restart", "status", "reload").contains(action)) {
-            throw new PgStagingException("unknown service action '" + action + "'", "use start, stop, restart, reload or status");
-        }
-        if (options.dryRun() && !action.equals("status")) {
-            wouldDo(listener, "pgbouncer", action + " pgbouncer on " + t.section().host());
+        ServiceAction a = ServiceAction.parse(action);
+        if (options.dryRun() && a != ServiceAction.STATUS) {
+            wouldDo(listener, "pgbouncer", String.join(" ", Pgbouncer.serviceCommand(a, t.section().useSudo())));
             return "";
         }
-        return t.pgbouncer().service(action);
+        ServiceResult r = t.pgbouncer().service(a);
+        return String.join("\n", r.output());
     }
 
     // ---- catalog ----------------------------------------------------------------------
@@ -415,14 +421,15 @@ public final class StagingService implements StagingOperations {
     @Override
     public CatalogReport catalog(String section, Path dumpFile, Writer out) {
         StagingTarget t = target(section);
-        return CatalogPreparer.report(t, dumpFile, out);
+        FilterSummary f = CatalogPreparer.report(t, dumpFile, out);
+        return new CatalogReport(f.total(), f.kept(), f.excludedSchemas(), f.nodataTables(), f.droppedTriggers());
     }
 
     @Override
     public List<TriggerInfo> triggers(String section, Path dumpFile) {
         StagingTarget t = target(section);
         return CatalogPreparer.triggers(t, dumpFile).stream()
-                .map(x -> new TriggerInfo(x.schema(), x.table(), x.trigger(), x.function(), x.dropped()))
+                .map(x -> new TriggerInfo(x.schema(), x.table(), x.trigger(), x.qualifiedFunction(), x.dropped()))
                 .toList();
     }
 

@@ -12,15 +12,7 @@ import org.pgstaging.config.Section;
 public record PostgresTools(String pgRestore, String psql, String pgDump) {
 
     public static PostgresTools of(Section s) {
-        String restore = s.pgRestore();
-        return new PostgresTools(restore,
-                s.get("psql").orElse(sibling(restore, "psql")),
-                s.get("pg_dump").orElse(sibling(restore, "pg_dump")));
-    }
-
-    private static String sibling(String tool, String name) {
-        Path p = Path.of(tool);
-        return p.getParent() == null ? name : p.getParent().resolve(name).toString();
+        return new PostgresTools(s.pgRestore(), s.psql(), s.pgDump());
     }
 
     /** Fails before any side effect when a configured absolute path does not exist. */

@@ -10,14 +10,21 @@ import org.pgstaging.PgStagingException;
 import org.pgstaging.host.Command;
 import org.pgstaging.host.CommandResult;
 
-/** Sources {@code sql_path/pre/*.sql} or {@code sql_path/post/*.sql}, sorted by name, with psql, stopping at the first error. */
+/**
+ * Sources the pre or post SQL files, sorted by name, with psql, stopping at the first error. Files are
+ * looked up in {@code sql_path/SECTION/pre} (pg_staging's layout) and, when that directory does not
+ * exist, in {@code sql_path/pre}; the same for {@code post}.
+ */
 public final class SqlScripts {
     private SqlScripts() {}
 
     /** The files that would run, sorted; empty when sql_path or the directory is absent. */
     public static List<Path> files(StagingTarget target, boolean pre) {
-        Path dir = target.section().sqlPath().map(p -> p.resolve(pre ? "pre" : "post")).orElse(null);
-        if (dir == null || !Files.isDirectory(dir)) return List.of();
+        String phase = pre ? "pre" : "post";
+        Path dir = target.section().sqlDir().map(p -> p.resolve(phase)).filter(Files::isDirectory)
+                .or(() -> target.section().sqlPath().map(p -> p.resolve(phase)).filter(Files::isDirectory))
+                .orElse(null);
+        if (dir == null) return List.of();
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.getFileName().toString().endsWith(".sql") && Files.isRegularFile(p))
                     .sorted().toList();

@@ -17,10 +17,11 @@ public record StagingTarget(Section section, Host host, PostgresServerAddress po
 
     /** The pgbouncer [databases] entry for a dated copy on this server. */
     public String pgbouncerEntryFor(String database) {
-        return org.pgstaging.pgbouncer.PgbouncerEntry.format(java.util.Map.of(
-                "dbname", database,
-                "host", section.get("pgbouncer_db_host").orElse("127.0.0.1"),
-                "port", Integer.toString(section.postgresPort())));
+        java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
+        params.put("dbname", database);
+        params.put("host", section.get("pgbouncer_db_host").orElse("127.0.0.1"));
+        params.put("port", Integer.toString(section.postgresPort()));
+        return org.pgstaging.pgbouncer.PgbouncerEntry.of(params).format();
     }
 
     /** Server key for queues: one restore at a time per PostgreSQL server. */

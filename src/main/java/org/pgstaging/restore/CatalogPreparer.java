@@ -1,0 +1,107 @@
+package org.pgstaging.restore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.pgstaging.PgStagingException;
+import org.pgstaging.backup.BackupFile;
+import org.pgstaging.catalog.Catalog;
+import org.pgstaging.catalog.CatalogFilter;
+import org.pgstaging.catalog.CatalogSource;
+import org.pgstaging.catalog.FilterRules;
+import org.pgstaging.catalog.FilterSummary;
+import org.pgstaging.catalog.TriggerFunction;
+import org.pgstaging.catalog.TriggerFunctions;
+import org.pgstaging.config.Section;
+
+/**
+ * Builds the filtered {@code pg_restore -L} list of a dump, and answers the catalog questions
+ * (catalog, triggers, nodata) either from a given dump file or from the newest backup, reading only
+ * the catalog at the start of the remote file instead of downloading it.
+ */
+public final class CatalogPreparer {
+    private CatalogPreparer() {}
+
+    /** The filter's result for one restore. */
+    public record Prepared(FilterSummary summary) {
+        public int kept() { return summary.kept(); }
+
+        public String describe() {
+            StringBuilder b = new StringBuilder();
+            b.append(summary.kept()).append(" of ").append(summary.total()).append(" catalog entries kept");
+            if (!summary.excludedSchemas().isEmpty()) b.append("; schemas left out: ").append(String.join(", ", summary.excludedSchemas()));
+            int nodata = summary.nodataTables().size() + summary.moreNodataTables();
+            if (nodata > 0) b.append("; ").append(nodata).append(" table(s) without data");
+            int triggers = summary.droppedTriggers().size() + summary.moreDroppedTriggers();
+            if (triggers > 0) b.append("; ").append(triggers).append(" trigger(s) dropped: ").append(String.join(", ", summary.droppedTriggers()));
+            return b.toString();
+        }
+    }
+
+    static Prepared prepare(Section section, Path dump, Path listFile) {
+        try {
+            Files.createDirectories(listFile.toAbsolutePath().getParent());
+            try (CatalogSource source = Catalog.open(dump, section.schemas());
+                 Writer out = Files.newBufferedWriter(listFile, StandardCharsets.UTF_8)) {
+                return new Prepared(new CatalogFilter(FilterRules.of(section)).filter(source, out));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the restore list " + listFile, e);
+        } catch (PgStagingException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new PgStagingException("cannot read the catalog of " + dump + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    /** Writes the filtered list of a dump (default: the newest backup) and returns what the filter did. */
+    public static FilterSummary report(StagingTarget target, Path dumpFile, Writer out) {
+        try (CatalogSource source = open(target, dumpFile)) {
+            return new CatalogFilter(FilterRules.of(target.section())).filter(source, out);
+        } catch (PgStagingException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new PgStagingException("cannot read the catalog: " + e.getMessage(), null, e);
+        }
+    }
+
+    public static List<TriggerFunction> triggers(StagingTarget target, Path dumpFile) {
+        try (CatalogSource source = open(target, dumpFile)) {
+            return TriggerFunctions.list(source, FilterRules.of(target.section()));
+        } catch (PgStagingException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new PgStagingException("cannot read the catalog: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** {@code schema.table} of the tables restored without data. */
+    public static List<String> nodataTables(StagingTarget target, Path dumpFile) {
+        FilterSummary s = report(target, dumpFile, Writer.nullWriter());
+        List<String> out = new ArrayList<>(s.nodataTables());
+        if (s.moreNodataTables() > 0) out.add("... and " + s.moreNodataTables() + " more");
+        return out;
+    }
+
+    private static CatalogSource open(StagingTarget target, Path dumpFile) {
+        Section s = target.section();
+        if (dumpFile != null) {
+            Path p = dumpFile.isAbsolute() || Files.exists(dumpFile) ? dumpFile : s.tmpdir().resolve(dumpFile);
+            return Catalog.open(p, s.schemas());
+        }
+        List<BackupFile> backups = target.backups().list(s.dbname());
+        if (backups.isEmpty()) {
+            throw new PgStagingException("no dump of " + s.dbname() + " in " + target.backups().describe(),
+                    "give a dump file: catalog " + s.name() + " FILE");
+        }
+        BackupFile newest = backups.get(backups.size() - 1);
+        InputStream in = target.backups().openStream(newest);
+        return Catalog.read(in, newest.fileName());
+    }
+}
