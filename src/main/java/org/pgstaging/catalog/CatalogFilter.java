@@ -153,16 +153,17 @@ public final class CatalogFilter {
         private Reason schemaReason(CatalogEntry e) {
             String ns = e.namespace();
             if (e.is("SCHEMA") && ns == null) return excludedIfNotKept(e.tag(), true);
-            if (ns != null) return excludedIfNotKept(ns, false);
+            if (ns != null && !keptSchemas.contains(ns)) return excludedIfNotKept(ns, false);
             if (isDependent(e)) {
+                // e.g. a comment on a dropped trigger, whose own schema is kept
                 for (int d : e.dependencies()) {
                     if (droppedObjects.get(d)) return Reason.PARENT_EXCLUDED;
                 }
-                if (e.tag().startsWith("SCHEMA ")) {
+                if (ns == null && e.tag().startsWith("SCHEMA ")) {
                     return excludedIfNotKept(SqlTokens.identifier(e.tag().substring("SCHEMA ".length())), false);
                 }
             }
-            if (e.is("EXTENSION")) {
+            if (ns == null && e.is("EXTENSION")) {
                 String schema = extensionSchema(e.defn());
                 if (schema != null && !schema.equals("public")) return excludedIfNotKept(schema, false);
             }
