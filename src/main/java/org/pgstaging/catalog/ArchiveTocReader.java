@@ -1,6 +1,5 @@
 package org.pgstaging.catalog;
 
-import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +17,7 @@ import java.util.Optional;
  * a schema {@code Sales Data} with a table {@code Order "Items"} cannot be told apart from other splits.
  * The TOC sits at the start of a custom-format file (and is the whole of a directory dump's toc.dat),
  * so reading stops after it and works on just the first bytes of a dump, e.g. while it downloads.
+ * It reads ahead of the catalog's end by up to one 64 KB buffer: the stream is not left right after it.
  *
  * <p>Layout, per PostgreSQL's pg_backup_archiver.c (ReadHead, ReadToc): magic {@code PGDMP}, version bytes,
  * int and offset sizes, format byte, compression, creation time, names and versions, then the entry count
@@ -29,13 +29,13 @@ public final class ArchiveTocReader implements CatalogSource {
     /** pg_dump never writes strings this long in a catalog; a larger length means corrupt bytes. */
     private static final int MAX_STRING = 1 << 30;
 
-    private final InputStream in;
+    private final ArchiveInput in;
     private final String name;
     private final ArchiveHeader header;
     private Charset charset = StandardCharsets.UTF_8;
     private int read;
 
-    private ArchiveTocReader(InputStream in, String name, ArchiveHeader header) {
+    private ArchiveTocReader(ArchiveInput in, String name, ArchiveHeader header) {
         this.in = in;
         this.name = name;
         this.header = header;
@@ -49,16 +49,14 @@ public final class ArchiveTocReader implements CatalogSource {
      * @throws CatalogException when the bytes are not a pg_dump archive, or of an unsupported version
      */
     public static ArchiveTocReader open(InputStream stream, String name) {
-        InputStream in = stream instanceof BufferedInputStream ? stream : new BufferedInputStream(stream, 65536);
+        ArchiveInput in = new ArchiveInput(stream, 65536);
         try {
-            in.mark(512);
-            byte[] start = in.readNBytes(512);
+            byte[] start = in.peek(512);
             boolean inTar = false;
-            if (startsWith(start, MAGIC)) {
-                in.reset();
-            } else if (isTarTocMember(start)) {
-                inTar = true; // the member's content starts right after its 512-byte header
-            } else {
+            if (isTarTocMember(start)) {
+                inTar = true;
+                in.skip(512); // the member's content starts right after its header
+            } else if (!startsWith(start, MAGIC)) {
                 throw notAnArchive(name, start);
             }
             ArchiveTocReader reader = new ArchiveTocReader(in, name, null);
@@ -118,7 +116,7 @@ public final class ArchiveTocReader implements CatalogSource {
     }
 
     private ArchiveHeader readHeader(boolean inTar) throws IOException {
-        in.skipNBytes(MAGIC.length);
+        in.skip(MAGIC.length);
         int vmaj = readByte();
         int vmin = readByte();
         int vrev = readByte();
@@ -192,7 +190,7 @@ public final class ArchiveTocReader implements CatalogSource {
         if (header.format() == ArchiveHeader.Format.CUSTOM) {
             int flag = readByte(); // data state: 1 not set, 2 set, 3 no data
             if (flag < 1 || flag > 3) throw corrupt("entry " + dumpId + " has data state " + flag);
-            in.skipNBytes(header.offSize());
+            in.skip(header.offSize());
         } else {
             skipStr(is); // the data file name of directory and tar dumps
         }
@@ -218,9 +216,7 @@ public final class ArchiveTocReader implements CatalogSource {
     }
 
     private int readByte() throws IOException {
-        int b = in.read();
-        if (b < 0) throw new EOFException();
-        return b;
+        return in.readByte();
     }
 
     private long readInt(int intSize) throws IOException {
@@ -241,15 +237,13 @@ public final class ArchiveTocReader implements CatalogSource {
     private String readStr(int intSize) throws IOException {
         int len = readLength(intSize);
         if (len < 0) return null;
-        byte[] bytes = in.readNBytes(len);
-        if (bytes.length < len) throw new EOFException();
-        return new String(bytes, charset);
+        return in.readString(len, charset);
     }
 
     /** Skips a string; returns null so callers can use it where a value is not wanted. */
     private String skipStr(int intSize) throws IOException {
         int len = readLength(intSize);
-        if (len > 0) in.skipNBytes(len);
+        if (len > 0) in.skip(len);
         return null;
     }
 

@@ -24,7 +24,13 @@ public final class Catalog {
      */
     public static ArchiveTocReader read(Path dumpFileOrDirectory) {
         Path file = tocFile(dumpFileOrDirectory);
-        return ArchiveTocReader.open(openFile(file), file.toString());
+        InputStream in = openFile(file);
+        try {
+            return ArchiveTocReader.open(in, file.toString());
+        } catch (RuntimeException e) {
+            closeQuietly(in);
+            throw e;
+        }
     }
 
     /** Opens the catalog at the start of an archive stream, e.g. the first bytes of a download. */
@@ -40,7 +46,7 @@ public final class Catalog {
         Path file = tocFile(path);
         InputStream in = new BufferedInputStream(openFile(file), 65536);
         try {
-            in.mark(64);
+            in.mark(64); // the archive reader re-reads these bytes through its own buffer
             byte[] start = in.readNBytes(64);
             in.reset();
             if (looksLikeList(start)) {

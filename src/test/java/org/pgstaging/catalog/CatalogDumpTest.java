@@ -146,42 +146,32 @@ class CatalogDumpTest {
         try (ArchiveTocReader r = Catalog.read(new ByteArrayInputStream(Arrays.copyOf(whole, tocEnd)), "prefix")) {
             assertThat(Catalog.readAll(r).stream().filter(CatalogEntry::isListed)).hasSize(entryLines(restoreList).size());
         }
+        assertThat(readsWhole(Arrays.copyOf(whole, tocEnd - 1))).isFalse();
         byte[] cut = Arrays.copyOf(whole, tocEnd / 2);
         assertThatThrownBy(() -> readAll(Catalog.read(new ByteArrayInputStream(cut), "half.dump")))
                 .isInstanceOf(CatalogException.class)
                 .hasMessageContaining("half.dump").hasMessageContaining("ends inside its catalog");
     }
 
-    /** Bytes read up to the end of the catalog: read through a counting stream. */
-    private static int tocLength(byte[] dump) throws Exception {
-        int[] count = {0};
-        java.io.InputStream counting = new java.io.FilterInputStream(new ByteArrayInputStream(dump)) {
-            @Override
-            public int read() throws java.io.IOException {
-                int b = super.read();
-                if (b >= 0) count[0]++;
-                return b;
-            }
-
-            @Override
-            public long skip(long n) throws java.io.IOException {
-                long k = super.skip(n);
-                count[0] += (int) k;
-                return k;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws java.io.IOException {
-                int n = super.read(b, off, len);
-                if (n > 0) count[0] += n;
-                return n;
-            }
-        };
-        // unbuffered: the reader's own buffer would read ahead, so count through a 1-byte buffer
-        try (ArchiveTocReader r = ArchiveTocReader.open(new java.io.BufferedInputStream(counting, 1), "count")) {
-            Catalog.readAll(r);
+    /** The shortest prefix of the dump whose catalog reads whole: found by bisection. */
+    private static int tocLength(byte[] dump) {
+        int lo = 0;
+        int hi = dump.length; // the whole dump reads
+        while (lo + 1 < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (readsWhole(Arrays.copyOf(dump, mid))) hi = mid;
+            else lo = mid;
         }
-        return count[0];
+        return hi;
+    }
+
+    private static boolean readsWhole(byte[] prefix) {
+        try (ArchiveTocReader r = Catalog.read(new ByteArrayInputStream(prefix), "prefix")) {
+            Catalog.readAll(r);
+            return true;
+        } catch (CatalogException e) {
+            return false;
+        }
     }
 
     @Test
