@@ -65,6 +65,41 @@ public final class Catalog {
         }
     }
 
+    /**
+     * Filters the catalog of {@code dumpOrList} (anything {@link #open} takes) into a {@code pg_restore -L}
+     * list file. The file appears whole or not at all: it is written beside its final name, then moved.
+     *
+     * @throws CatalogException when the catalog cannot be read or the list cannot be written
+     */
+    public static FilterSummary filterTo(Path dumpOrList, FilterRules rules, Path listFile) {
+        List<String> known = new java.util.ArrayList<>(rules.schemas());
+        known.addAll(rules.schemasNodata());
+        Path dir = listFile.toAbsolutePath().getParent();
+        Path tmp = null;
+        try (CatalogSource source = open(dumpOrList, known)) {
+            tmp = Files.createTempFile(dir, "." + listFile.getFileName(), ".tmp");
+            FilterSummary summary;
+            try (var out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                summary = new CatalogFilter(rules).filter(source, out);
+            }
+            Files.move(tmp, listFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            tmp = null;
+            return summary;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new CatalogException("cannot write the restore list " + listFile + ": " + e.getMessage(),
+                    "check that " + dir + " exists, is writable and has free space", e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // a leftover temp file is harmless and named after the list
+                }
+            }
+        }
+    }
+
     /** Reads {@code pg_restore -l} output. */
     public static CatalogSource readList(Reader list, String name, Collection<String> knownSchemas) {
         return new ListFileSource(list, name, knownSchemas);

@@ -97,10 +97,13 @@ public final class CatalogFilter {
         private final BitSet droppedObjects = new BitSet();
         /** FUNCTION entries left out: triggers depending on them go too. */
         private final BitSet droppedFunctions = new BitSet();
+        /** Names of the objects left out, kept only while few, to name what a broken dependency points at. */
+        private final java.util.Map<Integer, String> droppedNames = new java.util.HashMap<>();
         private final Set<String> excludedSchemaNames = new HashSet<>();
         private final CappedList excludedSchemas = new CappedList(FilterSummary.CAP);
         private final CappedList nodataTables = new CappedList(FilterSummary.CAP);
         private final CappedList droppedTriggers = new CappedList(FilterSummary.CAP);
+        private final CappedList brokenDependencies = new CappedList(FilterSummary.CAP);
         private int total;
         private int kept;
         private TriggerDefinition lastTrigger;
@@ -113,14 +116,19 @@ public final class CatalogFilter {
             lastTrigger = null;
             Reason r = reason(e);
             switch (r) {
-                case KEEP -> kept++;
+                case KEEP -> {
+                    kept++;
+                    checkDependencies(e);
+                }
                 case NODATA -> nodataTables.add(e.qualifiedName());
                 case EXCLUDED_SCHEMA, PARENT_EXCLUDED -> {
                     droppedObjects.set(e.dumpId());
+                    if (droppedNames.size() < FilterSummary.CAP) droppedNames.put(e.dumpId(), describe(e));
                     if (e.is("FUNCTION") || e.is("PROCEDURE")) droppedFunctions.set(e.dumpId());
                 }
                 case TRIGGER_FUNCTION_EXCLUDED -> {
                     droppedObjects.set(e.dumpId());
+                    if (droppedNames.size() < FilterSummary.CAP) droppedNames.put(e.dumpId(), describe(e));
                     droppedTriggers.add(describeTrigger(e, lastTrigger));
                 }
             }
@@ -134,7 +142,18 @@ public final class CatalogFilter {
 
         public FilterSummary summary() {
             return new FilterSummary(total, kept, excludedSchemas.items(), nodataTables.items(),
-                    droppedTriggers.items(), excludedSchemas.more(), nodataTables.more(), droppedTriggers.more());
+                    droppedTriggers.items(), brokenDependencies.items(), excludedSchemas.more(), nodataTables.more(),
+                    droppedTriggers.more(), brokenDependencies.more());
+        }
+
+        /** A kept entry needing a left-out object will fail to restore: say so before pg_restore does. */
+        private void checkDependencies(CatalogEntry e) {
+            for (int d : e.dependencies()) {
+                if (droppedObjects.get(d)) {
+                    brokenDependencies.add(describe(e) + " -> " + droppedNames.getOrDefault(d, "entry " + d));
+                    return;
+                }
+            }
         }
 
         private Reason reason(CatalogEntry e) {
@@ -190,6 +209,10 @@ public final class CatalogFilter {
             }
             return false;
         }
+    }
+
+    private static String describe(CatalogEntry e) {
+        return e.desc() + " " + e.qualifiedName();
     }
 
     private static boolean isDependent(CatalogEntry e) {

@@ -204,6 +204,7 @@ class CatalogDumpTest {
                 "app.event_log", "app.sessions", "billing.payment_log", "audit.changes");
         assertThat(summary.droppedTriggers())
                 .containsExactly("billing.invoices.invoices_replicate -> pgq.logtriga");
+        assertThat(summary.brokenDependencies()).isEmpty();
         assertThat(summary.total()).isEqualTo(entryLines(restoreList).size());
         List<String> written = Files.readAllLines(list);
         assertThat(written).hasSize(summary.total());
@@ -290,6 +291,25 @@ class CatalogDumpTest {
         }
         assertThatThrownBy(() -> Catalog.open(pg.dir.resolve("missing.dump"), List.of()))
                 .isInstanceOf(CatalogException.class).hasMessageContaining("no such file");
+    }
+
+    @Test
+    void filterToWritesTheListWholeFromADumpOrFromAListFile() throws Exception {
+        Path fromDump = pg.dir.resolve("out/from-dump.list");
+        Files.createDirectories(fromDump.getParent());
+        FilterSummary a = Catalog.filterTo(custom, STAGING_RULES, fromDump);
+        Path listFile = pg.dir.resolve("out/pg_restore.list");
+        Files.writeString(listFile, restoreList);
+        Path fromList = pg.dir.resolve("out/from-list.list");
+        FilterSummary b = Catalog.filterTo(listFile, STAGING_RULES, fromList);
+        assertThat(a.total()).isEqualTo(b.total());
+        assertThat(a.nodataTables()).containsExactlyInAnyOrderElementsOf(b.nodataTables());
+        try (var files = Files.list(fromDump.getParent())) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("from-dump.list", "pg_restore.list", "from-list.list");
+        }
+        assertThatThrownBy(() -> Catalog.filterTo(custom, STAGING_RULES, pg.dir.resolve("no/such/dir/x.list")))
+                .isInstanceOf(CatalogException.class).hasMessageContaining("cannot write the restore list");
     }
 
     private static Set<String> commented(String list) {

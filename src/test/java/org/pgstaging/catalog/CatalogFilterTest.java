@@ -130,6 +130,18 @@ class CatalogFilterTest {
     }
 
     @Test
+    void namesKeptEntriesThatDependOnFilteredOutObjects() {
+        Result r = run(RULES, List.of(
+                e(1, "SCHEMA", null, "pgq"),
+                e(2, "TABLE", "pgq", "event", 1),
+                e(3, "VIEW", "app", "recent_events", 2),
+                e(4, "TABLE", "app", "customers"),
+                e(5, "VIEW", "app", "customer_names", 4)));
+        assertThat(r.kept()).containsExactly("3", "4", "5");
+        assertThat(r.summary().brokenDependencies()).containsExactly("VIEW app.recent_events -> TABLE pgq.event");
+    }
+
+    @Test
     void extensionsCreatedInExcludedSchemasGoOthersStay() {
         CatalogEntry inPgq = new CatalogEntry(1, 3079, 1, "EXTENSION", null, "pgq", "", 
                 "CREATE EXTENSION IF NOT EXISTS pgq WITH SCHEMA pgq;", null);
