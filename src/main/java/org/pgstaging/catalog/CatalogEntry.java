@@ -28,7 +28,7 @@ public record CatalogEntry(int dumpId, long catalogOid, long objectOid, String d
         if (dependencies == null) dependencies = NONE;
     }
 
-    /** Same entry without its definition, for sources that do not have one. */
+    /** An entry without definition or dependencies, as read from {@code pg_restore -l} text. */
     public static CatalogEntry of(int dumpId, long catalogOid, long objectOid, String desc, String namespace,
                                   String tag, String owner) {
         return new CatalogEntry(dumpId, catalogOid, objectOid, desc, namespace, tag, owner, null, NONE);
