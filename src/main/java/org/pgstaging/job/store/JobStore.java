@@ -188,7 +188,9 @@ public final class JobStore implements AutoCloseable {
         return db.transaction("recording the end of job #" + jobId, c -> {
             Job job = expect(c, jobId, "end", end.state(), JobState.RUNNING);
             long ms = Duration.between(job.startedAt(), now).toMillis();
-            Rows.update(c, "UPDATE jobs SET state = ?, finished_at = ?, duration_ms = ?, error = ?, cleanup = ?, "
+            // a re-run after an interruption keeps the cleanup of the interruption unless it has its own
+            Rows.update(c, "UPDATE jobs SET state = ?, finished_at = ?, duration_ms = ?, error = ?, "
+                            + "cleanup = COALESCE(?, cleanup), "
                             + "target_database = COALESCE(?, target_database), dump_bytes = COALESCE(?, dump_bytes) "
                             + "WHERE id = ?",
                     end.state(), now, ms, Rows.clip(end.error(), ERROR_MAX), Rows.clip(end.cleanup(), TEXT_MAX),
