@@ -51,6 +51,10 @@ public final class JobStore implements AutoCloseable {
     /** Opens (creating and migrating as needed) {@code <stateDir>/pgstaging.mv.db}. */
     public static JobStore open(Path stateDir, Clock clock) {
         Path dir = stateDir.toAbsolutePath().normalize();
+        if (dir.toString().contains(";")) { // H2 would read what follows as connection settings
+            throw new JobStoreException("state_dir " + dir + " contains ';'",
+                    "choose a state_dir path without ';'");
+        }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {

@@ -229,6 +229,53 @@ class JobStoreTest {
     }
 
     @Test
+    void unusableStateDirIsNamed() throws Exception {
+        assertThatThrownBy(() -> JobStore.open(dir.resolve("x;MODE=MySQL"), clock))
+                .isInstanceOf(JobStoreException.class).hasMessageContaining("contains ';'");
+        Path file = java.nio.file.Files.writeString(dir.resolve("plain-file"), "x");
+        assertThatThrownBy(() -> JobStore.open(file.resolve("sub"), clock))
+                .isInstanceOf(JobStoreException.class).hasMessageContaining("cannot create state_dir")
+                .extracting(e -> ((PgStagingException) e).hint()).asString().contains("state_dir");
+    }
+
+    @Test
+    void secondProcessOnTheSameStateDirIsToldWhy() throws Exception {
+        Path shared = dir.resolve("shared");
+        Process holder = child(shared, "hold");
+        try {
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine();
+            assertThat(line).isEqualTo("open");
+            assertThatThrownBy(() -> JobStore.open(shared, clock)).isInstanceOf(JobStoreException.class)
+                    .extracting(e -> ((PgStagingException) e).hint()).asString()
+                    .contains("another pgstaging process uses this state_dir");
+        } finally {
+            holder.getOutputStream().close();
+            holder.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+            holder.destroy();
+        }
+        JobStore.open(shared, clock).close(); // free again once the other process is gone
+    }
+
+    @Test
+    void aRequestIsOnDiskOnceCreateReturnsEvenIfTheProcessIsKilled() throws Exception {
+        Path shared = dir.resolve("killed");
+        Process p = child(shared, "request-and-die");
+        String id = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
+        assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        try (JobStore reopened = JobStore.open(shared, clock)) {
+            Job job = reopened.get(Long.parseLong(id));
+            assertThat(job.state()).isEqualTo(JobState.QUEUED);
+            assertThat(job.approvedBy()).isEqualTo("dba");
+        }
+    }
+
+    private static Process child(Path stateDir, String mode) throws java.io.IOException {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), HoldStateDir.class.getName(), stateDir.toString(), mode)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    @Test
     void databaseFromANewerVersionIsRefused() throws Exception {
         store.close();
         try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("pgstaging"));
