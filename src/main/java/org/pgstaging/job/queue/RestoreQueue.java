@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.pgstaging.PgStagingException;
@@ -252,7 +253,7 @@ public final class RestoreQueue implements AutoCloseable {
                 default -> awaiting.add(j);
             }
         }
-        Set<String> keys = new java.util.TreeSet<>(queued.keySet());
+        Set<String> keys = new TreeSet<>(queued.keySet());
         keys.addAll(running.keySet());
         List<QueueSnapshot.ServerQueue> servers = new ArrayList<>();
         for (String key : keys) {
