@@ -1,0 +1,79 @@
+package org.pgstaging.job.queue;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.pgstaging.job.store.HistoryAction;
+import org.pgstaging.job.store.Job;
+import org.pgstaging.job.store.JobState;
+import org.pgstaging.job.store.JobStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Settles the jobs a dead process left RUNNING. Each step is stored before the next, and an
+ * INTERRUPTED job without a recorded cleanup is picked up again, so dying during recovery
+ * itself loses nothing.
+ */
+final class InterruptRecovery {
+    private static final Logger LOG = LoggerFactory.getLogger(InterruptRecovery.class);
+
+    private final JobStore store;
+    private final InterruptedJobHandler handler;
+    private final EventThread events;
+    private final int maxRequeues;
+
+    InterruptRecovery(JobStore store, InterruptedJobHandler handler, EventThread events, int maxRequeues) {
+        this.store = store;
+        this.handler = handler;
+        this.events = events;
+        this.maxRequeues = maxRequeues;
+    }
+
+    List<Job> recover() {
+        Map<Long, Job> pending = new LinkedHashMap<>();
+        for (Job running : store.inState(JobState.RUNNING)) {
+            Job j = store.markInterrupted(running.id(), "pgstaging stopped while the job ran");
+            events.changed(new JobEvent(j, JobState.RUNNING, HistoryAction.INTERRUPTED, JobStore.SYSTEM));
+            pending.put(j.id(), j);
+        }
+        for (Job j : store.inState(JobState.INTERRUPTED)) {
+            if (j.cleanup() == null) pending.putIfAbsent(j.id(), j);
+        }
+        // each re-queue goes to the head, so the last one handled runs first: handle the oldest last
+        List<Job> order = new ArrayList<>(pending.values());
+        order.sort(Comparator.comparing((Job j) -> j.queueSeq() == null ? Long.MAX_VALUE : j.queueSeq()).reversed());
+        List<Job> settled = new ArrayList<>();
+        for (Job j : order) settled.add(settle(j));
+        return settled;
+    }
+
+    private Job settle(Job job) {
+        String cleanup;
+        try {
+            cleanup = handler.cleanUp(job);
+        } catch (Exception e) {
+            LOG.error("cleanup of interrupted job #{} failed; it stays INTERRUPTED", job.id(), e);
+            return announce(store.keepInterrupted(job.id(), "cleanup failed: " + RestoreQueue.describe(e),
+                    "not re-queued: its cleanup failed; clean by hand, then retry it"), HistoryAction.INTERRUPTED,
+                    JobStore.SYSTEM);
+        }
+        if (job.cancelRequestedBy() != null) {
+            store.keepInterrupted(job.id(), cleanup, "cancelled by " + job.cancelRequestedBy() + " before the interruption");
+            return announce(store.cancel(job.id(), job.cancelRequestedBy()), HistoryAction.CANCEL,
+                    job.cancelRequestedBy());
+        }
+        if (job.attempt() < maxRequeues) {
+            return announce(store.requeueAtHead(job.id(), cleanup), HistoryAction.RETRY, JobStore.SYSTEM);
+        }
+        return announce(store.keepInterrupted(job.id(), cleanup, "not re-queued: interrupted "
+                + (job.attempt() + 1) + " times; retry it by hand"), HistoryAction.INTERRUPTED, JobStore.SYSTEM);
+    }
+
+    private Job announce(Job job, HistoryAction action, String actor) {
+        events.changed(new JobEvent(job, JobState.INTERRUPTED, action, actor));
+        return job;
+    }
+}

@@ -1,0 +1,18 @@
+package org.pgstaging.job.queue;
+
+import org.pgstaging.job.store.Job;
+
+/**
+ * Cleans what a job left when pgstaging stopped while it ran (e.g. drops the half-restored
+ * database named by {@link Job#targetDatabase()}), called by {@link RestoreQueue#start()} before
+ * the job may run again.
+ */
+@FunctionalInterface
+public interface InterruptedJobHandler {
+    /**
+     * @return what was cleaned, stored with the job and its history ("nothing to clean" when null)
+     * @throws Exception when cleanup failed: the job then stays INTERRUPTED instead of re-running
+     *                   on top of the leftovers
+     */
+    String cleanUp(Job interrupted) throws Exception;
+}

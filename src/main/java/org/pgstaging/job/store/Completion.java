@@ -1,0 +1,20 @@
+package org.pgstaging.job.store;
+
+/**
+ * How a running job ended, as recorded by {@link JobStore#finish}.
+ *
+ * @param state          DONE, FAILED or CANCELLED
+ * @param actor          who ended it: the canceller for CANCELLED, the system otherwise
+ * @param error          why it failed, null when it did not
+ * @param cleanup        what was cleaned after a failure or cancel, e.g. the half-made database dropped
+ * @param targetDatabase the database made, when learnt during the run (null keeps the stored one)
+ * @param dumpBytes      dump size, when learnt during the run (null keeps the stored one)
+ */
+public record Completion(JobState state, String actor, String error, String cleanup, String targetDatabase,
+                         Long dumpBytes) {
+    public Completion {
+        if (state != JobState.DONE && state != JobState.FAILED && state != JobState.CANCELLED) {
+            throw new IllegalArgumentException("a run ends DONE, FAILED or CANCELLED, not " + state);
+        }
+    }
+}

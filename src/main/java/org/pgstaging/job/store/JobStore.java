@@ -1,0 +1,464 @@
+package org.pgstaging.job.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.pgstaging.backup.DateSpec;
+
+/**
+ * Jobs and their history in an embedded H2 database under {@code state_dir}. Every decision and
+ * state change is one transaction that also appends a history entry; once a method returns,
+ * its change is on disk (the database is opened with {@code WRITE_DELAY=0}, because H2's default
+ * half-second delay loses commits when the process is killed).
+ */
+public final class JobStore implements AutoCloseable {
+    /** Actor of the changes pgstaging makes by itself (start, done, interruption handling). */
+    public static final String SYSTEM = "pgstaging";
+    /** Approver recorded for sections with {@code approval = none}. */
+    public static final String AUTO_APPROVER = "auto";
+
+    private static final int NAME_MAX = 255;
+    private static final int TEXT_MAX = 4000;
+    private static final int ERROR_MAX = 10000;
+
+    private final Path stateDir;
+    private final Clock clock;
+    private final StoreThread db = new StoreThread();
+    private final History history = new History(db);
+
+    private JobStore(Path stateDir, Clock clock) {
+        this.stateDir = stateDir;
+        this.clock = clock;
+    }
+
+    public static JobStore open(Path stateDir) {
+        return open(stateDir, Clock.systemUTC());
+    }
+
+    /** Opens (creating and migrating as needed) {@code <stateDir>/pgstaging.mv.db}. */
+    public static JobStore open(Path stateDir, Clock clock) {
+        Path dir = stateDir.toAbsolutePath().normalize();
+        if (dir.toString().contains(";")) { // H2 would read what follows as connection settings
+            throw new JobStoreException("state_dir " + dir + " contains ';'",
+                    "choose a state_dir path without ';'");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new JobStoreException("cannot create state_dir " + dir + ": " + e.getMessage(),
+                    "set state_dir to a directory pgstaging may write to", e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new JobStoreException("state_dir " + dir + " is not writable",
+                    "give the pgstaging user write access to it or choose another state_dir");
+        }
+        JobStore store = new JobStore(dir, clock);
+        String url = "jdbc:h2:file:" + dir.resolve("pgstaging") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+        try {
+            store.db.open(() -> connect(url, dir));
+            store.db.transaction("creating the schema", c -> {
+                Schema.migrate(c, dir);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            store.db.close();
+            throw e;
+        }
+        return store;
+    }
+
+    private static Connection connect(String url, Path dir) {
+        try {
+            return DriverManager.getConnection(url);
+        } catch (SQLException e) {
+            boolean locked = e.getErrorCode() == 90020; // DATABASE_ALREADY_OPEN_1
+            throw new JobStoreException("cannot open the state database in " + dir + ": " + e.getMessage(),
+                    locked ? "another pgstaging process uses this state_dir; stop it or use another state_dir"
+                            : "check state_dir and its files (pgstaging.mv.db)", e);
+        }
+    }
+
+    public Path stateDir() { return stateDir; }
+
+    public Clock clock() { return clock; }
+
+    public History history() { return history; }
+
+    // ---- decisions -----------------------------------------------------------------------------
+
+    /** Stores a request: AWAITING_APPROVAL, or QUEUED at once (approved by {@value #AUTO_APPROVER}) when none is needed. */
+    public Job create(JobRequest request) {
+        Instant now = clock.instant();
+        return db.transaction("storing a request", c -> {
+            long id = Rows.insert(c, "INSERT INTO jobs (kind, section, date_spec, target_database, "
+                            + "server_key, state, requested_by, requested_at, channel, thread_ts) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    request.kind().code(), request.section(), request.dateSpec(), request.targetDatabase(),
+                    request.serverKey(), JobState.AWAITING_APPROVAL, name(request.requestedBy(), "requester"), now,
+                    request.channel(), request.threadTs());
+            append(c, now, request.requestedBy(), HistoryAction.REQUEST, id, request.section(),
+                    request.kind().code() + (request.dateSpec() == null ? "" : " " + request.dateSpec())
+                            + " on " + request.serverKey());
+            if (!request.approvalRequired()) {
+                queue(c, id, AUTO_APPROVER, now);
+                append(c, now, AUTO_APPROVER, HistoryAction.APPROVE, id, request.section(),
+                        "the section needs no approval (approval = none)");
+            }
+            return load(c, id);
+        });
+    }
+
+    /** AWAITING_APPROVAL -> QUEUED, at the tail of its server's queue (first approved, first served). */
+    public Job approve(long jobId, String approver) {
+        String who = name(approver, "approver");
+        Instant now = clock.instant();
+        return db.transaction("approving job #" + jobId, c -> {
+            Job job = expect(c, jobId, "approve", JobState.QUEUED, JobState.AWAITING_APPROVAL);
+            queue(c, jobId, who, now);
+            append(c, now, who, HistoryAction.APPROVE, jobId, job.section(), null);
+            return load(c, jobId);
+        });
+    }
+
+    public Job deny(long jobId, String approver, String reason) {
+        String who = name(approver, "approver");
+        String why = reason == null || reason.isBlank() ? null : Rows.clip(reason.trim(), TEXT_MAX);
+        Instant now = clock.instant();
+        return db.transaction("denying job #" + jobId, c -> {
+            Job job = expect(c, jobId, "deny", JobState.DENIED);
+            Rows.update(c, "UPDATE jobs SET state = ?, denied_by = ?, deny_reason = ?, finished_at = ? WHERE id = ?",
+                    JobState.DENIED, who, why, now, jobId);
+            append(c, now, who, HistoryAction.DENY, jobId, job.section(), why);
+            return load(c, jobId);
+        });
+    }
+
+    /**
+     * Cancels a job that is not running (-> CANCELLED). For a RUNNING job only records who asked it
+     * to stop (it stays RUNNING until its runner reports back through {@link #finish}); the request
+     * is durable, so a restart does not run a job someone cancelled.
+     */
+    public Job cancel(long jobId, String actor) {
+        String who = name(actor, "actor");
+        Instant now = clock.instant();
+        return db.transaction("cancelling job #" + jobId, c -> {
+            Job job = load(c, jobId);
+            if (job.state() == JobState.RUNNING) {
+                if (job.cancelRequestedBy() == null) {
+                    Rows.update(c, "UPDATE jobs SET cancel_requested_by = ?, cancel_requested_at = ? WHERE id = ?",
+                            who, now, jobId);
+                    append(c, now, who, HistoryAction.CANCEL, jobId, job.section(), "asked the running job to stop");
+                }
+                return load(c, jobId);
+            }
+            expect(c, jobId, "cancel", JobState.CANCELLED);
+            Rows.update(c, "UPDATE jobs SET state = ?, finished_at = ? WHERE id = ?", JobState.CANCELLED, now, jobId);
+            append(c, now, who, HistoryAction.CANCEL, jobId, job.section(), "was " + job.state());
+            return load(c, jobId);
+        });
+    }
+
+    /** QUEUED -> RUNNING; resets what a previous (interrupted) run left. */
+    public Job start(long jobId) {
+        Instant now = clock.instant();
+        return db.transaction("starting job #" + jobId, c -> {
+            Job job = expect(c, jobId, "start", JobState.RUNNING);
+            Rows.update(c, "UPDATE jobs SET state = ?, started_at = ?, finished_at = NULL, last_progress_at = NULL, "
+                    + "progress = NULL, error = NULL, duration_ms = NULL, cancel_requested_by = NULL, cancel_requested_at = NULL "
+                    + "WHERE id = ?", JobState.RUNNING, now, jobId);
+            append(c, now, SYSTEM, HistoryAction.START, jobId, job.section(),
+                    "on " + job.serverKey() + (job.attempt() > 0 ? " (attempt " + (job.attempt() + 1) + ")" : ""));
+            return load(c, jobId);
+        });
+    }
+
+    /** RUNNING -> DONE, FAILED or CANCELLED, with its duration. */
+    public Job finish(long jobId, Completion end) {
+        Instant now = clock.instant();
+        String actor = name(end.actor(), "actor");
+        return db.transaction("recording the end of job #" + jobId, c -> {
+            Job job = expect(c, jobId, "end", end.state(), JobState.RUNNING);
+            long ms = Duration.between(job.startedAt(), now).toMillis();
+            // a re-run after an interruption keeps the cleanup of the interruption unless it has its own
+            Rows.update(c, "UPDATE jobs SET state = ?, finished_at = ?, duration_ms = ?, error = ?, "
+                            + "cleanup = COALESCE(?, cleanup), "
+                            + "target_database = COALESCE(?, target_database), dump_bytes = COALESCE(?, dump_bytes) "
+                            + "WHERE id = ?",
+                    end.state(), now, ms, Rows.clip(end.error(), ERROR_MAX), Rows.clip(end.cleanup(), TEXT_MAX),
+                    end.targetDatabase(), end.dumpBytes(), jobId);
+            HistoryAction action = switch (end.state()) {
+                case DONE -> HistoryAction.DONE;
+                case FAILED -> HistoryAction.FAILED;
+                default -> HistoryAction.CANCEL;
+            };
+            String detail = end.state() == JobState.FAILED ? end.error() : end.cleanup();
+            if (end.state() == JobState.DONE) {
+                detail = Optional.ofNullable(end.targetDatabase()).orElse(job.targetDatabase());
+            }
+            append(c, now, actor, action, jobId, job.section(), detail);
+            return load(c, jobId);
+        });
+    }
+
+    /** RUNNING -> INTERRUPTED: the process stopped while the job ran. Clears cleanup until it is done again. */
+    public Job markInterrupted(long jobId, String detail) {
+        Instant now = clock.instant();
+        return db.transaction("marking job #" + jobId + " interrupted", c -> {
+            Job job = expect(c, jobId, "interrupt", JobState.INTERRUPTED);
+            Rows.update(c, "UPDATE jobs SET state = ?, finished_at = ?, cleanup = NULL WHERE id = ?",
+                    JobState.INTERRUPTED, now, jobId);
+            append(c, now, SYSTEM, HistoryAction.INTERRUPTED, jobId, job.section(), detail);
+            return load(c, jobId);
+        });
+    }
+
+    /** INTERRUPTED -> QUEUED ahead of every job queued on its server, counting the attempt. */
+    public Job requeueAtHead(long jobId, String cleanup) {
+        Instant now = clock.instant();
+        return db.transaction("re-queuing job #" + jobId, c -> {
+            Job job = expect(c, jobId, "re-queue", JobState.QUEUED, JobState.INTERRUPTED);
+            long head = job.queueSeq() == null ? 0 : job.queueSeq();
+            try (PreparedStatement ps = Rows.prepare(c,
+                    "SELECT MIN(queue_seq) FROM jobs WHERE state = ? AND server_key = ?", JobState.QUEUED, job.serverKey());
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long first = rs.getLong(1);
+                if (!rs.wasNull()) head = Math.min(head, first - 1);
+            }
+            Rows.update(c, "UPDATE jobs SET state = ?, queue_seq = ?, attempt = attempt + 1, cleanup = ? WHERE id = ?",
+                    JobState.QUEUED, head, Rows.clip(cleanup(cleanup), TEXT_MAX), jobId);
+            append(c, now, SYSTEM, HistoryAction.RETRY, jobId, job.section(),
+                    "re-queued at the head of " + job.serverKey() + " after the interruption (attempt "
+                            + (job.attempt() + 2) + "); cleanup: " + cleanup(cleanup));
+            return load(c, jobId);
+        });
+    }
+
+    /** Settles an INTERRUPTED job that will not run again by itself, recording its cleanup and why. */
+    public Job keepInterrupted(long jobId, String cleanup, String reason) {
+        Instant now = clock.instant();
+        return db.transaction("settling job #" + jobId, c -> {
+            Job job = load(c, jobId);
+            if (job.state() != JobState.INTERRUPTED) {
+                throw new IllegalJobTransitionException(jobId, job.state(), "settle", "INTERRUPTED");
+            }
+            Rows.update(c, "UPDATE jobs SET cleanup = ? WHERE id = ?", Rows.clip(cleanup(cleanup), TEXT_MAX), jobId);
+            append(c, now, SYSTEM, HistoryAction.INTERRUPTED, jobId, job.section(),
+                    reason + "; cleanup: " + cleanup(cleanup));
+            return load(c, jobId);
+        });
+    }
+
+    /**
+     * A new job doing the same thing as a FAILED, CANCELLED or INTERRUPTED one, queued at the tail of
+     * its server (approved by whoever retries) and linked through {@link Job#retryOf()}. A job is retried once.
+     */
+    public Job retry(long jobId, String actor) {
+        String who = name(actor, "actor");
+        Instant now = clock.instant();
+        return db.transaction("retrying job #" + jobId, c -> {
+            Job old = load(c, jobId);
+            if (!old.state().isRetryable()) {
+                throw new IllegalJobTransitionException(jobId, old.state(), "retry", "FAILED, CANCELLED or INTERRUPTED");
+            }
+            List<Job> earlier = Rows.jobs(c, "WHERE retry_of = ?", jobId);
+            if (!earlier.isEmpty()) {
+                throw new JobStoreException("job #" + jobId + " was already retried as job #" + earlier.get(0).id(),
+                        "follow job #" + earlier.get(0).id() + ", or retry that one if it failed too");
+            }
+            // "latest" or "today" may mean another database now: only an exact date keeps its target
+            boolean exact = old.dateSpec() != null && DateSpec.parse(old.dateSpec()).kind() == DateSpec.Kind.EXACT;
+            long id = Rows.insert(c, "INSERT INTO jobs (kind, section, date_spec, target_database, server_key, state, "
+                            + "requested_by, requested_at, approved_by, approved_at, queue_seq, channel, thread_ts, "
+                            + "approval_channel, approval_ts, retry_of) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NEXT VALUE FOR queue_seq_gen, ?, ?, ?, ?, ?)",
+                    old.kind().code(), old.section(), old.dateSpec(), exact ? old.targetDatabase() : null,
+                    old.serverKey(), JobState.QUEUED, old.requestedBy(), now, who, now, old.channel(), old.threadTs(),
+                    old.approvalChannel(), old.approvalTs(), jobId);
+            append(c, now, who, HistoryAction.RETRY, id, old.section(), "retry of job #" + jobId + " (" + old.state() + ")");
+            return load(c, id);
+        });
+    }
+
+    /** Records an action that is not a job state change (switch, switch_back, drop, purge...). */
+    public HistoryEntry record(String actor, HistoryAction action, Long jobId, String section, String detail) {
+        String who = name(actor, "actor");
+        Instant now = clock.instant();
+        return db.transaction("recording " + action.code(), c -> {
+            append(c, now, who, action, jobId, section, detail);
+            return Rows.historyEntries(c, "ORDER BY id DESC FETCH FIRST 1 ROWS ONLY").get(0);
+        });
+    }
+
+    // ---- what a running job tells, and where the bot talks about it -------------------------------
+
+    /** Stores the latest progress of a RUNNING job; empty when the job is no longer running. */
+    public Optional<Job> progress(long jobId, String text) {
+        Instant now = clock.instant();
+        return db.transaction("storing progress of job #" + jobId, c -> {
+            int n = Rows.update(c, "UPDATE jobs SET progress = ?, last_progress_at = ? WHERE id = ? AND state = ?",
+                    Rows.clip(text, TEXT_MAX), now, jobId, JobState.RUNNING);
+            return n == 0 ? Optional.empty() : Rows.findJob(c, jobId);
+        });
+    }
+
+    /** Size of the dump being restored, once known: it feeds the estimates. */
+    public Job dumpBytes(long jobId, long bytes) {
+        return set(jobId, "dump_bytes", bytes);
+    }
+
+    /** The database the job makes, once resolved (e.g. {@code latest} -> {@code foodb_20240102}). */
+    public Job targetDatabase(long jobId, String database) {
+        return set(jobId, "target_database", database);
+    }
+
+    /** Where the bot posted the job's status message and its thread. */
+    public Job attachMessage(long jobId, String channel, String messageTs, String threadTs) {
+        return db.transaction("attaching a message to job #" + jobId, c -> {
+            load(c, jobId);
+            Rows.update(c, "UPDATE jobs SET channel = ?, message_ts = ?, thread_ts = ? WHERE id = ?",
+                    channel, messageTs, threadTs, jobId);
+            return load(c, jobId);
+        });
+    }
+
+    /** Where the bot posted the approval card. */
+    public Job attachApproval(long jobId, String approvalChannel, String approvalTs) {
+        return db.transaction("attaching an approval message to job #" + jobId, c -> {
+            load(c, jobId);
+            Rows.update(c, "UPDATE jobs SET approval_channel = ?, approval_ts = ? WHERE id = ?",
+                    approvalChannel, approvalTs, jobId);
+            return load(c, jobId);
+        });
+    }
+
+    private Job set(long jobId, String column, Object value) {
+        return db.transaction("updating job #" + jobId, c -> {
+            load(c, jobId);
+            Rows.update(c, "UPDATE jobs SET " + column + " = ? WHERE id = ?", value, jobId);
+            return load(c, jobId);
+        });
+    }
+
+    // ---- queries -----------------------------------------------------------------------------
+
+    public Optional<Job> find(long jobId) {
+        return db.transaction("reading job #" + jobId, c -> Rows.findJob(c, jobId));
+    }
+
+    /** The job, or a {@link JobStoreException} naming the missing id. */
+    public Job get(long jobId) {
+        return find(jobId).orElseThrow(() -> JobStoreException.unknownJob(jobId));
+    }
+
+    /** Jobs in any of the states, oldest first. */
+    public List<Job> inState(JobState... states) {
+        if (states.length == 0) return List.of();
+        String marks = String.join(", ", java.util.Collections.nCopies(states.length, "?"));
+        Object[] params = Arrays.stream(states).map(Enum::name).toArray();
+        return db.transaction("listing jobs", c -> Rows.jobs(c, "WHERE state IN (" + marks + ") ORDER BY id", params));
+    }
+
+    /** Queued jobs of a server in run order. */
+    public List<Job> queued(String serverKey) {
+        return db.transaction("listing the queue of " + serverKey, c -> Rows.jobs(c,
+                "WHERE state = ? AND server_key = ? ORDER BY queue_seq, id", JobState.QUEUED, serverKey));
+    }
+
+    /** Every queued job, by server then run order. */
+    public List<Job> queued() {
+        return db.transaction("listing the queues", c -> Rows.jobs(c,
+                "WHERE state = ? ORDER BY server_key, queue_seq, id", JobState.QUEUED));
+    }
+
+    public Optional<Job> nextQueued(String serverKey) {
+        return queued(serverKey).stream().findFirst();
+    }
+
+    /** The {@code limit} most recent jobs, newest first. */
+    public List<Job> recent(int limit) {
+        return db.transaction("listing jobs", c -> Rows.jobs(c, "ORDER BY id DESC FETCH FIRST ? ROWS ONLY", limit));
+    }
+
+    /** The {@code limit} latest DONE jobs of a section and kind, most recently finished first. */
+    public List<Job> done(String section, JobKind kind, int limit) {
+        return db.transaction("reading past jobs of [" + section + "]", c -> Rows.jobs(c,
+                "WHERE section = ? AND kind = ? AND state = ? ORDER BY finished_at DESC, id DESC FETCH FIRST ? ROWS ONLY",
+                section, kind.code(), JobState.DONE, limit));
+    }
+
+    /** The newest job the bot answers in that thread. */
+    public Optional<Job> findByThread(String channel, String threadTs) {
+        return db.transaction("finding the job of a thread", c -> Rows.jobs(c,
+                "WHERE channel = ? AND thread_ts = ? ORDER BY id DESC FETCH FIRST 1 ROWS ONLY", channel, threadTs))
+                .stream().findFirst();
+    }
+
+    /** Jobs whose retry this is, if any. */
+    public Optional<Job> retryOf(long jobId) {
+        return db.transaction("finding retries of job #" + jobId,
+                c -> Rows.jobs(c, "WHERE retry_of = ? ORDER BY id", jobId)).stream().findFirst();
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+
+    // ---- helpers (run on the store thread) ---------------------------------------------------------
+
+    private static void queue(Connection c, long id, String approver, Instant now) throws SQLException {
+        Rows.update(c, "UPDATE jobs SET state = ?, approved_by = ?, approved_at = ?, "
+                + "queue_seq = NEXT VALUE FOR queue_seq_gen WHERE id = ?", JobState.QUEUED, approver, now, id);
+    }
+
+    private static Job load(Connection c, long id) throws SQLException {
+        return Rows.findJob(c, id).orElseThrow(() -> JobStoreException.unknownJob(id));
+    }
+
+    /** Loads the job and checks it may move to {@code target}, and only from {@code onlyFrom} when given. */
+    private static Job expect(Connection c, long id, String action, JobState target, JobState... onlyFrom)
+            throws SQLException {
+        Job job = load(c, id);
+        Set<JobState> from = onlyFrom.length == 0 ? JobState.sourcesOf(target) : EnumSet.copyOf(Arrays.asList(onlyFrom));
+        if (!from.contains(job.state()) || !job.state().canMoveTo(target)) {
+            throw IllegalJobTransitionException.of(id, job.state(), action, from);
+        }
+        return job;
+    }
+
+    private static void append(Connection c, Instant at, String actor, HistoryAction action, Long jobId,
+                               String section, String detail) throws SQLException {
+        Rows.update(c, "INSERT INTO history (at, actor, action, job_id, section, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                at, actor, action.code(), jobId, section, Rows.clip(detail, TEXT_MAX));
+    }
+
+    private static String cleanup(String text) {
+        return text == null || text.isBlank() ? "nothing to clean" : text;
+    }
+
+    private static String name(String value, String what) {
+        if (value == null || value.isBlank()) {
+            throw new JobStoreException("no " + what + " given", "say who does it (a Slack user or a login name)");
+        }
+        String v = value.trim();
+        if (v.length() > NAME_MAX) {
+            throw new JobStoreException(what + " name longer than " + NAME_MAX + " characters",
+                    "use a user id or login name");
+        }
+        return v;
+    }
+}

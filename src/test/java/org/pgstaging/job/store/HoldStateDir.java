@@ -1,0 +1,31 @@
+package org.pgstaging.job.store;
+
+import java.nio.file.Path;
+
+/**
+ * Child process for tests. {@code hold}: keeps a state_dir open until stdin closes.
+ * {@code request-and-die}: stores a request and an approval, prints the job id and halts at once,
+ * as a killed process would, with no shutdown of the database.
+ */
+public final class HoldStateDir {
+    private HoldStateDir() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        JobStore store = JobStore.open(Path.of(args[0]));
+        if (args[1].equals("request-and-die")) {
+            Job job = store.create(new JobRequest(JobKind.RESTORE, "foodb.dev", "latest", null, "db1:5432", "alice",
+                    true, null, null));
+            store.approve(job.id(), "dba");
+            System.out.println(job.id());
+            System.out.flush();
+            Runtime.getRuntime().halt(0);
+        }
+        System.out.println("open");
+        System.out.flush();
+        while (System.in.read() >= 0) {
+            // wait for the parent to close our stdin
+        }
+        store.close();
+    }
+}
