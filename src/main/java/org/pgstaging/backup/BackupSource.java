@@ -16,4 +16,20 @@ public interface BackupSource {
 
     /** Human description for messages, e.g. the listing URL. */
     String describe();
+
+    /**
+     * Opens the dump for reading from its start, e.g. to read its catalog without downloading it
+     * all. The default serves local files; HTTP sources stream the body.
+     */
+    default java.io.InputStream openStream(BackupFile backup) {
+        if (!"file".equals(backup.location().getScheme())) {
+            throw new BackupException("cannot open " + backup.location() + " from " + describe(), null);
+        }
+        try {
+            return java.nio.file.Files.newInputStream(java.nio.file.Path.of(backup.location()));
+        } catch (java.io.IOException e) {
+            throw new BackupException("cannot read " + backup.location() + ": " + e.getMessage(),
+                    "check the file's permissions", e);
+        }
+    }
 }

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.BackupFile;
 import org.pgstaging.backup.BackupSources;
+import org.pgstaging.backup.HttpBackupSource;
 import org.pgstaging.backup.DateSpec;
 import org.pgstaging.catalog.FilterSummary;
 import org.pgstaging.config.Section;
@@ -264,7 +265,10 @@ public final class StagingService implements StagingOperations {
             return;
         }
         t.tools().checkPsql(section);
-        Path file = BackupSources.downloadGlobals(t.section(), mkdirs(t.section().tmpdir()));
+        java.net.URI uri = BackupSources.dumpallUrl(t.section()).orElseThrow();
+        String base = Path.of(uri.getPath()).getFileName() == null ? "globals.sql" : Path.of(uri.getPath()).getFileName().toString();
+        Path file = new HttpBackupSource(uri).download(uri, mkdirs(t.section().tmpdir()).resolve(section + "." + base),
+                org.pgstaging.backup.DownloadListener.NONE);
         RestoreListener out = both(l);
         try {
             List<String> argv = List.of(t.tools().psql(), "--no-psqlrc", "--quiet", "--host=" + t.postgres().host(),

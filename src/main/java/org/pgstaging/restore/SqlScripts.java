@@ -33,6 +33,11 @@ public final class SqlScripts {
         }
     }
 
+    /** Runs the files into {@code database}, reporting each command and its output as detail events. */
+    public static void run(StagingTarget target, String database, List<Path> files, Step step, RestoreListener listener) {
+        run(target, database, files, step, new EventEmitter(database, listener));
+    }
+
     static void run(StagingTarget target, String database, List<Path> files, Step step, EventEmitter events) {
         for (Path f : files) {
             List<String> argv = List.of(target.tools().psql(), "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1",
