@@ -126,19 +126,19 @@ class RestoreEndToEndTest {
     @Test
     void brokenDumpLeavesNothingBehind() throws Exception {
         sandbox.publishDump("bardb", OLD);
-        StagingService ok = service("bardb", new ArrayList<>());
-        ok.restore("bardb.dev", DateSpec.parse("2026-11-20"), null);
         Path broken = Files.createTempFile(sandbox.dir, "broken", ".dump");
         byte[] good = Files.readAllBytes(SourceDump.custom());
         Files.write(broken, java.util.Arrays.copyOf(good, good.length / 2)); // catalog readable, data cut short
         sandbox.publish("bardb", "bardb." + NEW + ".dump", broken);
+        StagingService ok = service("bardb", new ArrayList<>());
+        ok.restore("bardb.dev", DateSpec.parse("2026-11-20"), null);
         String iniBefore = Files.readString(sandbox.bouncer.configFile(), StandardCharsets.UTF_8);
         List<RestoreEvent> events = new ArrayList<>();
         StagingService s = service("bardb", events);
 
         assertThatThrownBy(() -> s.restore("bardb.dev", DateSpec.parse("2026-11-24"), null))
                 .isInstanceOfSatisfying(RestoreFailedException.class, e -> {
-                    assertThat(e.step()).isEqualTo(Step.PG_RESTORE);
+                    assertThat(e.step()).as(e.getMessage()).isEqualTo(Step.PG_RESTORE);
                     assertThat(e.cleanup()).contains("dropped database bardb_20261124")
                             .contains("removed bardb_20261124 from pgbouncer");
                 });

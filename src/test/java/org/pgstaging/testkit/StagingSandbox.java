@@ -66,6 +66,7 @@ public final class StagingSandbox implements AutoCloseable {
             Path d = Files.createDirectories(docroot.resolve(dbname));
             Path f = d.resolve(fileName);
             Files.copy(content, f, StandardCopyOption.REPLACE_EXISTING);
+            Unprivileged.chmod(f, "rw-r--r--");
             Unprivileged.makeReadable(docroot);
             return f;
         } catch (IOException e) {
