@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -267,6 +269,28 @@ class HttpBackupSourceTest {
         }
         assertThat(tmpdir).isEmptyDirectory();
         assertThat(bodyBytesSent(nginxSlow, "foodb.2026-11-23.dump")).isLessThan(109_064_249L);
+    }
+
+    @Test
+    void anotherThreadCanCancelARunningDownload() throws Exception {
+        HttpBackupSource src = source(nginxSlow);
+        BackupFile big = src.locate("foodb", LocalDate.of(2026, 11, 23));
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread worker = new Thread(() -> {
+            try {
+                src.download(big, tmpdir, (bytes, total, rate) -> started.countDown());
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        worker.start();
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+        worker.interrupt();
+        worker.join(TimeUnit.SECONDS.toMillis(HttpTransport.SOCKET_TIMEOUT_SECONDS + 10));
+        assertThat(worker.isAlive()).isFalse();
+        assertThat(failure.get()).isInstanceOf(BackupException.class).hasMessageContaining("interrupted");
+        assertThat(tmpdir).isEmptyDirectory();
     }
 
     @Test
