@@ -72,6 +72,7 @@ public final class HttpBackupSource implements BackupSource {
 
     @Override
     public List<BackupFile> list(String dbname) {
+        DumpName.checkDbname(dbname); // before any request
         return DumpName.select(dbname, entries(), this::fileUrl);
     }
 
