@@ -72,6 +72,7 @@ public final class HttpBackupSource implements BackupSource {
 
     @Override
     public List<BackupFile> list(String dbname) {
+        DumpName.checkDbname(dbname); // before any request
         return DumpName.select(dbname, entries(), this::fileUrl);
     }
 
@@ -96,7 +97,7 @@ public final class HttpBackupSource implements BackupSource {
     public Path download(BackupFile backup, Path targetDir, DownloadListener listener) {
         checkFileName(backup);
         Path target = targetDir.resolve(backup.fileName());
-        return fetch(backup.location(), target, listener, () -> dumpNotFound(backup));
+        return fetch(backup.location(), target, listener, () -> dumpNotFound(backup), true);
     }
 
     /**
@@ -107,7 +108,7 @@ public final class HttpBackupSource implements BackupSource {
         if (target.getFileName() == null) throw new BackupException("no file name in download target " + target, null);
         return fetch(requireHttp(url), target.toAbsolutePath(), listener,
                 () -> new BackupException("not found: " + url + " (HTTP 404)",
-                        "check the URL; for the globals file, check dumpall_url"));
+                        "check the URL; for the globals file, check dumpall_url"), false);
     }
 
     /**
@@ -121,6 +122,7 @@ public final class HttpBackupSource implements BackupSource {
         boolean ok = false;
         try {
             checkStatus(ex, () -> dumpNotFound(backup));
+            checkNotHtml(ex);
             InputStream body = ex.body();
             ok = true;
             return new FilterInputStream(body) {
@@ -151,12 +153,14 @@ public final class HttpBackupSource implements BackupSource {
         }
     }
 
-    private Path fetch(URI url, Path target, DownloadListener listener, Supplier<BackupException> notFound) {
+    private Path fetch(URI url, Path target, DownloadListener listener, Supplier<BackupException> notFound,
+                       boolean dump) {
         Transfer.checkTargetDir(target.getParent(), -1);
         HttpTransport.Exchange ex = HttpTransport.get(url);
         boolean ok = false;
         try {
             checkStatus(ex, notFound);
+            if (dump) checkNotHtml(ex);
             Path result = new Transfer(url.toString(), target, ex.contentLength(), listener).run(ex.body());
             ok = true;
             return result;
@@ -171,6 +175,19 @@ public final class HttpBackupSource implements BackupSource {
         if (ex.status() != 200) {
             throw new BackupException("GET " + ex.url() + " answered HTTP " + ex.status() + " "
                     + ex.response().getReasonPhrase(), "check the backup server's access rules and logs");
+        }
+    }
+
+    /**
+     * Redirects are followed (http to https, moved servers), so a dump URL can end on a directory
+     * listing or a login page; storing that as a dump would only fail later, in pg_restore.
+     */
+    private static void checkNotHtml(HttpTransport.Exchange ex) {
+        HttpEntity entity = ex.response().getEntity();
+        String type = entity == null || entity.getContentType() == null ? "" : entity.getContentType().toLowerCase();
+        if (type.startsWith("text/html")) {
+            throw new BackupException("GET " + ex.url() + " answered an HTML page, not a dump",
+                    "check that the URL names a dump file (not a directory) and that the server needs no login");
         }
     }
 
