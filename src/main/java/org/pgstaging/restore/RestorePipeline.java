@@ -102,7 +102,10 @@ public final class RestorePipeline {
                         target.backups().download(backup, s.tmpdir(), (bytes, total, rate) ->
                                 events.progress(Step.DOWNLOAD, bytes, total, "bytes", rate)));
                 download = Duration.ofNanos(System.nanoTime() - t0);
-                if (plan.removeDumpAfter()) cleanup.downloaded(dump);
+                // a local source may hand back its own file: that one is the only copy, never removed
+                boolean ownCopy = "file".equals(backup.location().getScheme())
+                        && java.nio.file.Path.of(backup.location()).toAbsolutePath().equals(dump.toAbsolutePath());
+                if (plan.removeDumpAfter() && !ownCopy) cleanup.downloaded(dump);
             }
 
             current = Step.CATALOG;
