@@ -214,6 +214,37 @@ class RestoreEndToEndTest {
                 && d.line().startsWith("would: create database drydb_20261124"));
     }
 
+    @Test
+    void dropDisconnectsClientsAndSessionsFirst() throws Exception {
+        sandbox.publishDump("dropdb", OLD);
+        sandbox.publishDump("dropdb", NEW);
+        StagingService s = service("dropdb", new ArrayList<>(), "auto_switch = False");
+        s.restore("dropdb.dev", DateSpec.parse("2026-11-20"), null);
+        s.restore("dropdb.dev", DateSpec.parse("2026-11-24"), null);
+        s.switchTo("dropdb.dev", DateSpec.latest());
+        try (Connection viaBouncer = sandbox.bouncer.connect("dropdb_20261120");
+             Connection direct = sandbox.pg.connect("dropdb_20261120")) {
+            viaBouncer.createStatement().execute("SELECT 1");
+            direct.createStatement().execute("SELECT 1");
+            assertThat(s.drop("dropdb.dev", DateSpec.oldest())).isEqualTo("dropdb_20261120");
+        }
+        assertThat(databaseExists("dropdb_20261120")).isFalse();
+        assertThat(Files.readString(sandbox.bouncer.configFile())).doesNotContain("dropdb_20261120");
+        assertThat(aliasTarget("dropdb")).isEqualTo("dropdb_20261124");
+    }
+
+    @Test
+    void initLoadsClusterGlobalsFromDumpallUrl() throws Exception {
+        Path globals = Files.createTempFile(sandbox.dir, "globals", ".sql");
+        Files.writeString(globals, "CREATE ROLE postgres;\nCREATE ROLE pgstaging_e2e_reader NOLOGIN;\n");
+        sandbox.publish("clusters", "15-main.globals.sql", globals);
+        StagingService s = service("initdb", new ArrayList<>(), "dumpall_url = /clusters/15-main.globals.sql");
+        s.initCluster("initdb.dev", null);
+        try (Connection c = sandbox.pg.connect("postgres"); Statement st = c.createStatement()) {
+            assertThat(count(st, "SELECT count(*) FROM pg_roles WHERE rolname = 'pgstaging_e2e_reader'")).isOne();
+        }
+    }
+
     private String aliasTarget(String alias) throws SQLException {
         try (Connection c = sandbox.bouncer.connect(alias); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT current_database()")) {
