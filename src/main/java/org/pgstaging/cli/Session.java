@@ -27,6 +27,7 @@ public final class Session {
     private Path configPath;
     private StagingConfig config;
     private StagingOperations ops;
+    private EngineOptions opsOptions;
     private volatile boolean dryRun;
     private Path tmpdir;
     private boolean keepGoing;
@@ -98,8 +99,11 @@ public final class Session {
     }
 
     public StagingOperations ops() {
-        if (ops == null) {
-            ops = engines.create(config(), new EngineOptions(dryRun, Optional.ofNullable(tmpdir)), progress);
+        EngineOptions wanted = new EngineOptions(dryRun, Optional.ofNullable(tmpdir));
+        // a console line with -n needs a dry-run engine; the next line gets the normal one back
+        if (ops == null || !wanted.equals(opsOptions)) {
+            ops = engines.create(config(), wanted, progress);
+            opsOptions = wanted;
         }
         return ops;
     }
