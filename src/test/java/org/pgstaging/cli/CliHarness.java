@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.pgstaging.config.StagingConfig;
 import org.pgstaging.job.EngineOptions;
 
 /** Runs {@link Cli} in-process on a temporary configuration, capturing stdout, stderr and the exit code. */
@@ -56,6 +57,7 @@ final class CliHarness {
     final Path config;
     final RecordingOperations ops = new RecordingOperations();
     final List<EngineOptions> engineOptions = new ArrayList<>();
+    final List<StagingConfig> engineConfigs = new ArrayList<>();
     String stdin = "";
     boolean stdinTerminal;
     boolean stdoutTerminal;
@@ -73,6 +75,7 @@ final class CliHarness {
     Cli cli(StringWriter out, StringWriter err) {
         return new Cli((config, options, listener) -> {
             engineOptions.add(options);
+            engineConfigs.add(config);
             return ops;
         }, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), new PrintWriter(out, true),
                 new PrintWriter(err, true), stdinTerminal, stdoutTerminal);

@@ -33,15 +33,16 @@ import org.pgstaging.restore.Step;
  */
 final class RecordingOperations implements StagingOperations {
     final List<String> calls = new ArrayList<>();
-    /** Thrown by the next engine call instead of returning, when set. */
+    /** Thrown by engine calls (those {@link #failWhen} accepts) instead of returning, when set. */
     RuntimeException failure;
+    java.util.function.Predicate<String> failWhen = call -> true;
     /** Runs inside restore() before it returns (e.g. to block until interrupted). */
     Runnable duringRestore = () -> { };
 
     private <T> T call(String method, Supplier<T> result, Object... args) {
         calls.add(method + (args.length == 0 ? "" : " " + Arrays.stream(args)
                 .map(a -> a == null ? "-" : String.valueOf(a)).collect(Collectors.joining(" "))));
-        if (failure != null) throw failure;
+        if (failure != null && failWhen.test(calls.get(calls.size() - 1))) throw failure;
         return result.get();
     }
 
