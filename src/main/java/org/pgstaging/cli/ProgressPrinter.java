@@ -29,6 +29,7 @@ public final class ProgressPrinter implements RestoreListener {
     private final LongSupplier clock;
     private int shownLength;
     private long lastDraw;
+    private boolean progressShown;
 
     /**
      * @param terminal    stdout is an interactive terminal (in-place bar allowed)
@@ -49,6 +50,7 @@ public final class ProgressPrinter implements RestoreListener {
     public synchronized void on(RestoreEvent event) {
         if (output.quiet()) return;
         if (event instanceof StepStarted s) {
+            progressShown = false;
             if (inPlace()) {
                 draw(s.step().label() + (blank(s.detail()) ? "" : " " + s.detail()) + " ...");
             } else {
@@ -75,8 +77,10 @@ public final class ProgressPrinter implements RestoreListener {
     private void progress(StepProgress p) {
         long now = clock.getAsLong();
         boolean finished = p.total() >= 0 && p.done() >= p.total();
-        if (!finished && shownLength > 0 && now - lastDraw < REDRAW_NANOS) return;
+        // redraw at most ten times a second, but always the first and the last state
+        if (!finished && progressShown && now - lastDraw < REDRAW_NANOS) return;
         lastDraw = now;
+        progressShown = true;
         draw(progressLine(p));
     }
 
