@@ -61,7 +61,7 @@ final class PgStagingCommand implements Callable<Integer> {
             description = "Script mode: go on after a failing line (the exit code is still the first failure's).")
     void keepGoing(boolean v) { session.keepGoing(v); }
 
-    @Parameters(arity = "0..*", paramLabel = "-", description = "Read commands from standard input.")
+    @Parameters(arity = "0..*", paramLabel = "-", hidden = true, description = "Read commands from standard input.")
     List<String> rest;
 
     /** Checks and applies the options once parsed, before any command runs. */
