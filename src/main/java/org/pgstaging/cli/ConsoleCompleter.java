@@ -71,10 +71,10 @@ final class ConsoleCompleter implements Completer {
         Slot slot = slot(sub.getCommandSpec(), words, index);
         if (slot == null) return Kind.NONE;
         if (slot.param.completionCandidates() != null) return Kind.FIXED;
-        return kindOf(slot.label, sub.getCommandSpec().name());
+        return kindOf(slot.label);
     }
 
-    private static Kind kindOf(String label, String command) {
+    private static Kind kindOf(String label) {
         String l = label.replace("[", "").replace("]", "").replace("...", "");
         if (l.equals("SECTION")) return Kind.SECTION;
         if (l.equals("DATE")) return Kind.DATE;

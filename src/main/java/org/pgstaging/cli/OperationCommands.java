@@ -162,31 +162,31 @@ final class OperationCommands {
         }
     }
 
-    @Command(name = "dump", description = "pg_dump the active copy of SECTION, through pgbouncer, to FILE in"
-            + " custom format (default dbname.YYYY-MM-DD.dump). Refuses to overwrite an existing file;"
-            + " see redump.")
-    static final class Dump extends BaseCommand {
+    /** dump and redump differ only in whether an existing FILE may be overwritten. */
+    abstract static class DumpCommand extends BaseCommand {
         @Parameters(index = "0", paramLabel = "SECTION") String section;
         @Parameters(index = "1", arity = "0..1", paramLabel = "FILE") String file;
+
+        abstract boolean overwrite();
 
         @Override
         protected void run() {
             String s = section(section);
-            Path p = ops().dump(s, null, file == null ? null : Path.of(file), false);
+            // no date: pg_dump always reads the active copy, through pgbouncer
+            Path p = ops().dump(s, null, file == null ? null : Path.of(file), overwrite());
             Render.value(out(), "file", p == null ? null : p.toString());
         }
     }
 
-    @Command(name = "redump", description = "Like dump, but overwrites FILE when it exists.")
-    static final class Redump extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION") String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "FILE") String file;
+    @Command(name = "dump", description = "pg_dump the active copy of SECTION, through pgbouncer, to FILE in"
+            + " custom format (default dbname.YYYY-MM-DD.dump). Refuses to overwrite an existing file;"
+            + " see redump.")
+    static final class Dump extends DumpCommand {
+        @Override boolean overwrite() { return false; }
+    }
 
-        @Override
-        protected void run() {
-            String s = section(section);
-            Path p = ops().dump(s, null, file == null ? null : Path.of(file), true);
-            Render.value(out(), "file", p == null ? null : p.toString());
-        }
+    @Command(name = "redump", description = "Like dump, but overwrites FILE when it exists.")
+    static final class Redump extends DumpCommand {
+        @Override boolean overwrite() { return true; }
     }
 }

@@ -75,8 +75,4 @@ public final class Output {
         if (trace != null && debug) trace.printStackTrace(err);
         err.flush();
     }
-
-    static String toJson(JsonElement element) {
-        return GSON.toJson(element);
-    }
 }

@@ -22,6 +22,16 @@ final class SessionCommands {
             "pg_restore", "pg_restore_st", "restore_vacuum", "restore_jobs", "tmpdir", "sql_path", "schemas",
             "schemas_nodata", "tablename_nodata_regexp", "search_path", "keep_failed");
 
+    /** Options whose value is a credential: shown masked, since terminals get shared and logged. */
+    static boolean secret(String option) {
+        String o = option.toLowerCase(java.util.Locale.ROOT);
+        return o.contains("password") || o.contains("token") || o.contains("secret");
+    }
+
+    static String shown(String option, String value) {
+        return value != null && secret(option) ? "********" : value;
+    }
+
     @Command(name = "get", description = "Value of OPTION in SECTION (with [DEFAULT] merged in); without"
             + " SECTION, its value in every section that has it.")
     static final class Get extends BaseCommand {
@@ -38,7 +48,7 @@ final class SessionCommands {
                     throw new UsageException("no option '" + option + "' in [" + s.name() + "]",
                             near != null ? near : "it is unset: the built-in default applies");
                 }
-                Render.value(out(), option, value);
+                Render.value(out(), option, shown(option, value));
                 return;
             }
             Table t = new Table("SECTION", "VALUE");
@@ -48,8 +58,8 @@ final class SessionCommands {
                 allOptions.addAll(s.values().keySet());
                 String v = s.values().get(option);
                 if (v != null) {
-                    t.row(s.name(), v);
-                    json.addProperty(s.name(), v);
+                    t.row(s.name(), shown(option, v));
+                    json.addProperty(s.name(), shown(option, v));
                 }
             }
             if (t.isEmpty()) {
@@ -87,7 +97,7 @@ final class SessionCommands {
             }
             String v = String.join(" ", value);
             session.override(s.name(), option, v);
-            Render.value(out(), option, v);
+            Render.value(out(), option, shown(option, v));
         }
     }
 

@@ -129,4 +129,11 @@ class ScriptModeTest {
         assertThat(LineSplitter.split("# all comment")).isEmpty();
         assertThat(LineSplitter.split("x ''")).containsExactly("x", "");
     }
+
+    @Test
+    void credentialsAreMaskedWhenShown() {
+        assertThat(SessionCommands.shown("slack_bot_token", "xoxb-1234")).isEqualTo("********");
+        assertThat(SessionCommands.shown("dbpassword", "hunter2")).isEqualTo("********");
+        assertThat(SessionCommands.shown("keep_bases", "2")).isEqualTo("2");
+    }
 }
