@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine;
@@ -26,14 +27,18 @@ public final class Cli {
     private final EngineFactory engines;
     private final InputStream in;
     private final Output output;
-    private final boolean stdinTerminal;
+    private final BooleanSupplier stdinTerminal;
     private final boolean stdoutTerminal;
     private TerminalFactory terminals = () -> TerminalBuilder.builder().system(true).build();
     private Path historyFile = Console.defaultHistory();
     private Session session;
 
+    /**
+     * @param stdinTerminal asked only when no command is given (console or script?), since
+     *                      finding out may cost a native call or a subprocess
+     */
     public Cli(EngineFactory engines, InputStream in, PrintWriter out, PrintWriter err,
-               boolean stdinTerminal, boolean stdoutTerminal) {
+               BooleanSupplier stdinTerminal, boolean stdoutTerminal) {
         this.engines = engines;
         this.in = in;
         this.output = new Output(out, err);
@@ -77,7 +82,7 @@ public final class Cli {
     }
 
     int interactiveOrScript() {
-        return stdinTerminal ? console() : script();
+        return stdinTerminal.getAsBoolean() ? console() : script();
     }
 
     int script() {

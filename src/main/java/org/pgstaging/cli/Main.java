@@ -15,7 +15,7 @@ public final class Main {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         Cli cli = new Cli(StagingService::new, System.in, out, err,
-                Terminals.stdinIsTerminal(), Terminals.stdoutIsTerminal());
+                Terminals::stdinIsTerminal, Terminals.stdoutIsTerminal());
         Worker worker = new Worker();
         // SIGINT/SIGTERM start the shutdown hooks: interrupt the command and let it clean up
         Thread hook = new Thread(() -> {

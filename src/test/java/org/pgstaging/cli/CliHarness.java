@@ -78,7 +78,7 @@ final class CliHarness {
             engineConfigs.add(config);
             return ops;
         }, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), new PrintWriter(out, true),
-                new PrintWriter(err, true), stdinTerminal, stdoutTerminal);
+                new PrintWriter(err, true), () -> stdinTerminal, stdoutTerminal);
     }
 
     /** Runs with {@code -c <temp config>} prepended. */
