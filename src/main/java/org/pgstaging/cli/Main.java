@@ -1,7 +1,41 @@
 package org.pgstaging.cli;
 
+import java.io.PrintWriter;
+import java.time.Duration;
+import org.pgstaging.job.StagingService;
+
+/** {@code pgstaging}: the jar's entry point. */
 public final class Main {
+    /** How long Ctrl-C waits for a restore to clean up (drop its database, remove its dump). */
+    private static final Duration CLEANUP_GRACE = Duration.ofSeconds(30);
+
+    private Main() {}
+
     public static void main(String[] args) {
-        System.out.println("pgstaging");
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        Cli cli = new Cli(StagingService::new, System.in, out, err,
+                Terminals::stdinIsTerminal, Terminals.stdoutIsTerminal());
+        Worker worker = new Worker();
+        // SIGINT/SIGTERM start the shutdown hooks: interrupt the command and let it clean up
+        Thread hook = new Thread(() -> {
+            if (!worker.busy()) return;
+            cli.interrupted();
+            if (!worker.interruptAndWait(CLEANUP_GRACE)) {
+                err.println("pgstaging: error: interrupted; cleanup did not finish within "
+                        + CLEANUP_GRACE.toSeconds() + "s");
+            }
+            err.flush();
+        }, "pgstaging-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int code = worker.run("pgstaging-main", () -> cli.run(args));
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // already shutting down (Ctrl-C): the JVM exits with 130 once the hook returns
+        }
+        out.flush();
+        err.flush();
+        System.exit(code);
     }
 }

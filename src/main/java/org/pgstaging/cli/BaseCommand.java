@@ -1,0 +1,78 @@
+package org.pgstaging.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.pgstaging.PgStagingException;
+import org.pgstaging.backup.DateSpec;
+import org.pgstaging.job.StagingOperations;
+import org.pgstaging.restore.RestoreListener;
+import picocli.CommandLine.Option;
+
+/**
+ * Common ground of all commands: the session, and validation of sections, dates and files
+ * that runs before the engine is called, so bad input never causes a half-done operation.
+ */
+abstract class BaseCommand implements Callable<Integer> {
+    Session session;
+
+    // a plain inherited field rather than a mixin: cheaper, and there are forty commands to build
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this command's usage.")
+    boolean help;
+
+    @Override
+    public final Integer call() {
+        run();
+        return ExitCodes.OK;
+    }
+
+    protected abstract void run();
+
+    protected Output out() { return session.output(); }
+
+    protected StagingOperations ops() { return session.ops(); }
+
+    protected RestoreListener listener() { return session.progress(); }
+
+    /** Parses DATE (null when omitted: the operation's default applies). */
+    protected static DateSpec date(String text) {
+        if (text == null) return null;
+        try {
+            return DateSpec.parse(text);
+        } catch (PgStagingException e) {
+            throw new UsageException(e.getMessage(), e.hint());
+        }
+    }
+
+    /** Checks SECTION against the configuration; suggests the nearest names when unknown. */
+    protected String section(String name) {
+        List<String> names = session.sectionNames();
+        if (names.contains(name)) return name;
+        String near = Suggestions.didYouMean(name, names);
+        String list = names.isEmpty() ? "the configuration has no section"
+                : names.size() <= 8 ? "sections: " + String.join(", ", names)
+                : "'pgstaging databases' lists the " + names.size() + " sections";
+        throw new UsageException("unknown section '" + name + "' in " + session.configPath(),
+                near == null ? list : near + " (" + list + ")");
+    }
+
+    protected static Path existingFile(String text, String what) {
+        if (text == null) return null;
+        Path p = Path.of(text);
+        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+            throw new UsageException(what + " '" + text + "' is not a readable file",
+                    "check the path (relative paths start from " + Path.of("").toAbsolutePath() + ")");
+        }
+        return p;
+    }
+
+    /** Rejects a word that must be one of a few keywords. */
+    protected static String oneOf(String value, String what, String... allowed) {
+        if (value == null) return null;
+        for (String a : allowed) if (a.equals(value)) return value;
+        String near = Suggestions.didYouMean(value, List.of(allowed));
+        throw new UsageException("invalid " + what + " '" + value + "'",
+                (near == null ? "" : near + " ") + "use one of: " + String.join(", ", allowed));
+    }
+}

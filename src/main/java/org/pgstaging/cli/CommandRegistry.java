@@ -1,0 +1,78 @@
+package org.pgstaging.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.IFactory;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+
+/**
+ * The command set, grouped as pg_staging(1) groups it. The same set serves the command line,
+ * the console and scripts; a new command (e.g. the Slack bot's {@code bot}) is added here.
+ */
+final class CommandRegistry {
+    record Group(String title, List<Class<?>> commands) { }
+
+    static final List<Group> GROUPS = List.of(
+            new Group("Main operation", OperationCommands.ALL),
+            new Group("Listings", ListingCommands.ALL),
+            new Group("pgbouncer", PgbouncerCommands.ALL),
+            new Group("Catalog", CatalogCommands.ALL),
+            new Group("Session and help", concat(SessionCommands.ALL, HelpCommands.ALL)));
+
+    private CommandRegistry() {}
+
+    /** Adds every command under {@code root}, instances made by {@code factory} (which injects the session). */
+    static void register(CommandLine root, IFactory factory) {
+        for (Group g : GROUPS) {
+            for (Class<?> c : g.commands()) root.addSubcommand(new CommandLine(create(factory, c), factory));
+        }
+    }
+
+    static List<String> names() {
+        List<String> names = new ArrayList<>();
+        for (Group g : GROUPS) {
+            for (Class<?> c : g.commands()) {
+                CommandLine.Command a = c.getAnnotation(CommandLine.Command.class);
+                names.add(a.name());
+                names.addAll(List.of(a.aliases()));
+            }
+        }
+        return names;
+    }
+
+    /** {@code restore SECTION [DATE]}: name, options and positionals, optional ones in brackets. */
+    static String synopsis(CommandSpec spec) {
+        StringBuilder sb = new StringBuilder(spec.name());
+        for (OptionSpec o : spec.options()) {
+            if (o.usageHelp() || o.versionHelp() || o.hidden() || o.inherited()) continue;
+            sb.append(" [").append(o.longestName());
+            if (o.arity().max() > 0) sb.append(' ').append(o.paramLabel());
+            sb.append(']');
+        }
+        for (PositionalParamSpec p : spec.positionalParameters()) {
+            if (p.hidden()) continue;
+            String label = p.paramLabel();
+            boolean many = p.arity().max() > 1 && !label.contains(" ");
+            String shown = label + (many ? "..." : "");
+            sb.append(' ').append(p.arity().min() == 0 ? "[" + shown + "]" : shown);
+        }
+        return sb.toString();
+    }
+
+    private static Object create(IFactory factory, Class<?> c) {
+        try {
+            return factory.create(c);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create command " + c.getName(), e);
+        }
+    }
+
+    private static List<Class<?>> concat(List<Class<?>> a, List<Class<?>> b) {
+        List<Class<?>> all = new ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
+    }
+}

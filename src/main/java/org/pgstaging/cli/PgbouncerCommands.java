@@ -1,0 +1,149 @@
+package org.pgstaging.cli;
+
+import com.google.gson.JsonArray;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.pgstaging.backup.DateSpec;
+import org.pgstaging.config.Section;
+import org.pgstaging.job.PgbouncerDatabase;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** pgbouncer listing, pause/resume, and the service actions (start, stop, restart, status). */
+final class PgbouncerCommands {
+    private PgbouncerCommands() {}
+
+    static final List<Class<?>> ALL = List.of(Pgbouncer.class, Pause.class, Resume.class, Start.class, Stop.class,
+            Restart.class, Status.class);
+
+    @Command(name = "pgbouncer", description = "pgbouncer's databases for SECTION (SHOW DATABASES): the alias and"
+            + " the dated copies; * marks the copy the alias points to. oldest or latest shows only that copy.")
+    static final class Pgbouncer extends BaseCommand {
+        @Parameters(index = "0", paramLabel = "SECTION") String section;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "WHICH",
+                completionCandidates = OldestLatest.class) String which;
+
+        @Override
+        protected void run() {
+            String w = oneOf(which, "selection", "oldest", "latest");
+            String s = section(section);
+            String dbname = session.findSection(s).map(Section::dbname).orElse(s);
+            List<PgbouncerDatabase> rows = ops().pgbouncer(s);
+            String target = rows.stream().filter(r -> r.name().equals(dbname)).map(PgbouncerDatabase::database)
+                    .findFirst().orElse(null);
+            if (w != null) rows = pick(rows, dbname, "latest".equals(w)).map(List::of).orElse(List.of());
+            if (out().json()) {
+                JsonArray a = new JsonArray();
+                for (PgbouncerDatabase r : rows) a.add(JsonViews.pgbouncer(r, isActive(r, dbname, target)));
+                out().emitJson(a);
+                return;
+            }
+            if (rows.isEmpty()) {
+                out().info("(no pgbouncer database for [" + s + "])");
+                return;
+            }
+            Table t = new Table("", "NAME", "DATABASE", "HOST:PORT", "PAUSED");
+            for (PgbouncerDatabase r : rows) {
+                t.row(ListingCommands.marker(isActive(r, dbname, target)), r.name(), r.database(),
+                        r.host() + ":" + r.port(), r.paused() ? "yes" : "");
+            }
+            out().table(t);
+        }
+
+        private static boolean isActive(PgbouncerDatabase r, String dbname, String target) {
+            return !r.name().equals(dbname) && r.name().equals(target);
+        }
+
+        /** The oldest or latest dated entry {@code dbname_YYYYMMDD}; the alias itself never qualifies. */
+        static Optional<PgbouncerDatabase> pick(List<PgbouncerDatabase> rows, String dbname, boolean latest) {
+            Pattern dated = Pattern.compile(Pattern.quote(dbname) + "_(\\d{8})");
+            List<PgbouncerDatabase> copies = new ArrayList<>();
+            for (PgbouncerDatabase r : rows) {
+                Matcher m = dated.matcher(r.name());
+                if (m.matches()) copies.add(r);
+            }
+            Comparator<PgbouncerDatabase> byName = Comparator.comparing(PgbouncerDatabase::name);
+            return latest ? copies.stream().max(byName) : copies.stream().min(byName);
+        }
+    }
+
+    /** Completion candidates oldest|latest. */
+    static final class OldestLatest extends ArrayList<String> {
+        OldestLatest() { super(List.of("oldest", "latest")); }
+    }
+
+    /** Completion candidates of the SERVICE argument: only pgbouncer is managed. */
+    static final class Services extends ArrayList<String> {
+        Services() { super(List.of("pgbouncer")); }
+    }
+
+    @Command(name = "pause", description = "PAUSE in pgbouncer the copy of DATE, or the alias dbname when DATE"
+            + " is omitted.")
+    static final class Pause extends BaseCommand {
+        @Parameters(index = "0", paramLabel = "SECTION") String section;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE") String date;
+
+        @Override
+        protected void run() {
+            DateSpec d = date(date);
+            ops().pause(section(section), d);
+            Render.done(out(), "paused");
+        }
+    }
+
+    @Command(name = "resume", description = "RESUME in pgbouncer the copy of DATE, or the alias dbname when DATE"
+            + " is omitted.")
+    static final class Resume extends BaseCommand {
+        @Parameters(index = "0", paramLabel = "SECTION") String section;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE") String date;
+
+        @Override
+        protected void run() {
+            DateSpec d = date(date);
+            ops().resume(section(section), d);
+            Render.done(out(), "resumed");
+        }
+    }
+
+    /** start/stop/restart/status share everything but the action. */
+    abstract static class ServiceCommand extends BaseCommand {
+        @Parameters(index = "0", paramLabel = "SERVICE", completionCandidates = Services.class) String service;
+        @Parameters(index = "1", paramLabel = "SECTION") String section;
+
+        abstract String action();
+
+        @Override
+        protected void run() {
+            if (!"pgbouncer".equals(service)) {
+                throw new UsageException("unknown service '" + service + "'",
+                        "pgstaging manages only the pgbouncer service: " + action() + " pgbouncer SECTION");
+            }
+            String result = ops().service(section(section), action());
+            Render.value(out(), "status", result == null ? "" : result.strip());
+        }
+    }
+
+    @Command(name = "start", description = "Start the pgbouncer service on the section's host.")
+    static final class Start extends ServiceCommand {
+        @Override String action() { return "start"; }
+    }
+
+    @Command(name = "stop", description = "Stop the pgbouncer service on the section's host.")
+    static final class Stop extends ServiceCommand {
+        @Override String action() { return "stop"; }
+    }
+
+    @Command(name = "restart", description = "Restart the pgbouncer service on the section's host.")
+    static final class Restart extends ServiceCommand {
+        @Override String action() { return "restart"; }
+    }
+
+    @Command(name = "status", description = "Status of the pgbouncer service on the section's host.")
+    static final class Status extends ServiceCommand {
+        @Override String action() { return "status"; }
+    }
+}
