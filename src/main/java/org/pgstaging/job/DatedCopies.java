@@ -56,4 +56,12 @@ final class DatedCopies {
         }
         return name;
     }
+
+    /** {@code date} when given, else the copy the alias points to. */
+    String resolveOrActive(DateSpec spec) {
+        if (spec != null) return resolve(spec);
+        return active.orElseThrow(() -> new PgStagingException(
+                "the alias " + target.section().dbname() + " does not point to a dated copy",
+                "give a date, or switch the alias first (pgstaging switch " + target.section().name() + " DATE)"));
+    }
 }

@@ -89,7 +89,7 @@ public final class StagingService implements StagingOperations {
     @Override
     public RestoreResult restore(String section, DateSpec date, RestoreListener l) {
         StagingTarget t = target(section);
-        BackupFile backup = findBackup(t, date);
+        BackupFile backup = findBackup(t, orToday(date));
         String db = DatedDatabase.name(t.section().dbname(), backup.date());
         RestorePipeline.Plan plan = RestorePipeline.Plan.fromBackup(db, backup, t.section().removeDump());
         return runPipeline(t, plan, l);
@@ -121,7 +121,7 @@ public final class StagingService implements StagingOperations {
     @Override
     public Path fetch(String section, DateSpec date, RestoreListener l) {
         StagingTarget t = target(section);
-        BackupFile backup = findBackup(t, date);
+        BackupFile backup = findBackup(t, orToday(date));
         if (options.dryRun()) {
             wouldDo(l, backup.fileName(), "download " + backup.location() + " to " + t.section().tmpdir());
             return t.section().tmpdir().resolve(backup.fileName());
@@ -139,7 +139,7 @@ public final class StagingService implements StagingOperations {
     @Override
     public String createdb(String section, DateSpec date) {
         StagingTarget t = target(section);
-        LocalDate d = date.fixedDate(LocalDate.now()).orElseThrow(() -> new PgStagingException(
+        LocalDate d = orToday(date).fixedDate(LocalDate.now()).orElseThrow(() -> new PgStagingException(
                 "createdb needs a date, not '" + date + "'", "give YYYY-MM-DD, YYYYMMDD or today"));
         String db = DatedDatabase.name(t.section().dbname(), d);
         if (options.dryRun()) {
@@ -160,7 +160,7 @@ public final class StagingService implements StagingOperations {
     public String drop(String section, DateSpec date) {
         StagingTarget t = target(section);
         DatedCopies copies = new DatedCopies(t);
-        String db = copies.resolve(date);
+        String db = copies.resolve(date == null ? DateSpec.oldest() : date);
         refuseActive(t, copies, db, "drop");
         if (options.dryRun()) {
             wouldDo(listener, db, "KILL " + db + " in pgbouncer, remove its entry, RELOAD, DROP DATABASE " + db + " WITH (FORCE)");
@@ -193,7 +193,7 @@ public final class StagingService implements StagingOperations {
     public String switchTo(String section, DateSpec date) {
         StagingTarget t = target(section);
         DatedCopies copies = new DatedCopies(t);
-        String db = copies.resolve(date);
+        String db = copies.resolve(date == null ? DateSpec.latest() : date);
         if (!copies.inPostgres.contains(db)) {
             throw new PgStagingException("database " + db + " is in pgbouncer.ini but not in PostgreSQL on " + t.postgres(),
                     "restore it again, or drop the stale entry with pgstaging drop " + section + " " + db.substring(db.length() - 8));
@@ -229,7 +229,7 @@ public final class StagingService implements StagingOperations {
     @Override
     public void vacuumdb(String section, DateSpec date, RestoreListener l) {
         StagingTarget t = target(section);
-        String db = new DatedCopies(t).resolve(date);
+        String db = new DatedCopies(t).resolveOrActive(date);
         if (options.dryRun()) {
             wouldDo(l, db, "VACUUM ANALYZE " + db);
             return;
@@ -244,7 +244,7 @@ public final class StagingService implements StagingOperations {
     @Override
     public List<Path> sourceSql(String section, DateSpec date, boolean pre, RestoreListener l) {
         StagingTarget t = target(section);
-        String db = new DatedCopies(t).resolve(date);
+        String db = new DatedCopies(t).resolveOrActive(date);
         List<Path> files = SqlScripts.files(t, pre);
         if (options.dryRun()) {
             files.forEach(f -> wouldDo(l, db, "psql -f " + f));
@@ -294,8 +294,7 @@ public final class StagingService implements StagingOperations {
     public Path dump(String section, DateSpec date, Path file, boolean overwrite) {
         StagingTarget t = target(section);
         DatedCopies copies = new DatedCopies(t);
-        String db = date == null ? copies.active.orElseThrow(() -> new PgStagingException(
-                "the alias " + t.section().dbname() + " points nowhere", "give a date")) : copies.resolve(date);
+        String db = copies.resolveOrActive(date);
         LocalDate d = DatedDatabase.dateOf(t.section().dbname(), db).orElseThrow();
         Path out = file != null ? file : t.section().tmpdir().resolve(t.section().dbname() + "." + d + ".dump");
         if (Files.exists(out) && !overwrite) {
@@ -348,7 +347,7 @@ public final class StagingService implements StagingOperations {
     public DatabaseSize dbsize(String section, DateSpec date) {
         StagingTarget t = target(section);
         DatedCopies copies = new DatedCopies(t);
-        String db = copies.resolve(date);
+        String db = copies.resolveOrActive(date);
         return new DatabaseSize(section, db, t.admin().size(db).orElse(-1L), copies.isActive(db));
     }
 
@@ -369,9 +368,7 @@ public final class StagingService implements StagingOperations {
     public String show(String section, DateSpec date, String setting) {
         StagingTarget t = target(section);
         DatedCopies copies = new DatedCopies(t);
-        String db = date == null ? copies.active.orElseThrow(() -> new PgStagingException(
-                "the alias " + t.section().dbname() + " points nowhere", "give a date")) : copies.resolve(date);
-        return t.admin().show(db, setting);
+        return t.admin().show(copies.resolveOrActive(date), setting);
     }
 
     // ---- pgbouncer --------------------------------------------------------------------
@@ -459,6 +456,10 @@ public final class StagingService implements StagingOperations {
                         : "available dates: " + String.join(", ", list.stream()
                         .sorted(Comparator.comparing(BackupFile::date).reversed()).limit(10)
                         .map(b -> b.date().toString()).toList())));
+    }
+
+    private static DateSpec orToday(DateSpec date) {
+        return date == null ? DateSpec.today() : date;
     }
 
     static LocalDate dateOfDumpName(Path file) {
