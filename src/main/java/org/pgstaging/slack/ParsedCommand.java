@@ -54,7 +54,7 @@ public record ParsedCommand(CommandSpec spec, List<String> args) {
         return args.isEmpty() ? null : args.get(0);
     }
 
-    /** The DATE argument where the command has one; {@code latest} for restore/fetch/catalog when absent, null otherwise. */
+    /** The DATE argument; when absent {@code today} for restore/fetch (as the engine does), {@code latest} for catalog, else null. */
     public DateSpec date() {
         String raw = switch (spec.name()) {
             case "restore", "fetch", "vacuumdb", "switch", "drop", "dbsize", "catalog" -> args.size() > 1 ? args.get(1) : null;
@@ -63,7 +63,8 @@ public record ParsedCommand(CommandSpec spec, List<String> args) {
         };
         if (raw != null) return DateSpec.parse(raw);
         return switch (spec.name()) {
-            case "restore", "fetch", "catalog" -> DateSpec.latest();
+            case "restore", "fetch" -> DateSpec.today();
+            case "catalog" -> DateSpec.latest();
             default -> null;
         };
     }
