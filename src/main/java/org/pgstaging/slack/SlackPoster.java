@@ -23,7 +23,7 @@ public final class SlackPoster {
     public String post(String channel, String threadTs, boolean broadcast, Rendered m) {
         try {
             ChatPostMessageResponse r = client.chatPostMessage(q -> q.channel(channel).threadTs(threadTs)
-                    .replyBroadcast(threadTs != null && broadcast ? Boolean.TRUE : null)
+                    .replyBroadcast(threadTs != null && broadcast)
                     .text(m.text()).blocks(m.blocks()).unfurlLinks(false).unfurlMedia(false));
             if (!r.isOk()) throw failed("chat.postMessage", r.getError(), channel);
             return r.getTs();
