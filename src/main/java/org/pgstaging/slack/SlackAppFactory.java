@@ -5,6 +5,7 @@ import com.slack.api.SlackConfig;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.AppConfig;
 import com.slack.api.bolt.middleware.Middleware;
+import com.slack.api.util.http.listener.DetailedLoggingListener;
 import java.time.Clock;
 import java.util.List;
 
@@ -24,6 +25,8 @@ public final class SlackAppFactory {
         // Stats start a background thread per token and call auth.test; the bot does not read them.
         config.setStatsEnabled(false);
         config.setPrettyResponseLoggingEnabled(false);
+        // At DEBUG it dumps every request and response body (messages, modals, response_urls) into the log.
+        config.getHttpClientResponseHandlers().removeIf(h -> h instanceof DetailedLoggingListener);
         return Slack.getInstance(config);
     }
 

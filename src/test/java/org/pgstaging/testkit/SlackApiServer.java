@@ -265,8 +265,6 @@ public final class SlackApiServer implements AutoCloseable {
             String auth = ex.getRequestHeaders().getFirst("Authorization");
             String token = auth != null && auth.startsWith("Bearer ") ? auth.substring(7).trim() : params.get("token");
             Call call = new Call(method, token, Map.copyOf(params), json, System.currentTimeMillis());
-            record(call);
-
             Deque<Integer> limit = rateLimits.get(method);
             Integer retryAfter = null;
             if (limit != null) {
@@ -274,12 +272,16 @@ public final class SlackApiServer implements AutoCloseable {
                     retryAfter = limit.poll();
                 }
             }
+            // Recorded once its effect (a stored or edited message) is visible, so tests awaiting it see that too.
             if (retryAfter != null) {
+                record(call);
                 ex.getResponseHeaders().set("Retry-After", Integer.toString(retryAfter));
                 send(ex, 429, error("ratelimited"));
                 return;
             }
-            send(ex, 200, answer(method, token, call));
+            JsonObject answer = answer(method, token, call);
+            record(call);
+            send(ex, 200, answer);
         }
     }
 
