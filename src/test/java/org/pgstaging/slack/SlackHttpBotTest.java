@@ -22,7 +22,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.pgstaging.restore.RestoreEvent;
 import org.pgstaging.restore.Step;
 import org.pgstaging.testkit.SlackApiServer;
@@ -30,6 +33,7 @@ import org.pgstaging.testkit.SlackApiServer.Posted;
 import org.pgstaging.testkit.SlackRequests;
 
 /** The real Bolt app behind our HTTP adapter, talking to a loopback Slack Web API. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SlackHttpBotTest {
     static final String BOT_TOKEN = "xoxb-1111-2222-pgstagingtest";
     static final String SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
@@ -418,8 +422,11 @@ class SlackHttpBotTest {
     }
 
     @Test
+    @Order(Integer.MAX_VALUE) // after the others, so it sees every call they caused
     void everyApiCallCarriesTheBotToken() {
         List<SlackApiServer.Call> web = api.allCalls().stream().filter(c -> !c.method().equals("response_url")).toList();
         assertThat(web).isNotEmpty().allMatch(c -> BOT_TOKEN.equals(c.token()));
+        // Every method the bot actually called is declared with its scope, so the manifests cover it.
+        assertThat(SlackScopes.METHOD_SCOPES.keySet()).containsAll(web.stream().map(SlackApiServer.Call::method).toList());
     }
 }
