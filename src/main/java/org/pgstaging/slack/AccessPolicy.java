@@ -1,0 +1,82 @@
+package org.pgstaging.slack;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.slack.api.methods.MethodsClient;
+import com.slack.api.methods.SlackApiException;
+import com.slack.api.methods.response.usergroups.users.UsergroupsUsersListResponse;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who may do what: which channels the bot answers in, who may ask for work, who may approve it.
+ * Approvers may be user-group IDs; their members come from usergroups.users.list, cached a few
+ * minutes so a busy approval card does not hit the API on every click. When the API fails the
+ * answer is "no" (fail closed) and the refusal says why.
+ */
+public final class AccessPolicy {
+    private static final Logger log = LoggerFactory.getLogger(AccessPolicy.class);
+
+    private final SlackSettings settings;
+    private final LoadingCache<String, Set<String>> groupMembers;
+
+    public AccessPolicy(SlackSettings settings, MethodsClient client) {
+        this.settings = settings;
+        this.groupMembers = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(5)).maximumSize(100)
+                .build(group -> members(client, group));
+    }
+
+    private static Set<String> members(MethodsClient client, String group) throws IOException, SlackApiException {
+        UsergroupsUsersListResponse r = client.usergroupsUsersList(q -> q.usergroup(group));
+        if (!r.isOk()) {
+            throw new IOException("usergroups.users.list " + group + ": " + r.getError());
+        }
+        return new HashSet<>(r.getUsers() == null ? List.of() : r.getUsers());
+    }
+
+    /** Empty when the bot may answer in this channel, else the refusal. */
+    public Optional<String> refuseChannel(String channelId) {
+        if (settings.channels().isEmpty() || settings.channels().contains(channelId)) return Optional.empty();
+        return Optional.of("pgstaging does not take requests in this channel. Use "
+                + String.join(", ", settings.channels().stream().map(c -> "<#" + c + ">").toList()) + ".");
+    }
+
+    /** Requesters as configured (approver users may always ask); checked locally so the ack stays fast. */
+    public Optional<String> refuseRequester(String userId) {
+        if (settings.requesters().isEmpty() || settings.requesters().contains(userId)
+                || settings.approverUsers().contains(userId)) {
+            return Optional.empty();
+        }
+        return Optional.of("You are not among the requesters of pgstaging; ask an approver to add your member ID (" + userId
+                + ") to requesters in the [slack] section.");
+    }
+
+    /** Empty when {@code userId} may approve or deny a job requested by {@code requesterId}. */
+    public Optional<String> refuseApprover(String userId, String requesterId) {
+        if (!isApprover(userId)) {
+            return Optional.of("Only approvers can approve or deny pgstaging requests.");
+        }
+        if (userId.equals(requesterId) && !settings.selfApproval()) {
+            return Optional.of("You cannot approve or deny your own request; ask another approver.");
+        }
+        return Optional.empty();
+    }
+
+    public boolean isApprover(String userId) {
+        if (settings.approverUsers().contains(userId)) return true;
+        for (String group : settings.approverGroups()) {
+            try {
+                if (groupMembers.get(group).contains(userId)) return true;
+            } catch (RuntimeException e) {
+                log.warn("Cannot read members of approver group {}: {}", group, e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,219 @@
+package org.pgstaging.slack;
+
+import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
+import com.slack.api.app_backend.interactive_components.response.ActionResponse;
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.context.builtin.ActionContext;
+import com.slack.api.bolt.response.Response;
+import com.slack.api.model.view.ViewState;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.pgstaging.PgStagingException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Buttons and the deny modal. Every click is acked at once; the check of who clicked and the work
+ * run on the executor. Refusals are ephemeral, seen only by whoever clicked, and change nothing.
+ */
+public final class ActionHandler {
+    private static final Logger log = LoggerFactory.getLogger(ActionHandler.class);
+
+    private final BotContext bot;
+
+    public ActionHandler(BotContext bot) {
+        this.bot = bot;
+    }
+
+    public void register(App app) {
+        app.blockAction(ActionIds.APPROVE, (req, ctx) -> click(req.getPayload(), ctx, this::approve));
+        app.blockAction(ActionIds.DENY, (req, ctx) -> click(req.getPayload(), ctx, this::openDeny));
+        app.blockAction(ActionIds.CANCEL, (req, ctx) -> click(req.getPayload(), ctx, this::cancel));
+        app.blockAction(ActionIds.RETRY, (req, ctx) -> click(req.getPayload(), ctx, this::retry));
+        app.blockAction(ActionIds.SWITCH, (req, ctx) -> click(req.getPayload(), ctx, this::switchCopy));
+        app.blockAction(ActionIds.DROP, (req, ctx) -> click(req.getPayload(), ctx, this::drop));
+        app.blockAction(ActionIds.PURGE, (req, ctx) -> click(req.getPayload(), ctx, this::purge));
+        app.viewSubmission(ActionIds.DENY_VIEW, (req, ctx) -> {
+            var view = req.getPayload().getView();
+            String user = req.getPayload().getUser().getId();
+            String reason = reason(view.getState());
+            if (reason == null || reason.isBlank()) {
+                return ctx.ack(r -> r.responseAction("errors").errors(Map.of(ActionIds.DENY_REASON_BLOCK, "Say why, for the requester")));
+            }
+            String jobId = view.getPrivateMetadata();
+            bot.later(() -> deny(jobId, user, reason.trim()), m -> toUserAboutJob(jobId, user, m));
+            return ctx.ack();
+        });
+    }
+
+    /** Who clicked, where, on what. */
+    record Click(String user, String channel, String threadTs, String value, String triggerId,
+                 BlockActionPayload payload, ActionContext ctx) { }
+
+    @FunctionalInterface
+    interface ClickWork {
+        void run(Click c);
+    }
+
+    private Response click(BlockActionPayload p, ActionContext ctx, ClickWork work) {
+        String channel = p.getChannel() != null ? p.getChannel().getId() : p.getContainer().getChannelId();
+        String threadTs = p.getMessage() != null ? p.getMessage().getThreadTs() : null;
+        Click c = new Click(p.getUser().getId(), channel, threadTs, p.getActions().get(0).getValue(), p.getTriggerId(), p, ctx);
+        bot.later(() -> work.run(c), m -> refuse(c, m));
+        return ctx.ack();
+    }
+
+    private void refuse(Click c, Rendered m) {
+        try {
+            bot.poster().ephemeral(c.channel(), c.threadTs(), c.user(), m);
+        } catch (RuntimeException e) {
+            log.warn("Could not tell {} about a refused click: {}", c.user(), e.toString());
+        }
+    }
+
+    private BotJob job(String id) {
+        return bot.backend().job(id).orElseThrow(() -> new PgStagingException("job " + id + " is unknown",
+                "it may be older than the job history; look at " + bot.settings().command() + " history"));
+    }
+
+    private void approve(Click c) {
+        BotJob job = job(c.value());
+        Optional<String> no = bot.access().refuseApprover(c.user(), job.requesterId());
+        if (no.isPresent()) {
+            refuse(c, Messages.plain(":no_entry: " + no.get()));
+            return;
+        }
+        if (job.status() != JobStatus.AWAITING_APPROVAL) {
+            refuse(c, Messages.plain("This request is already " + job.status().name().toLowerCase().replace('_', ' ') + "."));
+            bot.messenger().jobChanged(job);
+            return;
+        }
+        bot.messenger().jobChanged(bot.backend().approve(job.id(), c.user()));
+    }
+
+    private void openDeny(Click c) {
+        BotJob job = job(c.value());
+        Optional<String> no = bot.access().refuseApprover(c.user(), job.requesterId());
+        if (no.isPresent()) {
+            refuse(c, Messages.plain(":no_entry: " + no.get()));
+            return;
+        }
+        try {
+            var r = bot.poster().client().viewsOpen(q -> q.triggerId(c.triggerId()).view(Messages.denyModal(job.id(), job)));
+            if (!r.isOk()) {
+                throw new PgStagingException("could not open the deny dialog: " + r.getError(),
+                        "expired_trigger_id means Slack waited too long: click Deny again");
+            }
+        } catch (IOException | com.slack.api.methods.SlackApiException e) {
+            throw new PgStagingException("could not open the deny dialog: " + e.getMessage(), "click Deny again");
+        }
+    }
+
+    private void deny(String jobId, String user, String reason) {
+        BotJob job = job(jobId);
+        Optional<String> no = bot.access().refuseApprover(user, job.requesterId());
+        if (no.isPresent()) throw new PgStagingException(no.get(), null);
+        if (job.status() != JobStatus.AWAITING_APPROVAL) {
+            throw new PgStagingException("this request is already " + job.status().name().toLowerCase().replace('_', ' '), null);
+        }
+        bot.messenger().jobChanged(bot.backend().deny(jobId, user, reason));
+    }
+
+    private void toUserAboutJob(String jobId, String user, Rendered m) {
+        bot.index().ref(jobId).ifPresent(ref -> {
+            try {
+                bot.poster().ephemeral(ref.cardChannel() != null ? ref.cardChannel() : ref.channel(), ref.cardChannel() != null
+                        && !ref.cardChannel().equals(ref.channel()) ? null : ref.ts(), user, m);
+            } catch (RuntimeException e) {
+                log.warn("Could not tell {} about job {}: {}", user, jobId, e.toString());
+            }
+        });
+    }
+
+    private void cancel(Click c) {
+        BotJob job = job(c.value());
+        if (!c.user().equals(job.requesterId()) && !bot.access().isApprover(c.user())) {
+            refuse(c, Messages.plain(":no_entry: Only the requester or an approver can cancel this job."));
+            return;
+        }
+        bot.messenger().jobChanged(bot.backend().cancel(job.id(), c.user()));
+    }
+
+    private void retry(Click c) {
+        Optional<String> no = bot.access().refuseRequester(c.user());
+        if (no.isPresent()) {
+            refuse(c, Messages.plain(":no_entry: " + no.get()));
+            return;
+        }
+        retryJob(bot, job(c.value()), c.user(), c.channel());
+    }
+
+    /** Shared with thread replies: a new job, announced like a fresh request. */
+    static void retryJob(BotContext bot, BotJob old, String user, String channel) {
+        BotJob fresh = bot.backend().retry(old.id(), user);
+        RestorePreview preview = fresh.kind() == JobKind.VACUUMDB ? null
+                : bot.backend().preview(fresh.section(), fresh.date() == null ? org.pgstaging.backup.DateSpec.today()
+                : org.pgstaging.backup.DateSpec.parse(fresh.date()));
+        String where = bot.index().ref(old.id()).map(MessageIndex.Ref::channel).orElse(channel);
+        bot.messenger().announce(fresh, preview, where);
+    }
+
+    private void switchCopy(Click c) {
+        Optional<String> no = bot.access().refuseRequester(c.user());
+        if (no.isPresent()) {
+            refuse(c, Messages.plain(":no_entry: " + no.get()));
+            return;
+        }
+        String[] v = c.value().split("\\|", 2);
+        String section = bot.section(v[0]);
+        DatedName target = DatedName.parse(v[1]);
+        String previous = bot.active(section).map(d -> d.database()).orElse(null);
+        String now = bot.backend().switchTo(section, target.spec(), c.user());
+        var original = c.payload().getMessage() != null && c.payload().getMessage().getBlocks() != null
+                ? c.payload().getMessage().getBlocks() : List.<com.slack.api.model.block.LayoutBlock>of();
+        replace(c, Messages.afterSwitch(original, section, target.alias(), now, previous, c.user(), bot.clock().instant()),
+                target.alias() + " now points to " + now);
+    }
+
+    private void drop(Click c) {
+        Optional<String> no = bot.access().refuseRequester(c.user());
+        if (no.isPresent()) {
+            refuse(c, Messages.plain(":no_entry: " + no.get()));
+            return;
+        }
+        String[] v = c.value().split("\\|", 2);
+        String dropped = bot.backend().drop(bot.section(v[0]), DatedName.parse(v[1]).spec(), c.user());
+        replace(c, Messages.plain(":wastebasket: " + Mrkdwn.user(c.user()) + " dropped `" + Mrkdwn.escape(dropped) + "`.").blocks(),
+                "dropped " + dropped);
+    }
+
+    private void purge(Click c) {
+        Optional<String> no = bot.access().refuseRequester(c.user());
+        if (no.isPresent()) {
+            refuse(c, Messages.plain(":no_entry: " + no.get()));
+            return;
+        }
+        List<String> dropped = bot.backend().purge(bot.section(c.value()), c.user());
+        String text = dropped.isEmpty() ? ":broom: Nothing to purge in " + Mrkdwn.escape(c.value()) + "."
+                : ":broom: " + Mrkdwn.user(c.user()) + " purged " + String.join(", ", dropped.stream().map(d -> "`" + Mrkdwn.escape(d) + "`").toList()) + ".";
+        replace(c, Messages.plain(text).blocks(), text);
+    }
+
+    /** Replaces the clicked message (ephemeral or not) through its response_url. */
+    private static void replace(Click c, List<com.slack.api.model.block.LayoutBlock> blocks, String text) {
+        try {
+            c.ctx().respond(ActionResponse.builder().replaceOriginal(true).text(text).blocks(blocks).build());
+        } catch (IOException e) {
+            log.warn("Could not update the clicked message: {}", e.toString());
+        }
+    }
+
+    private static String reason(ViewState state) {
+        if (state == null || state.getValues() == null) return null;
+        var block = state.getValues().get(ActionIds.DENY_REASON_BLOCK);
+        if (block == null || block.get(ActionIds.DENY_REASON_INPUT) == null) return null;
+        return block.get(ActionIds.DENY_REASON_INPUT).getValue();
+    }
+}

@@ -1,0 +1,63 @@
+package org.pgstaging.slack;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import org.pgstaging.PgStagingException;
+import org.pgstaging.backup.DateSpec;
+import org.pgstaging.job.DatabaseInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What the handlers share: settings, backend, Slack access, and the executor slow work runs on after the ack. */
+public record BotContext(SlackSettings settings, BotBackend backend, SlackPoster poster, AccessPolicy access,
+                         UserNames names, MessageIndex index, JobMessenger messenger, ExecutorService executor,
+                         Clock clock) {
+    private static final Logger log = LoggerFactory.getLogger(BotContext.class);
+
+    /** Runs after the ack; errors reach the user through {@code onError}, never as a late HTTP response. */
+    public boolean later(Runnable work, java.util.function.Consumer<Rendered> onError) {
+        try {
+            executor.execute(() -> {
+                try {
+                    work.run();
+                } catch (PgStagingException e) {
+                    onError.accept(Messages.error(e.getMessage(), e.hint()));
+                } catch (RuntimeException e) {
+                    log.error("Slack request failed", e);
+                    onError.accept(Messages.error("pgstaging failed unexpectedly: " + e, "see the bot's log"));
+                }
+            });
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    /** Checks a section name against the configuration, suggesting the nearest one. */
+    public String section(String name) {
+        List<String> sections = backend.sections();
+        if (sections.contains(name)) return name;
+        throw new PgStagingException("unknown section '" + name + "'",
+                Nearest.of(name, sections).map(n -> "did you mean " + n + "? ").orElse("")
+                        + "sections: " + String.join(", ", sections));
+    }
+
+    /** The dated copy {@code date} designates among the section's copies. */
+    public DatabaseInfo copy(String section, DateSpec date) {
+        List<DatabaseInfo> copies = backend.databases(section);
+        Optional<java.time.LocalDate> d = date.resolve(copies.stream().map(DatabaseInfo::date).filter(x -> x != null).toList(),
+                java.time.LocalDate.now(clock));
+        return d.flatMap(day -> copies.stream().filter(c -> day.equals(c.date())).findFirst())
+                .orElseThrow(() -> new PgStagingException("no copy of " + section + " for " + date,
+                        copies.isEmpty() ? "there is no dated copy yet: restore one first"
+                                : "copies: " + String.join(", ", copies.stream().map(DatabaseInfo::database).toList())));
+    }
+
+    /** The copy the alias points to, if any. */
+    public Optional<DatabaseInfo> active(String section) {
+        return backend.databases(section).stream().filter(DatabaseInfo::active).findFirst();
+    }
+}

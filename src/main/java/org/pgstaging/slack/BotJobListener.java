@@ -1,0 +1,12 @@
+package org.pgstaging.slack;
+
+import org.pgstaging.restore.RestoreEvent;
+
+/** What the backend tells the bot about jobs; called from the queue's threads, so implementations hand off quickly. */
+public interface BotJobListener {
+    /** Status, position or decision changed. */
+    void jobChanged(BotJob job);
+
+    /** A step started, progressed or finished while the job runs. */
+    void jobProgress(BotJob job, RestoreEvent event);
+}

@@ -1,0 +1,41 @@
+package org.pgstaging.slack;
+
+import java.util.Collection;
+import java.util.Optional;
+
+/** The closest known word to a typo, so an error can say "did you mean …". */
+public final class Nearest {
+    private Nearest() {}
+
+    /** Empty when nothing is close enough to be a plausible typo. */
+    public static Optional<String> of(String word, Collection<String> candidates) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String c : candidates) {
+            int d = c.startsWith(word) && !word.isEmpty() ? 1 : distance(word, c);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = c;
+            }
+        }
+        int tolerance = Math.max(2, word.length() / 3);
+        return best != null && bestDistance <= tolerance ? Optional.of(best) : Optional.empty();
+    }
+
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

@@ -1,0 +1,127 @@
+package org.pgstaging.slack;
+
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.response.Response;
+import com.slack.api.bolt.socket_mode.SocketModeApp;
+import com.slack.api.socket_mode.SocketModeClient;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Slack face of pgstaging: builds the Bolt app, registers the handlers and runs it in Socket
+ * Mode (an outgoing WebSocket, no public URL) or behind {@link SlackHttpServer}. All it knows of the
+ * rest of pgstaging is the {@link BotBackend}.
+ */
+public final class SlackBot implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SlackBot.class);
+
+    private final SlackSettings settings;
+    private final App app;
+    private final BotContext context;
+    private final ThreadPoolExecutor workers;
+    private final ScheduledExecutorService scheduler;
+    private volatile boolean started;
+    private SlackHttpServer http;
+    private SocketModeApp socket;
+
+    public SlackBot(SlackSettings settings, BotBackend backend, Clock clock) {
+        this.settings = settings;
+        this.app = SlackAppFactory.create(settings, clock);
+        // Bounded: a flood of commands gets "busy" answers instead of an unbounded backlog.
+        this.workers = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(500), daemon("pgstaging-slack"));
+        this.scheduler = Executors.newScheduledThreadPool(2, daemon("pgstaging-slack-edits"));
+        var client = app.slack().methods(settings.botToken());
+        SlackPoster poster = new SlackPoster(client);
+        MessageThrottle throttle = new MessageThrottle(poster::update, Duration.ofSeconds(3), scheduler, clock);
+        MessageIndex index = new MessageIndex(settings.stateDir());
+        JobMessenger messenger = new JobMessenger(backend, poster, throttle, index, workers, clock,
+                settings.approvalChannel().orElse(null), Duration.ofMinutes(settings.stallMinutes()));
+        this.context = new BotContext(settings, backend, poster, new AccessPolicy(settings, client), new UserNames(client),
+                index, messenger, workers, clock);
+        backend.addListener(messenger);
+        new CommandHandler(context).register(app);
+        new ActionHandler(context).register(app);
+        new ThreadHandler(context).register(app);
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                messenger.checkStalls();
+            } catch (RuntimeException e) {
+                log.warn("Stall check failed: {}", e.toString());
+            }
+        }, 1, 1, TimeUnit.MINUTES);
+    }
+
+    public App app() {
+        return app;
+    }
+
+    public BotContext context() {
+        return context;
+    }
+
+    /** Starts in the configured mode; checks the bot token first (auth.test) so a bad token fails here. */
+    public void start() throws Exception {
+        if (settings.mode() == SlackSettings.Mode.HTTP) {
+            startHttp(new InetSocketAddress(settings.httpPort()));
+        } else {
+            startSocketMode();
+        }
+    }
+
+    public SlackHttpServer startHttp(InetSocketAddress address) throws Exception {
+        app.start();
+        http = new SlackHttpServer(app, address, () -> started).start();
+        started = true;
+        log.info("pgstaging Slack bot listening on port {} ({})", http.port(), settings);
+        return http;
+    }
+
+    public void startSocketMode() throws Exception {
+        app.start();
+        // The default error handler returns null and the envelope is never acked: Slack would deliver it again.
+        socket = new SocketModeApp(settings.appToken(), SocketModeClient.Backend.JavaWebSocket, ctx -> {
+            log.error("Failed to handle a Socket Mode request: {}", ctx.getException().toString(), ctx.getException());
+            return Response.ok();
+        }, app, 4);
+        socket.startAsync();
+        started = true;
+        log.info("pgstaging Slack bot connected in Socket Mode ({})", settings);
+    }
+
+    public boolean started() {
+        return started;
+    }
+
+    @Override
+    public void close() {
+        started = false;
+        try {
+            if (socket != null) socket.close();
+        } catch (Exception e) {
+            log.warn("Closing Socket Mode: {}", e.toString());
+        }
+        if (http != null) http.close();
+        app.stop();
+        workers.shutdown();
+        scheduler.shutdownNow();
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,92 @@
+package org.pgstaging.slack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.pgstaging.backup.DateSpec;
+import org.pgstaging.restore.RestoreEvent;
+import org.pgstaging.restore.Step;
+import org.pgstaging.testkit.SlackApiServer;
+
+/** Stall warnings and the job-to-message map, against the loopback Web API, with a clock we move. */
+class JobMessengerTest {
+    static SlackApiServer api;
+    static SlackPoster poster;
+    static ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+
+    /** A clock tests move by hand: stalls are about minutes of silence, not about waiting. */
+    static final class MovableClock extends Clock {
+        volatile Instant now = Instant.parse("2026-11-24T09:00:00Z");
+
+        @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
+        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+        @Override public Instant instant() { return now; }
+    }
+
+    @BeforeAll
+    static void start() {
+        api = SlackApiServer.start(SlackHttpBotTest.BOT_TOKEN, "xapp-unused");
+        SlackSettings s = new SlackSettings(Map.of("bot_token", SlackHttpBotTest.BOT_TOKEN, "mode", "http",
+                "signing_secret", SlackHttpBotTest.SECRET, "approvers", "U0CAROL", "api_url", api.apiUrl()), Map.of());
+        poster = new SlackPoster(SlackAppFactory.slack(s).methods(s.botToken()));
+    }
+
+    @AfterAll
+    static void stop() {
+        scheduler.shutdownNow();
+        api.close();
+    }
+
+    @Test
+    void silentRunningJobIsReportedOnceInItsThread() throws Exception {
+        MovableClock clock = new MovableClock();
+        RecordingBackend backend = new RecordingBackend();
+        MessageIndex index = new MessageIndex(Files.createTempDirectory("pgstaging-index"));
+        JobMessenger messenger = new JobMessenger(backend, poster, new MessageThrottle(poster::update, Duration.ofMillis(10),
+                scheduler, Clock.systemUTC()), index, Runnable::run, clock, "C0APPROVALS", Duration.ofMinutes(10));
+        BotJob job = backend.submit(new JobRequest(JobKind.RESTORE, "foodb.dev", DateSpec.parse("2026-11-24"), "U0ALICE", "C0STALL"));
+        MessageIndex.Ref ref = messenger.announce(job, backend.preview("foodb.dev", DateSpec.latest()), "C0STALL");
+        assertThat(ref.cardChannel()).as("card goes to approval_channel when set").isEqualTo("C0APPROVALS");
+        assertThat(api.message("C0APPROVALS", ref.cardTs()).has("thread_ts")).isFalse();
+
+        BotJob running = job.withStatus(JobStatus.RUNNING);
+        messenger.jobChanged(running);
+        messenger.jobProgress(running, new RestoreEvent.StepStarted(job.database(), Step.PG_RESTORE, null));
+        clock.now = clock.now.plus(Duration.ofMinutes(9));
+        messenger.checkStalls();
+        clock.now = clock.now.plus(Duration.ofMinutes(2));
+        messenger.checkStalls();
+        messenger.checkStalls();
+        var warnings = api.calls("chat.postMessage").stream()
+                .filter(c -> ref.ts().equals(c.param("thread_ts")) && c.allText().contains("has reported nothing for 11 min")).toList();
+        assertThat(warnings).hasSize(1);
+        assertThat(warnings.get(0).allText()).contains("while restoring");
+        // News resets the watch.
+        messenger.jobProgress(running, new RestoreEvent.StepProgress(job.database(), Step.PG_RESTORE, 10, 100, "items", 1));
+        messenger.checkStalls();
+        assertThat(api.calls("chat.postMessage").stream().filter(c -> c.allText().contains("has reported nothing")).count()).isEqualTo(1);
+    }
+
+    @Test
+    void indexSurvivesARestart() throws Exception {
+        Path dir = Files.createTempDirectory("pgstaging-index");
+        MessageIndex index = new MessageIndex(dir);
+        index.put("j1", new MessageIndex.Ref("C1", "1700000000.000100", "C1", "1700000000.000200", null));
+        index.put("j2", new MessageIndex.Ref("C2", "1700000000.000300", null, null, null));
+        MessageIndex reloaded = new MessageIndex(dir);
+        assertThat(reloaded.jobOfThread("C1", "1700000000.000100")).contains("j1");
+        assertThat(reloaded.ref("j2").orElseThrow().channel()).isEqualTo("C2");
+        assertThat(reloaded.jobOfThread("C1", "1700000000.000200")).isEmpty();
+    }
+}

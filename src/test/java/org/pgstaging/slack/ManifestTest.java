@@ -1,0 +1,92 @@
+package org.pgstaging.slack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The shipped manifests ask for exactly the scopes and events the code uses, and point at the paths
+ * the bot serves. Read as text (no YAML library in the build): block lists under a key.
+ */
+class ManifestTest {
+    static final Path DIR = Path.of("manifests");
+
+    /** Items of the "- item" list right under {@code key:}. */
+    static List<String> list(List<String> lines, String key) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).trim().equals(key + ":")) {
+                for (int j = i + 1; j < lines.size() && lines.get(j).trim().startsWith("- "); j++) {
+                    out.add(lines.get(j).trim().substring(2).trim());
+                }
+                return out;
+            }
+        }
+        throw new AssertionError("no list '" + key + "'");
+    }
+
+    static List<String> read(String file) throws IOException {
+        List<String> lines = Files.readAllLines(DIR.resolve(file));
+        assertThat(lines).as(file + " has no tabs (YAML forbids them for indentation)").noneMatch(l -> l.contains("\t"));
+        return lines;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"slack-app-manifest-socket.yaml", "slack-app-manifest-http.yaml"})
+    void scopesAndEventsAreExactlyThoseUsed(String file) throws IOException {
+        List<String> lines = read(file);
+        assertThat(new TreeSet<>(list(lines, "bot"))).isEqualTo(SlackScopes.botScopes());
+        assertThat(list(lines, "bot")).doesNotHaveDuplicates();
+        assertThat(Set.copyOf(list(lines, "bot_events"))).isEqualTo(SlackScopes.EVENT_SCOPES.keySet());
+        assertThat(lines).anyMatch(l -> l.trim().equals("- command: /pgstaging"));
+        assertThat(lines).anyMatch(l -> l.trim().equals("is_enabled: true"));
+    }
+
+    @Test
+    void socketManifestHasNoUrlsHttpManifestPointsAtTheEventsPath() throws IOException {
+        List<String> socket = read("slack-app-manifest-socket.yaml");
+        assertThat(socket).anyMatch(l -> l.trim().equals("socket_mode_enabled: true")).noneMatch(l -> l.contains("url:"));
+        List<String> http = read("slack-app-manifest-http.yaml");
+        assertThat(http).anyMatch(l -> l.trim().equals("socket_mode_enabled: false"));
+        List<String> urls = http.stream().filter(l -> l.trim().matches("(url|request_url): .*")).toList();
+        assertThat(urls).hasSize(3).allMatch(l -> l.trim().endsWith(SlackHttpServer.EVENTS_PATH) && l.contains("https://"));
+    }
+
+    @Test
+    void kubernetesProbesUseTheHealthPathAndSecretsStayInTheSecret() throws IOException {
+        List<String> deployment = read("kubernetes/deployment.yaml");
+        assertThat(deployment.stream().filter(l -> l.contains("httpGet:")).toList()).hasSize(2)
+                .allMatch(l -> l.contains("path: " + SlackHttpServer.HEALTH_PATH));
+        assertThat(deployment).anyMatch(l -> l.contains("secretRef: {name: pgstaging-slack}"));
+        assertThat(String.join("\n", read("kubernetes/configmap.yaml"))).doesNotContain("xoxb-").doesNotContain("xapp-")
+                .doesNotContain("signing_secret").contains("[slack]");
+        assertThat(String.join("\n", read("kubernetes/secret.yaml"))).contains("SLACK_BOT_TOKEN").contains("SLACK_APP_TOKEN")
+                .contains("SLACK_SIGNING_SECRET");
+    }
+
+    @Test
+    void systemdUnitRunsAsPgstagingHardened() throws IOException {
+        List<String> unit = Files.readAllLines(DIR.resolve("systemd/pgstaging-bot.service"));
+        assertThat(unit).contains("User=pgstaging", "NoNewPrivileges=yes", "ProtectSystem=strict", "PrivateTmp=yes",
+                "EnvironmentFile=/etc/pgstaging/slack.env");
+        assertThat(unit).noneMatch(l -> l.startsWith("Environment=SLACK_"));
+    }
+
+    @Test
+    void everyMethodTheBotCallsHasItsScopeListed() {
+        // The HTTP and Socket Mode tests record the calls; here the declared map must cover what the code uses.
+        assertThat(SlackScopes.METHOD_SCOPES).containsKeys("chat.postMessage", "chat.update", "chat.postEphemeral",
+                "views.open", "users.info", "usergroups.users.list", "auth.test", "bots.info");
+        assertThat(SlackScopes.botScopes()).containsExactlyInAnyOrder("commands", "chat:write", "channels:history",
+                "groups:history", "usergroups:read", "users:read");
+    }
+}

@@ -1,0 +1,246 @@
+package org.pgstaging.slack;
+
+import java.net.URI;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.pgstaging.PgStagingException;
+import org.pgstaging.backup.BackupFile;
+import org.pgstaging.backup.DateSpec;
+import org.pgstaging.job.CatalogReport;
+import org.pgstaging.job.DatabaseInfo;
+import org.pgstaging.job.DatabaseSize;
+import org.pgstaging.job.PgbouncerDatabase;
+import org.pgstaging.restore.RestoreEvent;
+
+/**
+ * Our own {@link BotBackend} kept in memory for the bot's tests: jobs move through the states the
+ * queue would give them, every call is recorded, listeners are told like the queue adapter would.
+ * One section, {@code foodb.dev}, with copies of 2026-11-20 (active) and 2026-11-24.
+ */
+final class RecordingBackend implements BotBackend {
+    static final String SECTION = "foodb.dev";
+
+    final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+    final Map<String, BotJob> jobs = Collections.synchronizedMap(new LinkedHashMap<>());
+    final List<BotJobListener> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicInteger ids = new AtomicInteger();
+    /** Distinct per instance, so two bots in one test never share job ids. */
+    private final String tag = "j" + Integer.toString((int) (Math.random() * 46656), 36) + "-";
+    volatile String active = "foodb_20261120";
+    /** When set, dbsizes waits for it: lets a test see the ack come back before the work is done. */
+    volatile CountDownLatch gate;
+    final List<String> copies = new CopyOnWriteArrayList<>(List.of("foodb_20261120", "foodb_20261124"));
+
+    List<String> calls(String prefix) {
+        synchronized (calls) {
+            return calls.stream().filter(c -> c.startsWith(prefix)).toList();
+        }
+    }
+
+    private void record(String call) {
+        calls.add(call);
+    }
+
+    @Override
+    public BotJob submit(JobRequest r) {
+        section(r.section());
+        record("submit " + r.kind() + " " + r.section() + " " + r.date() + " by " + r.requesterId());
+        String id = tag + ids.incrementAndGet();
+        String db = r.kind() == JobKind.RESTORE ? "foodb_" + DateSpec.compact(r.date().fixedDate(LocalDate.of(2026, 11, 24)).orElse(LocalDate.of(2026, 11, 24))) : null;
+        BotJob job = new BotJob(id, r.kind(), r.section(), r.date() == null ? null : r.date().toString(), db, r.requesterId(),
+                JobStatus.AWAITING_APPROVAL, 0, null, null, null, null, Instant.now(), null);
+        jobs.put(id, job);
+        return job;
+    }
+
+    @Override
+    public RestorePreview preview(String section, DateSpec date) {
+        section(section);
+        record("preview " + section + " " + date);
+        BackupFile file = new BackupFile("foodb", LocalDate.of(2026, 11, 24), "foodb.2026-11-24.dump",
+                URI.create("http://backups.example/foodb/foodb.2026-11-24.dump"), OptionalLong.of(3_500_000_000L));
+        return new RestorePreview(section, file, "staging-db1:5432", "foodb_20261124", Optional.of(new CatalogReport(1200, 1100,
+                List.of("audit", "archive"), List.of("public.sessions", "public.events"), List.of("public.orders.audit_trigger"))));
+    }
+
+    private BotJob change(String id, java.util.function.UnaryOperator<BotJob> f) {
+        BotJob j = jobs.get(id);
+        if (j == null) throw new PgStagingException("no job " + id, null);
+        BotJob n = f.apply(j);
+        jobs.put(id, n);
+        return n;
+    }
+
+    @Override
+    public BotJob approve(String jobId, String approverId) {
+        record("approve " + jobId + " by " + approverId);
+        return change(jobId, j -> new BotJob(j.id(), j.kind(), j.section(), j.date(), j.database(), j.requesterId(), JobStatus.QUEUED, 1,
+                Instant.now().plusSeconds(60), Instant.now().plusSeconds(1800),
+                new BotJob.Decision(approverId, true, Instant.now(), null), null, j.submittedAt(), null));
+    }
+
+    @Override
+    public BotJob deny(String jobId, String approverId, String reason) {
+        record("deny " + jobId + " by " + approverId + ": " + reason);
+        return change(jobId, j -> new BotJob(j.id(), j.kind(), j.section(), j.date(), j.database(), j.requesterId(), JobStatus.DENIED, 0,
+                null, null, new BotJob.Decision(approverId, false, Instant.now(), reason), null, j.submittedAt(), Instant.now()));
+    }
+
+    @Override
+    public BotJob cancel(String jobId, String userId) {
+        record("cancel " + jobId + " by " + userId);
+        return change(jobId, j -> j.withStatus(JobStatus.CANCELLED));
+    }
+
+    @Override
+    public BotJob retry(String jobId, String userId) {
+        record("retry " + jobId + " by " + userId);
+        BotJob old = jobs.get(jobId);
+        return submit(new JobRequest(old.kind(), old.section(), old.date() == null ? null : DateSpec.parse(old.date()), userId, "C0STAGING"));
+    }
+
+    @Override
+    public Optional<BotJob> job(String jobId) {
+        return Optional.ofNullable(jobs.get(jobId));
+    }
+
+    @Override
+    public List<BotJob> queue() {
+        synchronized (jobs) {
+            return jobs.values().stream().filter(j -> !j.status().finished()).toList();
+        }
+    }
+
+    @Override
+    public List<BotJob> history(int limit) {
+        synchronized (jobs) {
+            return jobs.values().stream().filter(j -> j.status().finished()).limit(limit).toList();
+        }
+    }
+
+    @Override
+    public void addListener(BotJobListener listener) {
+        listeners.add(listener);
+    }
+
+    /** What the queue adapter does when a job moves: tell every listener. */
+    void publish(BotJob job) {
+        jobs.put(job.id(), job);
+        listeners.forEach(l -> l.jobChanged(job));
+    }
+
+    void progress(BotJob job, RestoreEvent e) {
+        listeners.forEach(l -> l.jobProgress(job, e));
+    }
+
+    @Override
+    public String switchTo(String section, DateSpec date, String userId) {
+        section(section);
+        record("switch " + section + " " + date + " by " + userId);
+        active = "foodb_" + DateSpec.compact(date.fixedDate(LocalDate.now()).orElseThrow());
+        return active;
+    }
+
+    @Override
+    public String drop(String section, DateSpec date, String userId) {
+        section(section);
+        String db = "foodb_" + DateSpec.compact(date.fixedDate(LocalDate.now()).orElseThrow());
+        record("drop " + db + " by " + userId);
+        copies.remove(db);
+        return db;
+    }
+
+    @Override
+    public List<String> purge(String section, String userId) {
+        section(section);
+        record("purge " + section + " by " + userId);
+        return List.of();
+    }
+
+    @Override
+    public List<DbConnection> connections(String section, DateSpec date) {
+        record("connections " + section + " " + date);
+        return List.of(new DbConnection("pgbouncer", "foodb", "app", "api-server", "10.0.0.7:51234", "active"),
+                new DbConnection("backend", "foodb_20261124", "alice", "psql", "10.0.0.9", "idle"));
+    }
+
+    @Override
+    public List<String> sections() {
+        return List.of(SECTION, "bardb.dev");
+    }
+
+    private void section(String s) {
+        if (!sections().contains(s)) throw new PgStagingException("unknown section " + s, null);
+    }
+
+    @Override
+    public List<DatabaseInfo> databases(String section) {
+        section(section);
+        return copies.stream().map(c -> new DatabaseInfo(section, c, DatedName.parse(c).date(), c.equals(active), true,
+                c + " = host=localhost dbname=" + c)).toList();
+    }
+
+    @Override
+    public List<BackupFile> backups(String section) {
+        return List.of(preview(section, DateSpec.latest()).backup());
+    }
+
+    @Override
+    public DatabaseSize dbsize(String section, DateSpec date) {
+        return new DatabaseSize(section, active, 1_234_567_890L, true);
+    }
+
+    @Override
+    public List<DatabaseSize> dbsizes(List<String> sections) {
+        record("dbsizes " + sections);
+        CountDownLatch g = gate;
+        if (g != null) {
+            try {
+                g.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        List<DatabaseSize> out = new ArrayList<>();
+        for (String s : sections) {
+            section(s);
+            for (String c : copies) out.add(new DatabaseSize(s, c, 2_000_000_000L + c.hashCode() % 1000, c.equals(active)));
+        }
+        return out;
+    }
+
+    @Override
+    public String show(String section, DateSpec date, String setting) {
+        return "on";
+    }
+
+    @Override
+    public List<PgbouncerDatabase> pgbouncer(String section) {
+        return List.of(new PgbouncerDatabase("foodb", active, "localhost", 5432, false));
+    }
+
+    @Override
+    public CatalogReport catalog(String section, DateSpec date) {
+        return preview(section, date).catalog().orElseThrow();
+    }
+
+    @Override
+    public CopyComparison compare(String section, String freshDatabase) {
+        record("compare " + freshDatabase);
+        return new CopyComparison("foodb",
+                new CopyComparison.DbStats(freshDatabase, 3_100_000_000L, 212, List.of(new CopyComparison.TableEstimate("public.events", 41_000_000, 900_000_000))),
+                new CopyComparison.DbStats(active, 3_000_000_000L, 210, List.of(new CopyComparison.TableEstimate("public.events", 40_000_000, 880_000_000))),
+                false);
+    }
+}

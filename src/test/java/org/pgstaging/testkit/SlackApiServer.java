@@ -1,0 +1,610 @@
+package org.pgstaging.testkit;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import org.java_websocket.WebSocket;
+import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.server.WebSocketServer;
+
+/**
+ * A real Slack Web API on loopback for tests: answers the methods the bot calls with the shapes
+ * Slack documents (auth.test, bots.info, chat.postMessage, chat.update, chat.postEphemeral,
+ * views.open, users.info, usergroups.users.list, conversations.info, apps.connections.open), checks
+ * {@code Authorization: Bearer}, records every call, can answer 429 with Retry-After, records what is
+ * posted to response_url, and runs the Socket Mode WebSocket server (hello, envelopes, acks).
+ */
+public final class SlackApiServer implements AutoCloseable {
+    public static final String TEAM_ID = "T0PGSTAGE";
+    public static final String BOT_USER_ID = "U0PGBOT";
+    public static final String BOT_ID = "B0PGBOT";
+    public static final String APP_ID = "A0PGAPP";
+
+    /** One Web API call or response_url post, as received. */
+    public record Call(String method, String token, Map<String, String> params, JsonObject json, long atMillis) {
+        public String param(String name) {
+            if (params.containsKey(name)) return params.get(name);
+            return json != null && json.has(name) && json.get(name).isJsonPrimitive() ? json.get(name).getAsString() : null;
+        }
+
+        /** {@code blocks} whether sent as a form field (JSON string) or inside a JSON body. */
+        public JsonArray blocks() {
+            if (json != null && json.has("blocks")) return json.getAsJsonArray("blocks");
+            String b = params.get("blocks");
+            return b == null ? new JsonArray() : JsonParser.parseString(b).getAsJsonArray();
+        }
+
+        /** Text of the message and of all its blocks, for assertions on what a user would read. */
+        public String allText() {
+            return (param("text") == null ? "" : param("text")) + "\n" + blocks();
+        }
+    }
+
+    private final HttpServer http;
+    private final Ws ws;
+    private final Set<String> botTokens;
+    private final String appToken;
+    private final List<Call> calls = new ArrayList<>();
+    private final List<String> acks = new ArrayList<>();
+    private final Map<String, Deque<Integer>> rateLimits = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> userGroups = new ConcurrentHashMap<>();
+    private final Map<String, String> users = new ConcurrentHashMap<>();
+    private final Map<String, String> channels = new ConcurrentHashMap<>();
+    private final Map<String, JsonObject> messages = new ConcurrentHashMap<>();
+    private final AtomicLong seq = new AtomicLong();
+    private final long epoch = System.currentTimeMillis() / 1000;
+    private final Gson gson = new Gson();
+
+    private SlackApiServer(Set<String> botTokens, String appToken) throws IOException, InterruptedException {
+        this.botTokens = botTokens;
+        this.appToken = appToken;
+        this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        http.setExecutor(Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "slack-api-server");
+            t.setDaemon(true);
+            return t;
+        }));
+        http.createContext("/api/", this::api);
+        http.createContext("/response/", this::responseUrl);
+        http.start();
+        this.ws = new Ws();
+        ws.start();
+        if (!ws.bound.await(10, TimeUnit.SECONDS)) throw new IOException("WebSocket server did not start");
+    }
+
+    public static SlackApiServer start(String botToken, String appToken) {
+        try {
+            return new SlackApiServer(Set.of(botToken), appToken);
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The methods endpoint prefix, e.g. {@code http://127.0.0.1:PORT/api/}. */
+    public String apiUrl() {
+        return "http://127.0.0.1:" + http.getAddress().getPort() + "/api/";
+    }
+
+    /** A fresh response_url on this server. */
+    public String responseUrl() {
+        return "http://127.0.0.1:" + http.getAddress().getPort() + "/response/" + UUID.randomUUID();
+    }
+
+    public int webSocketPort() {
+        return ws.getPort();
+    }
+
+    // ---- fixtures -------------------------------------------------------------------
+
+    public SlackApiServer user(String id, String name) {
+        users.put(id, name);
+        return this;
+    }
+
+    public SlackApiServer userGroup(String id, String... members) {
+        userGroups.put(id, List.of(members));
+        return this;
+    }
+
+    public SlackApiServer channel(String id, String name) {
+        channels.put(id, name);
+        return this;
+    }
+
+    /** The next {@code times} calls of {@code method} get HTTP 429 with this Retry-After. */
+    public void rateLimit(String method, int retryAfterSeconds, int times) {
+        Deque<Integer> q = rateLimits.computeIfAbsent(method, k -> new ArrayDeque<>());
+        synchronized (q) {
+            for (int i = 0; i < times; i++) q.add(retryAfterSeconds);
+        }
+    }
+
+    // ---- recorded calls ------------------------------------------------------------------
+
+    public List<Call> calls(String method) {
+        synchronized (calls) {
+            return calls.stream().filter(c -> c.method.equals(method)).toList();
+        }
+    }
+
+    public List<Call> allCalls() {
+        synchronized (calls) {
+            return List.copyOf(calls);
+        }
+    }
+
+    /** Posts received on response_url endpoints (method "response_url"). */
+    public List<Call> responses() {
+        return calls("response_url");
+    }
+
+    /** Waits (up to {@code timeout}) for a call matching; fails with what was received instead. */
+    public Call await(String method, Predicate<Call> match, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        synchronized (calls) {
+            while (true) {
+                for (Call c : calls) if (c.method.equals(method) && match.test(c)) return c;
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("no " + method + " call matched within " + timeout + "; received: "
+                            + calls.stream().map(c -> c.method + " " + c.params + (c.json == null ? "" : " " + c.json)).toList());
+                }
+                try {
+                    calls.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError(e);
+                }
+            }
+        }
+    }
+
+    public Call await(String method, Predicate<Call> match) {
+        return await(method, match, Duration.ofSeconds(10));
+    }
+
+    /** A message the bot posted, where it went and as Slack stores it (ts, text, blocks, thread_ts). */
+    public record Posted(String channel, JsonObject message) {
+        public String ts() {
+            return message.get("ts").getAsString();
+        }
+
+        public String text() {
+            return message.get("text").getAsString() + "\n" + message.get("blocks");
+        }
+    }
+
+    /** Waits for a posted message that matches, in its current (edited) form. */
+    public Posted awaitMessage(Predicate<Posted> match, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            for (Map.Entry<String, JsonObject> e : messages.entrySet()) {
+                Posted p;
+                synchronized (e.getValue()) {
+                    p = new Posted(e.getKey().substring(0, e.getKey().indexOf(':')), e.getValue().deepCopy());
+                }
+                if (match.test(p)) return p;
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError("no posted message matched within " + timeout + "; messages: " + messages.values());
+            }
+            sleep(20);
+        }
+    }
+
+    public Posted awaitMessage(Predicate<Posted> match) {
+        return awaitMessage(match, Duration.ofSeconds(10));
+    }
+
+    /** The message as it stands after the bot's edits. */
+    public JsonObject message(String channel, String ts) {
+        JsonObject m = messages.get(channel + ":" + ts);
+        if (m == null) return null;
+        synchronized (m) {
+            return m.deepCopy();
+        }
+    }
+
+    public void clear() {
+        synchronized (calls) {
+            calls.clear();
+        }
+        synchronized (acks) {
+            acks.clear();
+        }
+    }
+
+    private void record(Call c) {
+        synchronized (calls) {
+            calls.add(c);
+            calls.notifyAll();
+        }
+    }
+
+    // ---- Web API ------------------------------------------------------------------------
+
+    private void api(HttpExchange ex) throws IOException {
+        try (ex) {
+            String method = ex.getRequestURI().getPath().substring("/api/".length());
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String contentType = ex.getRequestHeaders().getFirst("Content-Type");
+            Map<String, String> params = new LinkedHashMap<>();
+            JsonObject json = null;
+            if (contentType != null && contentType.startsWith("application/json") && !body.isBlank()) {
+                json = JsonParser.parseString(body).getAsJsonObject();
+            } else {
+                params.putAll(form(body));
+            }
+            if (ex.getRequestURI().getRawQuery() != null) params.putAll(form(ex.getRequestURI().getRawQuery()));
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            String token = auth != null && auth.startsWith("Bearer ") ? auth.substring(7).trim() : params.get("token");
+            Call call = new Call(method, token, Map.copyOf(params), json, System.currentTimeMillis());
+            Deque<Integer> limit = rateLimits.get(method);
+            Integer retryAfter = null;
+            if (limit != null) {
+                synchronized (limit) {
+                    retryAfter = limit.poll();
+                }
+            }
+            // Recorded once its effect (a stored or edited message) is visible, so tests awaiting it see that too.
+            if (retryAfter != null) {
+                record(call);
+                ex.getResponseHeaders().set("Retry-After", Integer.toString(retryAfter));
+                send(ex, 429, error("ratelimited"));
+                return;
+            }
+            JsonObject answer = answer(method, token, call);
+            record(call);
+            send(ex, 200, answer);
+        }
+    }
+
+    private JsonObject answer(String method, String token, Call call) {
+        if (token == null || token.isEmpty()) return error("not_authed");
+        if (method.equals("apps.connections.open")) {
+            if (token.equals(appToken)) {
+                JsonObject ok = ok();
+                ok.addProperty("url", "ws://127.0.0.1:" + ws.getPort() + "/");
+                return ok;
+            }
+            return token.startsWith("xapp-") ? error("invalid_auth") : error("not_allowed_token_type");
+        }
+        if (!botTokens.contains(token)) return error("invalid_auth");
+        return switch (method) {
+            case "auth.test" -> authTest();
+            case "bots.info" -> botsInfo();
+            case "chat.postMessage" -> postMessage(call);
+            case "chat.update" -> update(call);
+            case "chat.postEphemeral" -> ephemeral(call);
+            case "views.open" -> viewsOpen(call);
+            case "users.info" -> usersInfo(call);
+            case "usergroups.users.list" -> usergroupUsers(call);
+            case "conversations.info" -> conversationsInfo(call);
+            default -> error("unknown_method");
+        };
+    }
+
+    private JsonObject authTest() {
+        JsonObject o = ok();
+        o.addProperty("url", "https://pgstaging-test.slack.com/");
+        o.addProperty("team", "pgstaging test");
+        o.addProperty("user", "pgstaging");
+        o.addProperty("team_id", TEAM_ID);
+        o.addProperty("user_id", BOT_USER_ID);
+        o.addProperty("bot_id", BOT_ID);
+        o.addProperty("is_enterprise_install", false);
+        return o;
+    }
+
+    private JsonObject botsInfo() {
+        JsonObject bot = new JsonObject();
+        bot.addProperty("id", BOT_ID);
+        bot.addProperty("deleted", false);
+        bot.addProperty("name", "pgstaging");
+        bot.addProperty("updated", epoch);
+        bot.addProperty("app_id", APP_ID);
+        bot.addProperty("user_id", BOT_USER_ID);
+        JsonObject o = ok();
+        o.add("bot", bot);
+        return o;
+    }
+
+    private String nextTs() {
+        return epoch + "." + String.format("%06d", seq.incrementAndGet());
+    }
+
+    private JsonObject postMessage(Call c) {
+        String channel = c.param("channel");
+        if (channel == null || channel.isBlank()) return error("channel_not_found");
+        if (c.param("text") == null && c.blocks().isEmpty()) return error("no_text");
+        if (c.blocks().size() > 50) return error("invalid_blocks");
+        String ts = nextTs();
+        JsonObject msg = new JsonObject();
+        msg.addProperty("type", "message");
+        msg.addProperty("subtype", "bot_message");
+        msg.addProperty("text", c.param("text"));
+        msg.addProperty("ts", ts);
+        msg.addProperty("bot_id", BOT_ID);
+        msg.addProperty("user", BOT_USER_ID);
+        if (c.param("thread_ts") != null) msg.addProperty("thread_ts", c.param("thread_ts"));
+        msg.add("blocks", c.blocks());
+        messages.put(channel + ":" + ts, msg);
+        JsonObject o = ok();
+        o.addProperty("channel", channel);
+        o.addProperty("ts", ts);
+        o.add("message", msg);
+        return o;
+    }
+
+    private JsonObject update(Call c) {
+        String key = c.param("channel") + ":" + c.param("ts");
+        JsonObject msg = messages.get(key);
+        if (msg == null) return error("message_not_found");
+        if (c.blocks().size() > 50) return error("invalid_blocks");
+        synchronized (msg) {
+            msg.addProperty("text", c.param("text"));
+            msg.add("blocks", c.blocks());
+        }
+        JsonObject o = ok();
+        o.addProperty("channel", c.param("channel"));
+        o.addProperty("ts", c.param("ts"));
+        o.addProperty("text", c.param("text"));
+        o.add("message", msg);
+        return o;
+    }
+
+    private JsonObject ephemeral(Call c) {
+        if (c.param("channel") == null) return error("channel_not_found");
+        if (c.param("user") == null) return error("user_not_in_channel");
+        JsonObject o = ok();
+        o.addProperty("message_ts", nextTs());
+        return o;
+    }
+
+    private JsonObject viewsOpen(Call c) {
+        if (c.param("trigger_id") == null) return error("invalid_trigger_id");
+        String raw = c.param("view");
+        if (raw == null) return error("invalid_arguments");
+        JsonObject view = JsonParser.parseString(raw).getAsJsonObject();
+        view.addProperty("id", "V" + seq.incrementAndGet());
+        view.addProperty("team_id", TEAM_ID);
+        view.addProperty("app_id", APP_ID);
+        view.addProperty("bot_id", BOT_ID);
+        view.addProperty("hash", "1700000000.abcdef");
+        view.add("state", gson.fromJson("{\"values\":{}}", JsonObject.class));
+        JsonObject o = ok();
+        o.add("view", view);
+        return o;
+    }
+
+    private JsonObject usersInfo(Call c) {
+        String id = c.param("user");
+        String name = users.get(id);
+        if (name == null) return error("user_not_found");
+        JsonObject profile = new JsonObject();
+        profile.addProperty("display_name", name);
+        profile.addProperty("real_name", name);
+        JsonObject user = new JsonObject();
+        user.addProperty("id", id);
+        user.addProperty("team_id", TEAM_ID);
+        user.addProperty("name", name);
+        user.addProperty("real_name", name);
+        user.addProperty("deleted", false);
+        user.addProperty("is_bot", false);
+        user.addProperty("tz", "Europe/Paris");
+        user.add("profile", profile);
+        JsonObject o = ok();
+        o.add("user", user);
+        return o;
+    }
+
+    private JsonObject usergroupUsers(Call c) {
+        List<String> members = userGroups.get(c.param("usergroup"));
+        if (members == null) return error("no_such_subteam");
+        JsonObject o = ok();
+        o.add("users", gson.toJsonTree(members));
+        return o;
+    }
+
+    private JsonObject conversationsInfo(Call c) {
+        String id = c.param("channel");
+        String name = channels.get(id);
+        if (name == null) return error("channel_not_found");
+        JsonObject ch = new JsonObject();
+        ch.addProperty("id", id);
+        ch.addProperty("name", name);
+        ch.addProperty("is_channel", id.startsWith("C"));
+        ch.addProperty("is_private", id.startsWith("G"));
+        ch.addProperty("is_member", true);
+        ch.addProperty("created", epoch);
+        JsonObject o = ok();
+        o.add("channel", ch);
+        return o;
+    }
+
+    private void responseUrl(HttpExchange ex) throws IOException {
+        try (ex) {
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            JsonObject json = body.isBlank() ? new JsonObject() : JsonParser.parseString(body).getAsJsonObject();
+            record(new Call("response_url", null, Map.of("path", ex.getRequestURI().getPath()), json, System.currentTimeMillis()));
+            byte[] ok = "ok".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "text/html");
+            ex.sendResponseHeaders(200, ok.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(ok);
+            }
+        }
+    }
+
+    private static Map<String, String> form(String body) {
+        Map<String, String> m = new HashMap<>();
+        if (body == null || body.isEmpty()) return m;
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            m.put(k, v);
+        }
+        return m;
+    }
+
+    private static JsonObject ok() {
+        JsonObject o = new JsonObject();
+        o.addProperty("ok", true);
+        return o;
+    }
+
+    private static JsonObject error(String code) {
+        JsonObject o = new JsonObject();
+        o.addProperty("ok", false);
+        o.addProperty("error", code);
+        return o;
+    }
+
+    private static void send(HttpExchange ex, int status, JsonElement body) throws IOException {
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    // ---- Socket Mode ----------------------------------------------------------------------
+
+    /** Sends an envelope to every connected client; returns its envelope_id. */
+    public String pushEnvelope(String type, JsonObject payload) {
+        String id = UUID.randomUUID().toString();
+        JsonObject env = new JsonObject();
+        env.addProperty("envelope_id", id);
+        env.addProperty("type", type);
+        env.addProperty("accepts_response_payload", !type.equals("events_api"));
+        env.addProperty("retry_attempt", 0);
+        env.addProperty("retry_reason", "");
+        env.add("payload", payload);
+        ws.broadcast(env.toString());
+        return id;
+    }
+
+    public int webSocketClients() {
+        return ws.getConnections().size();
+    }
+
+    /** Waits until a client is connected (it connects after apps.connections.open). */
+    public void awaitWebSocketClient(Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (ws.getConnections().isEmpty()) {
+            if (System.nanoTime() > end) throw new AssertionError("no Socket Mode client connected within " + timeout);
+            sleep(20);
+        }
+    }
+
+    /** The client's ack of an envelope, e.g. {@code {"envelope_id":…,"payload":{…}}}. */
+    public JsonObject awaitAck(String envelopeId, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        synchronized (acks) {
+            while (true) {
+                for (String a : acks) {
+                    JsonObject o = JsonParser.parseString(a).getAsJsonObject();
+                    if (o.has("envelope_id") && o.get("envelope_id").getAsString().equals(envelopeId)) return o;
+                }
+                long left = end - System.nanoTime();
+                if (left <= 0) throw new AssertionError("envelope " + envelopeId + " not acked within " + timeout + "; acks: " + acks);
+                try {
+                    acks.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError(e);
+                }
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private final class Ws extends WebSocketServer {
+        final CountDownLatch bound = new CountDownLatch(1);
+
+        Ws() {
+            super(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            setReuseAddr(true);
+        }
+
+        @Override
+        public void onOpen(WebSocket conn, ClientHandshake handshake) {
+            JsonObject hello = new JsonObject();
+            hello.addProperty("type", "hello");
+            hello.addProperty("num_connections", getConnections().size());
+            JsonObject debug = new JsonObject();
+            debug.addProperty("host", "applink-test");
+            debug.addProperty("build_number", 1);
+            debug.addProperty("approximate_connection_time", 18060);
+            hello.add("debug_info", debug);
+            JsonObject info = new JsonObject();
+            info.addProperty("app_id", APP_ID);
+            hello.add("connection_info", info);
+            conn.send(hello.toString());
+        }
+
+        @Override
+        public void onClose(WebSocket conn, int code, String reason, boolean remote) { }
+
+        @Override
+        public void onMessage(WebSocket conn, String message) {
+            synchronized (acks) {
+                acks.add(message);
+                acks.notifyAll();
+            }
+        }
+
+        @Override
+        public void onError(WebSocket conn, Exception ex) { }
+
+        @Override
+        public void onStart() {
+            bound.countDown();
+        }
+    }
+
+    @Override
+    public void close() {
+        http.stop(0);
+        try {
+            ws.stop(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

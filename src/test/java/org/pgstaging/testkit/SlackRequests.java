@@ -1,0 +1,259 @@
+package org.pgstaging.testkit;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Requests exactly as Slack sends them to an app: slash command forms, {@code payload=} interactivity
+ * (block_actions, view_submission), event_callback JSON, each signed with
+ * {@code v0=hex(HMAC-SHA256(secret, "v0:" + ts + ":" + body))} over the UTF-8 bytes that are sent.
+ * The JSON payloads are also what Socket Mode envelopes carry.
+ */
+public final class SlackRequests {
+    public static final String TEAM_DOMAIN = "pgstaging-test";
+    public static final String VERIFICATION_TOKEN = "gIkuvaNzQIHg97ATvDxqgjtO";
+
+    private final String signingSecret;
+    private final AtomicLong seq = new AtomicLong();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    public SlackRequests(String signingSecret) {
+        this.signingSecret = signingSecret;
+    }
+
+    /** A request ready to send: body bytes and the headers Slack adds. */
+    public record Signed(byte[] body, String contentType, Map<String, String> headers) {
+        public String bodyText() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    // ---- slash commands --------------------------------------------------------------------
+
+    public Map<String, String> slashCommandFields(String userId, String channelId, String command, String text, String responseUrl) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("token", VERIFICATION_TOKEN);
+        f.put("team_id", SlackApiServer.TEAM_ID);
+        f.put("team_domain", TEAM_DOMAIN);
+        f.put("channel_id", channelId);
+        f.put("channel_name", "staging");
+        f.put("user_id", userId);
+        f.put("user_name", "user" + userId.toLowerCase());
+        f.put("command", command);
+        f.put("text", text);
+        f.put("api_app_id", SlackApiServer.APP_ID);
+        f.put("is_enterprise_install", "false");
+        f.put("response_url", responseUrl);
+        f.put("trigger_id", triggerId());
+        return f;
+    }
+
+    /** Form body of a slash command, as posted to the request URL. */
+    public String slashCommand(String userId, String channelId, String command, String text, String responseUrl) {
+        StringBuilder b = new StringBuilder();
+        slashCommandFields(userId, channelId, command, text, responseUrl).forEach((k, v) ->
+                b.append(b.length() == 0 ? "" : "&").append(enc(k)).append('=').append(enc(v)));
+        return b.toString();
+    }
+
+    /** The same command as a Socket Mode slash_commands payload (JSON, not a form). */
+    public JsonObject slashCommandPayload(String userId, String channelId, String command, String text, String responseUrl) {
+        JsonObject o = new JsonObject();
+        slashCommandFields(userId, channelId, command, text, responseUrl).forEach(o::addProperty);
+        return o;
+    }
+
+    // ---- interactivity ---------------------------------------------------------------------
+
+    /**
+     * A block_actions payload for a button click on a message; {@code message} is the message as
+     * Slack holds it (its ts, blocks, thread_ts), as the chat.postMessage answer returned it.
+     */
+    public JsonObject blockAction(String userId, String channelId, JsonObject message, boolean ephemeral,
+                                  String actionId, String value, String responseUrl) {
+        JsonObject user = new JsonObject();
+        user.addProperty("id", userId);
+        user.addProperty("username", "user" + userId.toLowerCase());
+        user.addProperty("name", "user" + userId.toLowerCase());
+        user.addProperty("team_id", SlackApiServer.TEAM_ID);
+        JsonObject container = new JsonObject();
+        container.addProperty("type", "message");
+        container.addProperty("message_ts", message.get("ts").getAsString());
+        container.addProperty("channel_id", channelId);
+        container.addProperty("is_ephemeral", ephemeral);
+        JsonObject team = new JsonObject();
+        team.addProperty("id", SlackApiServer.TEAM_ID);
+        team.addProperty("domain", TEAM_DOMAIN);
+        JsonObject channel = new JsonObject();
+        channel.addProperty("id", channelId);
+        channel.addProperty("name", "staging");
+        JsonObject action = new JsonObject();
+        action.addProperty("action_id", actionId);
+        action.addProperty("block_id", "b" + seq.incrementAndGet());
+        JsonObject text = new JsonObject();
+        text.addProperty("type", "plain_text");
+        text.addProperty("text", actionId);
+        text.addProperty("emoji", true);
+        action.add("text", text);
+        action.addProperty("value", value);
+        action.addProperty("type", "button");
+        action.addProperty("action_ts", ts());
+        JsonArray actions = new JsonArray();
+        actions.add(action);
+        JsonObject p = new JsonObject();
+        p.addProperty("type", "block_actions");
+        p.add("user", user);
+        p.addProperty("api_app_id", SlackApiServer.APP_ID);
+        p.addProperty("token", VERIFICATION_TOKEN);
+        p.add("container", container);
+        p.addProperty("trigger_id", triggerId());
+        p.add("team", team);
+        p.add("channel", channel);
+        p.add("message", message);
+        p.addProperty("response_url", responseUrl);
+        p.add("actions", actions);
+        return p;
+    }
+
+    /** A view_submission with one plain_text_input value. */
+    public JsonObject viewSubmission(String userId, JsonObject openedView, String blockId, String actionId, String value) {
+        JsonObject user = new JsonObject();
+        user.addProperty("id", userId);
+        user.addProperty("username", "user" + userId.toLowerCase());
+        user.addProperty("team_id", SlackApiServer.TEAM_ID);
+        JsonObject input = new JsonObject();
+        input.addProperty("type", "plain_text_input");
+        input.addProperty("value", value);
+        JsonObject block = new JsonObject();
+        block.add(actionId, input);
+        JsonObject values = new JsonObject();
+        values.add(blockId, block);
+        JsonObject state = new JsonObject();
+        state.add("values", values);
+        JsonObject view = openedView.deepCopy();
+        view.add("state", state);
+        JsonObject team = new JsonObject();
+        team.addProperty("id", SlackApiServer.TEAM_ID);
+        team.addProperty("domain", TEAM_DOMAIN);
+        JsonObject p = new JsonObject();
+        p.addProperty("type", "view_submission");
+        p.add("team", team);
+        p.add("user", user);
+        p.addProperty("api_app_id", SlackApiServer.APP_ID);
+        p.addProperty("token", VERIFICATION_TOKEN);
+        p.addProperty("trigger_id", triggerId());
+        p.add("view", view);
+        p.add("response_urls", new JsonArray());
+        return p;
+    }
+
+    /** Form body {@code payload=<url-encoded JSON>} of interactivity requests. */
+    public String interactive(JsonObject payload) {
+        return "payload=" + enc(payload.toString());
+    }
+
+    // ---- events -----------------------------------------------------------------------------
+
+    /** A message event posted by a user in a thread (thread_ts = the parent message ts). */
+    public JsonObject threadMessage(String userId, String channelId, String text, String threadTs) {
+        JsonObject e = new JsonObject();
+        e.addProperty("type", "message");
+        e.addProperty("channel", channelId);
+        e.addProperty("user", userId);
+        e.addProperty("text", text);
+        e.addProperty("ts", ts());
+        e.addProperty("thread_ts", threadTs);
+        e.addProperty("event_ts", e.get("ts").getAsString());
+        e.addProperty("channel_type", channelId.startsWith("G") ? "group" : "channel");
+        e.addProperty("team", SlackApiServer.TEAM_ID);
+        return e;
+    }
+
+    /** The event_callback envelope of the Events API. */
+    public JsonObject eventCallback(JsonObject event) {
+        JsonObject o = new JsonObject();
+        o.addProperty("token", VERIFICATION_TOKEN);
+        o.addProperty("team_id", SlackApiServer.TEAM_ID);
+        o.addProperty("api_app_id", SlackApiServer.APP_ID);
+        o.add("event", event);
+        o.addProperty("type", "event_callback");
+        o.addProperty("event_id", "Ev" + UUID.randomUUID().toString().replace("-", "").substring(0, 10).toUpperCase());
+        o.addProperty("event_time", System.currentTimeMillis() / 1000);
+        JsonArray auths = new JsonArray();
+        JsonObject a = new JsonObject();
+        a.addProperty("team_id", SlackApiServer.TEAM_ID);
+        a.addProperty("user_id", SlackApiServer.BOT_USER_ID);
+        a.addProperty("is_bot", true);
+        auths.add(a);
+        o.add("authorizations", auths);
+        return o;
+    }
+
+    // ---- signing and sending --------------------------------------------------------------
+
+    public Signed sign(String body, String contentType, long epochSeconds) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("X-Slack-Request-Timestamp", Long.toString(epochSeconds));
+        h.put("X-Slack-Signature", signature(signingSecret, epochSeconds, bytes));
+        return new Signed(bytes, contentType, h);
+    }
+
+    public Signed signForm(String body) {
+        return sign(body, "application/x-www-form-urlencoded", System.currentTimeMillis() / 1000);
+    }
+
+    public Signed signJson(String body) {
+        return sign(body, "application/json", System.currentTimeMillis() / 1000);
+    }
+
+    /** Slack's v0 signature, computed here independently of the SDK over the exact bytes. */
+    public static String signature(String secret, long epochSeconds, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.update(("v0:" + epochSeconds + ":").getBytes(StandardCharsets.UTF_8));
+            return "v0=" + HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpResponse<String> send(URI uri, Signed req) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", req.contentType())
+                .header("User-Agent", "Slackbot 1.0 (+https://api.slack.com/robots)")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(req.body()));
+        req.headers().forEach(b::header);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private String triggerId() {
+        return seq.incrementAndGet() + ".4242424242." + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    private String ts() {
+        return (System.currentTimeMillis() / 1000) + "." + String.format("%06d", seq.incrementAndGet());
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
