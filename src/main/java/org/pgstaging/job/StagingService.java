@@ -440,6 +440,71 @@ public final class StagingService implements StagingOperations {
         return CatalogPreparer.nodataTables(t, dumpFile);
     }
 
+    // ---- for the chat face: previews, who is connected, comparisons ---------------------
+
+    /** The backup a restore of {@code date} (default today) would use; fails like restore would. */
+    public BackupFile backupFor(String section, DateSpec date) {
+        return findBackup(target(section), orToday(date));
+    }
+
+    /** The name a restore of that backup creates. */
+    public String databaseFor(String section, BackupFile backup) {
+        return DatedDatabase.name(section(section).dbname(), backup.date());
+    }
+
+    /** Catalog filter summary of one backup, reading only the catalog at the start of the file. */
+    public CatalogReport catalogOf(String section, BackupFile backup) {
+        FilterSummary f = CatalogPreparer.report(target(section), backup, Writer.nullWriter());
+        return new CatalogReport(f.total(), f.kept(), f.excludedSchemas(), f.nodataTables(), f.droppedTriggers());
+    }
+
+    /** The server key restores of this section queue on: one restore at a time per PostgreSQL server. */
+    public String serverOf(String section) {
+        return target(section).serverKey();
+    }
+
+    /** The database the alias points to now, if any. */
+    public java.util.Optional<String> activeCopy(String section) {
+        return new DatedCopies(target(section)).active;
+    }
+
+    /** pgbouncer clients and PostgreSQL backends of one copy (date given) or of every dated copy. */
+    public List<ConnectedClient> connections(String section, DateSpec date) {
+        StagingTarget t = target(section);
+        DatedCopies copies = new DatedCopies(t);
+        List<String> dbs = date == null ? new ArrayList<>(copies.byDate.values()) : List.of(copies.resolve(date));
+        List<ConnectedClient> out = new ArrayList<>();
+        List<org.pgstaging.pgbouncer.ClientRow> clients;
+        try {
+            clients = t.pgbouncer().console().showClients();
+        } catch (RuntimeException e) {
+            clients = List.of();
+        }
+        for (String db : dbs) {
+            for (org.pgstaging.pgbouncer.ClientRow c : clients) {
+                if (db.equals(c.database())) {
+                    out.add(new ConnectedClient("pgbouncer", db, c.user(), c.applicationName(),
+                            c.addr() + (c.port() == null ? "" : ":" + c.port()), c.state()));
+                }
+            }
+            if (copies.inPostgres.contains(db)) {
+                for (ClusterAdmin.BackendSession b : t.admin().sessions(db)) {
+                    out.add(new ConnectedClient("postgres", db, b.user(), b.application(), b.address(), b.state()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Size, table count and the {@code largest} biggest tables of a copy. */
+    public CopyStats copyStats(String section, String database, int largest) {
+        StagingTarget t = target(section);
+        long bytes = t.admin().size(database).orElse(-1L);
+        org.pgstaging.postgres.TableStats stats = t.admin().tableStats(database, largest);
+        return new CopyStats(database, bytes, stats.tableCount(), stats.largest().stream()
+                .map(x -> new CopyStats.LargeTable(x.schema(), x.name(), x.rowEstimate(), x.bytes())).toList());
+    }
+
     // ---- helpers ----------------------------------------------------------------------
 
     private BackupFile findBackup(StagingTarget t, DateSpec date) {

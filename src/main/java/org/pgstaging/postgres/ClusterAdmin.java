@@ -153,18 +153,20 @@ public final class ClusterAdmin {
         }
     }
 
-    /** Sessions connected to a database, for "who is connected" before a drop. */
-    public List<String> sessions(String database) {
-        List<String> out = new ArrayList<>();
+    /** A backend connected to a database, for "who is connected" before a drop. */
+    public record BackendSession(String user, String address, String application, String state) { }
+
+    /** Sessions connected to a database, oldest first. */
+    public List<BackendSession> sessions(String database) {
+        List<BackendSession> out = new ArrayList<>();
         try (Connection c = server.connect(maintdb);
              PreparedStatement ps = c.prepareStatement("SELECT usename, coalesce(client_addr::text, 'local'), application_name,"
-                     + " state FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid() ORDER BY backend_start")) {
+                     + " coalesce(state, '') FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()"
+                     + " ORDER BY backend_start")) {
             ps.setString(1, database);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(rs.getString(1) + " from " + rs.getString(2)
-                            + (rs.getString(3) == null || rs.getString(3).isEmpty() ? "" : " (" + rs.getString(3) + ")")
-                            + " " + rs.getString(4));
+                    out.add(new BackendSession(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
                 }
             }
         } catch (SQLException e) {

@@ -71,6 +71,17 @@ public final class CatalogPreparer {
         }
     }
 
+    /** The filter's summary for one backup, streamed from its source. */
+    public static FilterSummary report(StagingTarget target, BackupFile backup, Writer out) {
+        try (CatalogSource source = Catalog.read(target.backups().openStream(backup), backup.fileName())) {
+            return new CatalogFilter(FilterRules.of(target.section())).filter(source, out);
+        } catch (PgStagingException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new PgStagingException("cannot read the catalog of " + backup.fileName() + ": " + e.getMessage(), null, e);
+        }
+    }
+
     public static List<TriggerFunction> triggers(StagingTarget target, Path dumpFile) {
         try (CatalogSource source = open(target, dumpFile)) {
             return TriggerFunctions.list(source, FilterRules.of(target.section()));

@@ -1,0 +1,378 @@
+package org.pgstaging.slack;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.pgstaging.PgStagingException;
+import org.pgstaging.backup.BackupFile;
+import org.pgstaging.backup.DateSpec;
+import org.pgstaging.job.CatalogReport;
+import org.pgstaging.job.CopyStats;
+import org.pgstaging.job.DatabaseInfo;
+import org.pgstaging.job.DatabaseSize;
+import org.pgstaging.job.PgbouncerDatabase;
+import org.pgstaging.job.StagingService;
+import org.pgstaging.job.queue.Estimator;
+import org.pgstaging.job.queue.JobOutcome;
+import org.pgstaging.job.queue.ProgressReporter;
+import org.pgstaging.job.queue.QueueListener;
+import org.pgstaging.job.queue.RestoreQueue;
+import org.pgstaging.job.queue.ScheduleEstimate;
+import org.pgstaging.job.store.HistoryAction;
+import org.pgstaging.job.store.Job;
+import org.pgstaging.job.store.JobState;
+import org.pgstaging.job.store.JobStore;
+import org.pgstaging.restore.RestoreEvent;
+import org.pgstaging.restore.RestoreFailedException;
+
+/**
+ * The bot's {@link BotBackend} over the real parts: requests go to the durable {@link RestoreQueue},
+ * jobs run through {@link StagingService} (the same engine the console uses), and decisions are
+ * written to the job history.
+ */
+public final class QueueBackend implements BotBackend, AutoCloseable {
+    private static final Duration PROGRESS_EVERY = Duration.ofMillis(500);
+
+    private final StagingService staging;
+    private final JobStore store;
+    private final RestoreQueue queue;
+    private final Estimator estimator;
+    private final List<BotJobListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<Long, Instant> lastProgress = new ConcurrentHashMap<>();
+
+    public QueueBackend(StagingService staging, JobStore store) {
+        this.staging = staging;
+        this.store = store;
+        this.queue = new RestoreQueue(store, this::run, this::cleanUpInterrupted);
+        this.estimator = new Estimator(store);
+        queue.addListener(new QueueListener() {
+            @Override
+            public void jobChanged(org.pgstaging.job.queue.JobEvent event) {
+                BotJob job = toBotJob(event.job());
+                listeners.forEach(l -> l.jobChanged(job));
+            }
+        });
+    }
+
+    /** Starts the workers: queued jobs continue, interrupted ones are cleaned up and re-queued once. */
+    public void start() {
+        queue.start();
+    }
+
+    public RestoreQueue restoreQueue() { return queue; }
+
+    @Override
+    public void close() {
+        queue.close();
+    }
+
+    // ---- jobs -------------------------------------------------------------------------
+
+    @Override
+    public BotJob submit(JobRequest request) {
+        DateSpec date = request.date();
+        if (request.kind() == JobKind.RESTORE || request.kind() == JobKind.FETCH) {
+            // pin latest/oldest/today to the backup that exists now, so the approval card and the run agree
+            date = DateSpec.of(staging.backupFor(request.section(), date).date());
+        }
+        org.pgstaging.job.store.JobRequest r = org.pgstaging.job.store.JobRequest
+                .of(staging.section(request.section()), storeKind(request.kind()), date, request.requesterId())
+                .inThread(request.channelId(), null);
+        return toBotJob(queue.submit(r));
+    }
+
+    @Override
+    public RestorePreview preview(String section, DateSpec date) {
+        BackupFile backup = staging.backupFor(section, date);
+        Optional<CatalogReport> catalog;
+        try {
+            catalog = Optional.of(staging.catalogOf(section, backup));
+        } catch (PgStagingException e) {
+            catalog = Optional.empty();
+        }
+        return new RestorePreview(section, backup, staging.serverOf(section), staging.databaseFor(section, backup), catalog);
+    }
+
+    @Override
+    public BotJob approve(String jobId, String approverId) {
+        return toBotJob(queue.approve(id(jobId), approverId));
+    }
+
+    @Override
+    public BotJob deny(String jobId, String approverId, String reason) {
+        return toBotJob(queue.deny(id(jobId), approverId, reason));
+    }
+
+    @Override
+    public BotJob cancel(String jobId, String userId) {
+        return toBotJob(queue.cancel(id(jobId), userId));
+    }
+
+    @Override
+    public BotJob retry(String jobId, String userId) {
+        return toBotJob(queue.retry(id(jobId), userId));
+    }
+
+    @Override
+    public Optional<BotJob> job(String jobId) {
+        try {
+            return queue.job(id(jobId)).map(this::toBotJob);
+        } catch (PgStagingException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public List<BotJob> queue() {
+        List<Job> jobs = new ArrayList<>(store.inState(JobState.RUNNING));
+        jobs.addAll(store.queued());
+        jobs.addAll(store.inState(JobState.AWAITING_APPROVAL));
+        return jobs.stream().map(this::toBotJob).toList();
+    }
+
+    @Override
+    public List<BotJob> history(int limit) {
+        return store.recent(limit).stream().filter(j -> j.state().isFinal()).map(this::toBotJob).toList();
+    }
+
+    @Override
+    public void addListener(BotJobListener listener) {
+        listeners.add(listener);
+    }
+
+    // ---- immediate changes ------------------------------------------------------------
+
+    @Override
+    public String switchTo(String section, DateSpec date, String userId) {
+        Optional<String> before = staging.activeCopy(section);
+        String db = staging.switchTo(section, date);
+        store.record(userId, before.isPresent() && newer(before.get(), db) ? HistoryAction.SWITCH_BACK : HistoryAction.SWITCH,
+                null, section, before.orElse("-") + " -> " + db);
+        return db;
+    }
+
+    private static boolean newer(String a, String b) {
+        return a.compareTo(b) > 0;
+    }
+
+    @Override
+    public String drop(String section, DateSpec date, String userId) {
+        String db = staging.drop(section, date);
+        store.record(userId, HistoryAction.DROP, null, section, db);
+        return db;
+    }
+
+    @Override
+    public List<String> purge(String section, String userId) {
+        List<String> dropped = staging.purge(section);
+        store.record(userId, HistoryAction.PURGE, null, section, String.join(", ", dropped));
+        return dropped;
+    }
+
+    @Override
+    public List<DbConnection> connections(String section, DateSpec date) {
+        return staging.connections(section, date).stream()
+                .map(c -> new DbConnection(c.via(), c.database(), c.user(), c.application(), c.address(), c.state()))
+                .toList();
+    }
+
+    // ---- read-only --------------------------------------------------------------------
+
+    @Override
+    public List<String> sections() { return staging.sections(); }
+
+    @Override
+    public List<DatabaseInfo> databases(String section) { return staging.databases(section); }
+
+    @Override
+    public List<BackupFile> backups(String section) { return staging.backups(section, false); }
+
+    @Override
+    public DatabaseSize dbsize(String section, DateSpec date) { return staging.dbsize(section, date); }
+
+    @Override
+    public List<DatabaseSize> dbsizes(List<String> sections) { return staging.dbsizes(sections); }
+
+    @Override
+    public String show(String section, DateSpec date, String setting) { return staging.show(section, date, setting); }
+
+    @Override
+    public List<PgbouncerDatabase> pgbouncer(String section) { return staging.pgbouncer(section); }
+
+    @Override
+    public CatalogReport catalog(String section, DateSpec date) {
+        return staging.catalogOf(section, staging.backupFor(section, date == null ? DateSpec.latest() : date));
+    }
+
+    @Override
+    public CopyComparison compare(String section, String freshDatabase) {
+        Optional<String> active = staging.activeCopy(section);
+        boolean switched = active.map(freshDatabase::equals).orElse(false);
+        Optional<String> other = switched
+                ? staging.databases(section).stream().map(DatabaseInfo::database)
+                        .filter(d -> !d.equals(freshDatabase)).max(Comparator.naturalOrder())
+                : active;
+        return new CopyComparison(staging.section(section).dbname(), stats(section, freshDatabase),
+                other.map(o -> stats(section, o)).orElse(null), switched);
+    }
+
+    private CopyComparison.DbStats stats(String section, String db) {
+        CopyStats s = staging.copyStats(section, db, 5);
+        return new CopyComparison.DbStats(db, s.bytes(), (int) s.tables(), s.largest().stream()
+                .map(t -> new CopyComparison.TableEstimate(t.schema() + "." + t.name(), t.rowEstimate(), t.bytes()))
+                .toList());
+    }
+
+    // ---- running jobs -----------------------------------------------------------------
+
+    private JobOutcome run(Job job, ProgressReporter reporter) {
+        DateSpec date = job.dateSpec() == null ? null : DateSpec.parse(job.dateSpec());
+        org.pgstaging.restore.RestoreListener forward = event -> onEvent(job, reporter, event);
+        try {
+            switch (job.kind()) {
+                case RESTORE -> {
+                    var r = staging.restore(job.section(), date, forward);
+                    return JobOutcome.done(r.database(), null);
+                }
+                case FETCH -> {
+                    staging.fetch(job.section(), date, forward);
+                    return JobOutcome.done();
+                }
+                case VACUUMDB -> {
+                    staging.vacuumdb(job.section(), date, forward);
+                    return JobOutcome.done();
+                }
+                default -> throw new PgStagingException("job kind " + job.kind() + " does not queue", null);
+            }
+        } catch (RestoreFailedException e) {
+            if (Thread.currentThread().isInterrupted() || job.cancelRequestedBy() != null) {
+                return JobOutcome.cancelled(e.cleanup());
+            }
+            return JobOutcome.failed(e.getMessage() + (e.hint() == null ? "" : "\nhint: " + e.hint()), e.cleanup());
+        } catch (PgStagingException e) {
+            return JobOutcome.failed(e.getMessage() + (e.hint() == null ? "" : "\nhint: " + e.hint()), "nothing was changed");
+        } finally {
+            lastProgress.remove(job.id());
+        }
+    }
+
+    private void onEvent(Job job, ProgressReporter reporter, RestoreEvent event) {
+        if (event instanceof RestoreEvent.StepStarted s && s.step() == org.pgstaging.restore.Step.CREATE_DATABASE) {
+            reporter.targetDatabase(event.database());
+        }
+        if (event instanceof RestoreEvent.StepProgress p && p.step() == org.pgstaging.restore.Step.DOWNLOAD && p.total() > 0) {
+            reporter.dumpBytes(p.total());
+        }
+        // progress lines can come by the thousand (one per pg_restore item): pass a few per second
+        if (event instanceof RestoreEvent.StepProgress || event instanceof RestoreEvent.Detail) {
+            Instant now = Instant.now();
+            Instant last = lastProgress.get(job.id());
+            if (last != null && Duration.between(last, now).compareTo(PROGRESS_EVERY) < 0) return;
+            lastProgress.put(job.id(), now);
+        }
+        reporter.progress(describe(event));
+        BotJob bj = toBotJob(queue.job(job.id()).orElse(job));
+        listeners.forEach(l -> l.jobProgress(bj, event));
+    }
+
+    private static String describe(RestoreEvent e) {
+        if (e instanceof RestoreEvent.StepStarted s) return s.step().label();
+        if (e instanceof RestoreEvent.StepProgress p) return p.step().label() + " " + p.done() + "/" + p.total() + " " + p.unit();
+        if (e instanceof RestoreEvent.StepFinished f) return f.step().label() + " done";
+        if (e instanceof RestoreEvent.Detail d) return d.line();
+        if (e instanceof RestoreEvent.Failed f) return "failed: " + f.message();
+        return "done";
+    }
+
+    /** After a crash mid-restore: remove what the interrupted run half made, never the alias' copy. */
+    private String cleanUpInterrupted(Job job) {
+        String db = job.targetDatabase();
+        if (db == null) return "nothing to clean up";
+        if (staging.activeCopy(job.section()).map(db::equals).orElse(false)) {
+            return db + " is the alias' copy: left as is";
+        }
+        var target = staging.target(job.section());
+        boolean entry = target.pgbouncer().removeDatabase(db);
+        boolean dropped = target.admin().dropDatabase(db);
+        return (dropped ? "dropped database " + db : db + " did not exist")
+                + (entry ? "; removed it from pgbouncer" : "");
+    }
+
+    // ---- mapping ----------------------------------------------------------------------
+
+    BotJob toBotJob(Job j) {
+        int position = 0;
+        Instant start = null;
+        Instant finish = null;
+        if (j.state() == JobState.QUEUED || j.state() == JobState.RUNNING) {
+            position = j.state() == JobState.RUNNING ? 0 : queue.position(j.id()).orElse(0);
+            for (ScheduleEstimate e : estimator.schedule(j.serverKey())) {
+                if (e.job().id() == j.id()) {
+                    start = e.start().orElse(null);
+                    finish = e.finish().orElse(null);
+                }
+            }
+        }
+        BotJob.Decision decision = null;
+        if (j.deniedBy() != null) {
+            decision = new BotJob.Decision(j.deniedBy(), false, j.finishedAt(), j.denyReason());
+        } else if (j.approvedBy() != null && !j.approvedBy().equals(JobStore.AUTO_APPROVER)) {
+            decision = new BotJob.Decision(j.approvedBy(), true, j.approvedAt(), null);
+        }
+        BotJob.Failure failure = j.error() == null ? null : new BotJob.Failure(firstLine(j.error()), hintOf(j.error()), j.cleanup());
+        return new BotJob(Long.toString(j.id()), botKind(j), j.section(), j.dateSpec(), j.targetDatabase(),
+                j.requestedBy(), status(j.state()), position, start, finish, decision, failure, j.requestedAt(), j.finishedAt());
+    }
+
+    private static String firstLine(String error) {
+        int i = error.indexOf("\nhint: ");
+        return i < 0 ? error : error.substring(0, i);
+    }
+
+    private static String hintOf(String error) {
+        int i = error.indexOf("\nhint: ");
+        return i < 0 ? null : error.substring(i + 7);
+    }
+
+    private static JobStatus status(JobState s) {
+        return switch (s) {
+            case AWAITING_APPROVAL -> JobStatus.AWAITING_APPROVAL;
+            case QUEUED -> JobStatus.QUEUED;
+            case RUNNING -> JobStatus.RUNNING;
+            case DONE -> JobStatus.DONE;
+            case FAILED, INTERRUPTED -> JobStatus.FAILED;
+            case DENIED -> JobStatus.DENIED;
+            case CANCELLED -> JobStatus.CANCELLED;
+        };
+    }
+
+    private static JobKind botKind(Job j) {
+        return switch (j.kind()) {
+            case FETCH -> JobKind.FETCH;
+            case VACUUMDB -> JobKind.VACUUMDB;
+            default -> JobKind.RESTORE;
+        };
+    }
+
+    private static org.pgstaging.job.store.JobKind storeKind(JobKind k) {
+        return switch (k) {
+            case RESTORE -> org.pgstaging.job.store.JobKind.RESTORE;
+            case FETCH -> org.pgstaging.job.store.JobKind.FETCH;
+            case VACUUMDB -> org.pgstaging.job.store.JobKind.VACUUMDB;
+        };
+    }
+
+    private static long id(String jobId) {
+        try {
+            return Long.parseLong(jobId.startsWith("#") ? jobId.substring(1) : jobId);
+        } catch (NumberFormatException e) {
+            throw new PgStagingException("no job '" + jobId + "'", "job ids are numbers, as shown in the queue");
+        }
+    }
+}
