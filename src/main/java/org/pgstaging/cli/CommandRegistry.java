@@ -20,7 +20,8 @@ final class CommandRegistry {
             new Group("Listings", ListingCommands.ALL),
             new Group("pgbouncer", PgbouncerCommands.ALL),
             new Group("Catalog", CatalogCommands.ALL),
-            new Group("Session and help", concat(SessionCommands.ALL, HelpCommands.ALL)));
+            new Group("Session and help", concat(SessionCommands.ALL, HelpCommands.ALL)),
+            new Group("Chat-ops", List.of(BotCommand.class)));
 
     private CommandRegistry() {}
 

@@ -1,0 +1,49 @@
+package org.pgstaging.cli;
+
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import org.pgstaging.PgStagingException;
+import org.pgstaging.job.EngineOptions;
+import org.pgstaging.job.StagingService;
+import org.pgstaging.job.store.JobStore;
+import org.pgstaging.restore.RestoreListener;
+import org.pgstaging.slack.QueueBackend;
+import org.pgstaging.slack.SlackBot;
+import org.pgstaging.slack.SlackSettings;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code pgstaging bot}: the Slack face. It drives the same engine as the console, through the
+ * durable queue kept under {@code state_dir}; it runs until interrupted (SIGTERM, Ctrl-C).
+ */
+@Command(name = "bot", description = "Run the Slack chat-ops bot described by the [slack] section (Socket Mode"
+        + " or HTTP) until stopped; queued restores survive restarts.")
+final class BotCommand extends BaseCommand {
+
+    @Override
+    protected void run() {
+        if (session.mode() != Session.Mode.ONE_SHOT) {
+            throw new UsageException("bot runs from the command line, not from the console or a script",
+                    "start it with: java -jar pgstaging.jar -c FILE bot");
+        }
+        SlackSettings settings = new SlackSettings(session.config().slack());
+        StagingService staging = new StagingService(session.config(), EngineOptions.defaults(), RestoreListener.NONE);
+        try (JobStore store = JobStore.open(settings.stateDir());
+             QueueBackend backend = new QueueBackend(staging, store);
+             SlackBot bot = new SlackBot(settings, backend, Clock.systemUTC())) {
+            backend.start();
+            bot.start();
+            out().err().println("pgstaging bot running in " + settings.mode().name().toLowerCase() + " mode ("
+                    + settings + "); stop it with Ctrl-C or SIGTERM");
+            out().err().flush();
+            new CountDownLatch(1).await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (PgStagingException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new PgStagingException("the Slack bot could not start: " + e.getMessage(),
+                    "check bot_token/app_token and api_url in [slack]", e);
+        }
+    }
+}
