@@ -46,7 +46,7 @@ public final class KnownOptions {
         add("search_path", OptionType.TEXT, false, "none: the database default is kept");
         // pgstaging's own
         add("keep_failed", OptionType.BOOLEAN, false, "False");
-        add("approval", OptionType.APPROVAL, false, "none");
+        add("approval", OptionType.APPROVAL, false, "dba");
         add("pg_dump", OptionType.PATH, false, "pg_dump, in the directory of pg_restore");
         add("psql", OptionType.PATH, false, "psql, in the directory of pg_restore");
         add("ssh_user", OptionType.IDENTIFIER, false, "none");

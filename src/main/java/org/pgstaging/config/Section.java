@@ -91,7 +91,7 @@ public final class Section {
     public boolean keepFailed() { return bool("keep_failed", false); }
 
     /** {@code none} (restores run when asked) or {@code dba} (a DBA must approve each restore), lowercase. */
-    public String approval() { return get("approval").orElse("none").toLowerCase(java.util.Locale.ROOT); }
+    public String approval() { return get("approval").orElse("dba").toLowerCase(java.util.Locale.ROOT); }
 
     public boolean approvalRequired() { return approval().equals("dba"); }
 
