@@ -47,6 +47,7 @@ public final class KnownOptions {
         // pgstaging's own
         add("keep_failed", OptionType.BOOLEAN, false, "False");
         add("approval", OptionType.APPROVAL, false, "dba");
+        add("pgbouncer_db_host", OptionType.TEXT, false, "127.0.0.1");
         add("pg_dump", OptionType.PATH, false, "pg_dump, in the directory of pg_restore");
         add("psql", OptionType.PATH, false, "psql, in the directory of pg_restore");
         add("ssh_user", OptionType.IDENTIFIER, false, "none");

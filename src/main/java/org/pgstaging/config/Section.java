@@ -93,6 +93,9 @@ public final class Section {
     /** {@code none} (restores run when asked) or {@code dba} (a DBA must approve each restore), lowercase. */
     public String approval() { return get("approval").orElse("dba").toLowerCase(java.util.Locale.ROOT); }
 
+    /** Host written in pgbouncer entries: where pgbouncer reaches PostgreSQL (same machine by default). */
+    public String pgbouncerDbHost() { return get("pgbouncer_db_host").orElse("127.0.0.1"); }
+
     public boolean approvalRequired() { return approval().equals("dba"); }
 
     /** pg_dump binary: the option, else pg_dump next to pg_restore (same directory), else from PATH. */

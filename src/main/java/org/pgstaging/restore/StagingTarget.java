@@ -19,7 +19,7 @@ public record StagingTarget(Section section, Host host, PostgresServerAddress po
     public String pgbouncerEntryFor(String database) {
         java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
         params.put("dbname", database);
-        params.put("host", section.get("pgbouncer_db_host").orElse("127.0.0.1"));
+        params.put("host", section.pgbouncerDbHost());
         params.put("port", Integer.toString(section.postgresPort()));
         return org.pgstaging.pgbouncer.PgbouncerEntry.of(params).format();
     }

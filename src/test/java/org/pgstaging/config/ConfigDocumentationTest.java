@@ -55,6 +55,7 @@ class ConfigDocumentationTest {
         m.put("search_path", s -> s.searchPath().orElse("none: the database default is kept"));
         m.put("keep_failed", s -> py(s.keepFailed()));
         m.put("approval", Section::approval);
+        m.put("pgbouncer_db_host", Section::pgbouncerDbHost);
         m.put("pg_dump", s -> s.pgDump().equals("pg_dump") ? "pg_dump, in the directory of pg_restore" : s.pgDump());
         m.put("psql", s -> s.psql().equals("psql") ? "psql, in the directory of pg_restore" : s.psql());
         m.put("ssh_user", s -> s.sshUser().orElse("none"));
