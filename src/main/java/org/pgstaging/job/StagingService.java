@@ -351,15 +351,41 @@ public final class StagingService implements StagingOperations {
         return new DatabaseSize(section, db, t.admin().size(db).orElse(-1L), copies.isActive(db));
     }
 
+    /** At most this many servers are asked at once by {@code dbsizes}: enough to hide latency, kind to servers. */
+    private static final int DBSIZES_PARALLELISM = 8;
+
     @Override
     public List<DatabaseSize> dbsizes(List<String> sectionNames) {
-        List<DatabaseSize> out = new ArrayList<>();
-        for (String section : sectionNames) {
-            StagingTarget t = target(section);
-            DatedCopies copies = new DatedCopies(t);
-            for (String db : copies.byDate.values()) {
-                out.add(new DatabaseSize(section, db, t.admin().size(db).orElse(-1L), copies.isActive(db)));
+        // one task per section, run on a bounded pool; results keep the order of the sections
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, Math.min(DBSIZES_PARALLELISM, sectionNames.size())));
+        try {
+            List<java.util.concurrent.Future<List<DatabaseSize>>> futures = new ArrayList<>();
+            for (String section : sectionNames) {
+                futures.add(pool.submit(() -> sizesOf(section)));
             }
+            List<DatabaseSize> out = new ArrayList<>();
+            for (java.util.concurrent.Future<List<DatabaseSize>> f : futures) {
+                out.addAll(f.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PgStagingException("dbsizes interrupted", null, e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new PgStagingException("dbsizes failed: " + e.getCause(), null, e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private List<DatabaseSize> sizesOf(String section) {
+        StagingTarget t = target(section);
+        DatedCopies copies = new DatedCopies(t);
+        List<DatabaseSize> out = new ArrayList<>();
+        for (String db : copies.byDate.values()) {
+            out.add(new DatabaseSize(section, db, t.admin().size(db).orElse(-1L), copies.isActive(db)));
         }
         return out;
     }
