@@ -27,7 +27,8 @@ class ScriptModeTest {
         CliHarness.Result r = cli.run();
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(cli.ops.calls).containsExactly("createdb foodb.dev -", "drop foodb.dev 2026-11-20");
-        assertThat(r.out()).isEqualTo("foodb_20261124\nfoodb_20261120\n");
+        assertThat(r.out()).isEqualTo("created database foodb_20261124 and added it to pgbouncer\n"
+                + "dropped database foodb_20261120\n");
     }
 
     @Test
@@ -89,8 +90,9 @@ class ScriptModeTest {
                 + "databases -q\n";
         CliHarness.Result r = cli.run("-");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out().lines()).containsExactly("{\"database\":\"foodb_20261124\"}", "foodb_20261124",
-                "foodb_20261120", "foodb_20261120", "foodb.dev", "foodb.preprod", "bardb.dev");
+        assertThat(r.out().lines()).containsExactly("{\"database\":\"foodb_20261124\"}",
+                "created database foodb_20261124 and added it to pgbouncer", "dropped database foodb_20261120",
+                "dropped database foodb_20261120", "foodb.dev", "foodb.preprod", "bardb.dev");
         assertThat(cli.engineOptions).extracting(o -> o.dryRun()).containsExactly(false, true, false);
     }
 
