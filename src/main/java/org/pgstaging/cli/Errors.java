@@ -79,7 +79,7 @@ final class Errors {
         List<String> names = CommandRegistry.names();
         String near = Suggestions.didYouMean(word, names);
         return new UsageException("unknown command '" + word + "'",
-                (near == null ? "" : near + " ") + "('pgstaging help' lists the commands)");
+                near == null ? "'pgstaging help' lists the commands" : near + " ('pgstaging help' lists the commands)");
     }
 
     private static boolean causedByInterrupt(Throwable ex) {

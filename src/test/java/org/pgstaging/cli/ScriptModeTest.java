@@ -66,7 +66,8 @@ class ScriptModeTest {
                 + "set foodb.dev search_path '\"$user\",' public\nget foodb.dev search_path\n";
         CliHarness.Result r = cli.run("-");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("5\n5\n").contains("\"$user\", public\n\"$user\", public\n");
+        assertThat(r.out()).contains("[foodb.dev] keep_bases = 5 (this session only)\n5\n")
+                .contains("[foodb.dev] search_path = \"$user\", public (this session only)\n\"$user\", public\n");
         assertThat(cli.engineConfigs).hasSize(2);
         Section after = cli.engineConfigs.get(1).sections().stream().filter(s -> s.name().equals("foodb.dev"))
                 .findFirst().orElseThrow();
