@@ -43,6 +43,7 @@ cleanup() {
     exit "$rc"
 }
 trap cleanup EXIT
+trap "exit 130" INT TERM
 
 pgport=$(free_port); bouncerport=$(free_port); httpport=$(free_port)
 mkdir -p "$sandbox"/{pgdata,backups/demo,pgbouncer,nginx,tmp,run}
@@ -157,4 +158,10 @@ printf '%s\n' "$script" | java -jar "$jar" -c "$sandbox/pgstaging.ini"
 
 say "5. Applications connect to the alias through pgbouncer; it now reaches the latest copy:"
 echo "\$ psql -h 127.0.0.1 -p $bouncerport -U postgres -d demo -c 'SELECT current_database()'"
-"$PGBIN/psql" -X -At -h 127.0.0.1 -p "$bouncerport" -U postgres -d demo -c "SELECT current_database()"
+reached=$("$PGBIN/psql" -X -At -h 127.0.0.1 -p "$bouncerport" -U postgres -d demo -c "SELECT current_database()")
+latest="demo_$(date -d yesterday +%Y%m%d)"
+if [ "$reached" != "$latest" ]; then
+    echo "demo FAILED: the alias 'demo' reaches $reached, expected the latest copy $latest" >&2
+    exit 1
+fi
+echo "the alias 'demo' reaches $reached, the latest copy"
