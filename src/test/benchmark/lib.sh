@@ -7,6 +7,7 @@ now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 psql_() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pgport" -U postgres "$@"; }
+want_link() { local l; for l in "${link_list[@]}"; do [ "$l" = "$1" ] && return 0; done; return 1; }
 want_method() { local m; for m in "${method_list[@]}"; do [ "$m" = "$1" ] && return 0; done; return 1; }
 dbname_for() { echo "${1//-/}_${2}_${3}"; }          # method size link -> e.g. dirauto_small_wan
 port_for() { if [ "$1" = fast ]; then echo "$fastport"; else echo "$wanport"; fi; }
@@ -394,6 +395,7 @@ print_report() {
     echo
     echo "dl s: curl's time for (a)/(dir-a), pgstaging's own download figure for (c); eng s: pgstaging's own total (no JVM start, config, listing)."
     echo "heapMB: peak Java heap used (largest before-GC or at-exit figure of -Xlog:gc*), liveMB: largest after GC, rssMB: max RSS (/usr/bin/time %M); -Xmx64m."
+    want_link wan && echo "WAN: nginx limit_rate is per connection, so a download split into N ranged requests may get up to N x $rate; nginx also sends the first second's worth at once."
     echo "mode seen: what the pgstaging -v log showed; 'file(restore_mode-unknown)' = the engine warned that it does not know restore_mode and ran its default download-then-restore."
     echo "raw rows: $sandbox/results.tsv$([ "${KEEP:-0}" = 1 ] || echo ' (removed on exit; --keep keeps them)')"
 }

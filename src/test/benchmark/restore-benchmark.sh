@@ -21,9 +21,10 @@ usage() {
 usage: bash src/test/benchmark/restore-benchmark.sh [options]
   --rounds N          rounds per size and link (default 3); the median is reported
   --sizes LIST        comma-separated size names among small,large (default small,large)
-  --scale-small N     pgbench scale of "small" (default 5, about 20 MB dump)
-  --scale-large N     pgbench scale of "large" (default 20, about 90 MB dump)
-  --rate RATE         nginx limit_rate of the WAN link, nginx syntax: 20m = 20 MB/s (default 20m)
+  --scale-small N     pgbench scale of "small" (default 5, about 13 MB dump)
+  --scale-large N     pgbench scale of "large" (default 20, about 51 MB dump)
+  --rate RATE         nginx limit_rate of the WAN link, nginx syntax: 10m = 10 MB/s (default 10m; at
+                      20m a pgbench dump downloads faster than it restores here, leaving little to overlap)
   --links LIST        fast,wan (default both)
   --jobs N            pg_restore -j for (a) and for restore_jobs of the file/auto sections (default 2)
   --methods LIST      among a,b,stream,file,auto,dir-a,dir-auto (default a,b,stream,file,auto)
@@ -36,7 +37,7 @@ usage: bash src/test/benchmark/restore-benchmark.sh [options]
 USAGE
 }
 
-rounds=3 sizes=small,large scale_small=5 scale_large=20 rate=20m links=fast,wan jobs=2
+rounds=3 sizes=small,large scale_small=5 scale_large=20 rate=10m links=fast,wan jobs=2
 methods=a,b,stream,file,auto filler=md5 op_timeout=600
 while [ $# -gt 0 ]; do
     case "$1" in
