@@ -340,7 +340,7 @@ print_report() {
     local size link m med mn mx n fails best a_med b_med mode heap live rss dl_med dl eng ra rb verdict target bytes
     echo
     echo "pgstaging restore benchmark — $(date -u +%FT%TZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), PostgreSQL $("$PGBIN/pg_restore" --version | awk '{ print $3 }'), rounds $rounds, jobs $jobs, WAN limit_rate $rate"
-    echo "engine: $(git -C "$root" log -1 --format='%h %s' 2>/dev/null | cut -c1-100)"
+    echo "worktree HEAD: $(git -C "$root" log -1 --format='%h %s' 2>/dev/null | cut -c1-100)"
     echo "wall seconds per restore, median (min-max) of the ok rounds; VACUUM excluded (restore_vacuum = False); c/best: pgstaging over"
     echo "the better of (a) and (b); c/a: over curl -o + pg_restore -j $jobs. Targets: fast link c/best <= 1.05, WAN link c/a <= 0.75."
     for size in "${size_list[@]}"; do

@@ -33,12 +33,13 @@ usage: bash src/test/benchmark/restore-benchmark.sh [options]
   --filler md5|blank  pgbench_accounts.filler: md5 text compresses like real data (default md5),
                       blank is pgbench's all-spaces filler (dumps ~10x smaller)
   --timeout SECONDS   bound on every single download/restore (default 600)
+  --build             rebuild target/pgstaging.jar first (otherwise only when it is missing)
   --keep              keep the sandbox directory (same as KEEP=1)
 USAGE
 }
 
 rounds=3 sizes=small,large scale_small=5 scale_large=20 rate=10m links=fast,wan jobs=2
-methods=a,b,stream,file,auto filler=md5 op_timeout=600
+methods=a,b,stream,file,auto filler=md5 op_timeout=600 build=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) rounds=$2; shift 2 ;;
@@ -52,6 +53,7 @@ while [ $# -gt 0 ]; do
         --filler) filler=$2; shift 2 ;;
         --timeout) op_timeout=$2; shift 2 ;;
         --keep) KEEP=1; shift ;;
+        --build) build=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "restore-benchmark: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
     esac
@@ -88,9 +90,13 @@ if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
 fi
 
 jar="$root/target/pgstaging.jar"
-if [ ! -f "$jar" ]; then
+if [ ! -f "$jar" ] || [ "$build" = 1 ]; then
     echo "== building $jar"
     (cd "$root" && mvn -B -q -o -DskipTests package) || bad "the build failed" "run 'mvn -B -DskipTests package' in $root to see why"
+fi
+
+if [ -n "$(find "$root/src/main" -newer "$jar" -type f -print -quit)" ]; then
+    echo "restore-benchmark: warning: $jar is older than src/main; pass --build to measure the current sources" >&2
 fi
 
 sandbox=$(mktemp -d /tmp/pgstaging-bench.XXXXXX)
@@ -100,7 +106,7 @@ trap 'exit 130' INT TERM
 sandbox_start "$sandbox"
 
 log "sandbox $sandbox: PostgreSQL :$pgport, pgbouncer :$bouncerport, nginx fast :$fastport, wan :$wanport (limit_rate $rate)"
-log "engine: $(git -C "$root" log -1 --format='%h %s' 2>/dev/null | cut -c1-90) ($(jar_mode_support "$jar"))"
+log "worktree HEAD: $(git -C "$root" log -1 --format='%h %s' 2>/dev/null | cut -c1-90) ($(jar_mode_support "$jar"))"
 
 # ---------------------------------------------------------------- dumps
 date_of_round() { printf '2024-01-%02d' "$1"; }
