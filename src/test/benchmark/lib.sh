@@ -1,0 +1,409 @@
+# Helpers of restore-benchmark.sh: the sandbox (PostgreSQL, pgbouncer, nginx with a fast and a
+# rate-limited server), dump generation, pgstaging sections, one timed run per method, the report.
+# Sourced, not run; expects the variables restore-benchmark.sh sets.
+
+log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+psql_() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pgport" -U postgres "$@"; }
+want_link() { local l; for l in "${link_list[@]}"; do [ "$l" = "$1" ] && return 0; done; return 1; }
+want_method() { local m; for m in "${method_list[@]}"; do [ "$m" = "$1" ] && return 0; done; return 1; }
+dbname_for() { echo "${1//-/}_${2}_${3}"; }          # method size link -> e.g. dirauto_small_wan
+port_for() { if [ "$1" = fast ]; then echo "$fastport"; else echo "$wanport"; fi; }
+
+free_port() {
+    local p
+    while :; do
+        p=$(shuf -i 20000-60000 -n 1)
+        (exec 3<>/dev/tcp/127.0.0.1/"$p") 2>/dev/null || { echo "$p"; return; }
+    done
+}
+
+sandbox_cleanup() {
+    local rc=$?
+    [ -n "${sandbox:-}" ] || return 0
+    [ -f "$sandbox/nginx/nginx.pid" ] && kill "$(cat "$sandbox/nginx/nginx.pid")" 2>/dev/null
+    [ -f "$sandbox/pgbouncer/pgbouncer.pid" ] && kill "$(cat "$sandbox/pgbouncer/pgbouncer.pid")" 2>/dev/null
+    [ -d "$sandbox/pgdata" ] && as_pg "$PGBIN/pg_ctl" -D "$sandbox/pgdata" -m immediate stop >/dev/null 2>&1
+    if [ "${KEEP:-0}" = 1 ]; then log "sandbox kept in $sandbox"; else rm -rf "$sandbox"; fi
+    return $rc
+}
+
+sandbox_start() {
+    local sb=$1
+    pgport=$(free_port); bouncerport=$(free_port); fastport=$(free_port); wanport=$(free_port)
+    mkdir -p "$sb"/{pgdata,run,pgbouncer,nginx,www,files,tmp,work,logs}
+    [ "$(id -u)" -eq 0 ] && chown postgres "$sb"/{pgdata,run,pgbouncer}
+    : >"$sb/results.tsv"
+
+    # A staging server tuned for bulk loads; durability is irrelevant to the comparison and fsync
+    # noise would drown it. Autovacuum is off so no method pays for another's leftovers.
+    as_pg "$PGBIN/initdb" -D "$sb/pgdata" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    as_pg "$PGBIN/pg_ctl" -D "$sb/pgdata" -l "$sb/run/postgres.log" -w -t 60 \
+        -o "-p $pgport -k $sb/run -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
+            -c full_page_writes=off -c max_wal_size=4GB -c checkpoint_timeout=30min -c autovacuum=off \
+            -c shared_buffers=256MB -c maintenance_work_mem=256MB" start >/dev/null
+
+    cat >"$sb/pgbouncer/pgbouncer.ini" <<INI
+; pgbouncer of the pgstaging restore benchmark
+[databases]
+postgres = host=127.0.0.1 port=$pgport dbname=postgres
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $bouncerport
+unix_socket_dir =
+auth_type = trust
+auth_file = $sb/pgbouncer/userlist.txt
+admin_users = postgres
+pool_mode = session
+logfile = $sb/pgbouncer/pgbouncer.log
+pidfile = $sb/pgbouncer/pgbouncer.pid
+INI
+    echo '"postgres" ""' >"$sb/pgbouncer/userlist.txt"
+    chmod 644 "$sb/pgbouncer/"*
+    [ "$(id -u)" -eq 0 ] && chown -R postgres "$sb/pgbouncer"
+    as_pg /usr/sbin/pgbouncer -d "$sb/pgbouncer/pgbouncer.ini"
+
+    # Two servers on the same docroot: "fast" (loopback, no limit) and "wan" (limit_rate per
+    # connection). limit_rate_after 0 so the throttle starts at the first byte; nginx still lets
+    # one second's worth through at once (its budget is rate * (seconds elapsed + 1)).
+    local user=""
+    [ "$(id -u)" -eq 0 ] && user="user nobody nogroup;"
+    cat >"$sb/nginx/nginx.conf" <<NGINX
+worker_processes 2;
+$user
+pid $sb/nginx/nginx.pid;
+error_log $sb/nginx/error.log warn;
+events { worker_connections 256; }
+http {
+    access_log $sb/nginx/access.log;
+    client_body_temp_path $sb/nginx/client_body; proxy_temp_path $sb/nginx/proxy;
+    fastcgi_temp_path $sb/nginx/fastcgi; uwsgi_temp_path $sb/nginx/uwsgi; scgi_temp_path $sb/nginx/scgi;
+    default_type application/octet-stream;
+    sendfile on;
+    server {
+        listen 127.0.0.1:$fastport;
+        root $sb/www;
+        location / { autoindex on; }
+    }
+    server {
+        listen 127.0.0.1:$wanport;
+        root $sb/www;
+        location / { autoindex on; limit_rate $rate; limit_rate_after 0; }
+    }
+}
+NGINX
+    /usr/sbin/nginx -p "$sb/nginx/" -c "$sb/nginx/nginx.conf" -e "$sb/nginx/error.log"
+
+    local i
+    for i in $(seq 50); do
+        "$PGBIN/psql" -X -At -h 127.0.0.1 -p "$bouncerport" -U postgres -d pgbouncer -c 'SHOW VERSION' >/dev/null 2>&1 \
+            && curl -sf -o /dev/null "http://127.0.0.1:$fastport/" && return 0
+        sleep 0.2
+    done
+    echo "restore-benchmark: pgbouncer or nginx did not start; see $sb/pgbouncer/pgbouncer.log and $sb/nginx/error.log" >&2
+    KEEP=1
+    exit 1
+}
+
+# Does the jar know restore_mode? Only a hint for the header; each run's log is authoritative.
+jar_mode_support() {
+    if command -v unzip >/dev/null && unzip -p "$1" 'org/pgstaging/config/*' 2>/dev/null | grep -aq restore_mode; then
+        echo "jar mentions restore_mode"
+    else
+        echo "jar does not mention restore_mode: pgstaging runs will use its default download-then-restore"
+    fi
+}
+
+# pgbench at SCALE plus the multi-schema fixture in one database, dumped -Fc (and -Fd).
+make_dump() {
+    local size=$1 scale=$2 fill=$3 want_dir=$4 db="src_$1" t0
+    t0=$(now)
+    psql_ -d postgres -c "CREATE DATABASE $db"
+    if [ "$fill" = md5 ]; then
+        # pgbench's filler is all spaces and compresses ~100:1, which no production table does;
+        # hex text compresses about 2:1, so the dump's size, not only the restore, matters.
+        "$PGBIN/pgbench" -i -q -s "$scale" -I dtg -h 127.0.0.1 -p "$pgport" -U postgres "$db" 2>/dev/null
+        psql_ -d "$db" -c "UPDATE pgbench_accounts SET filler = md5(aid::text) || md5((aid + 7)::text)"
+        psql_ -d "$db" -c "VACUUM FULL pgbench_accounts"
+        "$PGBIN/pgbench" -i -q -I p -h 127.0.0.1 -p "$pgport" -U postgres "$db" 2>/dev/null
+    else
+        "$PGBIN/pgbench" -i -q -s "$scale" -h 127.0.0.1 -p "$pgport" -U postgres "$db" 2>/dev/null
+    fi
+    psql_ -d "$db" -f "$root/src/test/resources/fixtures/source.sql" >/dev/null
+    "$PGBIN/pg_dump" -Fc -h 127.0.0.1 -p "$pgport" -U postgres -f "$sandbox/files/$size.dump" "$db"
+    [ "$want_dir" = 1 ] && "$PGBIN/pg_dump" -Fd -j 2 -h 127.0.0.1 -p "$pgport" -U postgres -f "$sandbox/files/$size.dir" "$db"
+    local dbsize
+    dbsize=$(psql_ -At -d postgres -c "SELECT pg_size_pretty(pg_database_size('$db'))")
+    psql_ -d postgres -c "DROP DATABASE $db"
+    mkdir -p "$sandbox/www/$size/baseline"
+    ln -s "../../../files/$size.dump" "$sandbox/www/$size/baseline/src.dump"
+    [ "$want_dir" = 1 ] && ln -s "../../../files/$size.dir" "$sandbox/www/$size/baseline/src.dir"
+    eval "dump_bytes_$size=$(stat -c %s "$sandbox/files/$size.dump")"
+    log "dump $size: pgbench -s $scale ($fill filler) + fixture, database $dbsize, -Fc dump $(du -h "$sandbox/files/$size.dump" | cut -f1)$([ "$want_dir" = 1 ] && echo ", -Fd dump $(du -sh "$sandbox/files/$size.dir" | cut -f1)") (made in $(elapsed "$t0" "$(now)") s)"
+}
+
+write_ini() {
+    cat >"$sandbox/pgstaging.ini" <<INI
+; pgstaging sections of the restore benchmark: one per restore_mode, size and link
+[DEFAULT]
+host            = 127.0.0.1
+dbuser          = postgres
+dbowner         = postgres
+maintdb         = postgres
+postgres_port   = $pgport
+pgbouncer_port  = $bouncerport
+pgbouncer_conf  = $sandbox/pgbouncer/pgbouncer.ini
+pg_restore      = $PGBIN/pg_restore
+tmpdir          = $sandbox/tmp
+keep_bases      = 1
+auto_switch     = True
+; VACUUM ANALYZE is excluded: curl + pg_restore does not do it either
+restore_vacuum  = False
+remove_dump     = True
+INI
+}
+
+section_for() {
+    local m=$1 size=$2 link=$3 db mode rj
+    db=$(dbname_for "$m" "$size" "$link")
+    case $m in
+        stream) mode=stream; rj=1 ;;
+        file) mode=file; rj=$jobs ;;
+        auto|dir-auto) mode=auto; rj=$jobs ;;
+    esac
+    cat >>"$sandbox/pgstaging.ini" <<INI
+
+[$db.bench]
+dbname          = $db
+backup_host     = 127.0.0.1:$(port_for "$link")
+backup_base_url = /$size/$db/
+restore_mode    = $mode
+restore_jobs    = $rj
+INI
+}
+
+# Every round restores its own date: www/SIZE/DBNAME/DBNAME.2024-01-0R.dump -> the one dump.
+link_round_files() {
+    local size link m db r target
+    for size in "${size_list[@]}"; do
+        for link in "${link_list[@]}"; do
+            for m in stream file auto dir-auto; do
+                want_method "$m" || continue
+                db=$(dbname_for "$m" "$size" "$link")
+                target="../../../files/$size.dump"
+                [ "$m" = dir-auto ] && target="../../../files/$size.dir"
+                mkdir -p "$sandbox/www/$size/$db"
+                for ((r = 1; r <= rounds; r++)); do
+                    ln -s "$target" "$sandbox/www/$size/$db/$db.$(date_of_round "$r").dump"
+                done
+            done
+        done
+    done
+    chmod -R a+rX "$sandbox/www" "$sandbox/files"
+}
+
+# record SIZE LINK METHOD ROUND SECONDS STATUS MODE HEAP_PEAK_MB HEAP_LIVE_MB RSS_MB DOWNLOAD_S ENGINE_S NOTE
+record() { local IFS=$'\t'; echo "$*" >>"$sandbox/results.tsv"; }
+
+bounded() { timeout --kill-after=10 "$op_timeout" "$@"; }
+
+run_method() {
+    local m=$1 size=$2 link=$3 r=$4 port url db t0 t1 t2 rc=0 logf
+    port=$(port_for "$link")
+    logf="$sandbox/logs/$m-$size-$link-$r.log"
+    case $m in
+        a|b|dir-a)
+            db="base_${m//-/}_${size}_$link"
+            psql_ -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" 2>/dev/null
+            t0=$(now)
+            psql_ -d postgres -c "CREATE DATABASE $db" || rc=$?
+            local tc
+            tc=$(now)
+            if [ "$m" = a ]; then
+                url="http://127.0.0.1:$port/$size/baseline/src.dump"
+                bounded curl -sS --fail -o "$sandbox/work/$db.dump" "$url" 2>>"$logf" || rc=$?
+                t1=$(now)
+                [ $rc -eq 0 ] && { bounded "$PGBIN/pg_restore" --exit-on-error -j "$jobs" -h 127.0.0.1 -p "$pgport" \
+                    -U postgres -d "$db" "$sandbox/work/$db.dump" 2>>"$logf" || rc=$?; }
+                rm -f "$sandbox/work/$db.dump"
+            elif [ "$m" = b ]; then
+                url="http://127.0.0.1:$port/$size/baseline/src.dump"
+                set +e
+                bounded curl -sS --fail "$url" 2>>"$logf" \
+                    | bounded "$PGBIN/pg_restore" --exit-on-error -h 127.0.0.1 -p "$pgport" -U postgres -d "$db" 2>>"$logf"
+                local ps=("${PIPESTATUS[@]}")
+                set -e
+                [ "${ps[0]}" -ne 0 ] && rc=${ps[0]}; [ "${ps[1]}" -ne 0 ] && rc=${ps[1]}
+                t1=""
+            else
+                # a directory dump: its files fetched N at a time, then pg_restore -j N
+                mkdir -p "$sandbox/work/$db"
+                (cd "$sandbox/files/$size.dir" && ls) \
+                    | bounded xargs -P "$jobs" -I{} curl -sS --fail -o "$sandbox/work/$db/{}" \
+                        "http://127.0.0.1:$port/$size/baseline/src.dir/{}" 2>>"$logf" || rc=$?
+                t1=$(now)
+                [ $rc -eq 0 ] && { bounded "$PGBIN/pg_restore" --exit-on-error -j "$jobs" -h 127.0.0.1 -p "$pgport" \
+                    -U postgres -d "$db" "$sandbox/work/$db" 2>>"$logf" || rc=$?; }
+                rm -rf "$sandbox/work/$db"
+            fi
+            t2=$(now)
+            local dl=""
+            [ -n "$t1" ] && dl=$(elapsed "$tc" "$t1")
+            if [ $rc -eq 0 ]; then
+                record "$size" "$link" "$m" "$r" "$(elapsed "$t0" "$t2")" ok - - - - "$dl" - ""
+            else
+                record "$size" "$link" "$m" "$r" "$(elapsed "$t0" "$t2")" fail - - - - "$dl" - "$(tail -n 1 "$logf" | cut -c1-120)"
+            fi
+            psql_ -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" 2>/dev/null
+            ;;
+        stream|file|auto|dir-auto)
+            db=$(dbname_for "$m" "$size" "$link")
+            local gclog="$sandbox/logs/$m-$size-$link-$r.gc" rssf="$sandbox/logs/$m-$size-$link-$r.rss"
+            t0=$(now)
+            bounded /usr/bin/time -f %M -o "$rssf" \
+                java -Xmx64m -XX:+UnlockDiagnosticVMOptions "-Xlog:gc*:file=$gclog" \
+                -jar "$jar" -c "$sandbox/pgstaging.ini" -v restore "$db.bench" "$(date_of_round "$r")" \
+                >"$logf" 2>&1 || rc=$?
+            t2=$(now)
+            local mode heap rss
+            mode=$(detect_mode "$logf" "$m")
+            heap=$(gc_heap "$gclog")
+            rss=$(awk 'NF { v = $1 } END { if (v ~ /^[0-9]+$/) printf "%.0f", v / 1024; else print "-" }' "$rssf" 2>/dev/null || echo -)
+            if [ $rc -eq 0 ]; then
+                record "$size" "$link" "$m" "$r" "$(elapsed "$t0" "$t2")" ok "$mode" "${heap% *}" "${heap#* }" "$rss" \
+                    "$(engine_figure "$logf" download)" "$(engine_figure "$logf" total)" ""
+            else
+                record "$size" "$link" "$m" "$r" "$(elapsed "$t0" "$t2")" fail "$mode" "${heap% *}" "${heap#* }" "$rss" "" - \
+                    "$(grep -m1 -E 'error:' "$logf" | cut -c1-120)"
+            fi
+            # untimed: keep only the newest copy (the alias' one), so disk use stays flat
+            timeout 120 java -jar "$jar" -c "$sandbox/pgstaging.ini" -q purge "$db.bench" >>"$sandbox/logs/purge.log" 2>&1 || true
+            ;;
+    esac
+    local last
+    last=$(tail -n 1 "$sandbox/results.tsv")
+    log "$(echo "$last" | awk -F'\t' '{ printf "%-5s %-4s %-8s round %s: %7.2f s %s%s", $1, $2, $3, $4, $5, $6, ($7 != "-" ? "  mode " $7 : "") ($13 != "" ? "  (" $13 ")" : "") }')"
+}
+
+# Which path did pgstaging take? The engine's own words win; else the pg_restore command line it
+# logs with -v: a dump file as last argument means download-then-restore.
+detect_mode() {
+    local f=$1 m=$2 said
+    if grep -q "unknown option 'restore_mode'" "$f" 2>/dev/null || grep -qi "warning.*restore_mode" "$f" 2>/dev/null; then
+        echo "file(restore_mode-unknown)"; return
+    fi
+    said=$(grep -oiE "restore[_ ]mode[ =:]+[a-z-]+|(streaming|ranged|parallel download|directory)[a-z ]{0,12}" "$f" 2>/dev/null | head -n 1 | tr ' ' '-' || true)
+    if [ -n "$said" ]; then echo "$said"; return; fi
+    if grep -qE "pg_restore .*--dbname=[^ ]+ .*\.dump$" "$f" 2>/dev/null; then echo "file(from-log)"; return; fi
+    if grep -qE "pg_restore .*--dbname=[^ ]+( --use-list=[^ ]+)?$" "$f" 2>/dev/null; then echo "stream(from-log)"; return; fi
+    echo "unknown"
+}
+
+# "PEAK LIVE" in MB from a -Xlog:gc* file: PEAK is the largest heap used before a collection (or
+# at exit), LIVE the largest after one. "- -" when there is no log.
+gc_heap() {
+    [ -s "$1" ] || { echo "- -"; return; }
+    awk '
+        function mb(v,  n, u) { n = v + 0; u = substr(v, length(v)); return u == "G" ? n * 1024 : u == "K" ? n / 1024 : u == "B" ? n / 1048576 : n }
+        /Pause|Full/ && match($0, /[0-9]+[KMGB]->[0-9]+[KMGB]\(/) {
+            split(substr($0, RSTART, RLENGTH - 1), p, "->")
+            if (mb(p[1]) > peak) peak = mb(p[1]); if (mb(p[2]) > live) live = mb(p[2])
+        }
+        /gc,heap,exit/ && match($0, /used [0-9]+[KMG]/) {
+            u = mb(substr($0, RSTART + 5, RLENGTH - 5)); if (u > peak) peak = u
+        }
+        END { printf "%.0f %s\n", peak, (live > 0 ? sprintf("%.0f", live) : "-") }' "$1"
+}
+
+# pgstaging's closing summary ("  download  0.1s", "  total     2.7s"): its own view, without the
+# JVM start, the config and the listing. "-" when absent.
+engine_figure() {
+    awk -v k="$2" '$1 == k && $2 ~ /^[0-9.]+s$/ { v = substr($2, 1, length($2) - 1) } END { print (v == "" ? "-" : v) }' "$1" 2>/dev/null
+}
+
+# stats of the numbers on stdin: "MEDIAN MIN MAX N" or "- - - 0"
+stats() {
+    sort -g | awk '{ v[NR] = $1 } END {
+        if (NR == 0) { print "- - - 0"; exit }
+        m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+        printf "%.2f %.2f %.2f %d\n", m, v[1], v[NR], NR }'
+}
+column_of() {   # SIZE LINK METHOD COLUMN: the ok rounds' values of that column
+    awk -F'\t' -v s="$1" -v l="$2" -v m="$3" -v c="$4" '$1 == s && $2 == l && $3 == m && $6 == "ok" && $c != "" && $c != "-" { print $c }' "$sandbox/results.tsv"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
+
+print_report() {
+    local size link m med mn mx n fails best a_med b_med mode heap live rss dl_med dl eng ra rb verdict target bytes
+    echo
+    echo "pgstaging restore benchmark — $(date -u +%FT%TZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), PostgreSQL $("$PGBIN/pg_restore" --version | awk '{ print $3 }'), rounds $rounds, jobs $jobs, WAN limit_rate $rate"
+    echo "worktree HEAD: $(git -C "$root" log -1 --format='%h %s' 2>/dev/null | cut -c1-100)"
+    echo "wall seconds per restore, median (min-max) of the ok rounds; VACUUM excluded (restore_vacuum = False); c/best: pgstaging over"
+    echo "the better of (a) and (b); c/a: over curl -o + pg_restore -j $jobs. Targets: fast link c/best <= 1.05, WAN link c/a <= 0.75."
+    for size in "${size_list[@]}"; do
+        local bv="dump_bytes_$size"; bytes=${!bv}
+        for link in "${link_list[@]}"; do
+            a_med=$(column_of "$size" "$link" a 5 | stats | cut -d' ' -f1)
+            b_med=$(column_of "$size" "$link" b 5 | stats | cut -d' ' -f1)
+            best=$(awk -v a="$a_med" -v b="$b_med" 'BEGIN { if (a == "-") print b; else if (b == "-") print a; else print (a + 0 < b + 0 ? a : b) }')
+            dl_med=$(column_of "$size" "$link" a 11 | stats | cut -d' ' -f1)
+            echo
+            printf '%s dump (%s MB -Fc), %s link' "$size" "$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1048576 }')" "$link"
+            [ "$link" = wan ] && printf ' (limit_rate %s per connection)' "$rate"
+            echo
+            if [ "$dl_med" != "-" ] && [ "$a_med" != "-" ]; then
+                # the best any overlap of download and restore can do is max(download, restore)
+                printf '  (a) = curl %s s (%s MB/s) + createdb/pg_restore %s s; perfect overlap would give c/a >= %s\n' \
+                    "$dl_med" "$(awk -v b="$bytes" -v t="$dl_med" 'BEGIN { printf "%.1f", b / 1048576 / t }')" \
+                    "$(awk -v a="$a_med" -v d="$dl_med" 'BEGIN { printf "%.2f", a - d }')" \
+                    "$(awk -v a="$a_med" -v d="$dl_med" 'BEGIN { r = a - d; printf "%.2f", (d > r ? d : r) / a }')"
+            fi
+            printf '  %-9s %-40s %18s %5s %6s %6s %6s %6s %-6s %6s %6s %6s\n' method "how -> mode seen" "median (min-max) s" ok "dl s" "eng s" c/best c/a target heapMB liveMB rssMB
+            for m in "${method_list[@]}"; do
+                read -r med mn mx n < <(column_of "$size" "$link" "$m" 5 | stats)
+                fails=$(awk -F'\t' -v s="$size" -v l="$link" -v m="$m" '$1 == s && $2 == l && $3 == m && $6 != "ok"' "$sandbox/results.tsv" | wc -l)
+                mode=$(awk -F'\t' -v s="$size" -v l="$link" -v m="$m" '$1 == s && $2 == l && $3 == m { print $7 }' "$sandbox/results.tsv" | sort | uniq -c | sort -rn | awk 'NR == 1 { print $2 }')
+                heap=$(column_of "$size" "$link" "$m" 8 | stats | cut -d' ' -f3)
+                live=$(column_of "$size" "$link" "$m" 9 | stats | cut -d' ' -f3)
+                rss=$(column_of "$size" "$link" "$m" 10 | stats | cut -d' ' -f3)
+                dl=$(column_of "$size" "$link" "$m" 11 | stats | cut -d' ' -f1)
+                eng=$(column_of "$size" "$link" "$m" 12 | stats | cut -d' ' -f1)
+                ra="" rb="" target=""
+                case $m in
+                    a) mode="curl -o, pg_restore -j $jobs" ;;
+                    b) mode="curl | pg_restore" ;;
+                    dir-a) mode="-Fd: curl x$jobs, pg_restore -j $jobs" ;;
+                    *)  mode="pgstaging $(ini_mode "$m") -> ${mode:-?}"
+                        rb=$(ratio "$med" "$best"); ra=$(ratio "$med" "$a_med")
+                        if [ "$link" = wan ]; then
+                            target=$(awk -v r="$ra" 'BEGIN { print (r == "-" ? "n/a" : (r + 0 <= 0.75 ? "PASS" : "FAIL")) }')
+                        else
+                            target=$(awk -v r="$rb" 'BEGIN { print (r == "-" ? "n/a" : (r + 0 <= 1.05 ? "PASS" : "FAIL")) }')
+                        fi ;;
+                esac
+                [ "$m" = dir-a ] && { ra=$(ratio "$med" "$a_med"); rb=$(ratio "$med" "$best"); }
+                printf '  %-9s %-40s %18s %5s %6s %6s %6s %6s %-6s %6s %6s %6s\n' "$m" "${mode:0:40}" \
+                    "$( [ "$med" = - ] && echo - || echo "$med ($mn-$mx)")" "$n/$((n + fails))" "$dl" "$eng" \
+                    "${rb:--}" "${ra:--}" "${target:--}" "${heap%.00}" "${live%.00}" "${rss%.00}"
+            done
+            awk -F'\t' -v s="$size" -v l="$link" '$1 == s && $2 == l && $6 != "ok" { printf "  failed: %s round %s: %s\n", $3, $4, $13 }' "$sandbox/results.tsv"
+        done
+    done
+    echo
+    echo "dl s: curl's time for (a)/(dir-a), pgstaging's own download figure for (c); eng s: pgstaging's own total (no JVM start, config, listing)."
+    echo "heapMB: peak Java heap used (largest before-GC or at-exit figure of -Xlog:gc*), liveMB: largest after GC, rssMB: max RSS (/usr/bin/time %M); -Xmx64m."
+    want_link wan && echo "WAN: nginx limit_rate is per connection, so a download split into N ranged requests may get up to N x $rate; nginx also sends the first second's worth at once."
+    echo "mode seen: what the pgstaging -v log showed; 'file(restore_mode-unknown)' = the engine warned that it does not know restore_mode and ran its default download-then-restore."
+    echo "raw rows: $sandbox/results.tsv$([ "${KEEP:-0}" = 1 ] || echo ' (removed on exit; --keep keeps them)')"
+}
+ini_mode() {
+    case $1 in
+        stream) echo "stream/j1" ;;
+        file) echo "file/j$jobs" ;;
+        auto) echo "auto/j$jobs" ;;
+        dir-auto) echo "auto/j$jobs -Fd" ;;
+    esac
+}
