@@ -153,6 +153,31 @@ public final class HttpBackupSource implements BackupSource {
         }
     }
 
+    @Override
+    public boolean canStream(BackupFile backup) {
+        return !backup.isDirectory();
+    }
+
+    /**
+     * GETs the dump and hands its body over as it arrives, teed into {@code keepAs} when not null.
+     * Status, HTML answers and free space (for the copy) are checked before returning.
+     */
+    @Override
+    public DumpStream stream(BackupFile backup, Path keepAs, DownloadListener listener) {
+        checkFileName(backup);
+        HttpTransport.Exchange ex = HttpTransport.get(requireHttp(backup.location()));
+        boolean ok = false;
+        try {
+            checkStatus(ex, () -> dumpNotFound(backup));
+            checkNotHtml(ex);
+            DumpStream s = new DumpStream(backup.location().toString(), ex, keepAs, listener);
+            ok = true;
+            return s;
+        } finally {
+            if (!ok) ex.abort();
+        }
+    }
+
     private Path fetch(URI url, Path target, DownloadListener listener, Supplier<BackupException> notFound,
                        boolean dump) {
         Transfer.checkTargetDir(target.getParent(), -1);
