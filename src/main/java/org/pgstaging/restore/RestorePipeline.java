@@ -154,7 +154,7 @@ public final class RestorePipeline {
         final Plan plan;
         final EventEmitter events;
         final Cleanup cleanup;
-        final RestoreMode.Choice mode;
+        RestoreMode.Choice mode;
         final Section s = target.section();
         final String db;
         final Path list;
@@ -266,6 +266,7 @@ public final class RestorePipeline {
             events.detail(Step.DOWNLOAD, "the stream broke after " + (stream == null ? 0 : stream.bytes())
                     + " bytes (" + broken.getMessage() + "): dropping " + db
                     + " and creating it again, then downloading to a file (restore_mode = file)");
+            mode = new RestoreMode.Choice(RestoreMode.FILE, "fallback: the stream broke");
             current = Step.CREATE_DATABASE;
             events.step(Step.CREATE_DATABASE, db + " again, empty, after the broken stream", () -> {
                 target.admin().dropDatabase(db);
