@@ -101,6 +101,26 @@ public final class HttpBackupSource implements BackupSource {
     }
 
     /**
+     * {@link #download(BackupFile, Path, DownloadListener)} over up to {@code connections} ranged
+     * connections when the server accepts byte ranges (see {@link RangedDownload}); one connection
+     * otherwise, or when the server turns out to ignore ranges.
+     */
+    @Override
+    public Path download(BackupFile backup, Path targetDir, DownloadListener listener, int connections) {
+        if (connections <= 1) return download(backup, targetDir, listener);
+        checkFileName(backup);
+        Path target = targetDir.resolve(backup.fileName());
+        Transfer.checkTargetDir(targetDir, -1);
+        RangedDownload.Probe probe = RangedDownload.probe(requireHttp(backup.location()), connections);
+        if (probe == null) return download(backup, targetDir, listener);
+        try {
+            return new RangedDownload(backup.location(), target, probe, connections, listener).run();
+        } catch (RangedDownload.RangesIgnored e) {
+            return download(backup, targetDir, listener);
+        }
+    }
+
+    /**
      * Downloads any file, e.g. the {@code pg_dumpall -g} globals named by {@code dumpall_url}
      * (see {@link BackupSources#dumpallUrl}), with the same guarantees as a dump download.
      */

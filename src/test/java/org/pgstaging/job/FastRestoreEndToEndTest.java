@@ -182,6 +182,29 @@ class FastRestoreEndToEndTest {
         assertThat(Files.readString(sandbox.bouncer.configFile(), StandardCharsets.UTF_8)).isEqualTo(iniBefore);
     }
 
+    @Test
+    void parallelJobsDownloadWithSeveralRangedConnections() throws Exception {
+        sandbox.publishDump("rangedb", NEW);
+        List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
+        StagingService s = service("rangedb", events::add, "restore_jobs = 2", "download_connections = 3",
+                "remove_dump = False");
+
+        s.restore("rangedb.dev", DateSpec.latest(), null);
+
+        assertRestoredFixture("rangedb_20261124");
+        Path kept = sandbox.tmpdir.resolve("rangedb.2026-11-24.dump");
+        assertThat(Files.mismatch(kept, SourceDump.custom())).as("stitched from ranges, byte-identical").isEqualTo(-1L);
+        assertThat(tmpFiles("rangedb")).containsExactly("rangedb.2026-11-24.dump");
+        String path = "/rangedb/rangedb.2026-11-24.dump";
+        sandbox.http.awaitRequestCount(path, 3);
+        List<String> log = sandbox.http.accessLogLines().stream().filter(l -> l.contains("\"GET " + path + " ")).toList();
+        assertThat(log).as(String.join("\n", log)).hasSize(3).allMatch(l -> l.contains("\" 206 "));
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.StepStarted st && st.step() == Step.DOWNLOAD
+                && st.detail().contains("[file (restore_mode = auto: restore_jobs = 2 needs a seekable file)]"));
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Detail d && d.step() == Step.PG_RESTORE
+                && d.line().contains("--jobs=2") && d.line().contains(kept.toString()));
+    }
+
     // ---- helpers ---------------------------------------------------------------------------
 
     private void assertRestoredFixture(String db) throws SQLException {
