@@ -51,7 +51,8 @@ public interface BackupSource {
             throw new BackupException("cannot open " + backup.location() + " from " + describe(), null);
         }
         try {
-            return java.nio.file.Files.newInputStream(java.nio.file.Path.of(backup.location()));
+            Path p = java.nio.file.Path.of(backup.location());
+            return java.nio.file.Files.newInputStream(backup.isDirectory() ? p.resolve("toc.dat") : p);
         } catch (java.io.IOException e) {
             throw new BackupException("cannot read " + backup.location() + ": " + e.getMessage(),
                     "check the file's permissions", e);

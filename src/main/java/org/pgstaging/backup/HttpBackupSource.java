@@ -32,6 +32,8 @@ import org.apache.hc.core5.http.HttpEntity;
  */
 public final class HttpBackupSource implements BackupSource {
     public static final Duration LISTING_TTL = Duration.ofSeconds(30);
+    /** Files of a directory-format dump fetched at once when no connection count is given. */
+    static final int DIRECTORY_CONNECTIONS = 4;
     /** A listing bigger than this is not a backup directory; refusing it keeps memory bounded. */
     static final int MAX_LISTING_BYTES = 16 * 1024 * 1024;
 
@@ -95,6 +97,7 @@ public final class HttpBackupSource implements BackupSource {
      */
     @Override
     public Path download(BackupFile backup, Path targetDir, DownloadListener listener) {
+        if (backup.isDirectory()) return download(backup, targetDir, listener, DIRECTORY_CONNECTIONS);
         checkFileName(backup);
         Path target = targetDir.resolve(backup.fileName());
         return fetch(backup.location(), target, listener, () -> dumpNotFound(backup), true);
@@ -107,6 +110,13 @@ public final class HttpBackupSource implements BackupSource {
      */
     @Override
     public Path download(BackupFile backup, Path targetDir, DownloadListener listener, int connections) {
+        if (backup.isDirectory()) {
+            checkFileName(backup);
+            List<ListingEntry> files = fetchListing(requireHttp(backup.location()));
+            return DirectoryDownload.run(backup, files, targetDir, connections, listener,
+                    (url, target, l) -> fetch(url, target, l, () -> new BackupException("not found: " + url
+                            + " (HTTP 404), listed in " + backup.location(), "retry: the dump may be being replaced"), false));
+        }
         if (connections <= 1) return download(backup, targetDir, listener);
         checkFileName(backup);
         Path target = targetDir.resolve(backup.fileName());
@@ -138,7 +148,9 @@ public final class HttpBackupSource implements BackupSource {
      */
     public InputStream openStream(BackupFile backup) {
         checkFileName(backup);
-        HttpTransport.Exchange ex = HttpTransport.get(requireHttp(backup.location()));
+        // a directory dump's catalog is its toc.dat
+        URI url = backup.isDirectory() ? backup.location().resolve("toc.dat") : backup.location();
+        HttpTransport.Exchange ex = HttpTransport.get(requireHttp(url));
         boolean ok = false;
         try {
             checkStatus(ex, () -> dumpNotFound(backup));

@@ -205,6 +205,67 @@ class FastRestoreEndToEndTest {
                 && d.line().contains("--jobs=2") && d.line().contains(kept.toString()));
     }
 
+    @Test
+    void directoryFormatDumpFromTheListingIsFetchedInParallelAndRestoredWithJobs() throws Exception {
+        Path dump = directoryDump();
+        Path published = Files.createDirectories(sandbox.docroot.resolve("dirdb/dirdb.2026-11-24.dump"));
+        try (var files = Files.list(dump)) {
+            for (Path f : (Iterable<Path>) files::iterator) Files.copy(f, published.resolve(f.getFileName()));
+        }
+        org.pgstaging.testkit.HttpServerProcess.makeWorldReadable(sandbox.docroot);
+        List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
+        StagingService s = service("dirdb", events::add, "restore_jobs = 2");
+
+        RestoreResult r = s.restore("dirdb.dev", DateSpec.latest(), null);
+
+        assertThat(r.database()).isEqualTo("dirdb_20261124");
+        assertRestoredFixture("dirdb_20261124");
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.StepStarted st && st.step() == Step.DOWNLOAD
+                && st.detail().contains("a directory-format dump is many files"));
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Detail d && d.step() == Step.PG_RESTORE
+                && d.line().contains("--jobs=2") && d.line().endsWith("dirdb.2026-11-24.dump"));
+        assertThat(tmpFiles("dirdb")).as("remove_dump removes the downloaded directory").isEmpty();
+        long dataFiles;
+        try (var files = Files.list(dump)) {
+            dataFiles = files.filter(f -> f.getFileName().toString().endsWith(".dat.gz")).count();
+        }
+        assertThat(dataFiles).isGreaterThan(3);
+        sandbox.http.awaitRequestCount("/dirdb/dirdb.2026-11-24.dump/toc.dat", 1);
+        assertThat(sandbox.http.accessLogLines().stream()
+                .filter(l -> l.contains("\"GET /dirdb/dirdb.2026-11-24.dump/") && l.contains(".dat.gz ")).count())
+                .isEqualTo(dataFiles);
+    }
+
+    @Test
+    void directoryFormatDumpInALocalDirectoryIsRestoredInPlace() throws Exception {
+        Path dump = directoryDump();
+        Path local = Files.createDirectories(sandbox.dir.resolve("local-dumps"));
+        Path dir = Files.createDirectories(local.resolve("ldirdb.2026-11-24.dump"));
+        try (var files = Files.list(dump)) {
+            for (Path f : (Iterable<Path>) files::iterator) Files.copy(f, dir.resolve(f.getFileName()));
+        }
+        Files.createDirectories(local.resolve("ldirdb.2026-11-25.dump")); // no toc.dat: not a dump
+        org.pgstaging.testkit.HttpServerProcess.makeWorldReadable(local);
+        Path ini = sandbox.writeConfig("ldirdb", "restore_jobs = 2");
+        Files.writeString(ini, Files.readString(ini).replace("backup_base_url = /ldirdb/",
+                "backup_base_url = " + local.toUri()));
+        StagingService s = new StagingService(ConfigLoader.load(ini), EngineOptions.defaults(), e -> { });
+
+        assertThat(s.restore("ldirdb.dev", DateSpec.latest(), null).database()).isEqualTo("ldirdb_20261124");
+
+        assertRestoredFixture("ldirdb_20261124");
+        assertThat(dir.resolve("toc.dat")).as("the source's own dump is never removed").exists();
+        assertThat(tmpFiles("ldirdb")).isEmpty();
+    }
+
+    private Path directoryDump() {
+        SourceDump.custom(); // creates the fixture database
+        Path parent = org.pgstaging.testkit.Unprivileged.ownedTempDir("pgstaging-dir-dump");
+        Path out = parent.resolve("dump");
+        sandbox.pg.pgDump("fixture_source", out, "d");
+        return out;
+    }
+
     // ---- helpers ---------------------------------------------------------------------------
 
     private void assertRestoredFixture(String db) throws SQLException {
