@@ -38,6 +38,8 @@ public final class HttpBackupSource implements BackupSource {
     static final int MAX_LISTING_BYTES = 16 * 1024 * 1024;
 
     private static final Cache<URI, List<ListingEntry>> SHARED_CACHE = newCache(LISTING_TTL, Ticker.systemTicker());
+    private static final Cache<URI, Boolean> TOC_CACHE = Caffeine.newBuilder().expireAfterWrite(LISTING_TTL)
+            .maximumSize(1024).build();
 
     private final URI listingUrl;
     private final Cache<URI, List<ListingEntry>> cache;
@@ -75,7 +77,22 @@ public final class HttpBackupSource implements BackupSource {
     @Override
     public List<BackupFile> list(String dbname) {
         DumpName.checkDbname(dbname); // before any request
-        return DumpName.select(dbname, entries(), this::fileUrl);
+        return DumpName.select(dbname, entries(), this::fileUrl).stream()
+                .filter(b -> !b.isDirectory() || hasToc(b))
+                .toList();
+    }
+
+    /**
+     * pg_dump -Fd writes toc.dat last, so a directory without it is a dump still being written (or
+     * not a dump at all) and must not be picked as the latest; a HEAD per directory tells, cached
+     * like listings.
+     */
+    private static boolean hasToc(BackupFile dir) {
+        return TOC_CACHE.get(dir.location(), url -> {
+            try (HttpTransport.Exchange ex = HttpTransport.head(url.resolve("toc.dat"))) {
+                return ex.status() == 200;
+            }
+        });
     }
 
     /** {@link #list(String)}, asking the server again first when {@code refresh} is true. */
