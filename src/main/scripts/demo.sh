@@ -23,17 +23,41 @@ free_port() {
         (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo "$p"; return; }
     done
 }
-cleanup() {
+stop_servers() {
     [ -f "$sandbox/nginx/nginx.pid" ] && kill "$(cat "$sandbox/nginx/nginx.pid")" 2>/dev/null || true
     [ -f "$sandbox/pgbouncer/pgbouncer.pid" ] && kill "$(cat "$sandbox/pgbouncer/pgbouncer.pid")" 2>/dev/null || true
     as_pg "$PGBIN/pg_ctl" -D "$sandbox/pgdata" -m immediate stop >/dev/null 2>&1 || true
-    if [ "${KEEP:-0}" = 1 ]; then echo "sandbox kept in $sandbox"; else rm -rf "$sandbox"; fi
+}
+cleanup() {
+    local rc=$?
+    if [ "${KEEP:-0}" = 1 ] && [ -f "$sandbox/pgstaging.ini" ]; then
+        # KEEP=1: leave the servers running so the sandbox can be used by hand
+        echo
+        echo "== KEEP=1: the sandbox and its servers are still running in $sandbox"
+        echo "   java -jar $jar -c $sandbox/pgstaging.ini"
+        echo "   stop and remove it with: bash $sandbox/stop.sh"
+    else
+        stop_servers
+        rm -rf "$sandbox"
+    fi
+    exit "$rc"
 }
 trap cleanup EXIT
+trap "exit 130" INT TERM
 
 pgport=$(free_port); bouncerport=$(free_port); httpport=$(free_port)
 mkdir -p "$sandbox"/{pgdata,backups/demo,pgbouncer,nginx,tmp,run}
 [ "$(id -u)" -eq 0 ] && chown postgres "$sandbox"/{pgdata,pgbouncer,run}
+
+cat > "$sandbox/stop.sh" <<STOP
+#!/usr/bin/env bash
+# stops the servers of this pgstaging demo sandbox and removes it
+[ -f "$sandbox/nginx/nginx.pid" ] && kill "\$(cat "$sandbox/nginx/nginx.pid")" 2>/dev/null
+[ -f "$sandbox/pgbouncer/pgbouncer.pid" ] && kill "\$(cat "$sandbox/pgbouncer/pgbouncer.pid")" 2>/dev/null
+if [ "\$(id -u)" -eq 0 ]; then runuser -u postgres -- "$PGBIN/pg_ctl" -D "$sandbox/pgdata" -m immediate stop >/dev/null 2>&1
+else "$PGBIN/pg_ctl" -D "$sandbox/pgdata" -m immediate stop >/dev/null 2>&1; fi
+rm -rf "$sandbox"
+STOP
 
 echo "== sandbox in $sandbox: PostgreSQL :$pgport, pgbouncer :$bouncerport, nginx :$httpport"
 as_pg "$PGBIN/initdb" -D "$sandbox/pgdata" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
@@ -91,7 +115,7 @@ dbuser          = postgres
 maintdb         = postgres
 postgres_port   = $pgport
 postgres_major  = $(basename "$(dirname "$PGBIN")")
-pgbouncer_port  = $pgbouncerport
+pgbouncer_port  = $bouncerport
 pgbouncer_conf  = $sandbox/pgbouncer/pgbouncer.ini
 pg_restore      = /usr/lib/postgresql/%(postgres_major)s/bin/pg_restore
 tmpdir          = $sandbox/tmp
@@ -108,19 +132,36 @@ schemas_nodata  = audit
 tablename_nodata_regexp = _log\$
 INI
 
-echo "== driving the pgstaging console from a script"
-java -jar "$jar" -c "$sandbox/pgstaging.ini" <<'CMDS'
-backups demo.dev
-restore demo.dev oldest
-restore demo.dev latest
-databases demo.dev
-dbsizes demo.dev
-switch demo.dev oldest
-pgbouncer demo.dev
-switch demo.dev latest
-purge demo.dev
-databases demo.dev
-CMDS
+pgstaging() {
+    echo
+    echo "\$ pgstaging $*"
+    java -jar "$jar" -c "$sandbox/pgstaging.ini" "$@"
+}
+say() { echo; echo "== $*"; }
 
-echo "== the alias 'demo' through pgbouncer now reaches:"
-"$PGBIN/psql" -X -At -h 127.0.0.1 -p "$bouncerport" -U postgres -d demo -c "SELECT current_database()"
+say "The section [demo.dev] of $sandbox/pgstaging.ini restores the nightly dumps of 'demo'."
+say "1. Which dumps does the backup server (nginx) offer?"
+pgstaging backups demo.dev
+say "2. Restore the oldest one, then the latest: each lands in its own dated database (demo_YYYYMMDD),"
+echo "   and the pgbouncer alias 'demo' follows the newest restore (auto_switch = True)."
+pgstaging restore demo.dev oldest
+pgstaging restore demo.dev latest
+say "3. The dated copies; * marks the one the alias 'demo' points to."
+pgstaging databases demo.dev
+pgstaging dbsizes demo.dev
+
+say "4. The same console, driven by a script on standard input: roll the alias back to the oldest"
+echo "   copy, look at pgbouncer, roll forward again, then purge (keep_bases = 1 keeps one copy)."
+script=$'switch demo.dev oldest\npgbouncer demo.dev\nswitch demo.dev latest\npurge demo.dev\ndatabases demo.dev'
+printf '%s\n' "$script" | sed 's/^/  > /'
+printf '%s\n' "$script" | java -jar "$jar" -c "$sandbox/pgstaging.ini"
+
+say "5. Applications connect to the alias through pgbouncer; it now reaches the latest copy:"
+echo "\$ psql -h 127.0.0.1 -p $bouncerport -U postgres -d demo -c 'SELECT current_database()'"
+reached=$("$PGBIN/psql" -X -At -h 127.0.0.1 -p "$bouncerport" -U postgres -d demo -c "SELECT current_database()")
+latest="demo_$(date -d yesterday +%Y%m%d)"
+if [ "$reached" != "$latest" ]; then
+    echo "demo FAILED: the alias 'demo' reaches $reached, expected the latest copy $latest" >&2
+    exit 1
+fi
+echo "the alias 'demo' reaches $reached, the latest copy"

@@ -73,7 +73,8 @@ final class Console {
         Output out = session.output();
         out.info("pgstaging " + VersionInfo.version() + " console; 'help' lists the commands, 'quit' leaves.");
         try {
-            out.info("configuration: " + session.configPath() + " (" + session.sectionNames().size() + " sections)");
+            int n = session.sectionNames().size();
+            out.info("configuration: " + session.configPath() + " (" + n + (n == 1 ? " section)" : " sections)"));
         } catch (RuntimeException e) {
             // the console still works (help, config FILE): report and go on
             Errors.report(session, e, null);

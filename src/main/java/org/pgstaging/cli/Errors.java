@@ -28,9 +28,13 @@ final class Errors {
 
     static int report(Session session, Throwable ex, String where) {
         Output out = session.output();
-        if (session.interrupted() || causedByInterrupt(ex)) {
-            out.error(where, "interrupted" + (ex.getMessage() == null ? "" : " (" + ex.getMessage() + ")"),
-                    ex instanceof PgStagingException p ? p.hint() : null, ex);
+        boolean knewItWasInterrupted = causedByInterrupt(ex);
+        if (session.interrupted() || knewItWasInterrupted) {
+            // Ctrl-C also reaches the psql or pg_restore we run (same process group): the engine may
+            // then see a plain failure, whose hint ("fix the SQL file") would mislead
+            String hint = knewItWasInterrupted && ex instanceof PgStagingException p ? p.hint()
+                    : "cancelled by Ctrl-C, which the running command received too; run it again when needed";
+            out.error(where, "interrupted" + (ex.getMessage() == null ? "" : " (" + ex.getMessage() + ")"), hint, ex);
             return ExitCodes.INTERRUPTED;
         }
         if (ex instanceof PgStagingException p) {
@@ -79,7 +83,7 @@ final class Errors {
         List<String> names = CommandRegistry.names();
         String near = Suggestions.didYouMean(word, names);
         return new UsageException("unknown command '" + word + "'",
-                (near == null ? "" : near + " ") + "('pgstaging help' lists the commands)");
+                near == null ? "'pgstaging help' lists the commands" : near + " ('pgstaging help' lists the commands)");
     }
 
     private static boolean causedByInterrupt(Throwable ex) {

@@ -105,7 +105,8 @@ final class ListingCommands {
                 return;
             }
             if (files.isEmpty()) {
-                out().info("(no backup found)");
+                out().info("local".equals(w) ? "(no dump of [" + section + "] in tmpdir; 'fetch' downloads one)"
+                        : "(no dump of [" + section + "] on the backup server)");
                 return;
             }
             Table t = new Table("DATE", "SIZE", "FILE").alignRight(1);

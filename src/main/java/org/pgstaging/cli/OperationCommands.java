@@ -3,6 +3,7 @@ package org.pgstaging.cli;
 import java.nio.file.Path;
 import java.util.List;
 import org.pgstaging.backup.DateSpec;
+import org.pgstaging.config.Section;
 import org.pgstaging.job.RestoreResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -29,7 +30,7 @@ final class OperationCommands {
         protected void run() {
             DateSpec d = date(date);
             RestoreResult r = ops().restore(section(section), d, listener());
-            Render.restore(out(), r);
+            Render.restore(out(), r, session.dryRun());
         }
     }
 
@@ -43,7 +44,7 @@ final class OperationCommands {
         protected void run() {
             Path dump = existingFile(file, "dump file");
             RestoreResult r = ops().load(section(section), dump, listener());
-            Render.restore(out(), r);
+            Render.restore(out(), r, session.dryRun());
         }
     }
 
@@ -57,7 +58,7 @@ final class OperationCommands {
         protected void run() {
             DateSpec d = date(date);
             Path p = ops().fetch(section(section), d, listener());
-            Render.value(out(), "file", p == null ? null : p.toString());
+            Render.value(out(), "file", p == null ? null : p.toString(), "downloaded %s");
         }
     }
 
@@ -70,7 +71,7 @@ final class OperationCommands {
         @Override
         protected void run() {
             DateSpec d = date(date);
-            Render.value(out(), "database", ops().createdb(section(section), d));
+            Render.value(out(), "database", ops().createdb(section(section), d), "created database %s and added it to pgbouncer");
         }
     }
 
@@ -83,7 +84,7 @@ final class OperationCommands {
         @Override
         protected void run() {
             DateSpec d = date(date);
-            Render.value(out(), "dropped", ops().drop(section(section), d));
+            Render.value(out(), "dropped", ops().drop(section(section), d), "dropped database %s");
         }
     }
 
@@ -96,7 +97,10 @@ final class OperationCommands {
         @Override
         protected void run() {
             DateSpec d = date(date);
-            Render.value(out(), "database", ops().switchTo(section(section), d));
+            String s = section(section);
+            String alias = session.findSection(s).map(Section::dbname).orElse(s);
+            Render.value(out(), "database", ops().switchTo(s, d),
+                    "the pgbouncer alias " + alias.replace("%", "%%") + " now points to %s");
         }
     }
 
@@ -107,7 +111,9 @@ final class OperationCommands {
 
         @Override
         protected void run() {
-            Render.list(out(), "dropped", ops().purge(section(section)));
+            String s = section(section);
+            Render.list(out(), "dropped", ops().purge(s), "dropped database %s",
+                    "nothing to purge: [" + s + "] has no copy beyond keep_bases besides the active one");
         }
     }
 
@@ -133,7 +139,7 @@ final class OperationCommands {
         @Override
         protected void run() {
             DateSpec d = date(date);
-            Render.list(out(), "files", ops().sourceSql(section(section), d, true, listener()));
+            Render.list(out(), "files", ops().sourceSql(section(section), d, true, listener()), "ran %s", "(no pre SQL file)");
         }
     }
 
@@ -146,7 +152,7 @@ final class OperationCommands {
         @Override
         protected void run() {
             DateSpec d = date(date);
-            Render.list(out(), "files", ops().sourceSql(section(section), d, false, listener()));
+            Render.list(out(), "files", ops().sourceSql(section(section), d, false, listener()), "ran %s", "(no post SQL file)");
         }
     }
 
@@ -174,7 +180,7 @@ final class OperationCommands {
             String s = section(section);
             // no date: pg_dump always reads the active copy, through pgbouncer
             Path p = ops().dump(s, null, file == null ? null : Path.of(file), overwrite());
-            Render.value(out(), "file", p == null ? null : p.toString());
+            Render.value(out(), "file", p == null ? null : p.toString(), "dumped to %s");
         }
     }
 

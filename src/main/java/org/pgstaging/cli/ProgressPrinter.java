@@ -16,7 +16,8 @@ import org.pgstaging.restore.RestoreListener;
 /**
  * Draws restore progress. On a terminal: one status line redrawn in place with {@code \r}
  * (download bytes, %, rate, ETA; pg_restore items done/total) and one line per finished step.
- * Otherwise (pipes, logs, --json): one plain line per step start and finish. Quick and
+ * Otherwise (pipes, logs, --json): one plain line per step, "label detail ..." written when it
+ * starts (so a log shows what is running) and completed with the time when it finishes. Quick and
  * synchronized, since the engine may report from several threads.
  */
 public final class ProgressPrinter implements RestoreListener {
@@ -30,6 +31,8 @@ public final class ProgressPrinter implements RestoreListener {
     private int shownLength;
     private long lastDraw;
     private boolean progressShown;
+    /** Not a terminal: a step's "label detail ..." line awaits its time; its detail, "" when none. */
+    private String openDetail;
 
     /**
      * @param terminal    stdout is an interactive terminal (in-place bar allowed)
@@ -54,11 +57,24 @@ public final class ProgressPrinter implements RestoreListener {
             if (inPlace()) {
                 draw(s.step().label() + (blank(s.detail()) ? "" : " " + s.detail()) + " ...");
             } else {
-                line(s.step().label() + (blank(s.detail()) ? " ..." : " " + s.detail() + " ..."));
+                line(null);
+                PrintWriter w = target();
+                w.print(s.step().label() + (blank(s.detail()) ? " ..." : " " + s.detail() + " ..."));
+                w.flush();
+                openDetail = blank(s.detail()) ? "" : s.detail();
             }
         } else if (event instanceof StepProgress p) {
             if (inPlace()) progress(p);
         } else if (event instanceof StepFinished f) {
+            if (openDetail != null) {
+                // finishing the step whose start line is still open: complete it
+                boolean sameDetail = blank(f.detail()) || f.detail().equals(openDetail);
+                openDetail = null;
+                PrintWriter w = target();
+                w.println(" " + Human.duration(f.elapsed()) + (sameDetail ? "" : " (" + f.detail() + ")"));
+                w.flush();
+                return;
+            }
             line(String.format(Locale.ROOT, "%-20s %8s%s", f.step().label(), Human.duration(f.elapsed()),
                     blank(f.detail()) ? "" : "  " + f.detail()));
         } else if (event instanceof Detail d) {
@@ -67,6 +83,7 @@ public final class ProgressPrinter implements RestoreListener {
             line(f.step().label() + " failed" + (blank(f.cleanup()) ? "" : "; cleanup: " + f.cleanup()));
         } else if (event instanceof Completed c) {
             clear();
+            line(null);
         }
     }
 
@@ -129,12 +146,21 @@ public final class ProgressPrinter implements RestoreListener {
         shownLength = 0;
     }
 
+    /** Prints a whole line (none when null), after ending whatever line is open. */
     private void line(String text) {
         clear();
-        // with --json, stdout carries only the JSON document: progress goes to stderr
-        PrintWriter w = output.json() ? output.err() : output.out();
-        w.println(text);
+        PrintWriter w = target();
+        if (openDetail != null) {
+            w.println();
+            openDetail = null;
+        }
+        if (text != null) w.println(text);
         w.flush();
+    }
+
+    private PrintWriter target() {
+        // with --json, stdout carries only the JSON document: progress goes to stderr
+        return output.json() ? output.err() : output.out();
     }
 
     private static boolean blank(String s) {

@@ -8,13 +8,21 @@ import org.pgstaging.job.RestoreResult;
 final class Render {
     private Render() {}
 
-    static void restore(Output out, RestoreResult r) {
+    static void restore(Output out, RestoreResult r, boolean dryRun) {
         if (out.json()) {
-            out.emitJson(JsonViews.restore(r));
+            JsonObject o = JsonViews.restore(r);
+            if (dryRun) o.addProperty("dry_run", true);
+            out.emitJson(o);
             return;
         }
         if (out.quiet()) {
             out.result(r.database());
+            return;
+        }
+        if (dryRun) {
+            // the timings of a dry run measure nothing: say what would be made instead
+            out.result("dry run, nothing changed: the restore would create " + r.database() + " for ["
+                    + r.section() + "]");
             return;
         }
         out.result("restored " + r.database() + " for [" + r.section() + "]"
@@ -36,14 +44,34 @@ final class Render {
         }
     }
 
+    /**
+     * One value said in a sentence for humans ({@code human} is a format with one %s), bare with
+     * -q so that shell scripts can capture it, {@code {"key": value}} with --json.
+     */
+    static void value(Output out, String key, String value, String human) {
+        if (out.json() || out.quiet() || value == null) {
+            value(out, key, value);
+        } else {
+            out.result(String.format(human, value));
+        }
+    }
+
     /** A list of names, one per line; "(none)" is only a courtesy, dropped with -q. */
     static void list(Output out, String key, Collection<?> items) {
+        list(out, key, items, "%s", "(none)");
+    }
+
+    /**
+     * A list, one item per line: said with {@code human} (a format with one %s), bare with -q;
+     * {@code none} is the courtesy line for an empty list, dropped with -q.
+     */
+    static void list(Output out, String key, Collection<?> items, String human, String none) {
         if (out.json()) {
             out.emitJson(JsonViews.single(key, JsonViews.strings(items)));
             return;
         }
-        if (items.isEmpty()) out.info("(none)");
-        for (Object item : items) out.result(String.valueOf(item));
+        if (items.isEmpty()) out.info(none);
+        for (Object item : items) out.result(out.quiet() ? String.valueOf(item) : String.format(human, item));
     }
 
     /** Acknowledges an operation with no value to return. */

@@ -45,8 +45,15 @@ final class SessionCommands {
                 String value = s.values().get(option);
                 if (value == null) {
                     String near = Suggestions.didYouMean(option, s.values().keySet());
+                    if (near == null && !KNOWN_OPTIONS.contains(option)) {
+                        Set<String> names = new TreeSet<>(KNOWN_OPTIONS);
+                        names.addAll(s.values().keySet());
+                        near = Suggestions.didYouMean(option, names);
+                        throw new UsageException("unknown option '" + option + "'",
+                                near != null ? near : "options are listed in pgstaging.ini(5)");
+                    }
                     throw new UsageException("no option '" + option + "' in [" + s.name() + "]",
-                            near != null ? near : "it is unset: the built-in default applies");
+                            near != null ? near : "it is unset: the built-in default applies (see pgstaging.ini(5))");
                 }
                 Render.value(out(), option, shown(option, value));
                 return;
@@ -97,7 +104,11 @@ final class SessionCommands {
             }
             String v = String.join(" ", value);
             session.override(s.name(), option, v);
-            Render.value(out(), option, shown(option, v));
+            if (out().json() || out().quiet()) {
+                Render.value(out(), option, shown(option, v));
+            } else {
+                out().result("[" + s.name() + "] " + option + " = " + shown(option, v) + " (this session only)");
+            }
         }
     }
 

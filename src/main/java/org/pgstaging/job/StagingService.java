@@ -110,6 +110,7 @@ public final class StagingService implements StagingOperations {
     private RestoreResult runPipeline(StagingTarget t, RestorePipeline.Plan plan, RestoreListener l) {
         RestorePipeline pipeline = new RestorePipeline(t, both(l));
         if (options.dryRun()) {
+            pipeline.preflight(plan);
             pipeline.describe(plan).forEach(line -> wouldDo(l, plan.database(), line));
             return new RestoreResult(t.section().name(), plan.database(), false,
                     Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
@@ -296,7 +297,10 @@ public final class StagingService implements StagingOperations {
         DatedCopies copies = new DatedCopies(t);
         String db = copies.resolveOrActive(date);
         LocalDate d = DatedDatabase.dateOf(t.section().dbname(), db).orElseThrow();
-        Path out = file != null ? file : t.section().tmpdir().resolve(t.section().dbname() + "." + d + ".dump");
+        // pg_staging's name, dbname.YYYYMMDD.dump: unlike backups (dbname.YYYY-MM-DD.dump) it is never
+        // listed as a production dump, while load still accepts it
+        Path out = file != null ? file
+                : t.section().tmpdir().resolve(t.section().dbname() + "." + DateSpec.compact(d) + ".dump");
         if (Files.exists(out) && !overwrite) {
             throw new PgStagingException("dump file " + out + " already exists", "use redump to overwrite it");
         }
@@ -351,15 +355,41 @@ public final class StagingService implements StagingOperations {
         return new DatabaseSize(section, db, t.admin().size(db).orElse(-1L), copies.isActive(db));
     }
 
+    /** At most this many servers are asked at once by {@code dbsizes}: enough to hide latency, kind to servers. */
+    private static final int DBSIZES_PARALLELISM = 8;
+
     @Override
     public List<DatabaseSize> dbsizes(List<String> sectionNames) {
-        List<DatabaseSize> out = new ArrayList<>();
-        for (String section : sectionNames) {
-            StagingTarget t = target(section);
-            DatedCopies copies = new DatedCopies(t);
-            for (String db : copies.byDate.values()) {
-                out.add(new DatabaseSize(section, db, t.admin().size(db).orElse(-1L), copies.isActive(db)));
+        // one task per section, run on a bounded pool; results keep the order of the sections
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, Math.min(DBSIZES_PARALLELISM, sectionNames.size())));
+        try {
+            List<java.util.concurrent.Future<List<DatabaseSize>>> futures = new ArrayList<>();
+            for (String section : sectionNames) {
+                futures.add(pool.submit(() -> sizesOf(section)));
             }
+            List<DatabaseSize> out = new ArrayList<>();
+            for (java.util.concurrent.Future<List<DatabaseSize>> f : futures) {
+                out.addAll(f.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PgStagingException("dbsizes interrupted", null, e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new PgStagingException("dbsizes failed: " + e.getCause(), null, e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private List<DatabaseSize> sizesOf(String section) {
+        StagingTarget t = target(section);
+        DatedCopies copies = new DatedCopies(t);
+        List<DatabaseSize> out = new ArrayList<>();
+        for (String db : copies.byDate.values()) {
+            out.add(new DatabaseSize(section, db, t.admin().size(db).orElse(-1L), copies.isActive(db)));
         }
         return out;
     }
@@ -414,7 +444,17 @@ public final class StagingService implements StagingOperations {
             return "";
         }
         ServiceResult r = t.pgbouncer().service(a);
-        return String.join("\n", r.output());
+        String output = String.join("\n", r.output());
+        if (a == ServiceAction.STATUS && r.exitCode() == 3) {
+            return (output.isBlank() ? "" : output + "\n") + "pgbouncer is not running on " + t.section().host();
+        }
+        if (!r.ok()) {
+            throw new PgStagingException(String.join(" ", r.command()) + " exited with " + r.exitCode()
+                    + (output.isBlank() ? "" : ": " + output),
+                    "pgstaging manages pgbouncer through systemd; check that the pgbouncer unit exists on "
+                            + t.section().host() + (t.section().useSudo() ? " and that sudo allows the command" : ""));
+        }
+        return output;
     }
 
     // ---- catalog ----------------------------------------------------------------------
@@ -430,7 +470,8 @@ public final class StagingService implements StagingOperations {
     public List<TriggerInfo> triggers(String section, Path dumpFile) {
         StagingTarget t = target(section);
         return CatalogPreparer.triggers(t, dumpFile).stream()
-                .map(x -> new TriggerInfo(x.schema(), x.table(), x.trigger(), x.qualifiedFunction(), x.dropped()))
+                .map(x -> new TriggerInfo(x.schema(), x.table(), x.trigger(),
+                        x.function() == null ? "?" : sqlName(x.functionSchema()) + "." + sqlName(x.function()), x.dropped()))
                 .toList();
     }
 
@@ -521,6 +562,11 @@ public final class StagingService implements StagingOperations {
                         : "available dates: " + String.join(", ", list.stream()
                         .sorted(Comparator.comparing(BackupFile::date).reversed()).limit(10)
                         .map(b -> b.date().toString()).toList())));
+    }
+
+    /** A name as SQL would need it written: bare when lower-case simple, double-quoted otherwise. */
+    private static String sqlName(String name) {
+        return name.matches("[a-z_][a-z0-9_$]*") ? name : org.pgstaging.postgres.Identifiers.quote(name);
     }
 
     private static DateSpec orToday(DateSpec date) {

@@ -48,13 +48,32 @@ final class Cleanup {
         }
     }
 
-    /** After a failure: undo in reverse order; returns a sentence saying what was cleaned up. */
+    /**
+     * After a failure: undo in reverse order; returns a sentence saying what was cleaned up. Runs on a
+     * thread of its own that nobody interrupts: a second Ctrl-C or a cancel arriving during the cleanup
+     * would otherwise abort its file writes and commands and leave a dangling pgbouncer entry.
+     */
     String undo(boolean keepFailed) {
-        // the interrupt that cancelled us would also abort the cleanup's own commands
         boolean interrupted = Thread.interrupted();
+        String[] result = new String[1];
+        Thread worker = new Thread(() -> result[0] = undoNow(keepFailed), "pgstaging-cleanup-" + database);
+        worker.start();
+        while (true) {
+            try {
+                worker.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        return result[0] == null ? "cleanup crashed: see the log" : result[0];
+    }
+
+    private String undoNow(boolean keepFailed) {
         List<String> done = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        try {
+        {
             if (keepFailed && createdDatabase) {
                 done.add("kept database " + database + " for inspection (keep_failed = True)");
             } else {
@@ -79,8 +98,6 @@ final class Cleanup {
             if (downloadedDump != null && delete(downloadedDump)) {
                 done.add("removed " + downloadedDump.getFileName());
             }
-        } finally {
-            if (interrupted) Thread.currentThread().interrupt();
         }
         String summary = done.isEmpty() ? "nothing to clean up" : String.join("; ", done);
         if (!problems.isEmpty()) summary += "; CLEANUP INCOMPLETE: " + String.join("; ", problems);

@@ -75,11 +75,10 @@ public final class RestorePipeline {
         return lines;
     }
 
-    public Outcome run(Plan plan) {
+    /** The read-only checks a restore makes before touching anything; dry runs make them too. */
+    public void preflight(Plan plan) {
         Section s = target.section();
         String db = plan.database();
-        EventEmitter events = new EventEmitter(db, listener);
-        long started = System.nanoTime();
         target.tools().checkPgRestore(s.name());
         if (!SqlScripts.files(target, true).isEmpty() || !SqlScripts.files(target, false).isEmpty()) {
             target.tools().checkPsql(s.name());
@@ -89,6 +88,15 @@ public final class RestorePipeline {
                     "drop it first (pgstaging drop " + s.name() + " " + db.substring(db.length() - 8)
                             + ") or restore another date");
         }
+        RestoreMode.choose(s, plan.backup(), target.backups()); // an impossible restore_mode fails here
+    }
+
+    public Outcome run(Plan plan) {
+        Section s = target.section();
+        String db = plan.database();
+        EventEmitter events = new EventEmitter(db, listener);
+        long started = System.nanoTime();
+        preflight(plan);
         RestoreMode.Choice mode = RestoreMode.choose(s, plan.backup(), target.backups());
 
         Run run = new Run(plan, events, new Cleanup(target, db, events), mode);

@@ -73,6 +73,23 @@ public final class JobMessenger implements BotJobListener {
         executor.execute(() -> render(job));
     }
 
+    /** Says in the job's thread that a restart cut it short, what was cleaned and whether it runs again. */
+    @Override
+    public void jobInterrupted(BotJob job, String cleanup, boolean requeued) {
+        executor.execute(() -> index.ref(job.id()).ifPresent(ref -> {
+            try {
+                poster.post(ref.channel(), ref.ts(), false, Messages.plain(":warning: " + Mrkdwn.user(job.requesterId()) + " "
+                        + Messages.title(job) + " was interrupted: pgstaging stopped while it ran."
+                        + "\n*Cleaned up:* " + Mrkdwn.escape(cleanup == null || cleanup.isBlank() ? "nothing to clean" : cleanup)
+                        + (requeued ? "\nIt is queued again, first in line; this happens once."
+                        : job.status() == JobStatus.CANCELLED ? "\nIt had been cancelled, so it does not run again."
+                        : "\nIt was not queued again: the Retry button above queues it when you are ready.")));
+            } catch (RuntimeException e) {
+                log.warn("Could not tell the thread of job {} about its interruption: {}", job.id(), e.toString());
+            }
+        }));
+    }
+
     private void render(BotJob job) {
         try {
             index.ref(job.id()).ifPresent(ref -> {

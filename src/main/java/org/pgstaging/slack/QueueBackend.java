@@ -54,7 +54,14 @@ public final class QueueBackend implements BotBackend, AutoCloseable {
         queue.addListener(new QueueListener() {
             @Override
             public void jobChanged(org.pgstaging.job.queue.JobEvent event) {
+                // RUNNING -> INTERRUPTED only lasts until recovery settles the job (next event): shown as
+                // FAILED it would post a failure and make the messenger ignore the QUEUED that follows.
+                if (event.previous() == JobState.RUNNING && event.job().state() == JobState.INTERRUPTED) return;
                 BotJob job = toBotJob(event.job());
+                if (event.previous() == JobState.INTERRUPTED) {
+                    boolean requeued = event.job().state() == JobState.QUEUED;
+                    listeners.forEach(l -> l.jobInterrupted(job, event.job().cleanup(), requeued));
+                }
                 listeners.forEach(l -> l.jobChanged(job));
             }
         });

@@ -113,6 +113,9 @@ class CommandParsingTest {
         assertThat(cli.engineOptions.get(0).tmpdir()).contains(dir);
         // a dry run shows the engine's "would: ..." lines without -v
         assertThat(r.out()).contains("would: CREATE DATABASE \"foodb_20261124\"");
+        // and does not report timings of work it did not do
+        assertThat(r.out()).contains("dry run, nothing changed: the restore would create foodb_20261124 for [foodb.dev]")
+                .doesNotContain("restored").doesNotContain("total");
     }
 
     @Test

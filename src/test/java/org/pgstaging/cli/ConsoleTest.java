@@ -49,7 +49,7 @@ class ConsoleTest {
         int code = console.run("-c", cli.config.toString());
         assertThat(code).isZero();
         assertThat(out.toString()).contains("foodb.dev\nfoodb.preprod\nbardb.dev\n").contains("verbose on\n")
-                .contains("foodb_20261124\n");
+                .contains("created database foodb_20261124 and added it to pgbouncer\n");
         assertThat(err.toString()).contains("pgstaging: error: unknown section 'foodb.dv'")
                 .contains("did you mean 'foodb.dev'");
         // the error did not end the console, exit did

@@ -68,6 +68,23 @@ class InterruptTest {
     }
 
     @Test
+    void failureOfAChildThatGotCtrlCIsReportedAsInterruptedWithoutItsMisleadingHint() throws Exception {
+        CliHarness harness = new CliHarness(dir);
+        StringWriter err = new StringWriter();
+        Cli cli = harness.cli(new StringWriter(), err);
+        // the terminal's SIGINT made psql exit 3 before the JVM's handler marked the session
+        harness.ops.duringRestore = () -> {
+            cli.interrupted();
+            throw new PgStagingException("pre SQL failed: psql exited with 3: canceling statement",
+                    "fix the SQL file (it runs with ON_ERROR_STOP)");
+        };
+        int code = cli.run("-c", harness.config.toString(), "restore", "foodb.dev");
+        assertThat(code).as(err.toString()).isEqualTo(ExitCodes.INTERRUPTED);
+        assertThat(err.toString()).startsWith("pgstaging: error: interrupted (pre SQL failed:")
+                .contains("hint: cancelled by Ctrl-C").doesNotContain("fix the SQL file");
+    }
+
+    @Test
     void workerWithoutTaskHasNothingToInterrupt() {
         Worker w = new Worker();
         assertThat(w.busy()).isFalse();

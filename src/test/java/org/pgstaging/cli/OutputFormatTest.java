@@ -173,10 +173,15 @@ class OutputFormatTest {
 
     @Test
     void singleValuesAndLists() {
-        assertThat(cli.line("createdb foodb.dev").out()).isEqualTo("foodb_20261124\n");
+        assertThat(cli.line("createdb foodb.dev").out())
+                .isEqualTo("created database foodb_20261124 and added it to pgbouncer\n");
+        assertThat(cli.line("-q createdb foodb.dev").out()).isEqualTo("foodb_20261124\n");
         assertThat(json(cli.line("--json createdb foodb.dev")).getAsJsonObject().get("database").getAsString())
                 .isEqualTo("foodb_20261124");
-        assertThat(cli.line("purge foodb.dev").out()).isEqualTo("foodb_20261101\nfoodb_20261102\n");
+        assertThat(cli.line("purge foodb.dev").out())
+                .isEqualTo("dropped database foodb_20261101\ndropped database foodb_20261102\n");
+        assertThat(cli.line("-q purge foodb.dev").out()).isEqualTo("foodb_20261101\nfoodb_20261102\n");
+        assertThat(cli.line("switch foodb.dev").out()).startsWith("the pgbouncer alias foodb now points to foodb_");
         assertThat(json(cli.line("--json purge foodb.dev")).getAsJsonObject().getAsJsonArray("dropped"))
                 .hasSize(2);
         assertThat(cli.line("show foodb.dev search_path").out()).isEqualTo("search_path = \"$user\", public\n");

@@ -55,8 +55,27 @@ class ProgressPrinterTest {
         p.on(new StepFinished(DB, Step.DOWNLOAD, Duration.ofMillis(72_000), "2.7 GB"));
         p.on(new Detail(DB, Step.PG_RESTORE, "pg_restore -L list ..."));
         p.on(new Completed(DB, Duration.ofSeconds(80), true));
-        assertThat(out.toString()).isEqualTo("downloading foodb.2026-11-24.dump ...\n"
-                + "downloading             1m12s  2.7 GB\n").doesNotContain("\r");
+        assertThat(out.toString()).isEqualTo("downloading foodb.2026-11-24.dump ... 1m12s (2.7 GB)\n")
+                .doesNotContain("\r");
+    }
+
+    @Test
+    void notATerminalOpenLineIsEndedByAnyOtherLine() {
+        ProgressPrinter p = printer(false);
+        details.set(true);
+        p.on(new StepStarted(DB, Step.CREATE_DATABASE, "foodb_20261124"));
+        p.on(new StepFinished(DB, Step.CREATE_DATABASE, Duration.ofMillis(300), "foodb_20261124"));
+        p.on(new StepStarted(DB, Step.PG_RESTORE, "480 items"));
+        p.on(new Detail(DB, Step.PG_RESTORE, "pg_restore -L list ..."));
+        p.on(new StepFinished(DB, Step.PG_RESTORE, Duration.ofSeconds(5), "480 items"));
+        p.on(new StepStarted(DB, Step.VACUUM, null));
+        p.on(new Failed(DB, Step.VACUUM, "vacuum failed", null, null));
+        assertThat(out.toString()).isEqualTo("creating database foodb_20261124 ... 0.3s\n"
+                + "restoring 480 items ...\n"
+                + "  pg_restore -L list ...\n"
+                + "restoring                5.0s  480 items\n"
+                + "vacuum analyze ...\n"
+                + "vacuum analyze failed\n");
     }
 
     @Test
@@ -109,6 +128,6 @@ class ProgressPrinterTest {
         p.on(new StepProgress(DB, Step.VACUUM, 1, 2, "items", 1));
         p.on(new StepFinished(DB, Step.VACUUM, Duration.ofSeconds(3), null));
         assertThat(out.toString()).isEmpty();
-        assertThat(err.toString()).isEqualTo("vacuum analyze ...\nvacuum analyze           3.0s\n");
+        assertThat(err.toString()).isEqualTo("vacuum analyze ... 3.0s\n");
     }
 }

@@ -27,7 +27,8 @@ class ScriptModeTest {
         CliHarness.Result r = cli.run();
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(cli.ops.calls).containsExactly("createdb foodb.dev -", "drop foodb.dev 2026-11-20");
-        assertThat(r.out()).isEqualTo("foodb_20261124\nfoodb_20261120\n");
+        assertThat(r.out()).isEqualTo("created database foodb_20261124 and added it to pgbouncer\n"
+                + "dropped database foodb_20261120\n");
     }
 
     @Test
@@ -65,7 +66,8 @@ class ScriptModeTest {
                 + "set foodb.dev search_path '\"$user\",' public\nget foodb.dev search_path\n";
         CliHarness.Result r = cli.run("-");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("5\n5\n").contains("\"$user\", public\n\"$user\", public\n");
+        assertThat(r.out()).contains("[foodb.dev] keep_bases = 5 (this session only)\n5\n")
+                .contains("[foodb.dev] search_path = \"$user\", public (this session only)\n\"$user\", public\n");
         assertThat(cli.engineConfigs).hasSize(2);
         Section after = cli.engineConfigs.get(1).sections().stream().filter(s -> s.name().equals("foodb.dev"))
                 .findFirst().orElseThrow();
@@ -89,8 +91,9 @@ class ScriptModeTest {
                 + "databases -q\n";
         CliHarness.Result r = cli.run("-");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out().lines()).containsExactly("{\"database\":\"foodb_20261124\"}", "foodb_20261124",
-                "foodb_20261120", "foodb_20261120", "foodb.dev", "foodb.preprod", "bardb.dev");
+        assertThat(r.out().lines()).containsExactly("{\"database\":\"foodb_20261124\"}",
+                "created database foodb_20261124 and added it to pgbouncer", "dropped database foodb_20261120",
+                "dropped database foodb_20261120", "foodb.dev", "foodb.preprod", "bardb.dev");
         assertThat(cli.engineOptions).extracting(o -> o.dryRun()).containsExactly(false, true, false);
     }
 

@@ -47,8 +47,11 @@ class UsageErrorTest {
             "catalog foodb.dev /no/such.dump | dump file '/no/such.dump' is not a readable file | check the path",
             "show foodb.dev 'a;b'         | invalid setting name 'a;b'           | search_path",
             "get foodb.dev keep_base      | no option 'keep_base' in [foodb.dev] | did you mean 'keep_bases'?",
+            "get foodb.dev frobnicate     | unknown option 'frobnicate'          | pgstaging.ini(5)",
+            "get foodb.dev dumpall_url    | no option 'dumpall_url' in [foodb.dev] | built-in default applies",
             "set foodb.dev keep_bases 3   | 'set' only lasts for a console or script session | pgstaging - < FILE",
             "verbose                      | 'verbose' is a console command       | use -v",
+            "frobnicate foodb.dev         | unknown command 'frobnicate'         | 'pgstaging help' lists the commands",
             "help restor                  | unknown command 'restor'             | did you mean 'restore'",
             "-v -q databases              | -v and -q contradict each other      | use one of them",
             "--tmpdir /no/such/dir fetch foodb.dev | --tmpdir /no/such/dir is not a writable directory | create it",
@@ -61,6 +64,12 @@ class UsageErrorTest {
         assertThat(r.err()).containsPattern("(?m)^hint: .*" + java.util.regex.Pattern.quote(hint));
         assertThat(cli.ops.calls).isEmpty();
         assertThat(r.err()).doesNotContain("\tat ");  // no stack trace without --debug
+    }
+
+    @Test
+    void unknownCommandWithoutSuggestionPointsToHelp() {
+        CliHarness.Result r = cli.line("frobnicate foodb.dev");
+        assertThat(r.err()).contains("\nhint: 'pgstaging help' lists the commands\n");
     }
 
     @Test

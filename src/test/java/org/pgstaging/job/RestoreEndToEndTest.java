@@ -245,6 +245,51 @@ class RestoreEndToEndTest {
         }
     }
 
+    @Test
+    void cancellingARestoreCleansUpEvenWhenInterruptedAgain() throws Exception {
+        sandbox.publishDump("canceldb", NEW);
+        Path pre = Files.createDirectories(sandbox.dir.resolve("cancelsql/canceldb.dev/pre"));
+        Files.writeString(pre.resolve("01-slow.sql"), "SELECT pg_sleep(60);\n");
+        StagingService s = service("canceldb", new ArrayList<>(), "sql_path = " + sandbox.dir.resolve("cancelsql"));
+        String iniBefore = Files.readString(sandbox.bouncer.configFile());
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread worker = new Thread(() -> {
+            try {
+                s.restore("canceldb.dev", DateSpec.latest(), null);
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        worker.start();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!Files.readString(sandbox.bouncer.configFile()).contains("canceldb_20261124") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(300); // into the pre SQL
+        while (worker.isAlive() && System.nanoTime() < deadline) {
+            worker.interrupt(); // a cancel, then impatient repeats while cleaning up
+            Thread.sleep(5);
+        }
+        assertThat(worker.isAlive()).isFalse();
+        assertThat(failure.get()).isInstanceOf(RestoreFailedException.class);
+        assertThat(((RestoreFailedException) failure.get()).cleanup()).doesNotContain("INCOMPLETE");
+        assertThat(databaseExists("canceldb_20261124")).isFalse();
+        assertThat(Files.readString(sandbox.bouncer.configFile())).isEqualTo(iniBefore);
+    }
+
+    @Test
+    void dumpDefaultsToPgStagingsNameThatIsNeverTakenForABackup() throws Exception {
+        sandbox.publishDump("dumpdb", NEW);
+        StagingService s = service("dumpdb", new ArrayList<>());
+        s.restore("dumpdb.dev", DateSpec.latest(), null);
+        Path dump = s.dump("dumpdb.dev", null, null, false);
+        assertThat(dump.getFileName().toString()).isEqualTo("dumpdb.20261124.dump");
+        assertThat(s.backups("dumpdb.dev", true)).isEmpty();
+        assertThatThrownBy(() -> s.dump("dumpdb.dev", null, null, false))
+                .satisfies(e -> assertThat(((PgStagingException) e).hint()).contains("redump"));
+        Files.delete(dump);
+    }
+
     private String aliasTarget(String alias) throws SQLException {
         try (Connection c = sandbox.bouncer.connect(alias); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT current_database()")) {

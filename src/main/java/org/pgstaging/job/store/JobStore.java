@@ -238,7 +238,7 @@ public final class JobStore implements AutoCloseable {
                 long first = rs.getLong(1);
                 if (!rs.wasNull()) head = Math.min(head, first - 1);
             }
-            Rows.update(c, "UPDATE jobs SET state = ?, queue_seq = ?, attempt = attempt + 1, cleanup = ? WHERE id = ?",
+            Rows.update(c, "UPDATE jobs SET state = ?, queue_seq = ?, attempt = attempt + 1, cleanup = ?, finished_at = NULL WHERE id = ?",
                     JobState.QUEUED, head, Rows.clip(cleanup(cleanup), TEXT_MAX), jobId);
             append(c, now, SYSTEM, HistoryAction.RETRY, jobId, job.section(),
                     "re-queued at the head of " + job.serverKey() + " after the interruption (attempt "
@@ -255,7 +255,9 @@ public final class JobStore implements AutoCloseable {
             if (job.state() != JobState.INTERRUPTED) {
                 throw new IllegalJobTransitionException(jobId, job.state(), "settle", "INTERRUPTED");
             }
-            Rows.update(c, "UPDATE jobs SET cleanup = ? WHERE id = ?", Rows.clip(cleanup(cleanup), TEXT_MAX), jobId);
+            // the reason goes to error too, so faces showing a settled job can say why it stopped
+            Rows.update(c, "UPDATE jobs SET cleanup = ?, error = ? WHERE id = ?", Rows.clip(cleanup(cleanup), TEXT_MAX),
+                    Rows.clip("interrupted: " + reason, TEXT_MAX), jobId);
             append(c, now, SYSTEM, HistoryAction.INTERRUPTED, jobId, job.section(),
                     reason + "; cleanup: " + cleanup(cleanup));
             return load(c, jobId);

@@ -109,6 +109,7 @@ class RestartRecoveryTest {
             assertThat(recovered).extracting(Job::id).containsExactly(running.id());
             assertThat(recovered.get(0).state()).isEqualTo(JobState.QUEUED);
             assertThat(recovered.get(0).attempt()).isEqualTo(1);
+            assertThat(recovered.get(0).finishedAt()).as("a re-queued job has not finished").isNull();
             assertThat(cleaned).extracting(Job::id, Job::state, Job::targetDatabase)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple(running.id(), JobState.INTERRUPTED, "a_20240301"));
 
@@ -158,6 +159,7 @@ class RestartRecoveryTest {
             Job settled = store.get(job.id());
             assertThat(settled.state()).isEqualTo(JobState.INTERRUPTED);
             assertThat(settled.attempt()).isEqualTo(1);
+            assertThat(settled.error()).as("faces show why it stopped").startsWith("interrupted: ");
             List<HistoryEntry> history = store.history().forJob(job.id());
             assertThat(history).extracting(HistoryEntry::action).containsExactly(
                     HistoryAction.REQUEST, HistoryAction.APPROVE, HistoryAction.START, HistoryAction.INTERRUPTED,

@@ -1,0 +1,449 @@
+package org.pgstaging.slack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.pgstaging.backup.DateSpec;
+import org.pgstaging.config.ConfigLoader;
+import org.pgstaging.job.EngineOptions;
+import org.pgstaging.job.StagingService;
+import org.pgstaging.job.store.HistoryAction;
+import org.pgstaging.job.store.HistoryEntry;
+import org.pgstaging.job.store.Job;
+import org.pgstaging.job.store.JobState;
+import org.pgstaging.job.store.JobStore;
+import org.pgstaging.restore.RestoreListener;
+import org.pgstaging.testkit.PostgresServer;
+import org.pgstaging.testkit.SlackApiServer;
+import org.pgstaging.testkit.SlackApiServer.Call;
+import org.pgstaging.testkit.SlackApiServer.Posted;
+import org.pgstaging.testkit.SlackRequests;
+import org.pgstaging.testkit.StagingSandbox;
+
+/**
+ * The Slack bot on real parts: signed requests from "Slack" reach the Bolt app over HTTP, jobs go
+ * through {@link QueueBackend} to the durable queue (H2 in a temporary state_dir) and the engine
+ * restores into the test PostgreSQL behind pgbouncer, from dumps served by nginx. Assertions are on
+ * what the bot sent to the loopback Slack Web API, on the job store and on PostgreSQL/pgbouncer.
+ * Slow steps are held by SQL "gates" (a pre SQL file that waits for a role to exist), so ordering
+ * never depends on timing.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SlackEndToEndTest {
+    static final String BOT_TOKEN = "xoxb-3333-4444-pgstagingend2end";
+    static final String SECRET = "0d7e1c52a9f34b66b8e2c1a4d5f60789";
+    static final String CHANNEL = "C0STAGING";
+    static final String APPROVALS = "C0APPROVALS";
+    static final String ALICE = "U0ALICE";     // requester
+    static final String BOB = "U0BOB";         // requester, not an approver
+    static final String CAROL = "U0CAROL";     // approver (and so allowed to ask)
+    static final LocalDate OLD = LocalDate.of(2026, 11, 20);
+    static final Duration LONG = Duration.ofSeconds(60);
+
+    private final LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    private final String todaySuffix = today.format(DateTimeFormatter.BASIC_ISO_DATE);
+
+    private StagingSandbox sandbox;
+    private SlackApiServer api;
+    private SlackRequests slack;
+    private Path ini;
+    private StagingService staging;
+    private Path stateDir;
+    private JobStore store;
+    private QueueBackend backend;
+    private SlackBot bot;
+    private URI events;
+
+    @BeforeAll
+    void start() throws Exception {
+        sandbox = StagingSandbox.start(StagingSandbox.Web.NGINX);
+        for (String db : List.of("slackdb", "slackdb2", "slackdb3", "slackdb4")) sandbox.publishDump(db, today);
+        sandbox.publishDump("slackdb", OLD);
+        ini = sandbox.writeConfig("slackdb", "auto_switch = False",
+                section("slackdb2"), section("slackdb3"), section("slackdb4"));
+        staging = new StagingService(ConfigLoader.load(ini), EngineOptions.defaults(), RestoreListener.NONE);
+        api = SlackApiServer.start(BOT_TOKEN, "xapp-1-unused");
+        api.user(ALICE, "alice").user(BOB, "bob").user(CAROL, "carol");
+        slack = new SlackRequests(SECRET);
+        stateDir = Files.createTempDirectory("pgstaging-slack-e2e");
+        store = JobStore.open(stateDir);
+        backend = new QueueBackend(staging, store);
+        bot = new SlackBot(new SlackSettings(settings(stateDir, 3000), Map.of()), backend, Clock.systemUTC());
+        backend.start();
+        events = bot.startHttp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).eventsUri();
+    }
+
+    @AfterAll
+    void stop() {
+        if (bot != null) bot.close();
+        if (backend != null) backend.close();
+        if (store != null) store.close();
+        if (api != null) api.close();
+        for (String gate : List.of("slack_e2e_gate1", "slack_e2e_gate3")) {
+            sandbox.pg.execute("postgres", "DROP ROLE IF EXISTS " + gate);
+        }
+        if (sandbox != null) sandbox.close();
+    }
+
+    /** Another section on the same server (host and postgres_port come from [DEFAULT]). */
+    private String section(String dbname) {
+        return "\n[" + dbname + ".dev]\nbackup_base_url = /" + dbname + "/\ndbname = " + dbname
+                + "\ndbowner = postgres\nschemas = public, app, billing, Sales Data, données, audit\n"
+                + "sql_path = " + sandbox.sqlPath + "\n";
+    }
+
+    private Map<String, String> settings(Path state, int port) {
+        Map<String, String> m = new HashMap<>();
+        m.put("mode", "http");
+        m.put("http_port", Integer.toString(port));
+        m.put("bot_token", BOT_TOKEN);
+        m.put("signing_secret", SECRET);
+        m.put("api_url", api.apiUrl());
+        m.put("state_dir", state.toString());
+        m.put("channels", CHANNEL);
+        m.put("requesters", ALICE + ", " + BOB);
+        m.put("approvers", CAROL);
+        m.put("approval_channel", APPROVALS);
+        m.put("self_approval", "False");
+        return m;
+    }
+
+    // ---- 1. forged requests ---------------------------------------------------------------------
+
+    @Test
+    @Order(1)
+    void forgedSignatureIsRefusedAndNothingIsStored() throws Exception {
+        int before = store.recent(1000).size();
+        String body = slack.slashCommand(ALICE, CHANNEL, "/pgstaging", "restore slackdb2.dev", api.responseUrl());
+        HttpResponse<String> forged = slack.send(events, new SlackRequests("ffffffffffffffffffffffffffffffff").signForm(body));
+        assertThat(forged.statusCode()).isEqualTo(401);
+        // a genuine signature over another body, replayed with this one
+        SlackRequests.Signed genuine = slack.signForm(slack.slashCommand(ALICE, CHANNEL, "/pgstaging", "help", api.responseUrl()));
+        HttpResponse<String> swapped = slack.send(events, new SlackRequests.Signed(body.getBytes(StandardCharsets.UTF_8),
+                genuine.contentType(), genuine.headers()));
+        assertThat(swapped.statusCode()).isEqualTo(401);
+        assertThat(store.recent(1000)).hasSize(before);
+        assertThat(api.calls("chat.postMessage")).noneMatch(c -> c.allText().contains("slackdb2.dev"));
+    }
+
+    // ---- 2. who may approve --------------------------------------------------------------------
+
+    @Test
+    @Order(2)
+    void nonApproversAndSelfApprovalAreRefusedAndTheJobKeepsWaiting() throws Exception {
+        Requested byAlice = request(ALICE, "restore slackdb2.dev");
+        clickAs(BOB, byAlice.card, ActionIds.APPROVE, byAlice.jobId);
+        Call refusal = api.await("chat.postEphemeral", c -> BOB.equals(c.param("user")), LONG);
+        assertThat(refusal.param("channel")).isEqualTo(APPROVALS);
+        assertThat(refusal.allText()).contains("Only approvers");
+
+        Requested byCarol = request(CAROL, "restore slackdb2.dev");
+        clickAs(CAROL, byCarol.card, ActionIds.APPROVE, byCarol.jobId);
+        Call selfRefusal = api.await("chat.postEphemeral", c -> CAROL.equals(c.param("user")), LONG);
+        assertThat(selfRefusal.allText()).contains("your own request");
+
+        // the refusals are answered after the work ran: the store is final by then
+        assertThat(store.get(byAlice.id()).state()).isEqualTo(JobState.AWAITING_APPROVAL);
+        assertThat(store.get(byCarol.id()).state()).isEqualTo(JobState.AWAITING_APPROVAL);
+        assertThat(store.history().forJob(byAlice.id())).extracting(HistoryEntry::action).doesNotContain(HistoryAction.APPROVE);
+        assertThat(api.message(APPROVALS, byAlice.card.ts()).toString()).contains(ActionIds.APPROVE);
+
+        backend.cancel(byAlice.jobId, ALICE);
+        backend.cancel(byCarol.jobId, CAROL);
+    }
+
+    // ---- 3. the whole flow -----------------------------------------------------------------------
+
+    @Test
+    @Order(3)
+    void restoreApproveQueueProgressCompleteAndSwitch() throws Exception {
+        String fresh = "slackdb_" + todaySuffix;
+        // an older copy the alias points to, made through the engine directly
+        staging.restore("slackdb.dev", DateSpec.parse(OLD.toString()), null);
+        // auto_switch = False: the first copy gets no alias by itself
+        if (staging.activeCopy("slackdb.dev").isEmpty()) staging.switchTo("slackdb.dev", DateSpec.parse(OLD.toString()));
+        assertThat(aliasTarget("slackdb")).isEqualTo("slackdb_20261120");
+        gate(sandbox.sqlPath.resolve("slackdb.dev/pre"), "slack_e2e_gate1");
+
+        Requested first = request(ALICE, "restore slackdb.dev");
+        assertThat(first.request.text()).contains("Restore slackdb.dev").contains("Awaiting approval").contains(fresh);
+        assertThat(first.card.text()).contains("Approval needed").contains("slackdb." + today + ".dump").contains("<@" + ALICE + ">");
+        clickAs(CAROL, first.card, ActionIds.APPROVE, first.jobId);
+        api.await("chat.update", c -> APPROVALS.equals(c.param("channel")) && first.card.ts().equals(c.param("ts"))
+                && c.allText().contains("approved") && !c.allText().contains(ActionIds.APPROVE), LONG);
+        api.await("chat.update", c -> isEditOf(c, first.request) && c.allText().contains(":gear: Running"), LONG);
+        awaitTrue(() -> databaseExists(fresh), "the restore to create " + fresh);
+
+        // a restore of another section on the same server waits behind the running one
+        Requested second = request(BOB, "restore slackdb2.dev");
+        clickAs(CAROL, second.card, ActionIds.APPROVE, second.jobId);
+        api.await("chat.update", c -> isEditOf(c, second.request) && c.allText().contains("Queued, position 1"), LONG);
+        assertThat(store.get(second.id()).state()).isEqualTo(JobState.QUEUED);
+        assertThat(store.get(first.id()).state()).isEqualTo(JobState.RUNNING);
+        assertThat(store.get(second.id()).serverKey()).isEqualTo(store.get(first.id()).serverKey());
+
+        openGate("slack_e2e_gate1");
+        Call done = api.await("chat.postMessage", c -> first.request.ts().equals(c.param("thread_ts"))
+                && c.allText().contains("is ready"), LONG);
+        assertThat(done.param("channel")).isEqualTo(CHANNEL);
+        assertThat(done.allText()).contains("<@" + ALICE + ">").contains(fresh).contains("Compared with `slackdb_20261120`")
+                .contains("Sizes of slackdb.dev").contains("slackdb_20261120");
+        assertThat(buttonValue(done.blocks(), ActionIds.SWITCH)).contains("slackdb.dev|" + fresh);
+        assertThat(aliasTarget("slackdb")).as("auto_switch = False").isEqualTo("slackdb_20261120");
+        // edits are throttled (one per message every few seconds): the last one comes, maybe after the completion
+        api.await("chat.update", c -> isEditOf(c, first.request) && c.allText().contains(":white_check_mark: Done"), LONG);
+        Job firstJob = store.get(first.id());
+        assertThat(firstJob.state()).isEqualTo(JobState.DONE);
+        assertThat(firstJob.targetDatabase()).isEqualTo(fresh);
+
+        // the queued one ran after the first, and got its own completion
+        api.await("chat.postMessage", c -> second.request.ts().equals(c.param("thread_ts")) && c.allText().contains("is ready"), LONG);
+        Job secondJob = store.get(second.id());
+        assertThat(secondJob.state()).isEqualTo(JobState.DONE);
+        assertThat(secondJob.startedAt()).isAfterOrEqualTo(firstJob.finishedAt());
+
+        // Switch, pressed by the requester on the completion message
+        Posted completion = api.awaitMessage(p -> p.message().has("thread_ts")
+                && p.message().get("thread_ts").getAsString().equals(first.request.ts()) && p.text().contains("is ready"), LONG);
+        String responseUrl = api.responseUrl();
+        clickAs(ALICE, completion, ActionIds.SWITCH, "slackdb.dev|" + fresh, responseUrl);
+        Call replaced = api.await("response_url", c -> responseUrl.endsWith(c.param("path")), LONG);
+        assertThat(replaced.json().get("replace_original").getAsBoolean()).isTrue();
+        assertThat(replaced.allText()).contains("switched *slackdb* to `" + fresh + "`")
+                .contains("Switch back to slackdb_20261120");
+        assertThat(buttonValue(replaced.blocks(), ActionIds.SWITCH)).contains("slackdb.dev|slackdb_20261120");
+        assertThat(aliasTarget("slackdb")).isEqualTo(fresh);
+        assertThat(store.history().forSection("slackdb.dev", 10)).anyMatch(h -> h.action() == HistoryAction.SWITCH
+                && h.actor().equals(ALICE) && h.detail().contains(fresh));
+    }
+
+    // ---- 4. restart ------------------------------------------------------------------------------
+
+    /**
+     * A bot process dies (SIGKILL) with one job running and one queued; a new process on the same
+     * state_dir cleans the half-made database, runs the interrupted job again first, then the other.
+     */
+    @Test
+    @Order(4)
+    void aJobInterruptedByACrashIsCleanedUpRequeuedOnceAndCompleted() throws Exception {
+        String slow = "slackdb3_" + todaySuffix;
+        Path gateDir = sandbox.sqlPath.resolve("slackdb3.dev/pre");
+        gate(gateDir, "slack_e2e_gate3");
+        Path state = Files.createTempDirectory("pgstaging-slack-e2e-restart");
+        int port = PostgresServer.freePort();
+        Path botIni = sandbox.dir.resolve("bot.ini");
+        Files.writeString(botIni, Files.readString(ini, StandardCharsets.UTF_8) + "\n[slack]\n"
+                + String.join("\n", settings(state, port).entrySet().stream().map(e -> e.getKey() + " = " + e.getValue()).toList())
+                + "\n", StandardCharsets.UTF_8);
+
+        Requested running;
+        Requested queued;
+        long oid;
+        try (BotProcessE2E first = BotProcessE2E.start(botIni, port, sandbox.dir.resolve("bot.log"), LONG)) {
+            running = request(first.eventsUri(), ALICE, "restore slackdb3.dev");
+            clickAs(first.eventsUri(), CAROL, running.card, ActionIds.APPROVE, running.jobId, api.responseUrl());
+            awaitTrue(() -> sessionsIn(slow) > 0, "the pre SQL of " + slow + " to wait at its gate\n" + first.output());
+            queued = request(first.eventsUri(), BOB, "restore slackdb4.dev");
+            clickAs(first.eventsUri(), CAROL, queued.card, ActionIds.APPROVE, queued.jobId, api.responseUrl());
+            api.await("chat.update", c -> isEditOf(c, queued.request) && c.allText().contains("Queued, position 1"), LONG);
+            oid = databaseOid(slow);
+            assertThat(Files.readString(sandbox.bouncer.configFile())).contains(slow);
+            first.kill();
+        }
+        // the slow script is gone before the restart, as an operator would fix it; the orphaned psql still waits
+        Files.delete(gateDir.resolve("00-gate.sql"));
+        assertThat(sessionsIn(slow)).as("psql outlives the killed bot").isPositive();
+
+        try (JobStore store2 = JobStore.open(state);
+             QueueBackend backend2 = new QueueBackend(staging, store2);
+             SlackBot bot2 = new SlackBot(new SlackSettings(settings(state, port), Map.of()), backend2, Clock.systemUTC())) {
+            Job before = store2.get(running.id());
+            assertThat(before.state()).isEqualTo(JobState.RUNNING);
+            assertThat(store2.get(queued.id()).state()).isEqualTo(JobState.QUEUED);
+            backend2.start();
+            bot2.startHttp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+
+            Call notice = api.await("chat.postMessage", c -> running.request.ts().equals(c.param("thread_ts"))
+                    && c.allText().contains("interrupted"), LONG);
+            assertThat(notice.allText()).contains("dropped database " + slow).contains("queued again");
+            api.await("chat.postMessage", c -> running.request.ts().equals(c.param("thread_ts"))
+                    && c.allText().contains("is ready"), LONG);
+            api.await("chat.postMessage", c -> queued.request.ts().equals(c.param("thread_ts"))
+                    && c.allText().contains("is ready"), LONG);
+
+            Job again = store2.get(running.id());
+            assertThat(again.state()).isEqualTo(JobState.DONE);
+            assertThat(again.attempt()).isEqualTo(1);
+            assertThat(again.cleanup()).contains("dropped database " + slow).contains("removed it from pgbouncer");
+            assertThat(store2.history().forJob(running.id())).extracting(HistoryEntry::action)
+                    .containsSubsequence(HistoryAction.START, HistoryAction.INTERRUPTED, HistoryAction.RETRY,
+                            HistoryAction.START, HistoryAction.DONE);
+            Job other = store2.get(queued.id());
+            assertThat(other.state()).isEqualTo(JobState.DONE);
+            assertThat(other.startedAt()).isAfterOrEqualTo(again.finishedAt());
+            assertThat(databaseOid(slow)).as("the half-made copy was dropped and made anew").isNotEqualTo(oid);
+            assertThat(sessionsIn(slow)).as("the orphaned psql was cut off").isZero();
+            api.await("chat.update", c -> isEditOf(c, running.request) && c.allText().contains(":white_check_mark: Done"), LONG);
+            assertThat(api.calls("chat.postMessage")).as("no failure notice for a job that runs again")
+                    .noneMatch(c -> running.request.ts().equals(c.param("thread_ts")) && c.allText().contains("failed"));
+        }
+    }
+
+    // ---- Slack side helpers ------------------------------------------------------------------------
+
+    /** A request as the bot announced it: the job, its request message and its approval card. */
+    record Requested(String jobId, Posted request, Posted card) {
+        long id() {
+            return Long.parseLong(jobId);
+        }
+    }
+
+    private Requested request(String user, String text) throws Exception {
+        return request(events, user, text);
+    }
+
+    private Requested request(URI to, String user, String text) throws Exception {
+        String responseUrl = api.responseUrl();
+        HttpResponse<String> ack = slack.send(to, slack.signForm(slack.slashCommand(user, CHANNEL, "/pgstaging", text, responseUrl)));
+        assertThat(ack.statusCode()).isEqualTo(200);
+        assertThat(ack.body()).contains("working");
+        Call answer = api.await("response_url", c -> responseUrl.endsWith(c.param("path")), LONG);
+        String said = answer.allText();
+        assertThat(said).as("answer to " + text).contains("posted");
+        String jobId = said.replaceAll("(?s).*Request `(\\d+)` posted.*", "$1");
+        // job ids restart at 1 in another state_dir: the section and the requester tell the messages apart
+        String section = text.split(" ")[1];
+        Posted request = api.awaitMessage(p -> p.channel().equals(CHANNEL) && !p.message().has("thread_ts")
+                && p.text().contains("job `" + jobId + "`") && p.text().contains("Restore " + section)
+                && p.text().contains("requested by <@" + user + ">"), LONG);
+        Posted card = api.awaitMessage(p -> p.channel().equals(APPROVALS) && p.text().contains(section)
+                && p.text().contains("Requested by <@" + user + ">")
+                && buttonValue(p.message().getAsJsonArray("blocks"), ActionIds.APPROVE).contains(jobId), LONG);
+        return new Requested(jobId, request, card);
+    }
+
+    private void clickAs(String user, Posted on, String actionId, String value) throws Exception {
+        clickAs(events, user, on, actionId, value, api.responseUrl());
+    }
+
+    private void clickAs(String user, Posted on, String actionId, String value, String responseUrl) throws Exception {
+        clickAs(events, user, on, actionId, value, responseUrl);
+    }
+
+    private void clickAs(URI to, String user, Posted on, String actionId, String value, String responseUrl) throws Exception {
+        JsonObject payload = slack.blockAction(user, on.channel(), on.message(), false, actionId, value, responseUrl);
+        HttpResponse<String> ack = slack.send(to, slack.signForm(slack.interactive(payload)));
+        assertThat(ack.statusCode()).as("ack of " + actionId + " by " + user).isEqualTo(200);
+    }
+
+    private static boolean isEditOf(Call c, Posted message) {
+        return message.channel().equals(c.param("channel")) && message.ts().equals(c.param("ts"));
+    }
+
+    /** Values of the buttons with that action_id, in any actions block. */
+    private static List<String> buttonValue(JsonArray blocks, String actionId) {
+        List<String> values = new java.util.ArrayList<>();
+        if (blocks == null) return values;
+        for (JsonElement b : blocks) {
+            JsonObject block = b.getAsJsonObject();
+            if (!"actions".equals(block.get("type").getAsString())) continue;
+            for (JsonElement e : block.getAsJsonArray("elements")) {
+                JsonObject el = e.getAsJsonObject();
+                if (el.has("action_id") && actionId.equals(el.get("action_id").getAsString()) && el.has("value")) {
+                    values.add(el.get("value").getAsString());
+                }
+            }
+        }
+        return values;
+    }
+
+    // ---- PostgreSQL side helpers -----------------------------------------------------------------
+
+    /**
+     * A pre SQL file that holds the restore until the role {@code gate} exists (roles are visible from
+     * every database), failing after a minute so a broken test cannot hang.
+     */
+    private static void gate(Path preDir, String gate) throws Exception {
+        Files.createDirectories(preDir);
+        Files.writeString(preDir.resolve("00-gate.sql"), "DO $$\nBEGIN\n"
+                + "  FOR i IN 1..1200 LOOP\n"
+                + "    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + gate + "') THEN RETURN; END IF;\n"
+                + "    PERFORM pg_sleep(0.05);\n"
+                + "  END LOOP;\n"
+                + "  RAISE EXCEPTION 'test gate " + gate + " never opened';\n"
+                + "END $$;\n", StandardCharsets.UTF_8);
+        org.pgstaging.testkit.Unprivileged.makeReadable(preDir.getParent().getParent());
+    }
+
+    private void openGate(String gate) {
+        sandbox.pg.execute("postgres", "CREATE ROLE " + gate + " NOLOGIN");
+    }
+
+    private String aliasTarget(String alias) throws SQLException {
+        try (Connection c = sandbox.bouncer.connect(alias); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT current_database()")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private boolean databaseExists(String name) {
+        return databaseOid(name) != 0;
+    }
+
+    private long databaseOid(String name) {
+        return queryLong("SELECT coalesce(max(oid::int8), 0) FROM pg_database WHERE datname = '" + name + "'");
+    }
+
+    private long sessionsIn(String database) {
+        return queryLong("SELECT count(*) FROM pg_stat_activity WHERE datname = '" + database + "'");
+    }
+
+    private long queryLong(String sql) {
+        try (Connection c = sandbox.pg.connect("postgres"); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new AssertionError(sql, e);
+        }
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        long end = System.nanoTime() + LONG.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) throw new AssertionError("timed out after " + LONG + " waiting for " + what);
+            Thread.sleep(50);
+        }
+    }
+}
