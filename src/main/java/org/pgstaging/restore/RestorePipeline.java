@@ -245,7 +245,7 @@ public final class RestorePipeline {
                 return d;
             };
             long t1 = System.nanoTime();
-            CommandResult result = events.step(Step.PG_RESTORE, prepared.kept() + " items, reading the download", () ->
+            CommandResult result = events.step(Step.PG_RESTORE, prepared.kept() + " items", () ->
                     new PgRestoreRunner(target, events).runFromStream(db, archive, list, prepared.kept()));
             DumpStream stream = opened.get();
             IOException broken = stream != null && stream.failure() != null ? stream.failure() : result.stdinFailure();
