@@ -14,6 +14,31 @@ public interface BackupSource {
      */
     Path download(BackupFile backup, Path targetDir, DownloadListener listener);
 
+    /**
+     * Whether {@link #stream} can feed this dump to a restore as it downloads (HTTP sources, dump
+     * files; not directory-format dumps, which are many files).
+     */
+    default boolean canStream(BackupFile backup) {
+        return false;
+    }
+
+    /**
+     * The dump's bytes as they arrive, checked for length; when {@code keepAs} is not null they are
+     * also written to that file (whole or not at all). See {@link DumpStream}.
+     */
+    default DumpStream stream(BackupFile backup, Path keepAs, DownloadListener listener) {
+        throw new BackupException(describe() + " cannot stream " + backup.fileName(),
+                "set restore_mode = file for this section");
+    }
+
+    /**
+     * {@link #download(BackupFile, Path, DownloadListener)} with up to {@code connections} parallel
+     * connections where the source supports it (HTTP servers accepting byte ranges).
+     */
+    default Path download(BackupFile backup, Path targetDir, DownloadListener listener, int connections) {
+        return download(backup, targetDir, listener);
+    }
+
     /** Human description for messages, e.g. the listing URL. */
     String describe();
 
@@ -26,7 +51,8 @@ public interface BackupSource {
             throw new BackupException("cannot open " + backup.location() + " from " + describe(), null);
         }
         try {
-            return java.nio.file.Files.newInputStream(java.nio.file.Path.of(backup.location()));
+            Path p = java.nio.file.Path.of(backup.location());
+            return java.nio.file.Files.newInputStream(backup.isDirectory() ? p.resolve("toc.dat") : p);
         } catch (java.io.IOException e) {
             throw new BackupException("cannot read " + backup.location() + ": " + e.getMessage(),
                     "check the file's permissions", e);

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,12 +50,19 @@ public final class DumpName {
         checkDbname(dbname);
         List<BackupFile> found = new ArrayList<>();
         for (ListingEntry e : entries) {
-            if (e.directory()) continue;
-            dateOf(dbname, e.name()).ifPresent(d -> found.add(
-                    new BackupFile(dbname, d, e.name(), locate.apply(e.name()), e.size())));
+            // a directory named like a dump is a directory-format dump (pg_dump -Fd): toc.dat and data files
+            dateOf(dbname, e.name()).ifPresent(d -> found.add(e.directory()
+                    ? new BackupFile(dbname, d, e.name(), directoryUri(locate.apply(e.name())), OptionalLong.empty(),
+                            BackupFile.Kind.DIRECTORY)
+                    : new BackupFile(dbname, d, e.name(), locate.apply(e.name()), e.size())));
         }
         found.sort(Comparator.comparing(BackupFile::date));
         return List.copyOf(found);
+    }
+
+    private static URI directoryUri(URI u) {
+        String s = u.toString();
+        return s.endsWith("/") ? u : URI.create(s + "/");
     }
 
     /** Rejects names that would escape the backup directory or break the URL before any request is made. */

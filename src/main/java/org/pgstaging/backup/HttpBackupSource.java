@@ -32,10 +32,14 @@ import org.apache.hc.core5.http.HttpEntity;
  */
 public final class HttpBackupSource implements BackupSource {
     public static final Duration LISTING_TTL = Duration.ofSeconds(30);
+    /** Files of a directory-format dump fetched at once when no connection count is given. */
+    static final int DIRECTORY_CONNECTIONS = 4;
     /** A listing bigger than this is not a backup directory; refusing it keeps memory bounded. */
     static final int MAX_LISTING_BYTES = 16 * 1024 * 1024;
 
     private static final Cache<URI, List<ListingEntry>> SHARED_CACHE = newCache(LISTING_TTL, Ticker.systemTicker());
+    private static final Cache<URI, Boolean> TOC_CACHE = Caffeine.newBuilder().expireAfterWrite(LISTING_TTL)
+            .maximumSize(1024).build();
 
     private final URI listingUrl;
     private final Cache<URI, List<ListingEntry>> cache;
@@ -73,7 +77,22 @@ public final class HttpBackupSource implements BackupSource {
     @Override
     public List<BackupFile> list(String dbname) {
         DumpName.checkDbname(dbname); // before any request
-        return DumpName.select(dbname, entries(), this::fileUrl);
+        return DumpName.select(dbname, entries(), this::fileUrl).stream()
+                .filter(b -> !b.isDirectory() || hasToc(b))
+                .toList();
+    }
+
+    /**
+     * pg_dump -Fd writes toc.dat last, so a directory without it is a dump still being written (or
+     * not a dump at all) and must not be picked as the latest; a HEAD per directory tells, cached
+     * like listings.
+     */
+    private static boolean hasToc(BackupFile dir) {
+        return TOC_CACHE.get(dir.location(), url -> {
+            try (HttpTransport.Exchange ex = HttpTransport.head(url.resolve("toc.dat"))) {
+                return ex.status() == 200;
+            }
+        });
     }
 
     /** {@link #list(String)}, asking the server again first when {@code refresh} is true. */
@@ -95,9 +114,37 @@ public final class HttpBackupSource implements BackupSource {
      */
     @Override
     public Path download(BackupFile backup, Path targetDir, DownloadListener listener) {
+        if (backup.isDirectory()) return download(backup, targetDir, listener, DIRECTORY_CONNECTIONS);
         checkFileName(backup);
         Path target = targetDir.resolve(backup.fileName());
         return fetch(backup.location(), target, listener, () -> dumpNotFound(backup), true);
+    }
+
+    /**
+     * {@link #download(BackupFile, Path, DownloadListener)} over up to {@code connections} ranged
+     * connections when the server accepts byte ranges (see {@link RangedDownload}); one connection
+     * otherwise, or when the server turns out to ignore ranges.
+     */
+    @Override
+    public Path download(BackupFile backup, Path targetDir, DownloadListener listener, int connections) {
+        if (backup.isDirectory()) {
+            checkFileName(backup);
+            List<ListingEntry> files = fetchListing(requireHttp(backup.location()));
+            return DirectoryDownload.run(backup, files, targetDir, connections, listener,
+                    (url, target, l) -> fetch(url, target, l, () -> new BackupException("not found: " + url
+                            + " (HTTP 404), listed in " + backup.location(), "retry: the dump may be being replaced"), false));
+        }
+        if (connections <= 1) return download(backup, targetDir, listener);
+        checkFileName(backup);
+        Path target = targetDir.resolve(backup.fileName());
+        Transfer.checkTargetDir(targetDir, -1);
+        RangedDownload.Probe probe = RangedDownload.probe(requireHttp(backup.location()), connections);
+        if (probe == null) return download(backup, targetDir, listener);
+        try {
+            return new RangedDownload(backup.location(), target, probe, connections, listener).run();
+        } catch (RangedDownload.RangesIgnored e) {
+            return download(backup, targetDir, listener);
+        }
     }
 
     /**
@@ -118,7 +165,9 @@ public final class HttpBackupSource implements BackupSource {
      */
     public InputStream openStream(BackupFile backup) {
         checkFileName(backup);
-        HttpTransport.Exchange ex = HttpTransport.get(requireHttp(backup.location()));
+        // a directory dump's catalog is its toc.dat
+        URI url = backup.isDirectory() ? backup.location().resolve("toc.dat") : backup.location();
+        HttpTransport.Exchange ex = HttpTransport.get(requireHttp(url));
         boolean ok = false;
         try {
             checkStatus(ex, () -> dumpNotFound(backup));
@@ -148,6 +197,31 @@ public final class HttpBackupSource implements BackupSource {
                     else ex.abort();
                 }
             };
+        } finally {
+            if (!ok) ex.abort();
+        }
+    }
+
+    @Override
+    public boolean canStream(BackupFile backup) {
+        return !backup.isDirectory();
+    }
+
+    /**
+     * GETs the dump and hands its body over as it arrives, teed into {@code keepAs} when not null.
+     * Status, HTML answers and free space (for the copy) are checked before returning.
+     */
+    @Override
+    public DumpStream stream(BackupFile backup, Path keepAs, DownloadListener listener) {
+        checkFileName(backup);
+        HttpTransport.Exchange ex = HttpTransport.get(requireHttp(backup.location()));
+        boolean ok = false;
+        try {
+            checkStatus(ex, () -> dumpNotFound(backup));
+            checkNotHtml(ex);
+            DumpStream s = new DumpStream(backup.location().toString(), ex, keepAs, listener);
+            ok = true;
+            return s;
         } finally {
             if (!ok) ex.abort();
         }

@@ -11,6 +11,7 @@ import java.net.UnknownHostException;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
@@ -48,7 +49,22 @@ final class HttpTransport {
 
     /** Sends a GET and returns the open exchange; the caller closes it. Network failures become BackupException. */
     static Exchange get(URI url) {
+        return send(url, new HttpGet(url));
+    }
+
+    /** A GET with extra headers, e.g. {@code Range}. */
+    static Exchange get(URI url, java.util.Map<String, String> headers) {
         HttpGet request = new HttpGet(url);
+        headers.forEach(request::setHeader);
+        return send(url, request);
+    }
+
+    /** A HEAD: status and headers only. */
+    static Exchange head(URI url) {
+        return send(url, new org.apache.hc.client5.http.classic.methods.HttpHead(url));
+    }
+
+    private static Exchange send(URI url, HttpUriRequestBase request) {
         try {
             return new Exchange(url, request, Holder.CLIENT.executeOpen(null, request, null));
         } catch (IOException e) {
@@ -61,8 +77,14 @@ final class HttpTransport {
      * connection for reuse; {@link #abort()} drops it without reading what is left, which matters
      * when giving up on a dump of many gigabytes.
      */
-    record Exchange(URI url, HttpGet request, ClassicHttpResponse response) implements AutoCloseable {
+    record Exchange(URI url, HttpUriRequestBase request, ClassicHttpResponse response) implements AutoCloseable {
         int status() { return response.getCode(); }
+
+        /** A response header's value, or null. */
+        String header(String name) {
+            org.apache.hc.core5.http.Header h = response.getFirstHeader(name);
+            return h == null ? null : h.getValue();
+        }
 
         /** Content-Length, or -1 when the server did not announce it. */
         long contentLength() {

@@ -42,6 +42,8 @@ public final class LocalDirectorySource implements BackupSource {
                 } catch (NoSuchFileException danglingOrRemoved) {
                     continue;
                 }
+                // a directory counts only as a pg_dump -Fd dump, i.e. with its toc.dat
+                if (a.isDirectory() && !Files.isRegularFile(f.resolve("toc.dat"))) continue;
                 entries.add(new ListingEntry(f.getFileName().toString(), !a.isRegularFile(),
                         a.isRegularFile() ? OptionalLong.of(a.size()) : OptionalLong.empty()));
             }
@@ -69,6 +71,15 @@ public final class LocalDirectorySource implements BackupSource {
         }
         Path source = dir.resolve(backup.fileName());
         Path target = targetDir.toAbsolutePath().normalize().resolve(backup.fileName());
+        if (backup.isDirectory()) {
+            // pg_restore reads a directory dump in place: copying it would only double the disk used
+            if (!Files.isRegularFile(source.resolve("toc.dat"))) {
+                throw new BackupException("no directory dump " + backup.fileName() + " (with a toc.dat) in " + dir,
+                        "directory dumps are made by pg_dump -Fd");
+            }
+            (listener == null ? DownloadListener.NONE : listener).progress(0, 0, 0);
+            return source;
+        }
         if (!Files.isRegularFile(source)) {
             String hint;
             try {

@@ -86,7 +86,7 @@ final class Transfer {
                 if (expected >= 0 && count != expected) throw truncated(count, null);
                 force(out, count);
             }
-            move(part);
+            commit(part, target);
             done = true;
             meter.finish(count);
             return target;
@@ -136,7 +136,8 @@ final class Transfer {
         }
     }
 
-    private void move(Path part) throws IOException {
+    /** Renames a finished part file to its final name, durably when the file system allows it. */
+    static void commit(Path part, Path target) throws IOException {
         try {
             Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {

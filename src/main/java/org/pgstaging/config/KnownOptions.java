@@ -53,6 +53,8 @@ public final class KnownOptions {
         add("ssh_user", OptionType.IDENTIFIER, false, "none");
         add("ssh_port", OptionType.PORT, false, "22");
         add("ssh_key", OptionType.PATH, false, "none");
+        add("restore_mode", OptionType.RESTORE_MODE, false, "auto");
+        add("download_connections", OptionType.POSITIVE_INT, false, "restore_jobs, at most 4");
     }
 
     /**

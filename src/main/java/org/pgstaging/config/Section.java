@@ -96,6 +96,15 @@ public final class Section {
     /** Host written in pgbouncer entries: where pgbouncer reaches PostgreSQL (same machine by default). */
     public String pgbouncerDbHost() { return get("pgbouncer_db_host").orElse("127.0.0.1"); }
 
+    /**
+     * {@code auto}, {@code stream} (pg_restore reads the download on stdin as it arrives) or
+     * {@code file} (download to tmpdir, then restore), lowercase.
+     */
+    public String restoreMode() { return get("restore_mode").orElse("auto").toLowerCase(java.util.Locale.ROOT); }
+
+    /** Parallel HTTP connections for one download: the option, else restore_jobs capped at 4. */
+    public int downloadConnections() { return intValue("download_connections", Math.min(restoreJobs(), 4)); }
+
     public boolean approvalRequired() { return approval().equals("dba"); }
 
     /** pg_dump binary: the option, else pg_dump next to pg_restore (same directory), else from PATH. */

@@ -66,6 +66,12 @@ final class ValueCheck {
                 String a = v.toLowerCase(Locale.ROOT);
                 return a.equals("none") || a.equals("dba") ? null
                         : new Issue("'" + v + "' is not an approval mode", "write none (restores run at once) or dba (a DBA approves)");
+            case RESTORE_MODE:
+                String m = v.toLowerCase(Locale.ROOT);
+                return m.equals("auto") || m.equals("stream") || m.equals("file") ? null
+                        : new Issue("'" + v + "' is not a restore mode",
+                        "write auto (stream when restore_jobs = 1 and the dumps are on HTTP), stream"
+                                + " (pg_restore reads the download as it arrives) or file (download, then restore)");
             case PATH:
                 return path(v);
             default:

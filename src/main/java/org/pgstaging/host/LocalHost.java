@@ -36,6 +36,8 @@ public final class LocalHost implements Host {
     static final int MAX_LINE_CHARS = 64 * 1024;
     /** Configuration files only: a bigger file is a mistake (wrong path), not something to load in memory. */
     static final long MAX_READ_BYTES = 16L * 1024 * 1024;
+    /** The one buffer between a {@link Command#stdinStream()} and the process: memory stays bounded whatever flows. */
+    static final int STDIN_BUFFER_BYTES = 64 * 1024;
     private static final Set<PosixFilePermission> NEW_FILE_MODE = PosixFilePermissions.fromString("rw-r--r--");
 
     @Override
@@ -58,7 +60,11 @@ public final class LocalHost implements Host {
             throw new HostException("Cannot start '" + command.display() + "' on localhost: " + e.getMessage(),
                     "check that '" + command.argv().get(0) + "' is installed and on the PATH of pgstaging", e);
         }
-        if (command.stdin() == null) {
+        StdinFeeder feeder = null;
+        if (command.stdinStream() != null) {
+            feeder = new StdinFeeder(command.stdinStream(), process.getOutputStream());
+            feeder.start();
+        } else if (command.stdin() == null) {
             closeQuietly(process.getOutputStream());
         }
         Deque<String> stderrTail = new ArrayDeque<>();
@@ -68,6 +74,12 @@ public final class LocalHost implements Host {
         try {
             int exit = process.waitFor();
             joinPumps(out, err);
+            // the source's close() may still be finishing its work (a copy being completed): wait for it
+            IOException stdinFailure = null;
+            if (feeder != null) {
+                feeder.join();
+                stdinFailure = feeder.failure;
+            }
             if (sinkFailure.get() != null) {
                 throw sinkFailure.get();
             }
@@ -75,9 +87,10 @@ public final class LocalHost implements Host {
             synchronized (stderrTail) {
                 tail = List.copyOf(stderrTail);
             }
-            return new CommandResult(exit, tail, Duration.ofNanos(System.nanoTime() - started));
+            return new CommandResult(exit, tail, Duration.ofNanos(System.nanoTime() - started), stdinFailure);
         } catch (InterruptedException e) {
             destroyTree(process);
+            if (feeder != null) feeder.interrupt(); // the source sees it and gives up instead of finishing
             Thread.currentThread().interrupt();
             throw new HostException("Interrupted: '" + command.display() + "' was killed on localhost",
                     "the command was cancelled; run it again when needed", e);
@@ -149,6 +162,62 @@ public final class LocalHost implements Host {
         thread.setDaemon(true);
         thread.start();
         return thread;
+    }
+
+    /**
+     * Copies a stream into the process's stdin on its own thread, so the process's output is drained
+     * meanwhile. A write failure means the process stopped reading (it exited or closed stdin): not
+     * an error of the source, which is then closed so it can abandon (or finish) the rest. A read
+     * failure is the source's: stdin is closed so the process sees end of input, and it is reported.
+     */
+    private static final class StdinFeeder extends Thread {
+        private final java.util.function.Supplier<InputStream> source;
+        private final java.io.OutputStream stdin;
+        private volatile IOException failure;
+
+        StdinFeeder(java.util.function.Supplier<InputStream> source, java.io.OutputStream stdin) {
+            super("localhost-stdin");
+            setDaemon(true);
+            this.source = source;
+            this.stdin = stdin;
+        }
+
+        @Override
+        public void run() {
+            InputStream in = null;
+            try {
+                in = source.get();
+                byte[] buf = new byte[STDIN_BUFFER_BYTES];
+                while (!isInterrupted()) {
+                    int n;
+                    try {
+                        n = in.read(buf);
+                    } catch (IOException e) {
+                        failure = e;
+                        break;
+                    }
+                    if (n < 0) break;
+                    try {
+                        stdin.write(buf, 0, n);
+                    } catch (IOException processStoppedReading) {
+                        break;
+                    }
+                }
+            } catch (RuntimeException e) {
+                failure = new IOException("cannot open the standard input: " + e.getMessage(), e);
+            } finally {
+                closeQuietly(stdin);
+                if (in != null) {
+                    try {
+                        in.close();
+                    } catch (IOException e) {
+                        if (failure == null) failure = e;
+                    } catch (RuntimeException e) {
+                        if (failure == null) failure = new IOException(e.getMessage(), e);
+                    }
+                }
+            }
+        }
     }
 
     private static String stripCr(StringBuilder line) {

@@ -132,7 +132,8 @@ public final class StagingService implements StagingOperations {
         out.on(new RestoreEvent.StepStarted(name, Step.DOWNLOAD, backup.location().toString()));
         long start = System.nanoTime();
         Path file = t.backups().download(backup, mkdirs(t.section().tmpdir()),
-                (bytes, total, rate) -> out.on(new RestoreEvent.StepProgress(name, Step.DOWNLOAD, bytes, total, "bytes", rate)));
+                (bytes, total, rate) -> out.on(new RestoreEvent.StepProgress(name, Step.DOWNLOAD, bytes, total, "bytes", rate)),
+                t.section().downloadConnections());
         out.on(new RestoreEvent.StepFinished(name, Step.DOWNLOAD, Duration.ofNanos(System.nanoTime() - start), file.toString()));
         return file;
     }

@@ -60,6 +60,29 @@ public final class CatalogPreparer {
         }
     }
 
+    /** The filtered list from the catalog at the head of an archive stream, closed here (early: only the catalog is read). */
+    static Prepared prepare(Section section, InputStream archive, String name, Path listFile) {
+        try {
+            Files.createDirectories(listFile.toAbsolutePath().getParent());
+            try (CatalogSource source = Catalog.read(archive, name);
+                 Writer out = Files.newBufferedWriter(listFile, StandardCharsets.UTF_8)) {
+                return new Prepared(new CatalogFilter(FilterRules.of(section)).filter(source, out));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the restore list " + listFile, e);
+        } catch (PgStagingException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new PgStagingException("cannot read the catalog of " + name + ": " + e.getMessage(), null, e);
+        } finally {
+            try {
+                archive.close();
+            } catch (IOException ignored) {
+                // only the head was wanted
+            }
+        }
+    }
+
     /** Writes the filtered list of a dump (default: the newest backup) and returns what the filter did. */
     public static FilterSummary report(StagingTarget target, Path dumpFile, Writer out) {
         try (CatalogSource source = open(target, dumpFile)) {

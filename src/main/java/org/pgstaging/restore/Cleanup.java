@@ -18,6 +18,7 @@ final class Cleanup {
     private boolean createdDatabase;
     private boolean addedEntry;
     private Path downloadedDump;
+    private boolean streamedOnly;
 
     Cleanup(StagingTarget target, String database, EventEmitter events) {
         this.target = target;
@@ -33,12 +34,17 @@ final class Cleanup {
 
     void temporaryFile(Path file) { temporary.add(file); }
 
+    /** remove_dump with a streamed restore: no dump was ever stored, which the last step says. */
+    void streamedWithoutCopy() { streamedOnly = true; }
+
     /** After success: remove temporary files and, when asked, the dump. */
     void success() {
         deleteTemporary();
         if (downloadedDump != null) {
             Path dump = downloadedDump;
             events.step(Step.REMOVE_DUMP, dump.toString(), () -> delete(dump));
+        } else if (streamedOnly) {
+            events.step(Step.REMOVE_DUMP, "nothing to remove: the dump was streamed, never stored", () -> { });
         }
     }
 
@@ -103,8 +109,14 @@ final class Cleanup {
         temporary.forEach(Cleanup::delete);
     }
 
-    private static boolean delete(Path p) {
+    /** Deletes a file, or a directory-format dump with its files. */
+    static boolean delete(Path p) {
         try {
+            if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                try (var files = Files.list(p)) {
+                    for (Path f : (Iterable<Path>) files::iterator) Files.deleteIfExists(f);
+                }
+            }
             return Files.deleteIfExists(p);
         } catch (IOException e) {
             return false;

@@ -16,7 +16,8 @@ final class EventEmitter {
         this.listener = listener;
     }
 
-    void emit(RestoreEvent e) {
+    /** Synchronized: a streamed restore reports download bytes and pg_restore items from two threads. */
+    synchronized void emit(RestoreEvent e) {
         try {
             listener.on(e);
         } catch (RuntimeException ignored) {

@@ -1,6 +1,9 @@
 package org.pgstaging.restore;
 
+import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,13 +40,22 @@ final class PgRestoreRunner {
         argv.add("--no-password");
         argv.add("--dbname=" + database);
         if (list != null) argv.add("--use-list=" + list);
-        argv.add(dump.toString());
+        // no file: the archive comes on stdin (custom format only; entries are read in archive order)
+        if (dump != null) argv.add(dump.toString());
         return argv;
     }
 
     CommandResult run(String database, Path dump, Path list, long items) {
-        List<String> argv = argv(database, dump, list);
-        events.detail(Step.PG_RESTORE, String.join(" ", argv));
+        return run(argv(database, dump, list), items, cmd -> cmd);
+    }
+
+    /** pg_restore reading the archive from {@code archive} on its stdin, as it arrives. */
+    CommandResult runFromStream(String database, Supplier<InputStream> archive, Path list, long items) {
+        return run(argv(database, null, list), items, cmd -> cmd.withStdinStream(archive));
+    }
+
+    private CommandResult run(List<String> argv, long items, UnaryOperator<Command> stdin) {
+        events.detail(Step.PG_RESTORE, String.join(" ", argv) + (argv.get(argv.size() - 1).startsWith("--") ? " < stream" : ""));
         AtomicLong done = new AtomicLong();
         long start = System.nanoTime();
         Command cmd = Command.of(argv)
@@ -57,7 +69,7 @@ final class PgRestoreRunner {
                         events.detail(Step.PG_RESTORE, line);
                     }
                 });
-        return target.host().run(cmd);
+        return target.host().run(stdin.apply(cmd));
     }
 
     private static boolean isItemLine(String line) {

@@ -1,6 +1,12 @@
 package org.pgstaging.restore;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.pgstaging.backup.DumpStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,18 +53,25 @@ public final class RestorePipeline {
         List<String> lines = new ArrayList<>();
         lines.add("create database " + db + " owner " + s.dbowner() + " encoding " + s.dbEncoding() + " on " + target.postgres());
         lines.add("add " + db + " to " + s.pgbouncerConf() + " and RELOAD pgbouncer on port " + s.pgbouncerPort());
-        if (plan.backup() != null) lines.add("download " + plan.backup().location() + " to " + s.tmpdir());
+        RestoreMode.Choice mode = RestoreMode.choose(s, plan.backup(), target.backups());
+        if (mode.streams()) {
+            lines.add("read the catalog from the head of " + plan.backup().location() + ", then stream it into pg_restore ["
+                    + mode + "]" + (plan.removeDumpAfter() ? "" : ", keeping a copy in " + s.tmpdir()));
+        } else if (plan.backup() != null) {
+            lines.add("download " + plan.backup().location() + " to " + s.tmpdir() + " [" + mode + "]");
+        }
         lines.add("filter the catalog (schemas=" + s.schemas() + ", schemas_nodata=" + s.schemasNodata()
                 + ", tablename_nodata_regexp=" + s.tablenameNodataRegexp().map(Object::toString).orElse("") + ")");
         for (Path f : SqlScripts.files(target, true)) lines.add("psql -f " + f);
         lines.add(String.join(" ", new PgRestoreRunner(target, new EventEmitter(db, RestoreListener.NONE))
-                .argv(db, plan.localDump() != null ? plan.localDump() : s.tmpdir().resolve(plan.backup().fileName()),
+                .argv(db, plan.localDump() != null ? plan.localDump()
+                                : mode.streams() ? null : s.tmpdir().resolve(plan.backup().fileName()),
                         s.tmpdir().resolve(db + ".list"))));
         s.searchPath().ifPresent(p -> lines.add("ALTER DATABASE " + db + " SET search_path TO " + p));
         if (s.restoreVacuum()) lines.add("VACUUM ANALYZE " + db);
         for (Path f : SqlScripts.files(target, false)) lines.add("psql -f " + f);
         if (s.autoSwitch()) lines.add("switch pgbouncer alias " + s.dbname() + " to " + db);
-        if (plan.removeDumpAfter()) lines.add("remove the dump");
+        if (plan.removeDumpAfter() && !mode.streams()) lines.add("remove the dump");
         return lines;
     }
 
@@ -75,6 +88,7 @@ public final class RestorePipeline {
                     "drop it first (pgstaging drop " + s.name() + " " + db.substring(db.length() - 8)
                             + ") or restore another date");
         }
+        RestoreMode.choose(s, plan.backup(), target.backups()); // an impossible restore_mode fails here
     }
 
     public Outcome run(Plan plan) {
@@ -83,74 +97,37 @@ public final class RestorePipeline {
         EventEmitter events = new EventEmitter(db, listener);
         long started = System.nanoTime();
         preflight(plan);
+        RestoreMode.Choice mode = RestoreMode.choose(s, plan.backup(), target.backups());
 
-        Cleanup cleanup = new Cleanup(target, db, events);
-        Step current = Step.CREATE_DATABASE;
-        Path dump = plan.localDump();
-        Duration download = Duration.ZERO;
-        Duration restore;
+        Run run = new Run(plan, events, new Cleanup(target, db, events), mode);
         Duration vacuum = Duration.ZERO;
         boolean switched = false;
         try {
+            run.current = Step.CREATE_DATABASE;
             events.step(Step.CREATE_DATABASE, db, () ->
                     target.admin().createDatabase(db, s.dbowner(), s.dbEncoding()));
-            cleanup.createdDatabase();
+            run.cleanup.createdDatabase();
 
-            current = Step.PGBOUNCER_ADD;
+            run.current = Step.PGBOUNCER_ADD;
             events.step(Step.PGBOUNCER_ADD, db, () ->
                     target.pgbouncer().addDatabase(db, target.pgbouncerEntryFor(db)));
-            cleanup.addedPgbouncerEntry();
+            run.cleanup.addedPgbouncerEntry();
 
-            if (plan.backup() != null) {
-                current = Step.DOWNLOAD;
-                long t0 = System.nanoTime();
-                BackupFile backup = plan.backup();
-                dump = events.step(Step.DOWNLOAD, backup.location().toString(), () ->
-                        target.backups().download(backup, s.tmpdir(), (bytes, total, rate) ->
-                                events.progress(Step.DOWNLOAD, bytes, total, "bytes", rate)));
-                download = Duration.ofNanos(System.nanoTime() - t0);
-                // a local source may hand back its own file: that one is the only copy, never removed
-                boolean ownCopy = "file".equals(backup.location().getScheme())
-                        && java.nio.file.Path.of(backup.location()).toAbsolutePath().equals(dump.toAbsolutePath());
-                if (plan.removeDumpAfter() && !ownCopy) cleanup.downloaded(dump);
+            if (!mode.streams() || !run.streamRestore()) {
+                run.fileRestore();
             }
 
-            current = Step.CATALOG;
-            Path dumpFile = dump;
-            Path list = s.tmpdir().resolve("." + db + ".list");
-            cleanup.temporaryFile(list);
-            CatalogPreparer.Prepared prepared = events.step(Step.CATALOG, dumpFile.getFileName().toString(), () ->
-                    CatalogPreparer.prepare(s, dumpFile, list));
-            events.detail(Step.CATALOG, prepared.describe());
-
-            current = Step.PRE_SQL;
-            List<Path> pre = SqlScripts.files(target, true);
-            if (!pre.isEmpty()) {
-                events.step(Step.PRE_SQL, pre.size() + " file(s)", () -> SqlScripts.run(target, db, pre, Step.PRE_SQL, events));
-            }
-
-            current = Step.PG_RESTORE;
-            long t1 = System.nanoTime();
-            CommandResult result = events.step(Step.PG_RESTORE, prepared.kept() + " items", () ->
-                    new PgRestoreRunner(target, events).run(db, dumpFile, list, prepared.kept()));
-            if (!result.ok()) {
-                throw new PgStagingException("pg_restore exited with " + result.exitCode() + ": "
-                        + String.join("\n", result.stderrTail()),
-                        hintForRestoreError(result.stderrTail()));
-            }
-            restore = Duration.ofNanos(System.nanoTime() - t1);
-
-            current = Step.SEARCH_PATH;
+            run.current = Step.SEARCH_PATH;
             s.searchPath().ifPresent(path -> events.step(Step.SEARCH_PATH, path, () -> target.admin().setSearchPath(db, path)));
 
             if (s.restoreVacuum()) {
-                current = Step.VACUUM;
+                run.current = Step.VACUUM;
                 long t2 = System.nanoTime();
                 events.step(Step.VACUUM, db, () -> target.admin().vacuumAnalyze(db));
                 vacuum = Duration.ofNanos(System.nanoTime() - t2);
             }
 
-            current = Step.POST_SQL;
+            run.current = Step.POST_SQL;
             List<Path> post = SqlScripts.files(target, false);
             if (!post.isEmpty()) {
                 events.step(Step.POST_SQL, post.size() + " file(s)", () -> SqlScripts.run(target, db, post, Step.POST_SQL, events));
@@ -160,24 +137,175 @@ public final class RestorePipeline {
                 throw new PgStagingException("cancelled", "the restore was cancelled before switching");
             }
             if (s.autoSwitch()) {
-                current = Step.SWITCH;
+                run.current = Step.SWITCH;
                 events.step(Step.SWITCH, s.dbname() + " -> " + db, () ->
                         target.pgbouncer().pointAlias(s.dbname(), db, target.pgbouncerEntryFor(db)));
                 switched = true;
             }
         } catch (RuntimeException | Error e) {
-            Step failedStep = current;
-            String undone = cleanup.undo(s.keepFailed());
+            Step failedStep = run.current;
+            String undone = run.cleanup.undo(s.keepFailed());
             PgStagingException pe = e instanceof PgStagingException p ? p : null;
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             String hint = pe != null ? pe.hint() : null;
             events.emit(new RestoreEvent.Failed(db, failedStep, message, hint, undone));
             throw new RestoreFailedException(failedStep, message, hint, undone, e);
         }
-        cleanup.success();
+        run.cleanup.success();
         Duration total = Duration.ofNanos(System.nanoTime() - started);
         events.emit(new RestoreEvent.Completed(db, total, switched));
-        return new Outcome(db, switched, download, restore, vacuum, total);
+        return new Outcome(db, switched, run.download, run.restore, vacuum, total);
+    }
+
+    /** One restore's moving parts: the step under way (for failure reports) and timings. */
+    private final class Run {
+        final Plan plan;
+        final EventEmitter events;
+        final Cleanup cleanup;
+        RestoreMode.Choice mode;
+        final Section s = target.section();
+        final String db;
+        final Path list;
+        Step current = Step.CREATE_DATABASE;
+        Duration download = Duration.ZERO;
+        Duration restore = Duration.ZERO;
+
+        Run(Plan plan, EventEmitter events, Cleanup cleanup, RestoreMode.Choice mode) {
+            this.plan = plan;
+            this.events = events;
+            this.cleanup = cleanup;
+            this.mode = mode;
+            this.db = plan.database();
+            this.list = s.tmpdir().resolve("." + db + ".list");
+        }
+
+        /** Download (or take the local file), catalog, pre SQL, pg_restore from the file. */
+        void fileRestore() {
+            Path dump = plan.localDump();
+            if (plan.backup() != null) {
+                current = Step.DOWNLOAD;
+                long t0 = System.nanoTime();
+                BackupFile backup = plan.backup();
+                createTmpdir();
+                dump = events.step(Step.DOWNLOAD, backup.location() + " [" + mode + "]", () ->
+                        target.backups().download(backup, s.tmpdir(), (bytes, total, rate) ->
+                                events.progress(Step.DOWNLOAD, bytes, total, "bytes", rate), s.downloadConnections()));
+                download = Duration.ofNanos(System.nanoTime() - t0);
+                // a local source may hand back its own file: that one is the only copy, never removed
+                boolean ownCopy = "file".equals(backup.location().getScheme())
+                        && java.nio.file.Path.of(backup.location()).toAbsolutePath().equals(dump.toAbsolutePath());
+                if (plan.removeDumpAfter() && !ownCopy) cleanup.downloaded(dump);
+            }
+
+            current = Step.CATALOG;
+            Path dumpFile = dump;
+            cleanup.temporaryFile(list);
+            CatalogPreparer.Prepared prepared = events.step(Step.CATALOG, dumpFile.getFileName().toString(), () ->
+                    CatalogPreparer.prepare(s, dumpFile, list));
+            events.detail(Step.CATALOG, prepared.describe());
+
+            preSql();
+
+            current = Step.PG_RESTORE;
+            long t1 = System.nanoTime();
+            CommandResult result = events.step(Step.PG_RESTORE, prepared.kept() + " items", () ->
+                    new PgRestoreRunner(target, events).run(db, dumpFile, list, prepared.kept()));
+            checkRestored(result);
+            restore = Duration.ofNanos(System.nanoTime() - t1);
+        }
+
+        /**
+         * Catalog from the head of the remote dump, pre SQL, then pg_restore reading the download on
+         * stdin. Returns false when the stream broke: the database was then dropped and created again,
+         * empty, for {@link #fileRestore()} to start over; nothing half-restored goes further.
+         */
+        boolean streamRestore() {
+            BackupFile backup = plan.backup();
+            current = Step.DOWNLOAD;
+            long t0 = System.nanoTime();
+            events.emit(new RestoreEvent.StepStarted(db, Step.DOWNLOAD,
+                    "stream " + backup.location() + " into pg_restore [" + mode + "]"));
+            createTmpdir();
+
+            current = Step.CATALOG;
+            cleanup.temporaryFile(list);
+            CatalogPreparer.Prepared prepared = events.step(Step.CATALOG, "head of " + backup.location(), () ->
+                    CatalogPreparer.prepare(s, target.backups().openStream(backup), backup.fileName(), list));
+            events.detail(Step.CATALOG, prepared.describe());
+
+            preSql();
+
+            current = Step.PG_RESTORE;
+            Path keepAs = plan.removeDumpAfter() ? null : s.tmpdir().resolve(backup.fileName());
+            AtomicReference<DumpStream> opened = new AtomicReference<>();
+            Supplier<InputStream> archive = () -> {
+                DumpStream d = target.backups().stream(backup, keepAs, (bytes, total, rate) ->
+                        events.progress(Step.DOWNLOAD, bytes, total, "bytes", rate));
+                opened.set(d);
+                return d;
+            };
+            long t1 = System.nanoTime();
+            CommandResult result = events.step(Step.PG_RESTORE, prepared.kept() + " items", () ->
+                    new PgRestoreRunner(target, events).runFromStream(db, archive, list, prepared.kept()));
+            DumpStream stream = opened.get();
+            IOException broken = stream != null && stream.failure() != null ? stream.failure() : result.stdinFailure();
+            if (broken != null && result.exitCode() != 0) {
+                fallBack(broken, stream);
+                return false;
+            }
+            checkRestored(result);
+            restore = Duration.ofNanos(System.nanoTime() - t1);
+            long streamed = stream == null ? 0 : stream.bytes();
+            download = Duration.ofNanos(stream != null && stream.transferNanos() >= 0
+                    ? stream.transferNanos() : System.nanoTime() - t0);
+            String detail = streamed + " bytes streamed";
+            if (broken != null) {
+                // pg_restore had all it needed; only the copy of the rest failed
+                detail += "; no copy kept: " + broken.getMessage();
+            } else if (stream != null && stream.keptFile() != null) {
+                detail += "; copy kept as " + stream.keptFile();
+            }
+            events.emit(new RestoreEvent.StepFinished(db, Step.DOWNLOAD, download, detail));
+            if (plan.removeDumpAfter()) cleanup.streamedWithoutCopy();
+            return true;
+        }
+
+        private void fallBack(IOException broken, DumpStream stream) {
+            events.detail(Step.DOWNLOAD, "the stream broke after " + (stream == null ? 0 : stream.bytes())
+                    + " bytes (" + broken.getMessage() + "): dropping " + db
+                    + " and creating it again, then downloading to a file (restore_mode = file)");
+            mode = new RestoreMode.Choice(RestoreMode.FILE, "fallback: the stream broke");
+            current = Step.CREATE_DATABASE;
+            events.step(Step.CREATE_DATABASE, db + " again, empty, after the broken stream", () -> {
+                target.admin().dropDatabase(db);
+                target.admin().createDatabase(db, s.dbowner(), s.dbEncoding());
+            });
+        }
+
+        private void preSql() {
+            current = Step.PRE_SQL;
+            List<Path> pre = SqlScripts.files(target, true);
+            if (!pre.isEmpty()) {
+                events.step(Step.PRE_SQL, pre.size() + " file(s)", () -> SqlScripts.run(target, db, pre, Step.PRE_SQL, events));
+            }
+        }
+
+        private void checkRestored(CommandResult result) {
+            if (result.exitCode() != 0) {
+                throw new PgStagingException("pg_restore exited with " + result.exitCode() + ": "
+                        + String.join("\n", result.stderrTail()),
+                        hintForRestoreError(result.stderrTail()));
+            }
+        }
+
+        private void createTmpdir() {
+            try {
+                Files.createDirectories(s.tmpdir());
+            } catch (IOException e) {
+                throw new PgStagingException("cannot create tmpdir " + s.tmpdir() + ": " + e.getMessage(),
+                        "set tmpdir to a writable directory", e);
+            }
+        }
     }
 
     private static String hintForRestoreError(List<String> stderr) {

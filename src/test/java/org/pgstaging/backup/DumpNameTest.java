@@ -43,7 +43,12 @@ class DumpNameTest {
                 new ListingEntry("bardb.2026-11-21.dump", false, OptionalLong.of(1)));
         List<BackupFile> files = DumpName.select("foodb", entries, n -> URI.create("http://h/d/" + n));
         assertThat(files).extracting(BackupFile::date)
-                .containsExactly(LocalDate.of(2026, 11, 20), LocalDate.of(2026, 11, 24));
+                .containsExactly(LocalDate.of(2026, 11, 20), LocalDate.of(2026, 11, 24), LocalDate.of(2026, 11, 25));
+        // a directory named like a dump is a directory-format dump, addressed with its final slash
+        assertThat(files.get(2).kind()).isEqualTo(BackupFile.Kind.DIRECTORY);
+        assertThat(files.get(2).location()).isEqualTo(URI.create("http://h/d/foodb.2026-11-25.dump/"));
+        assertThat(files.get(2).size()).isEmpty();
+        assertThat(files.get(1).kind()).isEqualTo(BackupFile.Kind.FILE);
         assertThat(files.get(1).size()).hasValue(3);
         assertThat(files.get(1).location()).isEqualTo(URI.create("http://h/d/foodb.2026-11-24.dump"));
         assertThat(files.get(1).dbname()).isEqualTo("foodb");

@@ -45,7 +45,11 @@ class ListingParserTest {
         String body = resource(sample);
         assertThat(ListingParser.detect(body)).isEqualTo(format);
 
-        List<BackupFile> foodb = DumpName.select("foodb", ListingParser.parse(body), ListingParserTest::locate);
+        List<BackupFile> all = DumpName.select("foodb", ListingParser.parse(body), ListingParserTest::locate);
+        // the empty directory foodb.2026-11-25.dump/ is a directory-format candidate (the source checks its toc.dat)
+        assertThat(all).filteredOn(BackupFile::isDirectory).extracting(BackupFile::fileName)
+                .containsExactly("foodb.2026-11-25.dump");
+        List<BackupFile> foodb = all.stream().filter(b -> !b.isDirectory()).toList();
         assertThat(foodb).extracting(BackupFile::fileName).containsExactly(
                 "foodb.2026-11-20.dump", "foodb.2026-11-22.dump", "foodb.2026-11-23.dump", "foodb.2026-11-24.dump");
         assertThat(foodb).extracting(BackupFile::date).isSorted();

@@ -47,6 +47,97 @@ class LocalHostTest {
     }
 
     @Test
+    void stdinStreamIsPumpedWholeThroughABoundedBuffer() {
+        long size = 20L * 1024 * 1024 + 7; // many times the pump's buffer
+        CountingStream source = new CountingStream(size, -1);
+        List<String> out = new ArrayList<>();
+        CommandResult result = host.run(Command.of(List.of("sh", "-c", "wc -c"))
+                .withStdinStream(() -> source).withOutput(out::add, l -> { }));
+        assertThat(result.ok()).isTrue();
+        assertThat(result.stdinFailure()).isNull();
+        assertThat(out).hasSize(1);
+        assertThat(Long.parseLong(out.get(0).trim())).isEqualTo(size);
+        assertThat(source.closed).isTrue();
+        assertThat(source.largestRead).isLessThanOrEqualTo(LocalHost.STDIN_BUFFER_BYTES);
+    }
+
+    @Test
+    void aFailingStdinStreamIsReportedAndTheProcessSeesEndOfInput() {
+        CountingStream source = new CountingStream(10_000_000, 300_000);
+        List<String> out = new ArrayList<>();
+        CommandResult result = host.run(Command.of(List.of("sh", "-c", "wc -c"))
+                .withStdinStream(() -> source).withOutput(out::add, l -> { }));
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.ok()).as("exit 0 on a cut-short input is not a success").isFalse();
+        assertThat(result.stdinFailure()).hasMessageContaining("connection reset");
+        assertThat(Long.parseLong(out.get(0).trim())).isLessThan(10_000_000);
+        assertThat(source.closed).isTrue();
+    }
+
+    @Test
+    void aProcessThatStopsReadingIsNotAStdinFailure() {
+        CountingStream source = new CountingStream(50L * 1024 * 1024, -1);
+        CommandResult result = host.run(Command.of(List.of("sh", "-c", "head -c 1000 >/dev/null"))
+                .withStdinStream(() -> source));
+        assertThat(result.ok()).isTrue();
+        assertThat(source.closed).as("closed so it can drop the rest").isTrue();
+        assertThat(source.delivered).isLessThan(50L * 1024 * 1024);
+    }
+
+    @Test
+    void interruptKillsAProcessFedFromAStream() throws Exception {
+        CountingStream endless = new CountingStream(Long.MAX_VALUE, -1);
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                host.run(Command.of(List.of("sh", "-c", "cat >/dev/null")).withStdinStream(() -> endless));
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+        thread.start();
+        while (endless.delivered < 1_000_000) Thread.sleep(10);
+        thread.interrupt();
+        assertThat(outcome.get(30, TimeUnit.SECONDS)).isInstanceOf(HostException.class).hasMessageContaining("Interrupted");
+    }
+
+    /** Generates {@code size} bytes; throws like a reset connection after {@code failAt} bytes when not -1. */
+    private static final class CountingStream extends java.io.InputStream {
+        private final long size;
+        private final long failAt;
+        volatile long delivered;
+        volatile boolean closed;
+        volatile int largestRead;
+
+        CountingStream(long size, long failAt) {
+            this.size = size;
+            this.failAt = failAt;
+        }
+
+        @Override
+        public int read() {
+            throw new UnsupportedOperationException("the pump reads blocks");
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+            if (failAt >= 0 && delivered >= failAt) throw new java.io.IOException("connection reset");
+            if (delivered >= size) return -1;
+            int n = (int) Math.min(len, size - delivered);
+            java.util.Arrays.fill(b, off, off + n, (byte) 'x');
+            delivered += n;
+            largestRead = Math.max(largestRead, len);
+            return n;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    @Test
     void missingProgramIsAClearError() {
         assertThatThrownBy(() -> host.run(Command.of(List.of("/nonexistent/pgstaging-no-such-program"))))
                 .isInstanceOf(HostException.class)

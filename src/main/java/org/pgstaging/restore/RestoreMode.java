@@ -1,0 +1,53 @@
+package org.pgstaging.restore;
+
+import org.pgstaging.PgStagingException;
+import org.pgstaging.backup.BackupFile;
+import org.pgstaging.backup.BackupSource;
+import org.pgstaging.config.Section;
+
+/**
+ * How a dump reaches pg_restore, from {@code restore_mode} and what the dump and its source allow:
+ * {@link #STREAM} feeds the download to pg_restore's stdin (time ≈ max(download, restore));
+ * {@link #FILE} downloads to tmpdir first (needed by pg_restore -j and directory-format dumps).
+ */
+public enum RestoreMode {
+    STREAM, FILE;
+
+    /** The mode and why, as shown in the download step. */
+    public record Choice(RestoreMode mode, String why) {
+        public boolean streams() { return mode == STREAM; }
+
+        @Override
+        public String toString() { return mode.name().toLowerCase(java.util.Locale.ROOT) + " (" + why + ")"; }
+    }
+
+    /**
+     * Decides before any side effect; an explicit {@code stream} that cannot be honoured is an error
+     * naming the option, not a silent change of plan.
+     */
+    public static Choice choose(Section s, BackupFile backup, BackupSource source) {
+        String configured = s.restoreMode();
+        if (backup == null) return new Choice(FILE, "restoring a file on disk");
+        boolean canStream = source.canStream(backup);
+        String whyNot = backup.isDirectory() ? "a directory-format dump is many files"
+                : !canStream ? "dumps in " + source.describe() + " are read in place or copied, not streamed"
+                : s.restoreJobs() > 1 ? "restore_jobs = " + s.restoreJobs() + " needs a seekable file" : null;
+        switch (configured) {
+            case "file":
+                return new Choice(FILE, "restore_mode = file");
+            case "stream":
+                if (whyNot != null) {
+                    throw new PgStagingException("[" + s.name() + "] restore_mode = stream cannot be used for "
+                            + backup.fileName() + ": " + whyNot,
+                            s.restoreJobs() > 1 && canStream
+                                    ? "set restore_jobs = 1 to stream, or restore_mode = auto"
+                                    : "set restore_mode = auto or file for this section");
+                }
+                return new Choice(STREAM, "restore_mode = stream");
+            default:
+                return whyNot == null
+                        ? new Choice(STREAM, "restore_mode = auto: restore_jobs = 1 and an HTTP source")
+                        : new Choice(FILE, "restore_mode = auto: " + whyNot);
+        }
+    }
+}

@@ -1,0 +1,313 @@
+package org.pgstaging.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.pgstaging.PgStagingException;
+import org.pgstaging.backup.CuttingProxy;
+import org.pgstaging.backup.DateSpec;
+import org.pgstaging.config.ConfigLoader;
+import org.pgstaging.restore.RestoreEvent;
+import org.pgstaging.restore.RestoreFailedException;
+import org.pgstaging.restore.RestoreListener;
+import org.pgstaging.restore.Step;
+import org.pgstaging.testkit.SourceDump;
+import org.pgstaging.testkit.StagingSandbox;
+
+/**
+ * Fast restores on real parts (nginx, PostgreSQL, pgbouncer): pg_restore reading the download as it
+ * arrives, the fallback to a file when the stream breaks, parallel ranged downloads, directory-format
+ * dumps. Each test has its own dbname.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FastRestoreEndToEndTest {
+    private static final LocalDate OLD = LocalDate.of(2026, 11, 20);
+    private static final LocalDate NEW = LocalDate.of(2026, 11, 24);
+
+    private StagingSandbox sandbox;
+
+    @BeforeAll
+    void start() {
+        sandbox = StagingSandbox.start(StagingSandbox.Web.NGINX);
+    }
+
+    @AfterAll
+    void stop() {
+        if (sandbox != null) sandbox.close();
+    }
+
+    private StagingService service(String dbname, RestoreListener events, String... extra) {
+        Path ini = sandbox.writeConfig(dbname, extra);
+        return new StagingService(ConfigLoader.load(ini), EngineOptions.defaults(), events);
+    }
+
+    @Test
+    void streamedRestoreNeverStoresTheDump() throws Exception {
+        sandbox.publishDump("fastdb", NEW);
+        List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
+        Set<String> seenInTmpdir = new ConcurrentSkipListSet<>();
+        RestoreListener watcher = e -> {
+            events.add(e);
+            if (e instanceof RestoreEvent.StepProgress p && p.step() == Step.DOWNLOAD) {
+                try (var files = Files.list(sandbox.tmpdir)) {
+                    files.map(f -> f.getFileName().toString()).filter(n -> n.contains("fastdb")).forEach(seenInTmpdir::add);
+                } catch (java.io.IOException ex) {
+                    throw new java.io.UncheckedIOException(ex);
+                }
+            }
+        };
+        StagingService s = service("fastdb", watcher);
+
+        RestoreResult r = s.restore("fastdb.dev", DateSpec.latest(), null);
+
+        assertThat(r.switched()).isTrue();
+        assertRestoredFixture("fastdb_20261124");
+        assertThat(aliasTarget("fastdb")).isEqualTo("fastdb_20261124");
+        assertThat(seenInTmpdir).as("only the list file while streaming").containsExactly(".fastdb_20261124.list");
+        assertThat(tmpFiles("fastdb")).isEmpty();
+        long size = Files.size(SourceDump.custom());
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.StepStarted st && st.step() == Step.DOWNLOAD
+                && st.detail().contains("stream") && st.detail().contains("restore_mode = auto"));
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.StepProgress p && p.step() == Step.DOWNLOAD
+                && p.unit().equals("bytes") && p.done() == size && p.total() == size);
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.StepProgress p && p.step() == Step.PG_RESTORE
+                && p.unit().equals("items") && p.done() > 0);
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.StepFinished f && f.step() == Step.DOWNLOAD
+                && f.detail().contains(size + " bytes streamed"));
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Detail d && d.step() == Step.PG_RESTORE
+                && d.line().endsWith("< stream") && !d.line().contains(".dump"));
+        assertThat(events).noneMatch(e -> e instanceof RestoreEvent.Detail d && d.line().contains("stream broke"));
+    }
+
+    @Test
+    void streamedRestoreWithRemoveDumpFalseKeepsAByteIdenticalCopy() throws Exception {
+        sandbox.publishDump("keepdb", NEW);
+        List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
+        StagingService s = service("keepdb", events::add, "remove_dump = False");
+
+        s.restore("keepdb.dev", DateSpec.latest(), null);
+
+        assertRestoredFixture("keepdb_20261124");
+        Path kept = sandbox.tmpdir.resolve("keepdb.2026-11-24.dump");
+        assertThat(tmpFiles("keepdb")).containsExactly("keepdb.2026-11-24.dump");
+        assertThat(Files.mismatch(kept, SourceDump.custom())).isEqualTo(-1L);
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.StepFinished f && f.step() == Step.DOWNLOAD
+                && f.detail().contains("copy kept as " + kept));
+        assertThat(sandbox.http.awaitRequestCount("/keepdb/keepdb.2026-11-24.dump", 2))
+                .as("one request for the catalog, one streamed into pg_restore").isEqualTo(2);
+    }
+
+    @Test
+    void aStreamCutMidWayFallsBackToAFileAndRestoresCleanly() throws Exception {
+        sandbox.publishDump("cutdb", NEW);
+        String path = "/cutdb/cutdb.2026-11-24.dump";
+        long size = Files.size(SourceDump.custom());
+        // request 1 reads the catalog, request 2 is the stream: cut it after 60 % of the dump
+        try (CuttingProxy proxy = new CuttingProxy(sandbox.http.port(), path, n -> n == 2, size * 6 / 10)) {
+            List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
+            StagingService s = service("cutdb", events::add, "backup_host = " + proxy.hostAndPort());
+
+            RestoreResult r = s.restore("cutdb.dev", DateSpec.latest(), null);
+
+            assertThat(proxy.cuts()).isEqualTo(1);
+            assertThat(proxy.requests()).as("catalog, broken stream, file download").isEqualTo(3);
+            assertThat(r.switched()).isTrue();
+            assertRestoredFixture("cutdb_20261124");
+            assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Detail d && d.step() == Step.DOWNLOAD
+                    && d.line().contains("the stream broke") && d.line().contains("dropping cutdb_20261124"));
+            List<String> downloads = events.stream().filter(e -> e instanceof RestoreEvent.StepStarted st
+                    && st.step() == Step.DOWNLOAD).map(e -> ((RestoreEvent.StepStarted) e).detail()).toList();
+            assertThat(downloads).hasSize(2);
+            assertThat(downloads.get(0)).contains("stream");
+            assertThat(downloads.get(1)).contains("[file");
+            assertThat(tmpFiles("cutdb")).as("the fallback's file is removed too (remove_dump)").isEmpty();
+        }
+    }
+
+    @Test
+    void aSourceThatAlwaysBreaksFailsWithNothingLeft() throws Exception {
+        sandbox.publishDump("deaddb", OLD);
+        sandbox.publishDump("deaddb", NEW);
+        service("deaddb", e -> { }).restore("deaddb.dev", DateSpec.oldest(), null);
+        String iniBefore = Files.readString(sandbox.bouncer.configFile(), StandardCharsets.UTF_8);
+        long size = Files.size(SourceDump.custom());
+        try (CuttingProxy proxy = new CuttingProxy(sandbox.http.port(), "/deaddb/deaddb.2026-11-24.dump",
+                n -> n >= 2, size / 2)) {
+            List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
+            StagingService s = service("deaddb", events::add, "backup_host = " + proxy.hostAndPort());
+
+            assertThatThrownBy(() -> s.restore("deaddb.dev", DateSpec.latest(), null))
+                    .isInstanceOfSatisfying(RestoreFailedException.class, e -> {
+                        assertThat(e.step()).as(e.getMessage()).isEqualTo(Step.DOWNLOAD);
+                        assertThat(e.getMessage()).contains("truncated");
+                        assertThat(e.cleanup()).contains("dropped database deaddb_20261124")
+                                .contains("removed deaddb_20261124 from pgbouncer");
+                    });
+            assertThat(proxy.cuts()).isEqualTo(2);
+        }
+        assertThat(databaseExists("deaddb_20261124")).isFalse();
+        assertThat(Files.readString(sandbox.bouncer.configFile(), StandardCharsets.UTF_8)).isEqualTo(iniBefore);
+        assertThat(aliasTarget("deaddb")).isEqualTo("deaddb_20261120");
+        assertThat(tmpFiles("deaddb")).isEmpty();
+    }
+
+    @Test
+    void streamModeThatCannotStreamIsRefusedBeforeAnything() throws Exception {
+        sandbox.publishDump("jobsdb", NEW);
+        String iniBefore = Files.readString(sandbox.bouncer.configFile(), StandardCharsets.UTF_8);
+        StagingService s = service("jobsdb", e -> { }, "restore_mode = stream", "restore_jobs = 2");
+        assertThatThrownBy(() -> s.restore("jobsdb.dev", DateSpec.latest(), null))
+                .isInstanceOfSatisfying(PgStagingException.class, e -> {
+                    assertThat(e.getMessage()).contains("restore_mode = stream").contains("restore_jobs = 2");
+                    assertThat(e.hint()).contains("restore_jobs = 1");
+                });
+        assertThat(databaseExists("jobsdb_20261124")).isFalse();
+        assertThat(Files.readString(sandbox.bouncer.configFile(), StandardCharsets.UTF_8)).isEqualTo(iniBefore);
+    }
+
+    @Test
+    void parallelJobsDownloadWithSeveralRangedConnections() throws Exception {
+        sandbox.publishDump("rangedb", NEW);
+        List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
+        StagingService s = service("rangedb", events::add, "restore_jobs = 2", "download_connections = 3",
+                "remove_dump = False");
+
+        s.restore("rangedb.dev", DateSpec.latest(), null);
+
+        assertRestoredFixture("rangedb_20261124");
+        Path kept = sandbox.tmpdir.resolve("rangedb.2026-11-24.dump");
+        assertThat(Files.mismatch(kept, SourceDump.custom())).as("stitched from ranges, byte-identical").isEqualTo(-1L);
+        assertThat(tmpFiles("rangedb")).containsExactly("rangedb.2026-11-24.dump");
+        String path = "/rangedb/rangedb.2026-11-24.dump";
+        sandbox.http.awaitRequestCount(path, 3);
+        List<String> log = sandbox.http.accessLogLines().stream().filter(l -> l.contains("\"GET " + path + " ")).toList();
+        assertThat(log).as(String.join("\n", log)).hasSize(3).allMatch(l -> l.contains("\" 206 "));
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.StepStarted st && st.step() == Step.DOWNLOAD
+                && st.detail().contains("[file (restore_mode = auto: restore_jobs = 2 needs a seekable file)]"));
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Detail d && d.step() == Step.PG_RESTORE
+                && d.line().contains("--jobs=2") && d.line().contains(kept.toString()));
+    }
+
+    @Test
+    void directoryFormatDumpFromTheListingIsFetchedInParallelAndRestoredWithJobs() throws Exception {
+        Path dump = directoryDump();
+        Path published = Files.createDirectories(sandbox.docroot.resolve("dirdb/dirdb.2026-11-24.dump"));
+        try (var files = Files.list(dump)) {
+            for (Path f : (Iterable<Path>) files::iterator) Files.copy(f, published.resolve(f.getFileName()));
+        }
+        org.pgstaging.testkit.HttpServerProcess.makeWorldReadable(sandbox.docroot);
+        List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
+        StagingService s = service("dirdb", events::add, "restore_jobs = 2");
+
+        RestoreResult r = s.restore("dirdb.dev", DateSpec.latest(), null);
+
+        assertThat(r.database()).isEqualTo("dirdb_20261124");
+        assertRestoredFixture("dirdb_20261124");
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.StepStarted st && st.step() == Step.DOWNLOAD
+                && st.detail().contains("a directory-format dump is many files"));
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Detail d && d.step() == Step.PG_RESTORE
+                && d.line().contains("--jobs=2") && d.line().endsWith("dirdb.2026-11-24.dump"));
+        assertThat(tmpFiles("dirdb")).as("remove_dump removes the downloaded directory").isEmpty();
+        long dataFiles;
+        try (var files = Files.list(dump)) {
+            dataFiles = files.filter(f -> f.getFileName().toString().endsWith(".dat.gz")).count();
+        }
+        assertThat(dataFiles).isGreaterThan(3);
+        sandbox.http.awaitRequestCount("/dirdb/dirdb.2026-11-24.dump/toc.dat", 1);
+        assertThat(sandbox.http.accessLogLines().stream()
+                .filter(l -> l.contains("\"GET /dirdb/dirdb.2026-11-24.dump/") && l.contains(".dat.gz ")).count())
+                .isEqualTo(dataFiles);
+    }
+
+    @Test
+    void directoryFormatDumpInALocalDirectoryIsRestoredInPlace() throws Exception {
+        Path dump = directoryDump();
+        Path local = Files.createDirectories(sandbox.dir.resolve("local-dumps"));
+        Path dir = Files.createDirectories(local.resolve("ldirdb.2026-11-24.dump"));
+        try (var files = Files.list(dump)) {
+            for (Path f : (Iterable<Path>) files::iterator) Files.copy(f, dir.resolve(f.getFileName()));
+        }
+        Files.createDirectories(local.resolve("ldirdb.2026-11-25.dump")); // no toc.dat: not a dump
+        org.pgstaging.testkit.HttpServerProcess.makeWorldReadable(local);
+        Path ini = sandbox.writeConfig("ldirdb", "restore_jobs = 2");
+        Files.writeString(ini, Files.readString(ini).replace("backup_base_url = /ldirdb/",
+                "backup_base_url = " + local.toUri()));
+        StagingService s = new StagingService(ConfigLoader.load(ini), EngineOptions.defaults(), e -> { });
+
+        assertThat(s.restore("ldirdb.dev", DateSpec.latest(), null).database()).isEqualTo("ldirdb_20261124");
+
+        assertRestoredFixture("ldirdb_20261124");
+        assertThat(dir.resolve("toc.dat")).as("the source's own dump is never removed").exists();
+        assertThat(tmpFiles("ldirdb")).isEmpty();
+    }
+
+    private Path directoryDump() {
+        SourceDump.custom(); // creates the fixture database
+        Path parent = org.pgstaging.testkit.Unprivileged.ownedTempDir("pgstaging-dir-dump");
+        Path out = parent.resolve("dump");
+        sandbox.pg.pgDump("fixture_source", out, "d");
+        return out;
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------
+
+    private void assertRestoredFixture(String db) throws SQLException {
+        try (Connection c = sandbox.pg.connect(db); Statement st = c.createStatement()) {
+            assertThat(count(st, "SELECT count(*) FROM pg_namespace WHERE nspname = 'pgq'")).isZero();
+            assertThat(count(st, "SELECT count(*) FROM app.event_log")).isZero();
+            assertThat(count(st, "SELECT count(*) FROM app.customers")).isPositive();
+            assertThat(count(st, "SELECT count(*) FROM \"données\".\"Ünïcode table\"")).isPositive();
+            assertThat(count(st, "SELECT count(*) FROM pg_trigger WHERE tgname = 'invoices_replicate'")).isZero();
+            assertThat(count(st, "SELECT count(*) FROM pg_trigger WHERE tgname = 'invoices_updated_at'")).isOne();
+        }
+    }
+
+    private List<String> tmpFiles(String dbname) throws java.io.IOException {
+        try (var files = Files.list(sandbox.tmpdir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.contains(dbname)).sorted().toList();
+        }
+    }
+
+    private String aliasTarget(String alias) throws SQLException {
+        try (Connection c = sandbox.bouncer.connect(alias); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT current_database()")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private boolean databaseExists(String name) throws SQLException {
+        try (Connection c = sandbox.pg.connect("postgres");
+             var ps = c.prepareStatement("SELECT count(*) FROM pg_database WHERE datname = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) == 1;
+            }
+        }
+    }
+
+    private static long count(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
