@@ -110,10 +110,12 @@ NGINX
 
 # Does the jar know restore_mode? Only a hint for the header; each run's log is authoritative.
 jar_mode_support() {
-    if command -v unzip >/dev/null && unzip -p "$1" 'org/pgstaging/config/*' 2>/dev/null | grep -aq restore_mode; then
-        echo "jar mentions restore_mode"
+    if ! command -v unzip >/dev/null; then
+        echo "restore_mode support not checked (no unzip); each run's log tells the mode used"
+    elif unzip -p "$1" 'man/pgstaging.ini.5' 2>/dev/null | grep -aq restore_mode; then
+        echo "jar documents restore_mode"
     else
-        echo "jar does not mention restore_mode: pgstaging runs will use its default download-then-restore"
+        echo "jar does not document restore_mode: pgstaging runs will use its default download-then-restore"
     fi
 }
 
@@ -295,7 +297,8 @@ detect_mode() {
     if grep -q "unknown option 'restore_mode'" "$f" 2>/dev/null || grep -qi "warning.*restore_mode" "$f" 2>/dev/null; then
         echo "file(restore_mode-unknown)"; return
     fi
-    said=$(grep -oiE "restore[_ ]mode[ =:]+[a-z-]+|(streaming|ranged|parallel download|directory)[a-z ]{0,12}" "$f" 2>/dev/null | head -n 1 | tr ' ' '-' || true)
+    # the download step says "[stream (restore_mode = ...)]" or "[file (restore_mode = ...)]": the mode chosen
+    said=$(grep -oE "\[(stream|file) \(restore_mode" "$f" 2>/dev/null | head -n 1 | sed -E 's/^\[([a-z]+) .*/\1/' || true)
     if [ -n "$said" ]; then echo "$said"; return; fi
     if grep -qE "pg_restore .*--dbname=[^ ]+ .*\.dump$" "$f" 2>/dev/null; then echo "file(from-log)"; return; fi
     if grep -qE "pg_restore .*--dbname=[^ ]+( --use-list=[^ ]+)?$" "$f" 2>/dev/null; then echo "stream(from-log)"; return; fi

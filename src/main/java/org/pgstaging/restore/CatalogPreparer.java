@@ -44,36 +44,51 @@ public final class CatalogPreparer {
         }
     }
 
-    static Prepared prepare(Section section, Path dump, Path listFile) {
-        try {
-            Files.createDirectories(listFile.toAbsolutePath().getParent());
-            try (CatalogSource source = Catalog.open(dump, section.schemas());
-                 Writer out = Files.newBufferedWriter(listFile, StandardCharsets.UTF_8)) {
-                return new Prepared(new CatalogFilter(FilterRules.of(section)).filter(source, out));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the restore list " + listFile, e);
+    /** Opens a catalog; the checked exceptions of opening and closing are turned into one clear error. */
+    private interface Opener {
+        CatalogSource open() throws Exception;
+    }
+
+    /** What to do with an open catalog. */
+    private interface Use<T> {
+        T apply(CatalogSource source) throws Exception;
+    }
+
+    /** Every catalog question goes through here, so errors read the same whatever the question. */
+    private static <T> T withCatalog(String name, Opener opener, Use<T> use) {
+        try (CatalogSource source = opener.open()) {
+            return use.apply(source);
         } catch (PgStagingException e) {
             throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the catalog of " + name + " or write its list", e);
         } catch (Exception e) {
-            throw new PgStagingException("cannot read the catalog of " + dump + ": " + e.getMessage(), null, e);
+            throw new PgStagingException("cannot read the catalog of " + name + ": " + e.getMessage(), null, e);
         }
+    }
+
+    /** Filters a catalog into the list file pg_restore -L reads. */
+    private static Prepared writeList(Section section, String name, Opener opener, Path listFile) {
+        try {
+            Files.createDirectories(listFile.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the directory of the restore list " + listFile, e);
+        }
+        return withCatalog(name, opener, source -> {
+            try (Writer out = Files.newBufferedWriter(listFile, StandardCharsets.UTF_8)) {
+                return new Prepared(new CatalogFilter(FilterRules.of(section)).filter(source, out));
+            }
+        });
+    }
+
+    static Prepared prepare(Section section, Path dump, Path listFile) {
+        return writeList(section, dump.toString(), () -> Catalog.open(dump, section.schemas()), listFile);
     }
 
     /** The filtered list from the catalog at the head of an archive stream, closed here (early: only the catalog is read). */
     static Prepared prepare(Section section, InputStream archive, String name, Path listFile) {
         try {
-            Files.createDirectories(listFile.toAbsolutePath().getParent());
-            try (CatalogSource source = Catalog.read(archive, name);
-                 Writer out = Files.newBufferedWriter(listFile, StandardCharsets.UTF_8)) {
-                return new Prepared(new CatalogFilter(FilterRules.of(section)).filter(source, out));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the restore list " + listFile, e);
-        } catch (PgStagingException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new PgStagingException("cannot read the catalog of " + name + ": " + e.getMessage(), null, e);
+            return writeList(section, name, () -> Catalog.read(archive, name), listFile);
         } finally {
             try {
                 archive.close();
@@ -85,34 +100,23 @@ public final class CatalogPreparer {
 
     /** Writes the filtered list of a dump (default: the newest backup) and returns what the filter did. */
     public static FilterSummary report(StagingTarget target, Path dumpFile, Writer out) {
-        try (CatalogSource source = open(target, dumpFile)) {
-            return new CatalogFilter(FilterRules.of(target.section())).filter(source, out);
-        } catch (PgStagingException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new PgStagingException("cannot read the catalog: " + e.getMessage(), null, e);
-        }
+        return withCatalog(describe(dumpFile), () -> open(target, dumpFile),
+                source -> new CatalogFilter(FilterRules.of(target.section())).filter(source, out));
     }
 
     /** The filter's summary for one backup, streamed from its source. */
     public static FilterSummary report(StagingTarget target, BackupFile backup, Writer out) {
-        try (CatalogSource source = Catalog.read(target.backups().openStream(backup), backup.fileName())) {
-            return new CatalogFilter(FilterRules.of(target.section())).filter(source, out);
-        } catch (PgStagingException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new PgStagingException("cannot read the catalog of " + backup.fileName() + ": " + e.getMessage(), null, e);
-        }
+        return withCatalog(backup.fileName(), () -> Catalog.read(target.backups().openStream(backup), backup.fileName()),
+                source -> new CatalogFilter(FilterRules.of(target.section())).filter(source, out));
     }
 
     public static List<TriggerFunction> triggers(StagingTarget target, Path dumpFile) {
-        try (CatalogSource source = open(target, dumpFile)) {
-            return TriggerFunctions.list(source, FilterRules.of(target.section()));
-        } catch (PgStagingException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new PgStagingException("cannot read the catalog: " + e.getMessage(), null, e);
-        }
+        return withCatalog(describe(dumpFile), () -> open(target, dumpFile),
+                source -> TriggerFunctions.list(source, FilterRules.of(target.section())));
+    }
+
+    private static String describe(Path dumpFile) {
+        return dumpFile == null ? "the newest backup" : dumpFile.toString();
     }
 
     /** {@code schema.table} of the tables restored without data. */
