@@ -22,14 +22,67 @@ import org.pgstaging.testkit.SlackRequests;
  * Not a test: measures how long the bot takes to ack signed slash commands when 50 arrive at once,
  * over real HTTP on loopback, with slow work behind them (the backend blocks until all acks are in).
  * Prints p50/p99/max; Slack's limit is 3000 ms.
+ * With {@code --with-restore}, real restores run back to back the whole time (the fixture dump restored
+ * and dropped again through the engine, on the test kit's PostgreSQL, pgbouncer and nginx), so the acks
+ * compete with pg_restore for the machine's cores as they would in production.
  * Run: mvn -q test-compile exec:java is not in the build, so:
- *   java -cp target/classes:target/test-classes:$(mvn -q dependency:build-classpath -Dmdep.outputFile=/dev/stdout) \
- *        org.pgstaging.slack.SlackAckBenchmark [concurrency] [rounds]
+ *   java -Dfile.encoding=UTF-8 -cp target/classes:target/test-classes:$(mvn -q dependency:build-classpath -Dmdep.outputFile=/dev/stdout) \
+ *        org.pgstaging.slack.SlackAckBenchmark [concurrency] [rounds] [--with-restore]
  */
 public final class SlackAckBenchmark {
     public static void main(String[] args) throws Exception {
-        int concurrency = args.length > 0 ? Integer.parseInt(args[0]) : 50;
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        List<String> positional = new ArrayList<>(List.of(args));
+        boolean withRestore = positional.remove("--with-restore");
+        int concurrency = positional.size() > 0 ? Integer.parseInt(positional.get(0)) : 50;
+        int rounds = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : 5;
+        try (BackgroundRestores restores = withRestore ? BackgroundRestores.start() : null) {
+            measure(concurrency, rounds);
+            if (restores != null) System.out.println("restores completed meanwhile: " + restores.completed());
+        }
+        System.exit(0);
+    }
+
+    /** Restores the fixture dump into a fresh copy, drops it, and again, until closed. */
+    static final class BackgroundRestores implements AutoCloseable {
+        private final org.pgstaging.testkit.StagingSandbox sandbox;
+        private final Thread worker;
+        private final java.util.concurrent.atomic.AtomicInteger completed = new java.util.concurrent.atomic.AtomicInteger();
+        private volatile boolean stop;
+
+        private BackgroundRestores(org.pgstaging.testkit.StagingSandbox sandbox) {
+            this.sandbox = sandbox;
+            sandbox.publishDump("ackbench", java.time.LocalDate.of(2026, 11, 24));
+            org.pgstaging.job.StagingService staging = new org.pgstaging.job.StagingService(
+                    org.pgstaging.config.ConfigLoader.load(sandbox.writeConfig("ackbench", "auto_switch = False")),
+                    org.pgstaging.job.EngineOptions.defaults(), e -> { });
+            this.worker = new Thread(() -> {
+                while (!stop) {
+                    staging.restore("ackbench.dev", org.pgstaging.backup.DateSpec.latest(), null);
+                    staging.drop("ackbench.dev", org.pgstaging.backup.DateSpec.latest());
+                    completed.incrementAndGet();
+                }
+            }, "background-restores");
+        }
+
+        static BackgroundRestores start() throws InterruptedException {
+            BackgroundRestores r = new BackgroundRestores(
+                    org.pgstaging.testkit.StagingSandbox.start(org.pgstaging.testkit.StagingSandbox.Web.NGINX));
+            r.worker.start();
+            while (r.completed.get() == 0) Thread.sleep(50); // the JIT is warm and a restore is under way
+            return r;
+        }
+
+        int completed() { return completed.get(); }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop = true;
+            worker.join();
+            sandbox.close();
+        }
+    }
+
+    private static void measure(int concurrency, int rounds) throws Exception {
         try (SlackApiServer api = SlackApiServer.start(SlackHttpBotTest.BOT_TOKEN, "xapp-unused")) {
             RecordingBackend backend = new RecordingBackend();
             Map<String, String> settings = SlackHttpBotTest.settings(api.apiUrl(), Files.createTempDirectory("pgstaging-bench"), false);
