@@ -28,7 +28,9 @@ public final class AccessPolicy {
 
     public AccessPolicy(SlackSettings settings, MethodsClient client) {
         this.settings = settings;
-        this.groupMembers = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(5)).maximumSize(100)
+        this.groupMembers = Caffeine.newBuilder()
+                // refreshed in the background after 4 minutes, so an ack never waits for Slack's API once warm
+                .refreshAfterWrite(Duration.ofMinutes(4)).expireAfterWrite(Duration.ofMinutes(30)).maximumSize(100)
                 .build(group -> members(client, group));
     }
 
@@ -47,10 +49,14 @@ public final class AccessPolicy {
                 + String.join(", ", settings.channels().stream().map(c -> "<#" + c + ">").toList()) + ".");
     }
 
-    /** Requesters as configured (approver users may always ask); checked locally so the ack stays fast. */
+    /**
+     * Requesters as configured (approvers may always ask). User IDs are checked locally; user groups
+     * from the members cache, which {@link #warmUp()} fills at start so the ack does not wait on Slack.
+     */
     public Optional<String> refuseRequester(String userId) {
-        if (settings.requesters().isEmpty() || settings.requesters().contains(userId)
-                || settings.approverUsers().contains(userId)) {
+        if (settings.requesters().isEmpty() || settings.requesterUsers().contains(userId)
+                || settings.approverUsers().contains(userId) || inAnyGroup(userId, settings.requesterGroups())
+                || inAnyGroup(userId, settings.approverGroups())) {
             return Optional.empty();
         }
         return Optional.of("You are not among the requesters of pgstaging; ask an approver to add your member ID (" + userId
@@ -68,13 +74,22 @@ public final class AccessPolicy {
         return Optional.empty();
     }
 
+    /** Loads the members of every configured group, so the first request is answered from the cache. */
+    public void warmUp() {
+        for (String group : settings.requesterGroups()) inAnyGroup("", List.of(group));
+        for (String group : settings.approverGroups()) inAnyGroup("", List.of(group));
+    }
+
     public boolean isApprover(String userId) {
-        if (settings.approverUsers().contains(userId)) return true;
-        for (String group : settings.approverGroups()) {
+        return settings.approverUsers().contains(userId) || inAnyGroup(userId, settings.approverGroups());
+    }
+
+    private boolean inAnyGroup(String userId, List<String> groups) {
+        for (String group : groups) {
             try {
                 if (groupMembers.get(group).contains(userId)) return true;
             } catch (RuntimeException e) {
-                log.warn("Cannot read members of approver group {}: {}", group, e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+                log.warn("Cannot read members of user group {}: {}", group, e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
             }
         }
         return false;

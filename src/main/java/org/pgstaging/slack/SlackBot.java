@@ -71,6 +71,7 @@ public final class SlackBot implements AutoCloseable {
 
     /** Starts in the configured mode; checks the bot token first (auth.test) so a bad token fails here. */
     public void start() throws Exception {
+        context.access().warmUp();
         if (settings.mode() == SlackSettings.Mode.HTTP) {
             startHttp(new InetSocketAddress(settings.httpPort()));
         } else {

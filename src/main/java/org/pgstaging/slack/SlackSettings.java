@@ -64,7 +64,8 @@ public final class SlackSettings {
         stateDir = Path.of(value(section, "state_dir").orElse(System.getProperty("user.home") + "/.local/state/pgstaging"));
         command = value(section, "command").orElse("/pgstaging");
         channels = ids(section, "channels", CHANNEL_ID, "channel IDs such as C0123ABCD (channel details > About)");
-        requesters = ids(section, "requesters", USER_ID, "user IDs such as U0123ABCD (profile > Copy member ID)");
+        requesters = ids(section, "requesters", Pattern.compile(USER_ID.pattern() + "|" + GROUP_ID.pattern()),
+                "user IDs (U…/W…, profile > Copy member ID) or user-group IDs (S…)");
         List<String> approvers = ids(section, "approvers", Pattern.compile(USER_ID.pattern() + "|" + GROUP_ID.pattern()),
                 "user IDs (U…/W…) or user-group IDs (S…)");
         approverUsers = approvers.stream().filter(a -> !a.startsWith("S")).toList();
@@ -168,6 +169,10 @@ public final class SlackSettings {
     public List<String> channels() { return channels; }
     /** Empty means anyone in an allowed channel. */
     public List<String> requesters() { return requesters; }
+
+    public List<String> requesterUsers() { return requesters.stream().filter(r -> !r.startsWith("S")).toList(); }
+
+    public List<String> requesterGroups() { return requesters.stream().filter(r -> r.startsWith("S")).toList(); }
     public List<String> approverUsers() { return approverUsers; }
     public List<String> approverGroups() { return approverGroups; }
     public Optional<String> approvalChannel() { return Optional.ofNullable(approvalChannel); }

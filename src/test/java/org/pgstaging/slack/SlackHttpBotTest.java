@@ -59,7 +59,7 @@ class SlackHttpBotTest {
         m.put("api_url", apiUrl);
         m.put("state_dir", state.toString());
         m.put("channels", CHANNEL + ", C0OTHERSTAGE");
-        m.put("requesters", ALICE + ", " + BOB);
+        m.put("requesters", ALICE + ", " + BOB + ", S0DEVS");
         m.put("approvers", CAROL + ", S0DBAS");
         m.put("self_approval", selfApproval ? "True" : "False");
         return m;
@@ -68,7 +68,7 @@ class SlackHttpBotTest {
     @BeforeAll
     static void start() throws Exception {
         api = SlackApiServer.start(BOT_TOKEN, "xapp-1-unused");
-        api.userGroup("S0DBAS", GRACE).user(ALICE, "alice").user(BOB, "bob");
+        api.userGroup("S0DBAS", GRACE).userGroup("S0DEVS", "U0DEVDAN").user(ALICE, "alice").user(BOB, "bob");
         stateDir = Files.createTempDirectory("pgstaging-slack");
         backend = new RecordingBackend();
         bot = new SlackBot(new SlackSettings(settings(api.apiUrl(), stateDir, false), Map.of()), backend, Clock.systemUTC());
@@ -202,6 +202,8 @@ class SlackHttpBotTest {
         HttpResponse<String> r2 = command(MALLORY, CHANNEL, "restore foodb.dev", api.responseUrl());
         assertThat(ackText(r2)).contains("not among the requesters");
         assertThat(backend.calls("submit")).hasSize(submits);
+        HttpResponse<String> r3 = command("U0DEVDAN", CHANNEL, "help", api.responseUrl());
+        assertThat(ackText(r3)).as("a member of a requester user group may ask").doesNotContain("not among the requesters");
     }
 
     @Test
