@@ -152,9 +152,18 @@ public final class JobMessenger implements BotJobListener {
                 index.ref(job.id()).ifPresent(ref -> poster.post(ref.channel(), ref.ts(), false, Messages.plain(
                         ":warning: " + Messages.title(job) + " has reported nothing for " + Human.duration(Duration.between(p.lastEventAt(), now))
                                 + (p.current() == null ? "" : " (while " + p.current().label() + ")")
-                                + ". It may be stuck: check the staging host, or reply `cancel` here.")));
+                                + ". It may be stuck: check the staging host, or reply `cancel` here. " + mentions(job))));
             }
         }
+    }
+
+    /** The requester and, when someone approved it, the approver: the two people who care. */
+    private static String mentions(BotJob job) {
+        String who = "<@" + job.requesterId() + ">";
+        if (job.decision() != null && job.decision().approved() && !job.decision().userId().equals(job.requesterId())) {
+            who += " <@" + job.decision().userId() + ">";
+        }
+        return who;
     }
 
     private static int rank(JobStatus s) {

@@ -60,7 +60,10 @@ class JobMessengerTest {
         assertThat(ref.cardChannel()).as("card goes to approval_channel when set").isEqualTo("C0APPROVALS");
         assertThat(api.message("C0APPROVALS", ref.cardTs()).has("thread_ts")).isFalse();
 
-        BotJob running = job.withStatus(JobStatus.RUNNING);
+        BotJob approved = new BotJob(job.id(), job.kind(), job.section(), job.date(), job.database(), job.requesterId(),
+                JobStatus.QUEUED, 1, null, null, new BotJob.Decision("U0CAROL", true, clock.instant(), null), null,
+                job.submittedAt(), null);
+        BotJob running = approved.withStatus(JobStatus.RUNNING);
         messenger.jobChanged(running);
         messenger.jobProgress(running, new RestoreEvent.StepStarted(job.database(), Step.PG_RESTORE, null));
         clock.now = clock.now.plus(Duration.ofMinutes(9));
@@ -71,7 +74,7 @@ class JobMessengerTest {
         var warnings = api.calls("chat.postMessage").stream()
                 .filter(c -> ref.ts().equals(c.param("thread_ts")) && c.allText().contains("has reported nothing for 11 min")).toList();
         assertThat(warnings).hasSize(1);
-        assertThat(warnings.get(0).allText()).contains("while restoring");
+        assertThat(warnings.get(0).allText()).contains("while restoring").contains("<@U0ALICE>").contains("<@U0CAROL>");
         // News resets the watch.
         messenger.jobProgress(running, new RestoreEvent.StepProgress(job.database(), Step.PG_RESTORE, 10, 100, "items", 1));
         messenger.checkStalls();
