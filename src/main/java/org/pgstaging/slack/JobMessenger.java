@@ -3,6 +3,8 @@ package org.pgstaging.slack;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +34,9 @@ public final class JobMessenger implements BotJobListener {
     private final Map<String, JobStatus> lastStatus = new ConcurrentHashMap<>();
     private final Map<String, BotJob> running = new ConcurrentHashMap<>();
     private final Map<String, Boolean> stallWarned = new ConcurrentHashMap<>();
+    /** Last detail lines of each running job (commands run, error output): bounded, posted when it ends. */
+    private final Map<String, Deque<String>> details = new ConcurrentHashMap<>();
+    private static final int DETAIL_LINES = 30;
 
     public JobMessenger(BotBackend backend, SlackPoster poster, MessageThrottle throttle, MessageIndex index,
                         Executor executor, Clock clock, String approvalChannel, Duration stall) {
@@ -67,6 +72,15 @@ public final class JobMessenger implements BotJobListener {
 
     @Override
     public void jobProgress(BotJob job, RestoreEvent event) {
+        if (event instanceof RestoreEvent.Detail d) {
+            // not worth a message edit: kept for the details posted in the thread when the job ends
+            Deque<String> lines = details.computeIfAbsent(job.id(), k -> new ArrayDeque<>());
+            synchronized (lines) {
+                lines.addLast(d.line());
+                while (lines.size() > DETAIL_LINES) lines.removeFirst();
+            }
+            return;
+        }
         Instant now = clock.instant();
         progress.compute(job.id(), (k, p) -> (p == null ? JobProgress.start(now) : p).apply(event, now));
         stallWarned.remove(job.id());
@@ -111,6 +125,7 @@ public final class JobMessenger implements BotJobListener {
     }
 
     private void finished(BotJob job, MessageIndex.Ref ref) {
+        postDetails(job, ref, progress.get(job.id()), details.remove(job.id()));
         progress.remove(job.id());
         stallWarned.remove(job.id());
         switch (job.status()) {
@@ -128,6 +143,30 @@ public final class JobMessenger implements BotJobListener {
             case DENIED -> poster.post(ref.channel(), ref.ts(), false, Messages.plain(Mrkdwn.user(job.requesterId()) + " your request was denied"
                     + (job.decision() == null ? "." : " by " + Mrkdwn.user(job.decision().userId()) + ": " + Mrkdwn.escape(job.decision().reason()))));
             default -> { }
+        }
+    }
+
+    /** Step timings and the last commands and output lines, in the thread, for whoever digs in. */
+    private void postDetails(BotJob job, MessageIndex.Ref ref, JobProgress p, Deque<String> lines) {
+        if ((p == null || p.finished().isEmpty()) && (lines == null || lines.isEmpty())) return;
+        StringBuilder b = new StringBuilder();
+        if (p != null) {
+            for (JobProgress.Done d : p.finished()) {
+                b.append(String.format(java.util.Locale.ROOT, "%-22s %s%n", d.step().label(), Human.duration(d.elapsed())));
+            }
+        }
+        if (lines != null) {
+            synchronized (lines) {
+                if (b.length() > 0 && !lines.isEmpty()) b.append('\n');
+                lines.forEach(l -> b.append(l).append('\n'));
+            }
+        }
+        String text = b.length() > 2800 ? "…" + b.substring(b.length() - 2800) : b.toString();
+        try {
+            poster.post(ref.channel(), ref.ts(), false, Messages.plain("*Details* of " + Messages.title(job)
+                    + "\n```" + text.replace("```", "'''") + "```"));
+        } catch (RuntimeException e) {
+            log.warn("Could not post the details of job {}: {}", job.id(), e.toString());
         }
     }
 

@@ -276,8 +276,9 @@ public final class QueueBackend implements BotBackend, AutoCloseable {
         if (event instanceof RestoreEvent.StepProgress p && p.step() == org.pgstaging.restore.Step.DOWNLOAD && p.total() > 0) {
             reporter.dumpBytes(p.total());
         }
-        // progress lines can come by the thousand (one per pg_restore item): pass a few per second
-        if (event instanceof RestoreEvent.StepProgress || event instanceof RestoreEvent.Detail) {
+        // progress can come by the thousand (one per pg_restore item): pass a few per second; details
+        // (commands run, error lines) all go through, the messenger keeps a bounded tail of them
+        if (event instanceof RestoreEvent.StepProgress) {
             Instant now = Instant.now();
             Instant last = lastProgress.get(job.id());
             if (last != null && Duration.between(last, now).compareTo(PROGRESS_EVERY) < 0) return;

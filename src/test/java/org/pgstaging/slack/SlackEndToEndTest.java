@@ -226,6 +226,9 @@ class SlackEndToEndTest {
         assertThat(firstJob.state()).isEqualTo(JobState.DONE);
         assertThat(firstJob.targetDatabase()).isEqualTo(fresh);
 
+        // the thread also gets the details: step timings and the commands run
+        api.await("chat.postMessage", c -> first.request.ts().equals(c.param("thread_ts"))
+                && c.allText().contains("Details") && c.allText().contains("pg_restore") && c.allText().contains("restoring"), LONG);
         // the queued one ran after the first, and got its own completion
         api.await("chat.postMessage", c -> second.request.ts().equals(c.param("thread_ts")) && c.allText().contains("is ready"), LONG);
         Job secondJob = store.get(second.id());
