@@ -111,7 +111,7 @@ class CliEndToEndTest {
         assertThat(after.get("active").getAsBoolean()).isTrue();
         assertThat(after.get("exists_in_postgres").getAsBoolean()).isTrue();
 
-        assertThat(aliasTarget("clidb")).isEqualTo("clidb_20261124");
+        assertThat(sandbox.aliasTarget("clidb")).isEqualTo("clidb_20261124");
         assertThat(databases("clidb")).containsExactly("clidb_20261124");
         assertThat(Files.readString(sandbox.bouncer.configFile())).doesNotContain("clidb_20261120");
     }
@@ -161,14 +161,6 @@ class CliEndToEndTest {
             if (o.get("active").getAsBoolean()) names.add(o.get("database").getAsString());
         }
         return names;
-    }
-
-    private String aliasTarget(String alias) throws SQLException {
-        try (Connection c = sandbox.bouncer.connect(alias); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT current_database()")) {
-            rs.next();
-            return rs.getString(1);
-        }
     }
 
     /** The dated copies of {@code dbname} in PostgreSQL, by name. */

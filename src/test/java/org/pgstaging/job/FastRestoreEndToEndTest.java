@@ -79,7 +79,7 @@ class FastRestoreEndToEndTest {
 
         assertThat(r.switched()).isTrue();
         assertRestoredFixture("fastdb_20261124");
-        assertThat(aliasTarget("fastdb")).isEqualTo("fastdb_20261124");
+        assertThat(sandbox.aliasTarget("fastdb")).isEqualTo("fastdb_20261124");
         assertThat(seenInTmpdir).as("only the list file while streaming").containsExactly(".fastdb_20261124.list");
         assertThat(tmpFiles("fastdb")).isEmpty();
         long size = Files.size(SourceDump.custom());
@@ -162,9 +162,9 @@ class FastRestoreEndToEndTest {
                     });
             assertThat(proxy.cuts()).isEqualTo(2);
         }
-        assertThat(databaseExists("deaddb_20261124")).isFalse();
+        assertThat(sandbox.databaseExists("deaddb_20261124")).isFalse();
         assertThat(Files.readString(sandbox.bouncer.configFile(), StandardCharsets.UTF_8)).isEqualTo(iniBefore);
-        assertThat(aliasTarget("deaddb")).isEqualTo("deaddb_20261120");
+        assertThat(sandbox.aliasTarget("deaddb")).isEqualTo("deaddb_20261120");
         assertThat(tmpFiles("deaddb")).isEmpty();
     }
 
@@ -178,7 +178,7 @@ class FastRestoreEndToEndTest {
                     assertThat(e.getMessage()).contains("restore_mode = stream").contains("restore_jobs = 2");
                     assertThat(e.hint()).contains("restore_jobs = 1");
                 });
-        assertThat(databaseExists("jobsdb_20261124")).isFalse();
+        assertThat(sandbox.databaseExists("jobsdb_20261124")).isFalse();
         assertThat(Files.readString(sandbox.bouncer.configFile(), StandardCharsets.UTF_8)).isEqualTo(iniBefore);
     }
 
@@ -282,25 +282,6 @@ class FastRestoreEndToEndTest {
     private List<String> tmpFiles(String dbname) throws java.io.IOException {
         try (var files = Files.list(sandbox.tmpdir)) {
             return files.map(p -> p.getFileName().toString()).filter(n -> n.contains(dbname)).sorted().toList();
-        }
-    }
-
-    private String aliasTarget(String alias) throws SQLException {
-        try (Connection c = sandbox.bouncer.connect(alias); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT current_database()")) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
-    private boolean databaseExists(String name) throws SQLException {
-        try (Connection c = sandbox.pg.connect("postgres");
-             var ps = c.prepareStatement("SELECT count(*) FROM pg_database WHERE datname = ?")) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1) == 1;
-            }
         }
     }
 

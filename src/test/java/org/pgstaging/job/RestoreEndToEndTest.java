@@ -69,7 +69,7 @@ class RestoreEndToEndTest {
 
         assertThat(r.database()).isEqualTo("foodb_20261124");
         assertThat(r.switched()).isTrue();
-        assertThat(aliasTarget("foodb")).isEqualTo("foodb_20261124");
+        assertThat(sandbox.aliasTarget("foodb")).isEqualTo("foodb_20261124");
         try (Connection c = sandbox.pg.connect("foodb_20261124"); Statement st = c.createStatement()) {
             assertThat(count(st, "SELECT count(*) FROM pg_namespace WHERE nspname = 'pgq'")).isZero();
             assertThat(count(st, "SELECT count(*) FROM app.event_log")).isZero();
@@ -101,14 +101,14 @@ class RestoreEndToEndTest {
         StagingService s2 = service("foodb", events, "auto_switch = False", "keep_bases = 1");
         RestoreResult older = s2.restore("foodb.dev", DateSpec.parse("2026-11-20"), null);
         assertThat(older.switched()).isFalse();
-        assertThat(aliasTarget("foodb")).isEqualTo("foodb_20261124");
+        assertThat(sandbox.aliasTarget("foodb")).isEqualTo("foodb_20261124");
 
         List<DatabaseInfo> dbs = s2.databases("foodb.dev");
         assertThat(dbs).extracting(DatabaseInfo::database).containsExactly("foodb_20261120", "foodb_20261124");
         assertThat(dbs).filteredOn(DatabaseInfo::active).extracting(DatabaseInfo::database).containsExactly("foodb_20261124");
 
         assertThat(s2.switchTo("foodb.dev", DateSpec.oldest())).isEqualTo("foodb_20261120");
-        assertThat(aliasTarget("foodb")).isEqualTo("foodb_20261120");
+        assertThat(sandbox.aliasTarget("foodb")).isEqualTo("foodb_20261120");
         assertThatThrownBy(() -> s2.drop("foodb.dev", DateSpec.parse("20261120")))
                 .isInstanceOf(PgStagingException.class).hasMessageContaining("alias foodb points to it");
         s2.switchTo("foodb.dev", DateSpec.latest());
@@ -118,9 +118,9 @@ class RestoreEndToEndTest {
 
         List<String> purged = s2.purge("foodb.dev");
         assertThat(purged).containsExactly("foodb_20261120");
-        assertThat(databaseExists("foodb_20261120")).isFalse();
+        assertThat(sandbox.databaseExists("foodb_20261120")).isFalse();
         assertThat(Files.readString(sandbox.bouncer.configFile())).doesNotContain("foodb_20261120").contains("[users]");
-        assertThat(aliasTarget("foodb")).isEqualTo("foodb_20261124");
+        assertThat(sandbox.aliasTarget("foodb")).isEqualTo("foodb_20261124");
     }
 
     @Test
@@ -142,9 +142,9 @@ class RestoreEndToEndTest {
                     assertThat(e.cleanup()).contains("dropped database bardb_20261124")
                             .contains("removed bardb_20261124 from pgbouncer");
                 });
-        assertThat(databaseExists("bardb_20261124")).isFalse();
+        assertThat(sandbox.databaseExists("bardb_20261124")).isFalse();
         assertThat(Files.readString(sandbox.bouncer.configFile(), StandardCharsets.UTF_8)).isEqualTo(iniBefore);
-        assertThat(aliasTarget("bardb")).isEqualTo("bardb_20261120");
+        assertThat(sandbox.aliasTarget("bardb")).isEqualTo("bardb_20261120");
         assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Failed f && f.step() == Step.PG_RESTORE);
     }
 
@@ -156,7 +156,7 @@ class RestoreEndToEndTest {
         StagingService s = service("bazdb", new ArrayList<>(), "sql_path = " + sandbox.dir.resolve("bazsql"));
         assertThatThrownBy(() -> s.restore("bazdb.dev", DateSpec.latest(), null))
                 .isInstanceOfSatisfying(RestoreFailedException.class, e -> assertThat(e.step()).isEqualTo(Step.PRE_SQL));
-        assertThat(databaseExists("bazdb_20261124")).isFalse();
+        assertThat(sandbox.databaseExists("bazdb_20261124")).isFalse();
         try (var files = Files.list(sandbox.tmpdir)) {
             assertThat(files.filter(p -> p.getFileName().toString().contains("bazdb")).toList()).isEmpty();
         }
@@ -166,7 +166,7 @@ class RestoreEndToEndTest {
         assertThatThrownBy(() -> keep.restore("bazdb.dev", DateSpec.latest(), null))
                 .isInstanceOfSatisfying(RestoreFailedException.class,
                         e -> assertThat(e.cleanup()).contains("kept database bazdb_20261124"));
-        assertThat(databaseExists("bazdb_20261124")).isTrue();
+        assertThat(sandbox.databaseExists("bazdb_20261124")).isTrue();
     }
 
     @Test
@@ -182,7 +182,7 @@ class RestoreEndToEndTest {
                 .isInstanceOf(PgStagingException.class).hasMessageContaining("nosuch.dev");
         assertThatThrownBy(() -> s.switchTo("quxdb.dev", DateSpec.latest()))
                 .isInstanceOf(PgStagingException.class).hasMessageContaining("no dated copy");
-        assertThat(databaseExists("quxdb_20261125")).isFalse();
+        assertThat(sandbox.databaseExists("quxdb_20261125")).isFalse();
         assertThat(Files.readString(sandbox.bouncer.configFile())).isEqualTo(iniBefore);
     }
 
@@ -209,7 +209,7 @@ class RestoreEndToEndTest {
         StagingService s = new StagingService(ConfigLoader.load(ini),
                 new EngineOptions(true, java.util.Optional.empty()), events::add);
         s.restore("drydb.dev", DateSpec.latest(), null);
-        assertThat(databaseExists("drydb_20261124")).isFalse();
+        assertThat(sandbox.databaseExists("drydb_20261124")).isFalse();
         assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Detail d
                 && d.line().startsWith("would: create database drydb_20261124"));
     }
@@ -228,9 +228,9 @@ class RestoreEndToEndTest {
             direct.createStatement().execute("SELECT 1");
             assertThat(s.drop("dropdb.dev", DateSpec.oldest())).isEqualTo("dropdb_20261120");
         }
-        assertThat(databaseExists("dropdb_20261120")).isFalse();
+        assertThat(sandbox.databaseExists("dropdb_20261120")).isFalse();
         assertThat(Files.readString(sandbox.bouncer.configFile())).doesNotContain("dropdb_20261120");
-        assertThat(aliasTarget("dropdb")).isEqualTo("dropdb_20261124");
+        assertThat(sandbox.aliasTarget("dropdb")).isEqualTo("dropdb_20261124");
     }
 
     @Test
@@ -273,7 +273,7 @@ class RestoreEndToEndTest {
         assertThat(worker.isAlive()).isFalse();
         assertThat(failure.get()).isInstanceOf(RestoreFailedException.class);
         assertThat(((RestoreFailedException) failure.get()).cleanup()).doesNotContain("INCOMPLETE");
-        assertThat(databaseExists("canceldb_20261124")).isFalse();
+        assertThat(sandbox.databaseExists("canceldb_20261124")).isFalse();
         assertThat(Files.readString(sandbox.bouncer.configFile())).isEqualTo(iniBefore);
     }
 
@@ -288,22 +288,6 @@ class RestoreEndToEndTest {
         assertThatThrownBy(() -> s.dump("dumpdb.dev", null, null, false))
                 .satisfies(e -> assertThat(((PgStagingException) e).hint()).contains("redump"));
         Files.delete(dump);
-    }
-
-    private String aliasTarget(String alias) throws SQLException {
-        try (Connection c = sandbox.bouncer.connect(alias); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT current_database()")) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
-    private boolean databaseExists(String name) throws SQLException {
-        try (Connection c = sandbox.pg.connect("postgres"); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_database WHERE datname = '" + name + "'")) {
-            rs.next();
-            return rs.getInt(1) == 1;
-        }
     }
 
     private static long count(Statement st, String sql) throws SQLException {

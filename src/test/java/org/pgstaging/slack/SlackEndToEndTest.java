@@ -192,7 +192,7 @@ class SlackEndToEndTest {
         staging.restore("slackdb.dev", DateSpec.parse(OLD.toString()), null);
         // auto_switch = False: the first copy gets no alias by itself
         if (staging.activeCopy("slackdb.dev").isEmpty()) staging.switchTo("slackdb.dev", DateSpec.parse(OLD.toString()));
-        assertThat(aliasTarget("slackdb")).isEqualTo("slackdb_20261120");
+        assertThat(sandbox.aliasTarget("slackdb")).isEqualTo("slackdb_20261120");
         gate(sandbox.sqlPath.resolve("slackdb.dev/pre"), "slack_e2e_gate1");
 
         Requested first = request(ALICE, "restore slackdb.dev");
@@ -202,7 +202,7 @@ class SlackEndToEndTest {
         api.await("chat.update", c -> APPROVALS.equals(c.param("channel")) && first.card.ts().equals(c.param("ts"))
                 && c.allText().contains("approved") && !c.allText().contains(ActionIds.APPROVE), LONG);
         api.await("chat.update", c -> isEditOf(c, first.request) && c.allText().contains(":gear: Running"), LONG);
-        awaitTrue(() -> databaseExists(fresh), "the restore to create " + fresh);
+        awaitTrue(() -> sandbox.databaseExists(fresh), "the restore to create " + fresh);
 
         // a restore of another section on the same server waits behind the running one
         Requested second = request(BOB, "restore slackdb2.dev");
@@ -219,7 +219,7 @@ class SlackEndToEndTest {
         assertThat(done.allText()).contains("<@" + ALICE + ">").contains(fresh).contains("Compared with `slackdb_20261120`")
                 .contains("Sizes of slackdb.dev").contains("slackdb_20261120");
         assertThat(buttonValue(done.blocks(), ActionIds.SWITCH)).contains("slackdb.dev|" + fresh);
-        assertThat(aliasTarget("slackdb")).as("auto_switch = False").isEqualTo("slackdb_20261120");
+        assertThat(sandbox.aliasTarget("slackdb")).as("auto_switch = False").isEqualTo("slackdb_20261120");
         // edits are throttled (one per message every few seconds): the last one comes, maybe after the completion
         api.await("chat.update", c -> isEditOf(c, first.request) && c.allText().contains(":white_check_mark: Done"), LONG);
         Job firstJob = store.get(first.id());
@@ -245,7 +245,7 @@ class SlackEndToEndTest {
         assertThat(replaced.allText()).contains("switched *slackdb* to `" + fresh + "`")
                 .contains("Switch back to slackdb_20261120");
         assertThat(buttonValue(replaced.blocks(), ActionIds.SWITCH)).contains("slackdb.dev|slackdb_20261120");
-        assertThat(aliasTarget("slackdb")).isEqualTo(fresh);
+        assertThat(sandbox.aliasTarget("slackdb")).isEqualTo(fresh);
         assertThat(store.history().forSection("slackdb.dev", 10)).anyMatch(h -> h.action() == HistoryAction.SWITCH
                 && h.actor().equals(ALICE) && h.detail().contains(fresh));
     }
@@ -410,18 +410,6 @@ class SlackEndToEndTest {
 
     private void openGate(String gate) {
         sandbox.pg.execute("postgres", "CREATE ROLE " + gate + " NOLOGIN");
-    }
-
-    private String aliasTarget(String alias) throws SQLException {
-        try (Connection c = sandbox.bouncer.connect(alias); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT current_database()")) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
-    private boolean databaseExists(String name) {
-        return databaseOid(name) != 0;
     }
 
     private long databaseOid(String name) {
