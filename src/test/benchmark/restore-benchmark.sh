@@ -90,6 +90,8 @@ if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
 fi
 
 jar="$root/target/pgstaging.jar"
+launcher="$root/src/main/scripts/pgstaging"
+export PGSTAGING_JAR="$jar"
 if [ ! -f "$jar" ] || [ "$build" = 1 ]; then
     echo "== building $jar"
     (cd "$root" && mvn -B -q -o -DskipTests package) || bad "the build failed" "run 'mvn -B -DskipTests package' in $root to see why"
@@ -127,6 +129,7 @@ for size in "${size_list[@]}"; do
     done
 done
 link_round_files
+warm_launcher "$(sed -n 's/^\[\(.*\)\]$/\1/p' "$sandbox/pgstaging.ini" | grep -v DEFAULT | head -n 1)"
 
 # ---------------------------------------------------------------- runs
 log "rounds: $rounds, sizes: ${size_list[*]}, links: ${link_list[*]}, methods: ${method_list[*]}, jobs: $jobs"

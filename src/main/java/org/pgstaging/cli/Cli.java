@@ -59,7 +59,7 @@ public final class Cli {
         PgStagingCommand root = new PgStagingCommand(session, this);
         SessionFactory factory = new SessionFactory(session);
         CommandLine cl = new CommandLine(root, factory);
-        CommandRegistry.register(cl, factory);
+        CommandRegistry.registerFor(cl, factory, args);
         Errors.install(cl, session, () -> null);
         cl.setExecutionStrategy(parsed -> {
             try {

@@ -25,6 +25,46 @@ final class CommandRegistry {
 
     private CommandRegistry() {}
 
+    /**
+     * For one command given on the command line: registers only the command {@code args} names, or
+     * every command when it names none or asks for help (which lists them all). picocli builds each
+     * command's model by reflection, and building all of them was a third of a one-shot command's
+     * start-up; the console and scripts register everything once.
+     */
+    static void registerFor(CommandLine root, IFactory factory, String[] args) {
+        Class<?> only = commandNamed(commandWord(root.getCommandSpec(), args));
+        if (only == null || only == HelpCommands.Help.class) {
+            register(root, factory);
+        } else {
+            root.addSubcommand(new CommandLine(create(factory, only), factory));
+        }
+    }
+
+    /** The first argument that is neither a global option nor its value; null when there is none. */
+    static String commandWord(CommandSpec spec, String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) return i + 1 < args.length ? args[i + 1] : null;
+            if (a.length() < 2 || a.charAt(0) != '-') return a;
+            int eq = a.indexOf('=');
+            OptionSpec o = spec.findOption(eq < 0 ? a : a.substring(0, eq));
+            if (o != null && eq < 0 && o.arity().max() > 0) i++;
+        }
+        return null;
+    }
+
+    /** The command class named {@code word} (by name or alias), or null. */
+    static Class<?> commandNamed(String word) {
+        if (word == null) return null;
+        for (Group g : GROUPS) {
+            for (Class<?> c : g.commands()) {
+                CommandLine.Command a = c.getAnnotation(CommandLine.Command.class);
+                if (a.name().equals(word) || List.of(a.aliases()).contains(word)) return c;
+            }
+        }
+        return null;
+    }
+
     /** Adds every command under {@code root}, instances made by {@code factory} (which injects the session). */
     static void register(CommandLine root, IFactory factory) {
         for (Group g : GROUPS) {

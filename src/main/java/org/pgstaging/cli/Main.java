@@ -12,6 +12,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        if (Boolean.getBoolean("pgstaging.cds.preload")) preloadForArchive();
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         Cli cli = new Cli(StagingService::new, System.in, out, err,
@@ -37,5 +38,14 @@ public final class Main {
         out.flush();
         err.flush();
         System.exit(code);
+    }
+
+    /** The launcher's archiving run: see {@link ClassArchiveTraining}; a failure only makes the archive thinner. */
+    private static void preloadForArchive() {
+        try {
+            ClassArchiveTraining.loadAll();
+        } catch (java.io.IOException | java.net.URISyntaxException | RuntimeException e) {
+            // the command still runs; its own classes are archived anyway
+        }
     }
 }

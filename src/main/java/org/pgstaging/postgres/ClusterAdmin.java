@@ -16,6 +16,8 @@ import org.pgstaging.PgStagingException;
  * create, drop, size, list, search_path, vacuum, SHOW. Every identifier is quoted.
  */
 public final class ClusterAdmin {
+    private static final String DUPLICATE_DATABASE = "42P04";
+
     private static final Pattern SETTING = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
 
     private final PostgresServerAddress server;
@@ -30,13 +32,18 @@ public final class ClusterAdmin {
 
     /** CREATE DATABASE from template0 so encoding is free to differ from the template's. */
     public void createDatabase(String name, String owner, String encoding) {
-        if (exists(name)) {
-            throw new PgStagingException("database " + name + " already exists on " + server,
-                    "drop it first (pgstaging drop SECTION DATE) or restore another date");
-        }
         String sql = "CREATE DATABASE " + Identifiers.quote(name) + " WITH TEMPLATE template0"
                 + " OWNER " + Identifiers.quote(owner) + " ENCODING " + Identifiers.literal(encoding);
-        update(maintdb, sql, "create database " + name);
+        // no exists() first: CREATE DATABASE says so itself, and a connection less is ~15 ms of every restore
+        try (Connection c = server.connect(maintdb); Statement st = c.createStatement()) {
+            st.execute(sql);
+        } catch (SQLException e) {
+            if (DUPLICATE_DATABASE.equals(e.getSQLState())) {
+                throw new PgStagingException("database " + name + " already exists on " + server,
+                        "drop it first (pgstaging drop SECTION DATE) or restore another date");
+            }
+            throw failure("create database " + name, e);
+        }
     }
 
     /** Drops a database even with sessions connected: terminates them first, then DROP ... WITH (FORCE). */

@@ -1,0 +1,62 @@
+package org.pgstaging.cli;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+/**
+ * Loads the classes a command-line run may need, so that the launcher ({@code src/main/scripts/pgstaging})
+ * can archive them with {@code -XX:ArchiveClassesAtExit} (AppCDS) in one short run.
+ *
+ * <p>Why not archive whatever the user's first command loads: an archive made by {@code backups} misses
+ * the JDBC driver and the restore pipeline, and every restore would then load those from the jar (0.3 s
+ * for pgjdbc alone on 2 cores). Loading by package needs no list kept in step with the code. The bot's
+ * libraries (Bolt, H2, Kotlin, OkHttp) and the console's JLine are left out: those processes run for
+ * long, so their start-up matters little.
+ */
+public final class ClassArchiveTraining {
+    static final List<String> PREFIXES = List.of(
+            "org/pgstaging/", "org/postgresql/", "org/apache/hc/", "org/jsoup/", "ch/qos/logback/",
+            "org/slf4j/", "com/github/benmanes/caffeine/", "com/google/gson/", "picocli/");
+    static final List<String> EXCLUDED = List.of("org/pgstaging/slack/");
+
+    private ClassArchiveTraining() { }
+
+    /** Loads (without initializing) every class of {@link #PREFIXES} in this jar; returns how many. */
+    static int loadAll() throws IOException, URISyntaxException {
+        Path jar = Path.of(ClassArchiveTraining.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        if (!java.nio.file.Files.isRegularFile(jar)) return 0;   // classes in a directory: not run by the launcher
+        int loaded = 0;
+        ClassLoader loader = ClassArchiveTraining.class.getClassLoader();
+        try (JarFile file = new JarFile(jar.toFile())) {
+            for (Enumeration<JarEntry> e = file.entries(); e.hasMoreElements(); ) {
+                String name = e.nextElement().getName();
+                if (!wanted(name)) continue;
+                try {
+                    Class.forName(name.substring(0, name.length() - ".class".length()).replace('/', '.'), false, loader);
+                    loaded++;
+                } catch (ClassNotFoundException | LinkageError notLoadable) {
+                    // a class of an optional dependency that is not shipped (e.g. logback's mail appender)
+                }
+            }
+        }
+        return loaded;
+    }
+
+    static boolean wanted(String entry) {
+        if (!entry.endsWith(".class") || entry.startsWith("META-INF/") || entry.endsWith("module-info.class")) {
+            return false;
+        }
+        for (String x : EXCLUDED) {
+            if (entry.startsWith(x)) return false;
+        }
+        for (String p : PREFIXES) {
+            if (entry.startsWith(p)) return true;
+        }
+        return false;
+    }
+}
