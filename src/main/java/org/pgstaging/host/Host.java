@@ -26,4 +26,10 @@ public interface Host {
      * file's owner and mode, saves the previous content as {@code file + ".bak"}, then renames over it.
      */
     void replaceFile(Path file, String content);
+
+    /**
+     * Read-only check that {@link #replaceFile} may work: the directory of {@code file} (where the
+     * temporary file is written and renamed) is writable. Throws {@link HostException} saying so otherwise.
+     */
+    void checkReplaceable(Path file);
 }

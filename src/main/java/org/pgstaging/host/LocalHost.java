@@ -307,6 +307,17 @@ public final class LocalHost implements Host {
         }
     }
 
+    @Override
+    public void checkReplaceable(Path file) {
+        Path dir = resolveLinks(file).getParent();
+        if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
+            throw new HostException("Cannot replace " + file + " on localhost: its directory " + dir
+                    + " is not writable by " + System.getProperty("user.name"),
+                    "pgstaging writes a new file next to it and renames it over: give this user write access to "
+                            + dir + " (e.g. a group owning it with mode 2775)", null);
+        }
+    }
+
     /** Replacing a symlink would turn it into a plain file; replace what it points to instead. */
     private static Path resolveLinks(Path file) {
         try {

@@ -106,6 +106,16 @@ public final class Pgbouncer {
         }, expected, Set.of());
     }
 
+    /**
+     * Read-only check that a later change can go through: the file reads and parses, its directory
+     * is writable, and the admin console answers. Throws with what to fix otherwise.
+     */
+    public void checkUsable() {
+        read();
+        host.checkReplaceable(configFile);
+        console.showDatabases();
+    }
+
     public List<DatabaseRow> showDatabases() {
         return console.showDatabases();
     }

@@ -52,7 +52,6 @@ public final class RestorePipeline {
         String db = plan.database();
         List<String> lines = new ArrayList<>();
         lines.add("create database " + db + " owner " + s.dbowner() + " encoding " + s.dbEncoding() + " on " + target.postgres());
-        lines.add("add " + db + " to " + s.pgbouncerConf() + " and RELOAD pgbouncer on port " + s.pgbouncerPort());
         RestoreMode.Choice mode = RestoreMode.choose(s, plan.backup(), target.backups());
         if (mode.streams()) {
             lines.add("read the catalog from the head of " + plan.backup().location() + ", then stream it into pg_restore ["
@@ -70,7 +69,8 @@ public final class RestorePipeline {
         s.searchPath().ifPresent(p -> lines.add("ALTER DATABASE " + db + " SET search_path TO " + p));
         if (s.restoreVacuum()) lines.add("VACUUM ANALYZE " + db);
         for (Path f : SqlScripts.files(target, false)) lines.add("psql -f " + f);
-        if (s.autoSwitch()) lines.add("switch pgbouncer alias " + s.dbname() + " to " + db);
+        lines.add((s.autoSwitch() ? "add " + db + " and point alias " + s.dbname() + " at it in "
+                : "add " + db + " to ") + s.pgbouncerConf() + ", then RELOAD pgbouncer on port " + s.pgbouncerPort());
         if (plan.removeDumpAfter() && !mode.streams()) lines.add("remove the dump");
         return lines;
     }
@@ -83,6 +83,9 @@ public final class RestorePipeline {
         if (!SqlScripts.files(target, true).isEmpty() || !SqlScripts.files(target, false).isEmpty()) {
             target.tools().checkPsql(s.name());
         }
+        // pgbouncer is changed only at the end: a broken pgbouncer.ini or a console that does not
+        // answer must fail now, not after hours of restore
+        target.pgbouncer().checkUsable();
         if (target.admin().exists(db)) {
             throw new PgStagingException("database " + db + " already exists on " + target.postgres(),
                     "drop it first (pgstaging drop " + s.name() + " " + db.substring(db.length() - 8)
@@ -108,11 +111,6 @@ public final class RestorePipeline {
                     target.admin().createDatabase(db, s.dbowner(), s.dbEncoding()));
             run.cleanup.createdDatabase();
 
-            run.current = Step.PGBOUNCER_ADD;
-            events.step(Step.PGBOUNCER_ADD, db, () ->
-                    target.pgbouncer().addDatabase(db, target.pgbouncerEntryFor(db)));
-            run.cleanup.addedPgbouncerEntry();
-
             if (!mode.streams() || !run.streamRestore()) {
                 run.fileRestore();
             }
@@ -136,11 +134,19 @@ public final class RestorePipeline {
             if (Thread.currentThread().isInterrupted()) {
                 throw new PgStagingException("cancelled", "the restore was cancelled before switching");
             }
+            // pgbouncer learns of the copy only now, once it is complete: with auto_switch the entry
+            // and the alias change in one file write and one RELOAD, and a failed restore never
+            // touched pgbouncer.ini (pgstaging restores straight into PostgreSQL, not through pgbouncer)
             if (s.autoSwitch()) {
                 run.current = Step.SWITCH;
                 events.step(Step.SWITCH, s.dbname() + " -> " + db, () ->
                         target.pgbouncer().pointAlias(s.dbname(), db, target.pgbouncerEntryFor(db)));
                 switched = true;
+            } else {
+                run.current = Step.PGBOUNCER_ADD;
+                events.step(Step.PGBOUNCER_ADD, db, () ->
+                        target.pgbouncer().addDatabase(db, target.pgbouncerEntryFor(db)));
+                run.cleanup.addedPgbouncerEntry();
             }
         } catch (RuntimeException | Error e) {
             Step failedStep = run.current;

@@ -3,7 +3,6 @@ package org.pgstaging.restore;
 /** The steps of a restore, in the order they run. Each one reports start, progress and end events. */
 public enum Step {
     CREATE_DATABASE("creating database"),
-    PGBOUNCER_ADD("adding to pgbouncer"),
     DOWNLOAD("downloading"),
     CATALOG("filtering catalog"),
     PRE_SQL("pre SQL"),
@@ -11,6 +10,7 @@ public enum Step {
     SEARCH_PATH("setting search_path"),
     VACUUM("vacuum analyze"),
     POST_SQL("post SQL"),
+    PGBOUNCER_ADD("adding to pgbouncer"),
     SWITCH("switching pgbouncer"),
     REMOVE_DUMP("removing dump"),
     CLEANUP("cleaning up");

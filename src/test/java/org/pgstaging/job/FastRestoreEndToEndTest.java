@@ -158,7 +158,7 @@ class FastRestoreEndToEndTest {
                         assertThat(e.step()).as(e.getMessage()).isEqualTo(Step.DOWNLOAD);
                         assertThat(e.getMessage()).contains("truncated");
                         assertThat(e.cleanup()).contains("dropped database deaddb_20261124")
-                                .contains("removed deaddb_20261124 from pgbouncer");
+                                .doesNotContain("pgbouncer");
                     });
             assertThat(proxy.cuts()).isEqualTo(2);
         }

@@ -90,8 +90,10 @@ class RestoreEndToEndTest {
         }
         List<Step> started = events.stream().filter(e -> e instanceof RestoreEvent.StepStarted)
                 .map(e -> ((RestoreEvent.StepStarted) e).step()).toList();
-        assertThat(started).containsSubsequence(Step.CREATE_DATABASE, Step.PGBOUNCER_ADD, Step.DOWNLOAD, Step.CATALOG,
+        assertThat(started).containsSubsequence(Step.CREATE_DATABASE, Step.DOWNLOAD, Step.CATALOG,
                 Step.PRE_SQL, Step.PG_RESTORE, Step.SEARCH_PATH, Step.VACUUM, Step.POST_SQL, Step.SWITCH, Step.REMOVE_DUMP);
+        // with auto_switch the copy's entry comes with the switch, in the same RELOAD
+        assertThat(started).doesNotContain(Step.PGBOUNCER_ADD);
         assertThat(events).anyMatch(e -> e instanceof RestoreEvent.StepProgress p && p.step() == Step.PG_RESTORE && p.done() > 0);
         assertThat(events).anyMatch(e -> e instanceof RestoreEvent.StepProgress p && p.step() == Step.DOWNLOAD && p.total() > 0);
 
@@ -140,7 +142,7 @@ class RestoreEndToEndTest {
                 .isInstanceOfSatisfying(RestoreFailedException.class, e -> {
                     assertThat(e.step()).as(e.getMessage()).isEqualTo(Step.PG_RESTORE);
                     assertThat(e.cleanup()).contains("dropped database bardb_20261124")
-                            .contains("removed bardb_20261124 from pgbouncer");
+                            .as("pgbouncer is touched only once the copy is complete").doesNotContain("pgbouncer");
                 });
         assertThat(sandbox.databaseExists("bardb_20261124")).isFalse();
         assertThat(Files.readString(sandbox.bouncer.configFile(), StandardCharsets.UTF_8)).isEqualTo(iniBefore);
@@ -183,6 +185,26 @@ class RestoreEndToEndTest {
         assertThatThrownBy(() -> s.switchTo("quxdb.dev", DateSpec.latest()))
                 .isInstanceOf(PgStagingException.class).hasMessageContaining("no dated copy");
         assertThat(sandbox.databaseExists("quxdb_20261125")).isFalse();
+        assertThat(Files.readString(sandbox.bouncer.configFile())).isEqualTo(iniBefore);
+    }
+
+    @Test
+    void aPgbouncerThatCannotTakeTheChangeFailsTheRestoreBeforeItStarts() throws Exception {
+        sandbox.publishDump("bncdb", OLD);
+        String iniBefore = Files.readString(sandbox.bouncer.configFile());
+        int closedPort = org.pgstaging.testkit.PostgresServer.freePort();
+        StagingService s = service("bncdb", new ArrayList<>(), "pgbouncer_port = " + closedPort);
+        assertThatThrownBy(() -> s.restore("bncdb.dev", DateSpec.parse("2026-11-20"), null))
+                .isInstanceOf(PgStagingException.class)
+                .hasMessageContaining(String.valueOf(closedPort));
+        assertThat(sandbox.databaseExists("bncdb_20261120")).as("nothing created").isFalse();
+
+        Path elsewhere = sandbox.dir.resolve("no-such-dir/pgbouncer.ini");
+        StagingService t = service("bncdb", new ArrayList<>(), "pgbouncer_conf = " + elsewhere);
+        assertThatThrownBy(() -> t.restore("bncdb.dev", DateSpec.parse("2026-11-20"), null))
+                .isInstanceOf(PgStagingException.class)
+                .hasMessageContaining(elsewhere.toString());
+        assertThat(sandbox.databaseExists("bncdb_20261120")).isFalse();
         assertThat(Files.readString(sandbox.bouncer.configFile())).isEqualTo(iniBefore);
     }
 
@@ -262,7 +284,7 @@ class RestoreEndToEndTest {
         });
         worker.start();
         long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!Files.readString(sandbox.bouncer.configFile()).contains("canceldb_20261124") && System.nanoTime() < deadline) {
+        while (!sandbox.databaseExists("canceldb_20261124") && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         Thread.sleep(300); // into the pre SQL
