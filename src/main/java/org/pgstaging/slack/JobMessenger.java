@@ -107,17 +107,21 @@ public final class JobMessenger implements BotJobListener {
     private void render(BotJob job) {
         try {
             index.ref(job.id()).ifPresent(ref -> {
-                JobStatus before = lastStatus.get(job.id());
-                if (before != null && rank(job.status()) < rank(before)) return; // a late, stale view of the job
-                lastStatus.put(job.id(), job.status());
-                if (job.status() == JobStatus.RUNNING) running.put(job.id(), job); else running.remove(job.id());
-                throttle.update(ref.channel(), ref.ts(), Messages.request(job, progress.get(job.id()), clock.instant()));
-                boolean transition = before != job.status();
-                if (transition && (before == null || before == JobStatus.AWAITING_APPROVAL)
-                        && job.status() != JobStatus.AWAITING_APPROVAL && ref.cardTs() != null) {
-                    throttle.update(ref.cardChannel(), ref.cardTs(), Messages.approvalDecided(job));
+                JobStatus before;
+                // renders run on several workers: without the lock a late "running" view could pass the
+                // rank check alongside "done" and be the last edit the message gets
+                synchronized (lastStatus) {
+                    before = lastStatus.get(job.id());
+                    if (before != null && rank(job.status()) < rank(before)) return; // a late, stale view of the job
+                    lastStatus.put(job.id(), job.status());
+                    if (job.status() == JobStatus.RUNNING) running.put(job.id(), job); else running.remove(job.id());
+                    throttle.update(ref.channel(), ref.ts(), Messages.request(job, progress.get(job.id()), clock.instant()));
+                    if (before != job.status() && (before == null || before == JobStatus.AWAITING_APPROVAL)
+                            && job.status() != JobStatus.AWAITING_APPROVAL && ref.cardTs() != null) {
+                        throttle.update(ref.cardChannel(), ref.cardTs(), Messages.approvalDecided(job));
+                    }
                 }
-                if (transition && job.status().finished()) finished(job, ref);
+                if (before != job.status() && job.status().finished()) finished(job, ref);
             });
         } catch (RuntimeException e) {
             log.warn("Could not update the Slack messages of job {}: {}", job.id(), e.toString());
