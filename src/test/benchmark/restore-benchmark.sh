@@ -21,8 +21,8 @@ usage() {
 usage: bash src/test/benchmark/restore-benchmark.sh [options]
   --rounds N          rounds per size and link (default 3); the median is reported
   --sizes LIST        comma-separated size names among small,large (default small,large)
-  --scale-small N     pgbench scale of "small" (default 5, about 13 MB dump)
-  --scale-large N     pgbench scale of "large" (default 20, about 51 MB dump)
+  --scale-small N     pgbench scale of "small" (default 20, about 51 MB dump, 300 MB database)
+  --scale-large N     pgbench scale of "large" (default 100, about 250 MB dump, 1.5 GB database)
   --rate RATE         nginx limit_rate of the WAN link, nginx syntax: 10m = 10 MB/s (default 10m; at
                       20m a pgbench dump downloads faster than it restores here, leaving little to overlap)
   --links LIST        fast,wan (default both)
@@ -38,7 +38,7 @@ usage: bash src/test/benchmark/restore-benchmark.sh [options]
 USAGE
 }
 
-rounds=3 sizes=small,large scale_small=5 scale_large=20 rate=10m links=fast,wan jobs=2
+rounds=3 sizes=small,large scale_small=20 scale_large=100 rate=10m links=fast,wan jobs=2
 methods=a,b,stream,file,auto filler=md5 op_timeout=600 build=0
 while [ $# -gt 0 ]; do
     case "$1" in
