@@ -226,8 +226,17 @@ record() { local IFS=$'\t'; echo "$*" >>"$sandbox/results.tsv"; }
 
 bounded() { timeout --kill-after=10 "$op_timeout" "$@"; }
 
+# Untimed, before every run: a CHECKPOINT and a sync, so no run pays for writing back what the
+# previous one left dirty (a 1.5 GB restore leaves that much; checkpoints falling inside some runs
+# and not others gave rounds of the same method 6 s apart).
+settle() {
+    psql_ -d postgres -c CHECKPOINT
+    sync
+}
+
 run_method() {
     local m=$1 size=$2 link=$3 r=$4 port url db t0 t1 t2 rc=0 logf
+    settle
     port=$(port_for "$link")
     logf="$sandbox/logs/$m-$size-$link-$r.log"
     case $m in

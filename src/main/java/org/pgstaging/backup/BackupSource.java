@@ -32,6 +32,14 @@ public interface BackupSource {
     }
 
     /**
+     * {@link #stream(BackupFile, Path, DownloadListener)} fetched over up to {@code connections}
+     * parallel ranged connections where the source supports it, still handed out in order.
+     */
+    default DumpStream stream(BackupFile backup, Path keepAs, DownloadListener listener, int connections) {
+        return stream(backup, keepAs, listener);
+    }
+
+    /**
      * {@link #download(BackupFile, Path, DownloadListener)} with up to {@code connections} parallel
      * connections where the source supports it (HTTP servers accepting byte ranges).
      */

@@ -20,7 +20,8 @@ import java.nio.file.StandardOpenOption;
  */
 public final class DumpStream extends InputStream {
     private final String source;
-    private final HttpTransport.Exchange exchange;
+    /** Called once on close: true when the body was read whole (its connection may be reused). */
+    private final java.util.function.Consumer<Boolean> release;
     private final InputStream body;
     private final long expected;
     private final Path keepAs;
@@ -36,10 +37,18 @@ public final class DumpStream extends InputStream {
     private volatile IOException failure;
 
     DumpStream(String source, HttpTransport.Exchange exchange, Path keepAs, DownloadListener listener) {
+        this(source, exchange.body(), exchange.contentLength(), whole -> {
+            if (whole) exchange.close();
+            else exchange.abort();
+        }, keepAs, listener);
+    }
+
+    DumpStream(String source, InputStream body, long expected, java.util.function.Consumer<Boolean> release,
+               Path keepAs, DownloadListener listener) {
         this.source = source;
-        this.exchange = exchange;
-        this.body = exchange.body();
-        this.expected = exchange.contentLength();
+        this.body = body;
+        this.expected = expected;
+        this.release = release;
         this.keepAs = keepAs;
         this.meter = new ProgressMeter(listener, expected);
         if (keepAs == null) {
@@ -153,8 +162,7 @@ public final class DumpStream extends InputStream {
                 }
             }
         } finally {
-            if (eof && failure == null) exchange.close();
-            else exchange.abort();
+            release.accept(eof && failure == null);
             if (copy != null && !kept) {
                 try {
                     copy.close();

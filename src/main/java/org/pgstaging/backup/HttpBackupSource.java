@@ -213,7 +213,25 @@ public final class HttpBackupSource implements BackupSource {
      */
     @Override
     public DumpStream stream(BackupFile backup, Path keepAs, DownloadListener listener) {
+        return stream(backup, keepAs, listener, 1);
+    }
+
+    /**
+     * With {@code connections > 1} and a server that accepts byte ranges, the body comes over that
+     * many connections in 4 MB chunks ({@link ChunkedRangeStream}), still in order; otherwise one GET.
+     */
+    @Override
+    public DumpStream stream(BackupFile backup, Path keepAs, DownloadListener listener, int connections) {
         checkFileName(backup);
+        if (connections > 1) {
+            URI url = requireHttp(backup.location());
+            RangedDownload.Probe probe = RangedDownload.probe(url, connections);
+            if (probe != null && probe.length() > 2L * ChunkedRangeStream.DEFAULT_CHUNK_BYTES) {
+                ChunkedRangeStream body = new ChunkedRangeStream(url, probe, connections,
+                        ChunkedRangeStream.DEFAULT_CHUNK_BYTES);
+                return new DumpStream(url.toString(), body, probe.length(), whole -> body.close(), keepAs, listener);
+            }
+        }
         HttpTransport.Exchange ex = HttpTransport.get(requireHttp(backup.location()));
         boolean ok = false;
         try {

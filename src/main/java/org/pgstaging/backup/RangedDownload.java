@@ -78,6 +78,40 @@ final class RangedDownload {
         }
     }
 
+    /**
+     * GETs bytes {@code from}-{@code to} (with If-Range, so a dump replaced meanwhile is never stitched
+     * from two versions) and checks the answer is exactly that range; the exchange is added to
+     * {@code open} (for aborting) and returned open, positioned at the first byte.
+     */
+    static HttpTransport.Exchange openRange(URI url, Probe probe, long from, long to, Set<HttpTransport.Exchange> open) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Range", "bytes=" + from + "-" + to);
+        if (probe.validator() != null) headers.put("If-Range", probe.validator());
+        HttpTransport.Exchange ex = HttpTransport.get(url, headers);
+        open.add(ex);
+        boolean ok = false;
+        try {
+            if (ex.status() == 200) throw new RangesIgnored(url + " answered a range request with the whole file");
+            if (ex.status() != 206) {
+                throw new BackupException("GET " + url + " (bytes " + from + "-" + to + ") answered HTTP " + ex.status(),
+                        "check the backup server's access rules and logs");
+            }
+            Matcher m = CONTENT_RANGE.matcher(String.valueOf(ex.header("Content-Range")));
+            if (!m.matches() || Long.parseLong(m.group(1)) != from || Long.parseLong(m.group(2)) != to
+                    || (!m.group(3).equals("*") && Long.parseLong(m.group(3)) != probe.length())) {
+                throw new RangesIgnored(url + " answered bytes " + from + "-" + to + " with Content-Range "
+                        + ex.header("Content-Range"));
+            }
+            ok = true;
+            return ex;
+        } finally {
+            if (!ok) {
+                open.remove(ex);
+                ex.abort();
+            }
+        }
+    }
+
     /** How many ranges a file of {@code length} is cut in. */
     static int parts(long length, int connections) {
         return (int) Math.max(1, Math.min(connections, length / MIN_RANGE_BYTES));
@@ -150,23 +184,8 @@ final class RangedDownload {
 
     private void fetchRange(long from, long to, FileChannel out, AtomicLong received, ProgressMeter meter)
             throws IOException {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Range", "bytes=" + from + "-" + to);
-        if (probe.validator() != null) headers.put("If-Range", probe.validator());
-        HttpTransport.Exchange ex = HttpTransport.get(url, headers);
-        open.add(ex);
+        HttpTransport.Exchange ex = openRange(url, probe, from, to, open);
         try {
-            if (ex.status() == 200) throw new RangesIgnored(url + " answered a range request with the whole file");
-            if (ex.status() != 206) {
-                throw new BackupException("GET " + url + " (bytes " + from + "-" + to + ") answered HTTP " + ex.status(),
-                        "check the backup server's access rules and logs");
-            }
-            Matcher m = CONTENT_RANGE.matcher(String.valueOf(ex.header("Content-Range")));
-            if (!m.matches() || Long.parseLong(m.group(1)) != from || Long.parseLong(m.group(2)) != to
-                    || (!m.group(3).equals("*") && Long.parseLong(m.group(3)) != probe.length())) {
-                throw new RangesIgnored(url + " answered bytes " + from + "-" + to + " with Content-Range "
-                        + ex.header("Content-Range"));
-            }
             byte[] buf = new byte[Transfer.BUFFER_SIZE];
             long pos = from;
             InputStream in = ex.body();

@@ -54,7 +54,7 @@ public final class KnownOptions {
         add("ssh_port", OptionType.PORT, false, "22");
         add("ssh_key", OptionType.PATH, false, "none");
         add("restore_mode", OptionType.RESTORE_MODE, false, "auto");
-        add("download_connections", OptionType.POSITIVE_INT, false, "restore_jobs, at most 4");
+        add("download_connections", OptionType.POSITIVE_INT, false, "restore_jobs, at least 2, at most 4");
     }
 
     /**

@@ -103,7 +103,7 @@ public final class Section {
     public String restoreMode() { return get("restore_mode").orElse("auto").toLowerCase(java.util.Locale.ROOT); }
 
     /** Parallel HTTP connections for one download: the option, else restore_jobs capped at 4. */
-    public int downloadConnections() { return intValue("download_connections", Math.min(restoreJobs(), 4)); }
+    public int downloadConnections() { return intValue("download_connections", Math.min(Math.max(restoreJobs(), 2), 4)); }
 
     public boolean approvalRequired() { return approval().equals("dba"); }
 

@@ -32,4 +32,12 @@ public interface Host {
      * temporary file is written and renamed) is writable. Throws {@link HostException} saying so otherwise.
      */
     void checkReplaceable(Path file);
+
+    /**
+     * Runs {@code work} holding an exclusive lock on {@code file} against every other pgstaging, in
+     * this process (another thread, another section on the same file) or another one (the bot and a
+     * console). The lock is a separate file next to {@code file}, so the file itself can be replaced
+     * while it is held. Blocks until the lock is free; an interrupt gives up waiting.
+     */
+    <T> T withFileLock(Path file, java.util.function.Supplier<T> work);
 }

@@ -307,6 +307,49 @@ public final class LocalHost implements Host {
         }
     }
 
+    /** One lock per file within this JVM: FileChannel locks are per process and would throw on a second taker. */
+    private static final java.util.concurrent.ConcurrentHashMap<Path, java.util.concurrent.locks.ReentrantLock> IN_PROCESS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** Group-writable so that pgstaging run by another member of the group can take the lock too. */
+    private static final Set<PosixFilePermission> LOCK_FILE_MODE = PosixFilePermissions.fromString("rw-rw-r--");
+
+    @Override
+    public <T> T withFileLock(Path file, java.util.function.Supplier<T> work) {
+        Path target = resolveLinks(file);
+        Path lockFile = target.resolveSibling("." + target.getFileName() + ".pgstaging-lock");
+        java.util.concurrent.locks.ReentrantLock local = IN_PROCESS.computeIfAbsent(lockFile, k -> new java.util.concurrent.locks.ReentrantLock());
+        try {
+            local.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HostException("Interrupted while waiting for the lock on " + file, "nothing was changed", e);
+        }
+        try {
+            if (local.getHoldCount() > 1) return work.get();   // re-entered by the holder: already locked
+            try (FileChannel channel = openLockFile(lockFile); var ignored = channel.lock()) {
+                return work.get();
+            } catch (java.nio.channels.ClosedByInterruptException e) {
+                throw new HostException("Interrupted while waiting for the lock on " + file, "nothing was changed", e);
+            } catch (IOException e) {
+                throw new HostException("Cannot lock " + lockFile + " on localhost: " + e,
+                        "pgstaging needs to create and write that file next to " + target.getFileName()
+                                + "; check the permissions of " + lockFile.getParent(), e);
+            }
+        } finally {
+            local.unlock();
+        }
+    }
+
+    private static FileChannel openLockFile(Path lockFile) throws IOException {
+        try {
+            Files.createFile(lockFile, PosixFilePermissions.asFileAttribute(LOCK_FILE_MODE));
+            Files.setPosixFilePermissions(lockFile, LOCK_FILE_MODE);   // the umask may have taken the group's w
+        } catch (java.nio.file.FileAlreadyExistsException exists) {
+            // made by an earlier run
+        }
+        return FileChannel.open(lockFile, StandardOpenOption.WRITE);
+    }
+
     @Override
     public void checkReplaceable(Path file) {
         Path dir = resolveLinks(file).getParent();

@@ -25,7 +25,8 @@ import org.pgstaging.host.Host;
  * that check fails, the previous content is put back and reloaded, and the exception says so, so the file and
  * the running pgbouncer do not disagree and no broken pgbouncer.ini is left behind.
  *
- * <p>Edits are serialized within this object; two pgstaging processes editing one file at once are not guarded against.
+ * <p>Each change holds {@link Host#withFileLock} on the file from the read to the check, so two threads,
+ * two sections sharing the file, or the bot and a console never lose each other's edits.
  */
 public final class Pgbouncer {
     public static final String SERVICE_NAME = "pgbouncer";
@@ -187,6 +188,15 @@ public final class Pgbouncer {
 
     private void apply(String what, UnaryOperator<PgbouncerIni> edit, Map<String, PgbouncerEntry> touched,
                        Set<String> removed) {
+        // read, edit, write, RELOAD and check as one step against any other pgstaging editing this file
+        host.withFileLock(configFile, () -> {
+            applyLocked(what, edit, touched, removed);
+            return null;
+        });
+    }
+
+    private void applyLocked(String what, UnaryOperator<PgbouncerIni> edit, Map<String, PgbouncerEntry> touched,
+                             Set<String> removed) {
         String before = host.readFile(configFile);
         PgbouncerIni ini = PgbouncerIni.parse(before);
         String after = edit.apply(ini).render();

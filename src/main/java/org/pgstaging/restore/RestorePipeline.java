@@ -246,7 +246,7 @@ public final class RestorePipeline {
             AtomicReference<DumpStream> opened = new AtomicReference<>();
             Supplier<InputStream> archive = () -> {
                 DumpStream d = target.backups().stream(backup, keepAs, (bytes, total, rate) ->
-                        events.progress(Step.DOWNLOAD, bytes, total, "bytes", rate));
+                        events.progress(Step.DOWNLOAD, bytes, total, "bytes", rate), s.downloadConnections());
                 opened.set(d);
                 return d;
             };

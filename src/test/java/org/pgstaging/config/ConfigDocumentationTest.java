@@ -62,8 +62,8 @@ class ConfigDocumentationTest {
         m.put("ssh_port", s -> String.valueOf(s.sshPort()));
         m.put("ssh_key", s -> s.sshKey().map(Path::toString).orElse("none"));
         m.put("restore_mode", Section::restoreMode);
-        m.put("download_connections", s -> s.downloadConnections() == Math.min(s.restoreJobs(), 4)
-                ? "restore_jobs, at most 4" : String.valueOf(s.downloadConnections()));
+        m.put("download_connections", s -> s.downloadConnections() == Math.min(Math.max(s.restoreJobs(), 2), 4)
+                ? "restore_jobs, at least 2, at most 4" : String.valueOf(s.downloadConnections()));
         return m;
     }
 

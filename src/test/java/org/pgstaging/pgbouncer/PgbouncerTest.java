@@ -63,6 +63,37 @@ class PgbouncerTest {
     }
 
     @Test
+    void concurrentEditsThroughSeparateObjectsAreAllKept() throws Exception {
+        // two sections sharing one pgbouncer.ini each have their own Pgbouncer: the file lock, not
+        // the object, must keep read-edit-write-reload whole
+        Pgbouncer other = new Pgbouncer(new LocalHost(), bouncer.configFile(), console(bouncer.port()), false);
+        List<String> names = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (Pgbouncer p : List.of(pgbouncer, other)) {
+            List<String> mine = new ArrayList<>();
+            for (int i = 0; i < 5; i++) mine.add("pgbt_conc" + names.size() / 5 + "_" + i + "_20261124");
+            names.addAll(mine);
+            threads.add(new Thread(() -> {
+                try {
+                    for (String n : mine) p.addDatabase(n, connstr("postgres"));
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) t.join(60_000);
+        assertThat(failures).isEmpty();
+        assertThat(pgbouncer.entries().keySet()).containsAll(names);
+        assertThat(pgbouncer.showDatabases()).extracting(DatabaseRow::name).containsAll(names);
+        Path lock = bouncer.configFile().resolveSibling("." + bouncer.configFile().getFileName() + ".pgstaging-lock");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(lock))).isEqualTo("rw-rw-r--");
+        for (String n : names) assertThat(pgbouncer.removeDatabase(n)).isTrue();
+        assertThat(config()).doesNotContain("pgbt_conc");
+    }
+
+    @Test
     void addedDatabaseIsServedAndOnlyOneLineOfTheFileChanges() throws Exception {
         pg.createDatabase("pgbt_add_20261124");
         String before = config();

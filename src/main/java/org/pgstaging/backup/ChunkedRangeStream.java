@@ -1,0 +1,141 @@
+package org.pgstaging.backup;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * A dump's body read in order while it is fetched as consecutive byte ranges over several
+ * connections. Where each connection is limited (a WAN link, a per-connection rate limit on the
+ * backup server), N connections bring N times the rate into a single {@code pg_restore} stdin, and
+ * nothing touches the disk.
+ *
+ * <p>Memory is bounded: at most {@code connections + 1} chunks are fetched ahead of the reader,
+ * plus the one being read, whatever the dump size. Any failure of a range (truncated, refused,
+ * ranges ignored) surfaces as an {@link IOException} from {@link #read}, so the caller treats it as
+ * a broken stream.
+ */
+final class ChunkedRangeStream extends InputStream {
+    /** Big enough that one request per chunk costs little even with a long round trip. */
+    static final int DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
+
+    private final URI url;
+    private final RangedDownload.Probe probe;
+    private final int chunkBytes;
+    private final int window;
+    private final ExecutorService pool;
+    private final Set<HttpTransport.Exchange> open = ConcurrentHashMap.newKeySet();
+    private final ArrayDeque<Future<byte[]>> ahead = new ArrayDeque<>();
+    private long nextFrom;
+    private byte[] current;
+    private int pos;
+    private boolean closed;
+
+    ChunkedRangeStream(URI url, RangedDownload.Probe probe, int connections, int chunkBytes) {
+        if (connections < 2) throw new IllegalArgumentException("connections must be at least 2: " + connections);
+        this.url = url;
+        this.probe = probe;
+        this.chunkBytes = chunkBytes;
+        this.window = connections + 1;
+        this.pool = Executors.newFixedThreadPool(connections, r -> {
+            Thread t = new Thread(r, "stream-range");
+            t.setDaemon(true);
+            return t;
+        });
+        schedule();
+    }
+
+    /** Bytes of the whole body. */
+    long length() {
+        return probe.length();
+    }
+
+    private void schedule() {
+        while (ahead.size() < window && nextFrom < probe.length()) {
+            long from = nextFrom;
+            long to = Math.min(probe.length(), from + chunkBytes) - 1;
+            nextFrom = to + 1;
+            ahead.addLast(pool.submit(() -> fetch(from, to)));
+        }
+    }
+
+    private byte[] fetch(long from, long to) throws IOException {
+        HttpTransport.Exchange ex = RangedDownload.openRange(url, probe, from, to, open);
+        try {
+            byte[] chunk = new byte[(int) (to - from + 1)];
+            InputStream in = ex.body();
+            int filled = 0;
+            while (filled < chunk.length) {
+                if (Thread.currentThread().isInterrupted()) throw new InterruptedIOException("interrupted");
+                int n = in.read(chunk, filled, chunk.length - filled);
+                if (n < 0) {
+                    throw new IOException("truncated: bytes " + from + "-" + to + " of " + url + " ended at " + (from + filled));
+                }
+                filled += n;
+            }
+            ex.close();
+            return chunk;
+        } finally {
+            open.remove(ex);
+            ex.abort();
+        }
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] buf, int off, int len) throws IOException {
+        if (closed) throw new IOException("stream closed");
+        if (len == 0) return 0;
+        while (current == null || pos == current.length) {
+            Future<byte[]> next = ahead.pollFirst();
+            if (next == null) return -1;
+            current = await(next);
+            pos = 0;
+            schedule();
+        }
+        int n = Math.min(len, current.length - pos);
+        System.arraycopy(current, pos, buf, off, n);
+        pos += n;
+        return n;
+    }
+
+    private static byte[] await(Future<byte[]> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the next range");
+        } catch (CancellationException e) {
+            throw new IOException("the range fetch was cancelled", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) throw io;
+            throw new IOException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        pool.shutdownNow();
+        for (HttpTransport.Exchange ex : open) ex.abort();
+        ahead.clear();
+        current = null;
+    }
+}

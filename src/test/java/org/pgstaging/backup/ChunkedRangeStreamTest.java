@@ -1,0 +1,90 @@
+package org.pgstaging.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pgstaging.testkit.ApacheServer;
+import org.pgstaging.testkit.HttpClientLogs;
+import org.pgstaging.testkit.HttpServerProcess;
+import org.pgstaging.testkit.NginxServer;
+
+/** Chunks fetched over several ranged connections come out as the exact file, in order. */
+class ChunkedRangeStreamTest {
+    @TempDir
+    static Path docroot;
+    static Path dumps;
+    static NginxServer nginx;
+    static ApacheServer apache;
+
+    @BeforeAll
+    static void start() throws IOException {
+        HttpClientLogs.quiet();
+        dumps = SampleDumps.create(docroot);
+        nginx = NginxServer.start(docroot, false);
+        apache = ApacheServer.start(docroot, ApacheServer.Style.FANCY_TABLE);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (nginx != null) nginx.close();
+        if (apache != null) apache.close();
+    }
+
+    private static URI url(HttpServerProcess s) {
+        return s.baseUrl().resolve(SampleDumps.DIR + "/foodb.2026-11-24.dump");
+    }
+
+    private static byte[] readAll(InputStream in, int bufferSize) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[bufferSize];
+        int n;
+        while ((n = in.read(buf, 0, buf.length)) >= 0) out.write(buf, 0, n);
+        return out.toByteArray();
+    }
+
+    @Test
+    void givesTheExactFileInOrderFromNginxAndApache() throws IOException {
+        byte[] expected = Files.readAllBytes(dumps.resolve("foodb.2026-11-24.dump"));
+        for (HttpServerProcess server : new HttpServerProcess[] {nginx, apache}) {
+            RangedDownload.Probe probe = RangedDownload.probe(url(server), 3);
+            assertThat(probe).as("%s accepts ranges", server).isNotNull();
+            // 100,000-byte chunks do not divide the 1,019,193-byte file; odd read sizes cross chunk ends
+            try (ChunkedRangeStream in = new ChunkedRangeStream(url(server), probe, 3, 100_000)) {
+                assertThat(in.length()).isEqualTo(expected.length);
+                assertThat(readAll(in, 7_777)).isEqualTo(expected);
+                assertThat(in.read()).isEqualTo(-1);
+            }
+        }
+    }
+
+    @Test
+    void aDumpReplacedSinceTheProbeFailsTheStreamInsteadOfMixingVersions() throws IOException {
+        RangedDownload.Probe probe = RangedDownload.probe(url(nginx), 2);
+        RangedDownload.Probe stale = new RangedDownload.Probe(probe.length(), "\"not-the-current-etag\"");
+        try (ChunkedRangeStream in = new ChunkedRangeStream(url(nginx), stale, 2, 100_000)) {
+            // If-Range no longer matches: the server sends the whole file with 200, which is refused
+            assertThatThrownBy(() -> readAll(in, 8192)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("whole file");
+        }
+    }
+
+    @Test
+    void closingEarlyStopsTheFetchesAndFurtherReadsFail() throws IOException {
+        RangedDownload.Probe probe = RangedDownload.probe(url(nginx), 2);
+        ChunkedRangeStream in = new ChunkedRangeStream(url(nginx), probe, 2, 50_000);
+        byte[] head = new byte[1000];
+        assertThat(in.read(head, 0, head.length)).isPositive();
+        in.close();
+        assertThatThrownBy(() -> in.read(head, 0, head.length)).isInstanceOf(IOException.class);
+    }
+}
