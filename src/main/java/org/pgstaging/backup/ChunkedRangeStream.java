@@ -19,8 +19,9 @@ import java.util.concurrent.Future;
  * backup server), N connections bring N times the rate into a single {@code pg_restore} stdin, and
  * nothing touches the disk.
  *
- * <p>Memory is bounded: at most {@code connections + 1} chunks are fetched ahead of the reader,
- * plus the one being read, whatever the dump size. Any failure of a range (truncated, refused,
+ * <p>Memory is bounded and steady: at most {@code connections + 1} chunks are fetched ahead of the
+ * reader, plus the one being read, in buffers that are reused (allocating a 4 MB array per chunk
+ * filled the old generation with dead chunks between collections). Any failure of a range (truncated, refused,
  * ranges ignored) surfaces as an {@link IOException} from {@link #read}, so the caller treats it as
  * a broken stream.
  */
@@ -34,10 +35,15 @@ final class ChunkedRangeStream extends InputStream {
     private final int window;
     private final ExecutorService pool;
     private final Set<HttpTransport.Exchange> open = ConcurrentHashMap.newKeySet();
-    private final ArrayDeque<Future<byte[]>> ahead = new ArrayDeque<>();
+    private final ArrayDeque<Future<Chunk>> ahead = new ArrayDeque<>();
+    /** Buffers no chunk holds; one more is allocated only while fewer than window + 1 exist. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> free = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger allocated = new java.util.concurrent.atomic.AtomicInteger();
     private long nextFrom;
-    private byte[] current;
+    private Chunk current;
     private int pos;
+
+    private record Chunk(byte[] buffer, int length) { }
     private boolean closed;
 
     ChunkedRangeStream(URI url, RangedDownload.Probe probe, int connections, int chunkBytes) {
@@ -68,23 +74,35 @@ final class ChunkedRangeStream extends InputStream {
         }
     }
 
-    private byte[] fetch(long from, long to) throws IOException {
+    private byte[] buffer() {
+        byte[] b = free.poll();
+        if (b != null) return b;
+        // the window bounds the chunks in flight, so this runs at most window + 1 times
+        allocated.incrementAndGet();
+        return new byte[chunkBytes];
+    }
+
+    private Chunk fetch(long from, long to) throws IOException {
         HttpTransport.Exchange ex = RangedDownload.openRange(url, probe, from, to, open);
+        byte[] chunk = buffer();
+        boolean ok = false;
         try {
-            byte[] chunk = new byte[(int) (to - from + 1)];
+            int length = (int) (to - from + 1);
             InputStream in = ex.body();
             int filled = 0;
-            while (filled < chunk.length) {
+            while (filled < length) {
                 if (Thread.currentThread().isInterrupted()) throw new InterruptedIOException("interrupted");
-                int n = in.read(chunk, filled, chunk.length - filled);
+                int n = in.read(chunk, filled, length - filled);
                 if (n < 0) {
                     throw new IOException("truncated: bytes " + from + "-" + to + " of " + url + " ended at " + (from + filled));
                 }
                 filled += n;
             }
             ex.close();
-            return chunk;
+            ok = true;
+            return new Chunk(chunk, length);
         } finally {
+            if (!ok) free.offer(chunk);
             open.remove(ex);
             ex.abort();
         }
@@ -101,20 +119,29 @@ final class ChunkedRangeStream extends InputStream {
     public int read(byte[] buf, int off, int len) throws IOException {
         if (closed) throw new IOException("stream closed");
         if (len == 0) return 0;
-        while (current == null || pos == current.length) {
-            Future<byte[]> next = ahead.pollFirst();
+        while (current == null || pos == current.length()) {
+            Future<Chunk> next = ahead.pollFirst();
+            if (current != null) {
+                free.offer(current.buffer());
+                current = null;
+            }
             if (next == null) return -1;
             current = await(next);
             pos = 0;
             schedule();
         }
-        int n = Math.min(len, current.length - pos);
-        System.arraycopy(current, pos, buf, off, n);
+        int n = Math.min(len, current.length() - pos);
+        System.arraycopy(current.buffer(), pos, buf, off, n);
         pos += n;
         return n;
     }
 
-    private static byte[] await(Future<byte[]> f) throws IOException {
+    /** Chunk buffers allocated so far (for tests: stays at most connections + 2). */
+    int buffersAllocated() {
+        return allocated.get();
+    }
+
+    private static Chunk await(Future<Chunk> f) throws IOException {
         try {
             return f.get();
         } catch (InterruptedException e) {

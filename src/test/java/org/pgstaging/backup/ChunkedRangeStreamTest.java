@@ -63,6 +63,8 @@ class ChunkedRangeStreamTest {
                 assertThat(in.length()).isEqualTo(expected.length);
                 assertThat(readAll(in, 7_777)).isEqualTo(expected);
                 assertThat(in.read()).isEqualTo(-1);
+                // 11 chunks went through at most connections + 2 buffers
+                assertThat(in.buffersAllocated()).isBetween(1, 5);
             }
         }
     }
