@@ -17,9 +17,10 @@ final class OperationCommands {
             Redump.class);
 
     @Command(name = "restore", description = {
-            "Full restore of SECTION: create dbname_YYYYMMDD, add it to pgbouncer, download the dump of DATE,"
-                    + " filter its catalog, run pre SQL, pg_restore, vacuum analyze, run post SQL and switch the"
-                    + " pgbouncer alias (when auto_switch). The downloaded dump is removed afterwards,"
+            "Full restore of SECTION: check pgbouncer, create dbname_YYYYMMDD, fetch the dump of DATE"
+                    + " (streamed into pg_restore when it can), filter its catalog, run pre SQL, pg_restore,"
+                    + " vacuum analyze, run post SQL, then add the copy to pgbouncer and switch the alias"
+                    + " (when auto_switch) in one RELOAD. A downloaded dump is removed afterwards,"
                     + " on success and on failure (remove_dump).",
             "DATE: YYYY-MM-DD, YYYYMMDD, today, latest or oldest; default today."})
     static final class Restore extends BaseCommand {
