@@ -21,7 +21,7 @@ final class CatalogCommands {
                     + " or, when omitted, for the latest backup (downloaded first). A summary follows as ;"
                     + " comments, so the output stays a valid list file. With --json only the summary is printed."})
     static final class Catalog extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION") String section;
+        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
         @Parameters(index = "1", arity = "0..1", paramLabel = "DUMPFILE") String dumpfile;
 
         @Override
@@ -58,7 +58,7 @@ final class CatalogCommands {
     @Command(name = "triggers", description = "Triggers of DUMPFILE (default: the latest backup, downloaded)"
             + " with the schema-qualified function each one calls, and whether the filter drops it.")
     static final class Triggers extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION") String section;
+        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
         @Parameters(index = "1", arity = "0..1", paramLabel = "DUMPFILE") String dumpfile;
 
         @Override
@@ -85,7 +85,7 @@ final class CatalogCommands {
             + " schemas_nodata and those matching tablename_nodata_regexp, found in DUMPFILE (default: the"
             + " latest backup, downloaded).")
     static final class Nodata extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION") String section;
+        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
         @Parameters(index = "1", arity = "0..1", paramLabel = "DUMPFILE") String dumpfile;
 
         @Override

@@ -33,7 +33,7 @@ final class ListingCommands {
             "With SECTION: its dated copies as pgbouncer knows them, oldest first; * marks the one the alias"
                     + " points to."})
     static final class Databases extends BaseCommand {
-        @Parameters(index = "0", arity = "0..1", paramLabel = "SECTION") String section;
+        @Parameters(index = "0", arity = "0..1", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
 
         @Override
         protected void run() {
@@ -87,7 +87,7 @@ final class ListingCommands {
             "The dumps of SECTION: on the backup server (remote, the default) or in tmpdir (local);"
                     + " oldest or latest shows only that one remote dump."})
     static final class Backups extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION") String section;
+        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
         @Parameters(index = "1", arity = "0..1", paramLabel = "WHICH",
                 completionCandidates = WhichBackups.class) String which;
 
@@ -125,8 +125,8 @@ final class ListingCommands {
 
     @Command(name = "dbsize", description = "Size of the copy of DATE (default: the active one).")
     static final class Dbsize extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION") String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE") String date;
+        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE", description = ParamHelp.DATE) String date;
 
         @Override
         protected void run() {
@@ -151,7 +151,7 @@ final class ListingCommands {
         @Option(names = "--all", description = "All the sections of the configuration.") boolean all;
         @Option(names = "--match", paramLabel = "RE",
                 description = "Sections whose name matches RE (searched anywhere in the name).") String match;
-        @Parameters(arity = "0..*", paramLabel = "SECTION") List<String> sections;
+        @Parameters(arity = "0..*", paramLabel = "SECTION", description = ParamHelp.SECTION) List<String> sections;
 
         @Override
         protected void run() {
@@ -200,7 +200,7 @@ final class ListingCommands {
     @Command(name = "show", description = "Current value of the PostgreSQL SETTING (SHOW setting) in the copy"
             + " of DATE (default: the one the alias points to).")
     static final class Show extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION") String section;
+        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
         @Parameters(index = "1..2", arity = "1..2", paramLabel = "[DATE] SETTING") List<String> rest;
 
         @Override

@@ -24,8 +24,8 @@ final class OperationCommands {
                     + " on success and on failure (remove_dump).",
             "DATE: YYYY-MM-DD, YYYYMMDD, today, latest or oldest; default today."})
     static final class Restore extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION") String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE") String date;
+        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE", description = ParamHelp.DATE) String date;
 
         @Override
         protected void run() {
@@ -38,7 +38,7 @@ final class OperationCommands {
     @Command(name = "load", description = "pg_restore an already downloaded dump FILE into a new dated database"
             + " of SECTION (the date comes from the file name), skipping the download.")
     static final class Load extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION") String section;
+        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
         @Parameters(index = "1", paramLabel = "FILE") String file;
 
         @Override
@@ -52,8 +52,8 @@ final class OperationCommands {
     @Command(name = "fetch", description = "Only download the dump of DATE (default today) into tmpdir;"
             + " it is kept. Prints its path.")
     static final class Fetch extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION") String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE") String date;
+        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE", description = ParamHelp.DATE) String date;
 
         @Override
         protected void run() {
@@ -66,8 +66,8 @@ final class OperationCommands {
     @Command(name = "createdb", description = "Create the database dbname_YYYYMMDD of DATE (default today)"
             + " and add it to pgbouncer.")
     static final class Createdb extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION") String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE") String date;
+        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE", description = ParamHelp.DATE) String date;
 
         @Override
         protected void run() {
@@ -79,8 +79,8 @@ final class OperationCommands {
     @Command(name = "drop", description = "DROP DATABASE the copy of DATE (default: the oldest). The copy"
             + " the pgbouncer alias points to is never dropped.")
     static final class Drop extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION") String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE") String date;
+        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE", description = ParamHelp.DATE) String date;
 
         @Override
         protected void run() {
@@ -92,8 +92,8 @@ final class OperationCommands {
     @Command(name = "switch", description = "Point the pgbouncer alias dbname at the copy of DATE"
             + " (default: the latest) and reload pgbouncer.")
     static final class Switch extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION") String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE") String date;
+        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE", description = ParamHelp.DATE) String date;
 
         @Override
         protected void run() {
@@ -108,7 +108,7 @@ final class OperationCommands {
     @Command(name = "purge", description = "Drop the older copies, keeping the keep_bases most recent ones"
             + " (never the active one). Prints the databases dropped.")
     static final class Purge extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION") String section;
+        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
 
         @Override
         protected void run() {
@@ -120,8 +120,8 @@ final class OperationCommands {
 
     @Command(name = "vacuumdb", description = "VACUUM ANALYZE the copy of DATE (default: the active one).")
     static final class Vacuumdb extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION") String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE") String date;
+        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE", description = ParamHelp.DATE) String date;
 
         @Override
         protected void run() {
@@ -134,8 +134,8 @@ final class OperationCommands {
     @Command(name = "presql", description = "Run the sql_path/SECTION/pre/*.sql files, in alphabetical order,"
             + " in the copy of DATE (default: the active one). Prints the files run.")
     static final class Presql extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION") String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE") String date;
+        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE", description = ParamHelp.DATE) String date;
 
         @Override
         protected void run() {
@@ -147,8 +147,8 @@ final class OperationCommands {
     @Command(name = "postsql", description = "Run the sql_path/SECTION/post/*.sql files, in alphabetical order,"
             + " in the copy of DATE (default: the active one). Prints the files run.")
     static final class Postsql extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION") String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE") String date;
+        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE", description = ParamHelp.DATE) String date;
 
         @Override
         protected void run() {
@@ -160,7 +160,7 @@ final class OperationCommands {
     @Command(name = "init", description = "Prepare the cluster: load the roles and other globals"
             + " (pg_dumpall -g output) found at dumpall_url.")
     static final class Init extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION") String section;
+        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
 
         @Override
         protected void run() {
@@ -171,7 +171,7 @@ final class OperationCommands {
 
     /** dump and redump differ only in whether an existing FILE may be overwritten. */
     abstract static class DumpCommand extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION") String section;
+        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
         @Parameters(index = "1", arity = "0..1", paramLabel = "FILE") String file;
 
         abstract boolean overwrite();

@@ -23,7 +23,7 @@ final class PgbouncerCommands {
     @Command(name = "pgbouncer", description = "pgbouncer's databases for SECTION (SHOW DATABASES): the alias and"
             + " the dated copies; * marks the copy the alias points to. oldest or latest shows only that copy.")
     static final class Pgbouncer extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION") String section;
+        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
         @Parameters(index = "1", arity = "0..1", paramLabel = "WHICH",
                 completionCandidates = OldestLatest.class) String which;
 
@@ -84,8 +84,8 @@ final class PgbouncerCommands {
     @Command(name = "pause", description = "PAUSE in pgbouncer the copy of DATE, or the alias dbname when DATE"
             + " is omitted.")
     static final class Pause extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION") String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE") String date;
+        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE", description = ParamHelp.DATE) String date;
 
         @Override
         protected void run() {
@@ -98,8 +98,8 @@ final class PgbouncerCommands {
     @Command(name = "resume", description = "RESUME in pgbouncer the copy of DATE, or the alias dbname when DATE"
             + " is omitted.")
     static final class Resume extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION") String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE") String date;
+        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE", description = ParamHelp.DATE) String date;
 
         @Override
         protected void run() {
@@ -112,7 +112,7 @@ final class PgbouncerCommands {
     /** start/stop/restart/status share everything but the action. */
     abstract static class ServiceCommand extends BaseCommand {
         @Parameters(index = "0", paramLabel = "SERVICE", completionCandidates = Services.class) String service;
-        @Parameters(index = "1", paramLabel = "SECTION") String section;
+        @Parameters(index = "1", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
 
         abstract String action();
 

@@ -83,7 +83,7 @@ final class SessionCommands {
     @Command(name = "set", description = "Set OPTION of SECTION to VALUE for the rest of this console or script"
             + " session only; the file is not changed. Words after OPTION are joined with spaces.")
     static final class Set_ extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION") String section;
+        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
         @Parameters(index = "1", paramLabel = "OPTION") String option;
         @Parameters(index = "2..*", arity = "1..*", paramLabel = "VALUE") List<String> value;
 
