@@ -16,6 +16,8 @@ PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 sandbox=$(mktemp -d /tmp/pgstaging-demo.XXXXXX)
 chmod 755 "$sandbox"
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# shellcheck source=sandbox-pgbouncer.sh
+source "$root/src/main/scripts/sandbox-pgbouncer.sh"
 free_port() {
     local p
     while :; do
@@ -85,26 +87,7 @@ http {
 NGINX
 /usr/sbin/nginx -c "$sandbox/nginx/nginx.conf" -p "$sandbox/nginx"
 
-cat > "$sandbox/pgbouncer/pgbouncer.ini" <<INI
-; pgbouncer of the pgstaging demo
-[databases]
-postgres = host=127.0.0.1 port=$pgport dbname=postgres
-
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = $bouncerport
-unix_socket_dir =
-auth_type = trust
-auth_file = $sandbox/pgbouncer/userlist.txt
-admin_users = postgres
-pool_mode = session
-logfile = $sandbox/pgbouncer/pgbouncer.log
-pidfile = $sandbox/pgbouncer/pgbouncer.pid
-INI
-echo '"postgres" ""' > "$sandbox/pgbouncer/userlist.txt"
-chmod 644 "$sandbox/pgbouncer/"*
-[ "$(id -u)" -eq 0 ] && chown -R postgres "$sandbox/pgbouncer"
-as_pg /usr/sbin/pgbouncer -d "$sandbox/pgbouncer/pgbouncer.ini"
+start_sandbox_pgbouncer "$sandbox/pgbouncer" "$pgport" "$bouncerport" "pgstaging demo"
 sleep 1
 
 cat > "$sandbox/pgstaging.ini" <<INI

@@ -45,26 +45,7 @@ sandbox_start() {
             -c full_page_writes=off -c max_wal_size=4GB -c checkpoint_timeout=30min -c autovacuum=off \
             -c shared_buffers=256MB -c maintenance_work_mem=256MB" start >/dev/null
 
-    cat >"$sb/pgbouncer/pgbouncer.ini" <<INI
-; pgbouncer of the pgstaging restore benchmark
-[databases]
-postgres = host=127.0.0.1 port=$pgport dbname=postgres
-
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = $bouncerport
-unix_socket_dir =
-auth_type = trust
-auth_file = $sb/pgbouncer/userlist.txt
-admin_users = postgres
-pool_mode = session
-logfile = $sb/pgbouncer/pgbouncer.log
-pidfile = $sb/pgbouncer/pgbouncer.pid
-INI
-    echo '"postgres" ""' >"$sb/pgbouncer/userlist.txt"
-    chmod 644 "$sb/pgbouncer/"*
-    [ "$(id -u)" -eq 0 ] && chown -R postgres "$sb/pgbouncer"
-    as_pg /usr/sbin/pgbouncer -d "$sb/pgbouncer/pgbouncer.ini"
+    start_sandbox_pgbouncer "$sb/pgbouncer" "$pgport" "$bouncerport" "pgstaging restore benchmark"
 
     # Two servers on the same docroot: "fast" (loopback, no limit) and "wan" (limit_rate per
     # connection). limit_rate_after 0 so the throttle starts at the first byte; nginx still lets

@@ -15,6 +15,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 # shellcheck source=lib.sh
 source "$here/lib.sh"
+# shellcheck source=../../main/scripts/sandbox-pgbouncer.sh
+source "$root/src/main/scripts/sandbox-pgbouncer.sh"
 
 usage() {
     cat <<'USAGE'
