@@ -23,6 +23,9 @@ final class CommandRegistry {
             new Group("Session and help", concat(SessionCommands.ALL, HelpCommands.ALL)),
             new Group("Chat-ops", List.of(BotCommand.class)));
 
+    /** Every command class, in group order. */
+    private static final List<Class<?>> ALL = GROUPS.stream().flatMap(g -> g.commands().stream()).toList();
+
     private CommandRegistry() {}
 
     /**
@@ -56,30 +59,24 @@ final class CommandRegistry {
     /** The command class named {@code word} (by name or alias), or null. */
     static Class<?> commandNamed(String word) {
         if (word == null) return null;
-        for (Group g : GROUPS) {
-            for (Class<?> c : g.commands()) {
-                CommandLine.Command a = c.getAnnotation(CommandLine.Command.class);
-                if (a.name().equals(word) || List.of(a.aliases()).contains(word)) return c;
-            }
+        for (Class<?> c : ALL) {
+            CommandLine.Command a = c.getAnnotation(CommandLine.Command.class);
+            if (a.name().equals(word) || List.of(a.aliases()).contains(word)) return c;
         }
         return null;
     }
 
     /** Adds every command under {@code root}, instances made by {@code factory} (which injects the session). */
     static void register(CommandLine root, IFactory factory) {
-        for (Group g : GROUPS) {
-            for (Class<?> c : g.commands()) root.addSubcommand(new CommandLine(create(factory, c), factory));
-        }
+        for (Class<?> c : ALL) root.addSubcommand(new CommandLine(create(factory, c), factory));
     }
 
     static List<String> names() {
         List<String> names = new ArrayList<>();
-        for (Group g : GROUPS) {
-            for (Class<?> c : g.commands()) {
-                CommandLine.Command a = c.getAnnotation(CommandLine.Command.class);
-                names.add(a.name());
-                names.addAll(List.of(a.aliases()));
-            }
+        for (Class<?> c : ALL) {
+            CommandLine.Command a = c.getAnnotation(CommandLine.Command.class);
+            names.add(a.name());
+            names.addAll(List.of(a.aliases()));
         }
         return names;
     }
