@@ -55,6 +55,7 @@ public final class KnownOptions {
         add("ssh_key", OptionType.PATH, false, "none");
         add("restore_mode", OptionType.RESTORE_MODE, false, "auto");
         add("download_connections", OptionType.POSITIVE_INT, false, "restore_jobs, at least 2, at most 4");
+        add("restore_settings", OptionType.SETTINGS, false, "maintenance_work_mem=1GB, synchronous_commit=off");
     }
 
     /**

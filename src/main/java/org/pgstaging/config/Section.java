@@ -105,6 +105,15 @@ public final class Section {
     /** Parallel HTTP connections for one download: the option, else restore_jobs capped at 4. */
     public int downloadConnections() { return intValue("download_connections", Math.min(Math.max(restoreJobs(), 2), 4)); }
 
+    /**
+     * Settings for pg_restore's sessions: the option (blank or none: the server's own), else
+     * {@link SessionSettings#DEFAULTS}.
+     */
+    public SessionSettings restoreSettings() {
+        String v = values.get("restore_settings");
+        return v == null ? SessionSettings.DEFAULTS : SessionSettings.parse(v);
+    }
+
     public boolean approvalRequired() { return approval().equals("dba"); }
 
     /** pg_dump binary: the option, else pg_dump next to pg_restore (same directory), else from PATH. */

@@ -72,6 +72,14 @@ final class ValueCheck {
                         : new Issue("'" + v + "' is not a restore mode",
                         "write auto (stream when restore_jobs = 1 and the dumps are on HTTP), stream"
                                 + " (pg_restore reads the download as it arrives) or file (download, then restore)");
+            case SETTINGS:
+                try {
+                    SessionSettings.parse(v);
+                    return null;
+                } catch (IllegalArgumentException e) {
+                    return new Issue(e.getMessage(), "write server settings as name=value separated by commas, e.g."
+                            + " maintenance_work_mem=1GB, synchronous_commit=off (or none for the server's own values)");
+                }
             case PATH:
                 return path(v);
             default:

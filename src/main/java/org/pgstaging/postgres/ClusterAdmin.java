@@ -6,7 +6,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.pgstaging.PgStagingException;
@@ -64,6 +66,62 @@ public final class ClusterAdmin {
             return true;
         } catch (SQLException e) {
             throw failure("drop database " + name, e);
+        }
+    }
+
+    /**
+     * Tries each setting the way pg_restore's sessions will get it, in a transaction that is rolled
+     * back, so an unknown name, a bad value or a setting this role may not change fails before
+     * anything is created, in the server's words. Returns the settings to use: with
+     * {@code raiseOnly}, a memory size not above the server's current value is left out, so a
+     * default never lowers what the server was given.
+     */
+    public Map<String, String> checkSessionSettings(Map<String, String> settings, boolean raiseOnly, String option) {
+        Map<String, String> use = new LinkedHashMap<>();
+        if (settings.isEmpty()) return use;
+        try (Connection c = server.connect(maintdb)) {
+            c.setAutoCommit(false);
+            try {
+                for (Map.Entry<String, String> e : settings.entrySet()) {
+                    if (raiseOnly && notAbove(c, e.getKey(), e.getValue())) continue;
+                    try (PreparedStatement ps = c.prepareStatement("SELECT set_config(?, ?, true)")) {
+                        ps.setString(1, e.getKey());
+                        ps.setString(2, e.getValue());
+                        ps.executeQuery().close();
+                    } catch (SQLException bad) {
+                        throw new PgStagingException(option + ": " + e.getKey() + " = " + e.getValue() + " is refused by "
+                                + server + ": " + bad.getMessage(),
+                                "fix or remove " + e.getKey() + " in " + option
+                                        + " (a setting pg_restore's sessions may change, e.g. maintenance_work_mem=1GB), or write "
+                                        + option + " = none");
+                    }
+                    use.put(e.getKey(), e.getValue());
+                }
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw failure("check " + option, e);
+        }
+        return use;
+    }
+
+    /** True when {@code name} is a memory size and the server's value is already at least {@code value}. */
+    private static boolean notAbove(Connection c, String name, String value) throws SQLException {
+        // two statements: pg_size_bytes of a constant is folded at planning, so a WHERE cannot guard it
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM pg_settings WHERE name = ? AND unit IN ('B', 'kB', '8kB', 'MB')")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return false;
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_size_bytes(?) <= pg_size_bytes(current_setting(?))")) {
+            ps.setString(1, value);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
         }
     }
 

@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import org.pgstaging.config.SessionSettings;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.pgstaging.host.Command;
@@ -17,10 +20,22 @@ import org.pgstaging.host.CommandResult;
 final class PgRestoreRunner {
     private final StagingTarget target;
     private final EventEmitter events;
+    private final SessionSettings settings;
 
-    PgRestoreRunner(StagingTarget target, EventEmitter events) {
+    PgRestoreRunner(StagingTarget target, EventEmitter events, SessionSettings settings) {
         this.target = target;
         this.events = events;
+        this.settings = settings;
+    }
+
+    /** libpq's environment for pg_restore: the server, and PGOPTIONS carrying restore_settings after any inherited ones. */
+    Map<String, String> env() {
+        Map<String, String> env = new HashMap<>(target.postgres().libpqEnv());
+        if (!settings.isEmpty()) {
+            String inherited = System.getenv("PGOPTIONS");
+            env.put("PGOPTIONS", (inherited == null || inherited.isBlank() ? "" : inherited.strip() + " ") + settings.pgOptions());
+        }
+        return env;
     }
 
     List<String> argv(String database, Path dump, Path list) {
@@ -55,11 +70,12 @@ final class PgRestoreRunner {
     }
 
     private CommandResult run(List<String> argv, long items, UnaryOperator<Command> stdin) {
-        events.detail(Step.PG_RESTORE, String.join(" ", argv) + (argv.get(argv.size() - 1).startsWith("--") ? " < stream" : ""));
+        String options = settings.isEmpty() ? "" : "PGOPTIONS='" + settings.pgOptions() + "' ";
+        events.detail(Step.PG_RESTORE, options + String.join(" ", argv) + (argv.get(argv.size() - 1).startsWith("--") ? " < stream" : ""));
         AtomicLong done = new AtomicLong();
         long start = System.nanoTime();
         Command cmd = Command.of(argv)
-                .withEnv(target.postgres().libpqEnv())
+                .withEnv(env())
                 .withOutput(line -> { }, line -> {
                     if (isItemLine(line)) {
                         long n = done.incrementAndGet();

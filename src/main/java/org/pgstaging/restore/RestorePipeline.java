@@ -13,6 +13,7 @@ import java.util.List;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.BackupFile;
 import org.pgstaging.config.Section;
+import org.pgstaging.config.SessionSettings;
 import org.pgstaging.host.CommandResult;
 
 /**
@@ -62,7 +63,12 @@ public final class RestorePipeline {
         lines.add("filter the catalog (schemas=" + s.schemas() + ", schemas_nodata=" + s.schemasNodata()
                 + ", tablename_nodata_regexp=" + s.tablenameNodataRegexp().map(Object::toString).orElse("") + ")");
         for (Path f : SqlScripts.files(target, true)) lines.add("psql -f " + f);
-        lines.add(String.join(" ", new PgRestoreRunner(target, new EventEmitter(db, RestoreListener.NONE))
+        SessionSettings settings = s.restoreSettings();
+        if (!settings.isEmpty()) {
+            lines.add("pg_restore's sessions set " + settings + " (restore_settings"
+                    + (settings.explicit() ? ")" : " default; a memory size only where the server's is lower)"));
+        }
+        lines.add(String.join(" ", new PgRestoreRunner(target, new EventEmitter(db, RestoreListener.NONE), settings)
                 .argv(db, plan.localDump() != null ? plan.localDump()
                                 : mode.streams() ? null : s.tmpdir().resolve(plan.backup().fileName()),
                         s.tmpdir().resolve(db + ".list"))));
@@ -75,8 +81,11 @@ public final class RestorePipeline {
         return lines;
     }
 
-    /** The read-only checks a restore makes before touching anything; dry runs make them too. */
-    public void preflight(Plan plan) {
+    /**
+     * The read-only checks a restore makes before touching anything; dry runs make them too.
+     * Returns the settings pg_restore's sessions will get.
+     */
+    public SessionSettings preflight(Plan plan) {
         Section s = target.section();
         String db = plan.database();
         target.tools().checkPgRestore(s.name());
@@ -92,6 +101,9 @@ public final class RestorePipeline {
                             + ") or restore another date");
         }
         RestoreMode.choose(s, plan.backup(), target.backups()); // an impossible restore_mode fails here
+        SessionSettings wanted = s.restoreSettings();
+        return new SessionSettings(target.admin().checkSessionSettings(wanted.values(), !wanted.explicit(),
+                "[" + s.name() + "] restore_settings"), true);
     }
 
     public Outcome run(Plan plan) {
@@ -99,10 +111,10 @@ public final class RestorePipeline {
         String db = plan.database();
         EventEmitter events = new EventEmitter(db, listener);
         long started = System.nanoTime();
-        preflight(plan);
+        SessionSettings settings = preflight(plan);
         RestoreMode.Choice mode = RestoreMode.choose(s, plan.backup(), target.backups());
 
-        Run run = new Run(plan, events, new Cleanup(target, db, events), mode);
+        Run run = new Run(plan, events, new Cleanup(target, db, events), mode, settings);
         Duration vacuum = Duration.ZERO;
         boolean switched = false;
         try {
@@ -172,11 +184,13 @@ public final class RestorePipeline {
         final Section s = target.section();
         final String db;
         final Path list;
+        final SessionSettings settings;
         Step current = Step.CREATE_DATABASE;
         Duration download = Duration.ZERO;
         Duration restore = Duration.ZERO;
 
-        Run(Plan plan, EventEmitter events, Cleanup cleanup, RestoreMode.Choice mode) {
+        Run(Plan plan, EventEmitter events, Cleanup cleanup, RestoreMode.Choice mode, SessionSettings settings) {
+            this.settings = settings;
             this.plan = plan;
             this.events = events;
             this.cleanup = cleanup;
@@ -215,7 +229,7 @@ public final class RestorePipeline {
             current = Step.PG_RESTORE;
             long t1 = System.nanoTime();
             CommandResult result = events.step(Step.PG_RESTORE, prepared.kept() + " items", () ->
-                    new PgRestoreRunner(target, events).run(db, dumpFile, list, prepared.kept()));
+                    new PgRestoreRunner(target, events, settings).run(db, dumpFile, list, prepared.kept()));
             checkRestored(result);
             restore = Duration.ofNanos(System.nanoTime() - t1);
         }
@@ -252,7 +266,7 @@ public final class RestorePipeline {
             };
             long t1 = System.nanoTime();
             CommandResult result = events.step(Step.PG_RESTORE, prepared.kept() + " items", () ->
-                    new PgRestoreRunner(target, events).runFromStream(db, archive, list, prepared.kept()));
+                    new PgRestoreRunner(target, events, settings).runFromStream(db, archive, list, prepared.kept()));
             DumpStream stream = opened.get();
             IOException broken = stream != null && stream.failure() != null ? stream.failure() : result.stdinFailure();
             if (broken != null && result.exitCode() != 0) {

@@ -146,6 +146,14 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void restoreSettingsThatWouldNeedQuotingInPgoptions() {
+        ConfigException e = loadFailing("bad-restore-settings.ini");
+        assertLocated(e, "foodb.dev", "restore_settings", 6);
+        assertThat(e.getMessage()).contains("the value of work_mem ('64MB; DROP TABLE x')");
+        assertThat(e.hint()).contains("name=value").contains("none");
+    }
+
+    @Test
     void everyErrorOfAFileIsReportedInLineOrder() {
         ConfigErrors e = (ConfigErrors) loadFailing("many-errors.ini");
         assertThat(e.errors()).extracting(ConfigException::line).containsExactly(4, 7, 8, 11);

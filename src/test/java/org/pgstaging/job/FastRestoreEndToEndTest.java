@@ -149,6 +149,60 @@ class FastRestoreEndToEndTest {
                 && st.detail().contains("stream"));
     }
 
+    /**
+     * pg_restore's own sessions get restore_settings: a materialized view is filled by pg_restore
+     * (REFRESH at the end of the restore), so it records the settings of that session.
+     */
+    @Test
+    void restoreSettingsReachPgRestoresSessionsInStreamAndParallelFileModes() throws Exception {
+        sandbox.pg.execute("postgres", "DROP DATABASE IF EXISTS settings_src");
+        sandbox.pg.execute("postgres", "CREATE DATABASE settings_src");
+        sandbox.pg.execute("settings_src", "CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 10) g;"
+                + " CREATE MATERIALIZED VIEW seen AS SELECT current_setting('maintenance_work_mem') AS mwm,"
+                + " current_setting('synchronous_commit') AS sc, current_setting('work_mem') AS wm, count(*) AS n FROM t");
+        Path dump = sandbox.dir.resolve("settings_src.dump");
+        sandbox.pg.pgDump("settings_src", dump, "c");
+        sandbox.pg.dropDatabase("settings_src");
+        org.pgstaging.postgres.ClusterAdmin server = new org.pgstaging.postgres.ClusterAdmin(new org.pgstaging.postgres.PostgresServerAddress(
+                sandbox.pg.host(), sandbox.pg.port(), sandbox.pg.superuser()), "postgres");
+        String serverWorkMem = server.show("postgres", "work_mem");
+        String serverSyncCommit = server.show("postgres", "synchronous_commit");
+
+        sandbox.publish("setdb", "setdb.2026-11-20.dump", dump);
+        sandbox.publish("setdb", "setdb.2026-11-24.dump", dump);
+        List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
+        service("setdb", events::add).restore("setdb.dev", DateSpec.of(OLD), null);
+        assertThat(seen("setdb_20261120")).as("defaults, streamed").isEqualTo("1GB off " + serverWorkMem + " 10");
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Detail d && d.step() == Step.PG_RESTORE
+                && d.line().startsWith("PGOPTIONS='-c maintenance_work_mem=1GB -c synchronous_commit=off' "));
+
+        service("setdb", RestoreListener.NONE, "restore_jobs = 2", "restore_settings = work_mem=5MB, maintenance_work_mem=70MB")
+                .restore("setdb.dev", DateSpec.of(NEW), null);
+        assertThat(seen("setdb_20261124")).as("written, pg_restore -j 2").isEqualTo("70MB " + serverSyncCommit + " 5MB 10");
+    }
+
+    @Test
+    void aRestoreSettingTheServerRefusesFailsBeforeAnythingIsCreated() throws Exception {
+        sandbox.publishDump("badsetdb", NEW);
+        StagingService s = service("badsetdb", RestoreListener.NONE, "restore_settings = maintenance_work_mem=1GB, no_such_setting=1");
+        String iniBefore = Files.readString(sandbox.bouncer.configFile(), StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> s.restore("badsetdb.dev", DateSpec.latest(), null))
+                .hasMessageContaining("[badsetdb.dev] restore_settings: no_such_setting = 1 is refused by")
+                .hasMessageContaining("unrecognized configuration parameter");
+        assertThat(sandbox.databaseExists("badsetdb_20261124")).isFalse();
+        assertThat(Files.readString(sandbox.bouncer.configFile(), StandardCharsets.UTF_8)).isEqualTo(iniBefore);
+        assertThat(tmpFiles("badsetdb")).isEmpty();
+    }
+
+    private String seen(String db) throws SQLException {
+        try (Connection c = sandbox.pg.connect(db); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT mwm || ' ' || sc || ' ' || wm || ' ' || n FROM seen")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     @Test
     void aStreamCutMidWayFallsBackToAFileAndRestoresCleanly() throws Exception {
         sandbox.publishDump("cutdb", NEW);

@@ -3,6 +3,8 @@ package org.pgstaging.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.testkit.PostgresServer;
@@ -37,5 +39,51 @@ class ClusterAdminTest {
                 .hasMessageContaining("could not create database admin_noowner_20240101")
                 .hasMessageContaining("no such role");
         assertThat(admin.exists("admin_noowner_20240101")).isFalse();
+    }
+
+    @Test
+    void validSessionSettingsAreAllKept() {
+        Map<String, String> wanted = new LinkedHashMap<>();
+        wanted.put("maintenance_work_mem", "77MB");
+        wanted.put("synchronous_commit", "off");
+        assertThat(admin.checkSessionSettings(wanted, false, "[x.dev] restore_settings")).isEqualTo(wanted);
+        assertThat(admin.checkSessionSettings(Map.of(), false, "[x.dev] restore_settings")).isEmpty();
+    }
+
+    @Test
+    void aDefaultMemorySizeOnlyRaisesTheServersValue() {
+        String server = admin.show("postgres", "maintenance_work_mem"); // 64MB unless the cluster says otherwise
+        Map<String, String> wanted = new LinkedHashMap<>();
+        wanted.put("maintenance_work_mem", "2MB");
+        wanted.put("synchronous_commit", "off");
+        assertThat(admin.checkSessionSettings(wanted, true, "opt")).as("2MB is below " + server)
+                .containsExactly(Map.entry("synchronous_commit", "off"));
+        wanted.put("maintenance_work_mem", "1TB");
+        assertThat(admin.checkSessionSettings(wanted, true, "opt")).containsEntry("maintenance_work_mem", "1TB");
+        wanted.put("maintenance_work_mem", "2MB");
+        assertThat(admin.checkSessionSettings(wanted, false, "opt")).as("written by the DBA: kept")
+                .containsEntry("maintenance_work_mem", "2MB");
+    }
+
+    @Test
+    void anUnknownSettingABadValueOrOneTheRoleMayNotChangeIsRefusedInTheServersWords() {
+        assertThatThrownBy(() -> admin.checkSessionSettings(Map.of("maintenance_work_men", "1GB"), false, "[x.dev] restore_settings"))
+                .isInstanceOf(PgStagingException.class)
+                .hasMessageContaining("[x.dev] restore_settings: maintenance_work_men = 1GB is refused by")
+                .hasMessageContaining("unrecognized configuration parameter")
+                .satisfies(e -> assertThat(((PgStagingException) e).hint()).contains("fix or remove maintenance_work_men"));
+        assertThatThrownBy(() -> admin.checkSessionSettings(Map.of("maintenance_work_mem", "lots"), false, "opt"))
+                .hasMessageContaining("invalid value for parameter");
+
+        pg.execute("postgres", "DROP ROLE IF EXISTS settings_nobody");
+        pg.execute("postgres", "CREATE ROLE settings_nobody LOGIN");
+        try {
+            ClusterAdmin plain = new ClusterAdmin(new PostgresServerAddress(pg.host(), pg.port(), "settings_nobody"), "postgres");
+            assertThat(plain.checkSessionSettings(Map.of("maintenance_work_mem", "200MB"), false, "opt")).hasSize(1);
+            assertThatThrownBy(() -> plain.checkSessionSettings(Map.of("log_min_duration_statement", "0"), false, "opt"))
+                    .hasMessageContaining("permission denied to set parameter");
+        } finally {
+            pg.execute("postgres", "DROP ROLE IF EXISTS settings_nobody");
+        }
     }
 }
