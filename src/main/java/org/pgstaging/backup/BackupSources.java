@@ -36,6 +36,11 @@ public final class BackupSources {
 
     private BackupSources() { }
 
+    /** Loads and builds the shared HTTP client now rather than at the first request. */
+    public static void warmUp() {
+        HttpTransport.warmUp();
+    }
+
     public static BackupSource forSection(Section s) {
         String base = s.backupBaseUrl().trim();
         String host = s.backupHost().trim();

@@ -69,6 +69,11 @@ final class HttpTransport {
 
     private HttpTransport() { }
 
+    /** Builds the shared client (its classes and pool), e.g. on another thread while the command line is parsed. */
+    static void warmUp() {
+        Holder.CLIENT.getClass();
+    }
+
     /** Sends a GET and returns the open exchange; the caller closes it. Network failures become BackupException. */
     static Exchange get(URI url) {
         return send(url, new HttpGet(url));

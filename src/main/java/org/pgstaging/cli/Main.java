@@ -13,6 +13,8 @@ public final class Main {
 
     public static void main(String[] args) {
         if (Boolean.getBoolean("pgstaging.cds.preload")) preloadForArchive();
+        // help and version reach no server: warming up would only compete with them for the CPU
+        if (!asksForHelpOrVersion(args)) StagingService.warmUp();
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         Cli cli = new Cli(StagingService::new, System.in, out, err,
@@ -38,6 +40,13 @@ public final class Main {
         out.flush();
         err.flush();
         System.exit(code);
+    }
+
+    private static boolean asksForHelpOrVersion(String[] args) {
+        for (String a : args) {
+            if (a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version") || a.equals("help")) return true;
+        }
+        return false;
     }
 
     /** The launcher's archiving run: see {@link ClassArchiveTraining}; a failure only makes the archive thinner. */

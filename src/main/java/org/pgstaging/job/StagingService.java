@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.pgstaging.PgStagingException;
@@ -20,6 +21,7 @@ import org.pgstaging.backup.HttpBackupSource;
 import org.pgstaging.backup.DateSpec;
 import org.pgstaging.catalog.FilterSummary;
 import org.pgstaging.config.Section;
+import org.pgstaging.config.SessionSettings;
 import org.pgstaging.config.StagingConfig;
 import org.pgstaging.host.Command;
 import org.pgstaging.host.CommandResult;
@@ -62,6 +64,26 @@ public final class StagingService implements StagingOperations {
 
     public StagingConfig config() { return config; }
 
+    /**
+     * Loads the HTTP client, the JDBC driver and the logger on a daemon thread, so that their class
+     * loading (about 0.15 s) runs on a second core while the command line is parsed and the
+     * configuration read, instead of after. Nothing here may fail a command: the first real use
+     * reports any problem.
+     */
+    public static void warmUp() {
+        Thread t = new Thread(() -> {
+            try {
+                BackupSources.warmUp();
+                PostgresServerAddress.loadDriver();
+                org.slf4j.LoggerFactory.getILoggerFactory();
+            } catch (RuntimeException | LinkageError e) {
+                // see above
+            }
+        }, "pgstaging-warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
+
     @Override
     public List<String> sections() {
         return config.sections().stream().map(Section::name).toList();
@@ -89,10 +111,41 @@ public final class StagingService implements StagingOperations {
     @Override
     public RestoreResult restore(String section, DateSpec date, RestoreListener l) {
         StagingTarget t = target(section);
+        RestorePipeline pipeline = new RestorePipeline(t, both(l));
+        // the checks that need no dump (pgbouncer, restore_settings on the server, and with them the
+        // loading of pgjdbc) run while the listing is fetched: ~0.1 s less before pg_restore starts
+        CompletableFuture<SessionSettings> checked = inBackground("restore-checks", pipeline::checkServers);
         BackupFile backup = findBackup(t, orToday(date));
         String db = DatedDatabase.name(t.section().dbname(), backup.date());
         RestorePipeline.Plan plan = RestorePipeline.Plan.fromBackup(db, backup, t.section().removeDump());
-        return runPipeline(t, plan, l);
+        return runPipeline(pipeline, t, plan, await(checked), l);
+    }
+
+    private static <T> CompletableFuture<T> inBackground(String name, java.util.function.Supplier<T> work) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Thread th = new Thread(() -> {
+            try {
+                f.complete(work.get());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        }, name);
+        th.setDaemon(true);
+        th.start();
+        return f;
+    }
+
+    private static <T> T await(CompletableFuture<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PgStagingException("cancelled", "the restore was cancelled before it started");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     @Override
@@ -104,18 +157,19 @@ public final class StagingService implements StagingOperations {
             throw new PgStagingException("cannot read dump file " + file, "give an existing dump path (relative names are looked up in tmpdir)");
         }
         String db = DatedDatabase.name(t.section().dbname(), date);
-        return runPipeline(t, RestorePipeline.Plan.fromFile(db, file), l);
+        RestorePipeline pipeline = new RestorePipeline(t, both(l));
+        return runPipeline(pipeline, t, RestorePipeline.Plan.fromFile(db, file), pipeline.checkServers(), l);
     }
 
-    private RestoreResult runPipeline(StagingTarget t, RestorePipeline.Plan plan, RestoreListener l) {
-        RestorePipeline pipeline = new RestorePipeline(t, both(l));
+    private RestoreResult runPipeline(RestorePipeline pipeline, StagingTarget t, RestorePipeline.Plan plan,
+                                      SessionSettings checked, RestoreListener l) {
         if (options.dryRun()) {
-            pipeline.preflight(plan);
+            pipeline.checkPlan(plan);
             pipeline.describe(plan).forEach(line -> wouldDo(l, plan.database(), line));
             return new RestoreResult(t.section().name(), plan.database(), false,
                     Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
         }
-        RestorePipeline.Outcome o = pipeline.run(plan);
+        RestorePipeline.Outcome o = pipeline.run(plan, checked);
         return new RestoreResult(t.section().name(), o.database(), o.switched(), o.download(), o.restore(), o.vacuum(), o.total());
     }
 

@@ -12,6 +12,15 @@ import org.pgstaging.PgStagingException;
  */
 public record PostgresServerAddress(String host, int port, String user) {
 
+    /** Loads and registers the JDBC driver now rather than at the first connection. */
+    public static void loadDriver() {
+        try {
+            Class.forName("org.postgresql.Driver");
+        } catch (ClassNotFoundException e) {
+            // the first connection says so, with its own message
+        }
+    }
+
     public Connection connect(String database) {
         Properties props = new Properties();
         props.setProperty("user", user);

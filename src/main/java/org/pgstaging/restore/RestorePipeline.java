@@ -86,8 +86,18 @@ public final class RestorePipeline {
      * Returns the settings pg_restore's sessions will get.
      */
     public SessionSettings preflight(Plan plan) {
+        SessionSettings settings = checkServers();
+        checkPlan(plan);
+        return settings;
+    }
+
+    /**
+     * The checks that need no dump: the tools are there, pgbouncer is usable, the server accepts
+     * restore_settings. A caller may run them while it fetches the listing, then
+     * {@link #run(Plan, SessionSettings)}. Returns the settings pg_restore's sessions will get.
+     */
+    public SessionSettings checkServers() {
         Section s = target.section();
-        String db = plan.database();
         target.tools().checkPgRestore(s.name());
         if (!SqlScripts.files(target, true).isEmpty() || !SqlScripts.files(target, false).isEmpty()) {
             target.tools().checkPsql(s.name());
@@ -95,26 +105,37 @@ public final class RestorePipeline {
         // pgbouncer is changed only at the end: a broken pgbouncer.ini or a console that does not
         // answer must fail now, not after hours of restore
         target.pgbouncer().checkUsable();
+        SessionSettings wanted = s.restoreSettings();
+        return new SessionSettings(target.admin().checkSessionSettings(wanted.values(), !wanted.explicit(),
+                "[" + s.name() + "] restore_settings"), true);
+    }
+
+    /** The checks of this restore: its database does not exist yet, its restore_mode is possible. */
+    public void checkPlan(Plan plan) {
+        Section s = target.section();
+        String db = plan.database();
         if (target.admin().exists(db)) {
             throw new PgStagingException("database " + db + " already exists on " + target.postgres(),
                     "drop it first (pgstaging drop " + s.name() + " " + db.substring(db.length() - 8)
                             + ") or restore another date");
         }
         RestoreMode.choose(s, plan.backup(), target.backups()); // an impossible restore_mode fails here
-        SessionSettings wanted = s.restoreSettings();
-        return new SessionSettings(target.admin().checkSessionSettings(wanted.values(), !wanted.explicit(),
-                "[" + s.name() + "] restore_settings"), true);
     }
 
     public Outcome run(Plan plan) {
+        return run(plan, checkServers());
+    }
+
+    /** Runs {@code plan}; {@code checked} is what {@link #checkServers()} returned for this target. */
+    public Outcome run(Plan plan, SessionSettings checked) {
         Section s = target.section();
         String db = plan.database();
         EventEmitter events = new EventEmitter(db, listener);
         long started = System.nanoTime();
-        SessionSettings settings = preflight(plan);
+        checkPlan(plan);
         RestoreMode.Choice mode = RestoreMode.choose(s, plan.backup(), target.backups());
 
-        Run run = new Run(plan, events, new Cleanup(target, db, events), mode, settings);
+        Run run = new Run(plan, events, new Cleanup(target, db, events), mode, checked);
         Duration vacuum = Duration.ZERO;
         boolean switched = false;
         try {
