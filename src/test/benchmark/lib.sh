@@ -221,7 +221,7 @@ run_method() {
     port=$(port_for "$link")
     logf="$sandbox/logs/$m-$size-$link-$r.log"
     case $m in
-        a|b|dir-a)
+        a|b|b-tuned|dir-a)
             db="base_${m//-/}_${size}_$link"
             psql_ -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" 2>/dev/null
             t0=$(now)
@@ -235,11 +235,14 @@ run_method() {
                 [ $rc -eq 0 ] && { bounded "$PGBIN/pg_restore" --exit-on-error -j "$jobs" -h 127.0.0.1 -p "$pgport" \
                     -U postgres -d "$db" "$sandbox/work/$db.dump" 2>>"$logf" || rc=$?; }
                 rm -f "$sandbox/work/$db.dump"
-            elif [ "$m" = b ]; then
+            elif [ "$m" = b ] || [ "$m" = b-tuned ]; then
                 url="http://127.0.0.1:$port/$size/baseline/src.dump"
+                # b-tuned: the session settings pgstaging gives pg_restore by default (restore_settings)
+                local pgoptions=""
+                [ "$m" = b-tuned ] && pgoptions="-c maintenance_work_mem=1GB -c synchronous_commit=off"
                 set +e
                 bounded curl -sS --fail "$url" 2>>"$logf" \
-                    | bounded "$PGBIN/pg_restore" --exit-on-error -h 127.0.0.1 -p "$pgport" -U postgres -d "$db" 2>>"$logf"
+                    | PGOPTIONS="$pgoptions" bounded "$PGBIN/pg_restore" --exit-on-error -h 127.0.0.1 -p "$pgport" -U postgres -d "$db" 2>>"$logf"
                 local ps=("${PIPESTATUS[@]}")
                 set -e
                 [ "${ps[0]}" -ne 0 ] && rc=${ps[0]}; [ "${ps[1]}" -ne 0 ] && rc=${ps[1]}
@@ -349,6 +352,8 @@ print_report() {
     echo "worktree HEAD: $(git -C "$root" log -1 --format='%h %s' 2>/dev/null | cut -c1-100)"
     echo "wall seconds per restore, median (min-max) of the ok rounds; VACUUM excluded (restore_vacuum = False); c/best: pgstaging over"
     echo "the better of (a) and (b); c/a: over curl -o + pg_restore -j $jobs. Targets: fast link c/best <= 1.05, WAN link c/a <= 0.75."
+    echo "pgstaging's pg_restore sessions get its default restore_settings (maintenance_work_mem=1GB, synchronous_commit=off); (a) and (b)"
+    echo "run with the server's (maintenance_work_mem=256MB, synchronous_commit=off); b-tuned is (b) with pgstaging's settings in PGOPTIONS."
     for size in "${size_list[@]}"; do
         local bv="dump_bytes_$size"; bytes=${!bv}
         for link in "${link_list[@]}"; do
@@ -381,6 +386,7 @@ print_report() {
                 case $m in
                     a) mode="curl -o, pg_restore -j $jobs" ;;
                     b) mode="curl | pg_restore" ;;
+                    b-tuned) mode="curl | pg_restore, restore_settings" ;;
                     dir-a) mode="-Fd: curl x$jobs, pg_restore -j $jobs" ;;
                     *)  mode="pgstaging $(ini_mode "$m") -> ${mode:-?}"
                         rb=$(ratio "$med" "$best"); ra=$(ratio "$med" "$a_med")
@@ -390,7 +396,7 @@ print_report() {
                             target=$(awk -v r="$rb" 'BEGIN { print (r == "-" ? "n/a" : (r + 0 <= 1.05 ? "PASS" : "FAIL")) }')
                         fi ;;
                 esac
-                [ "$m" = dir-a ] && { ra=$(ratio "$med" "$a_med"); rb=$(ratio "$med" "$best"); }
+                case $m in dir-a|b-tuned) ra=$(ratio "$med" "$a_med"); rb=$(ratio "$med" "$best") ;; esac
                 printf '  %-9s %-40s %18s %5s %6s %6s %6s %6s %-6s %6s %6s %6s\n' "$m" "${mode:0:40}" \
                     "$( [ "$med" = - ] && echo - || echo "$med ($mn-$mx)")" "$n/$((n + fails))" "$dl" "$eng" \
                     "${rb:--}" "${ra:--}" "${target:--}" "${heap%.00}" "${live%.00}" "${rss%.00}"

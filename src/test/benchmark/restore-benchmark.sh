@@ -29,7 +29,9 @@ usage: bash src/test/benchmark/restore-benchmark.sh [options]
                       20m a pgbench dump downloads faster than it restores here, leaving little to overlap)
   --links LIST        fast,wan (default both)
   --jobs N            pg_restore -j for (a) and for restore_jobs of the file/auto sections (default 2)
-  --methods LIST      among a,b,stream,file,auto,dir-a,dir-auto (default a,b,stream,file,auto)
+  --methods LIST      among a,b,b-tuned,stream,file,auto,dir-a,dir-auto (default a,b,stream,file,auto)
+                      b-tuned: (b) with the session settings pgstaging gives pg_restore by default
+                      (PGOPTIONS='-c maintenance_work_mem=1GB -c synchronous_commit=off')
                       dir-*: a pg_dump -Fd directory dump, (dir-a) parallel curl + pg_restore -j N,
                       (dir-auto) pgstaging on a listing whose entry is the directory
   --filler md5|blank  pgbench_accounts.filler: md5 text compresses like real data (default md5),
@@ -77,7 +79,7 @@ IFS=, read -r -a link_list <<<"$links"
 for l in "${link_list[@]}"; do [[ $l =~ ^(fast|wan)$ ]] || bad "--links: unknown link '$l'" "use fast, wan or fast,wan"; done
 IFS=, read -r -a method_list <<<"$methods"
 for m in "${method_list[@]}"; do
-    [[ $m =~ ^(a|b|stream|file|auto|dir-a|dir-auto)$ ]] || bad "--methods: unknown method '$m'" "use some of a,b,stream,file,auto,dir-a,dir-auto"
+    [[ $m =~ ^(a|b|b-tuned|stream|file|auto|dir-a|dir-auto)$ ]] || bad "--methods: unknown method '$m'" "use some of a,b,b-tuned,stream,file,auto,dir-a,dir-auto"
 done
 scale_of() { if [ "$1" = small ]; then echo "$scale_small"; else echo "$scale_large"; fi; }
 wants_dir=0; for m in "${method_list[@]}"; do [[ $m == dir-* ]] && wants_dir=1; done
