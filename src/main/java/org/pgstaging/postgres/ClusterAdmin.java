@@ -106,22 +106,24 @@ public final class ClusterAdmin {
         return use;
     }
 
-    /** True when {@code name} is a memory size and the server's value is already at least {@code value}. */
+    /**
+     * True when {@code name} is a memory size and the server's value is already at least
+     * {@code value}. Computed here from pg_settings' value and unit, which every supported
+     * PostgreSQL has (pg_size_bytes is 9.6 and later).
+     */
     private static boolean notAbove(Connection c, String name, String value) throws SQLException {
-        // two statements: pg_size_bytes of a constant is folded at planning, so a WHERE cannot guard it
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT 1 FROM pg_settings WHERE name = ? AND unit IN ('B', 'kB', '8kB', 'MB')")) {
+        long wanted = MemorySize.bytes(value);
+        if (wanted < 0) return false;
+        try (PreparedStatement ps = c.prepareStatement("SELECT setting, unit FROM pg_settings WHERE name = ?")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) return false;
+                long unit = MemorySize.unitBytes(rs.getString(2));
+                if (unit < 0) return false;
+                return wanted <= Long.parseLong(rs.getString(1)) * unit;
             }
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_size_bytes(?) <= pg_size_bytes(current_setting(?))")) {
-            ps.setString(1, value);
-            ps.setString(2, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getBoolean(1);
-            }
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 
