@@ -96,6 +96,28 @@ class LauncherIT {
     }
 
     @Test
+    void twoInstallationsKeepTheirOwnArchivesAndANewBuildReplacesOnlyItsOwn() throws Exception {
+        Path other = Files.createDirectories(dir.resolve("other")).resolve("pgstaging.jar");
+        Files.copy(JAR, other);
+        assertThat(launch(Map.of(), "-c", ini.toString(), "config").exit()).isZero();
+        assertThat(launch(Map.of("PGSTAGING_JAR", other.toString()), "-c", ini.toString(), "config").exit()).isZero();
+        List<Path> both = archives();
+        assertThat(both).hasSize(2);
+
+        // used alternately, neither is made again
+        assertThat(launch(Map.of(), "-c", ini.toString(), "config").exit()).isZero();
+        assertThat(archives()).containsExactlyInAnyOrderElementsOf(both);
+
+        // a new build at the other path replaces that path's archive only
+        Files.copy(JAR, other, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.setLastModifiedTime(other, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        assertThat(launch(Map.of("PGSTAGING_JAR", other.toString()), "-c", ini.toString(), "config").exit()).isZero();
+        List<Path> after = archives();
+        assertThat(after).hasSize(2);
+        assertThat(after).filteredOn(both::contains).hasSize(1);
+    }
+
+    @Test
     void anUnwritableCacheOnlyCostsSpeed() throws Exception {
         Run r = run(command("-c", ini.toString(), "config"), Map.of("PGSTAGING_CDS_DIR", "/proc/pgstaging-cds"));
         assertThat(r.exit()).isZero();
