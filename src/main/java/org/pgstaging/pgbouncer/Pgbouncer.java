@@ -206,8 +206,7 @@ public final class Pgbouncer {
         checkReadsBack(what, ini, after, touched, removed);
         host.replaceFile(configFile, after);
         try {
-            console.reload();
-            checkRunning(touched, removed);
+            checkRunning(touched, removed, console.reloadAndShowDatabases());
         } catch (RuntimeException failure) {
             // Any failure (console refused, psql missing, thread interrupted) must not leave the new file behind.
             boolean interrupted = Thread.interrupted();
@@ -238,9 +237,9 @@ public final class Pgbouncer {
     }
 
     /** pgbouncer 1.18 says RELOAD even when it rejects the file, so look at what it actually runs. */
-    private void checkRunning(Map<String, PgbouncerEntry> touched, Set<String> removed) {
+    private void checkRunning(Map<String, PgbouncerEntry> touched, Set<String> removed, List<DatabaseRow> rows) {
         Map<String, DatabaseRow> running = new LinkedHashMap<>();
-        for (DatabaseRow row : console.showDatabases()) {
+        for (DatabaseRow row : rows) {
             running.put(row.name(), row);
         }
         for (Map.Entry<String, PgbouncerEntry> e : touched.entrySet()) {
