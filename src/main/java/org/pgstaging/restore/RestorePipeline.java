@@ -349,8 +349,12 @@ public final class RestorePipeline {
         }
     }
 
-    private static String hintForRestoreError(List<String> stderr) {
+    static String hintForRestoreError(List<String> stderr) {
         String all = String.join("\n", stderr);
+        if (all.contains("unsupported startup parameter")) {
+            // a pooler (pgbouncer) refuses libpq's options, which carry restore_settings
+            return "postgres_port must reach PostgreSQL itself, not a connection pooler; or set restore_settings = none";
+        }
         if (all.contains("role") && all.contains("does not exist")) {
             return "the dump refers to roles missing on this server: load the cluster globals first (pgstaging init SECTION)";
         }
