@@ -103,7 +103,48 @@ public final class ClusterAdmin {
         } catch (SQLException e) {
             throw failure("check " + option, e);
         }
+        if (!use.isEmpty()) {
+            // pg_restore carries them as startup options, which a pooler in front of PostgreSQL refuses
+            StringBuilder options = new StringBuilder();
+            use.forEach((k, v) -> options.append(options.length() == 0 ? "" : " ").append("-c ").append(k).append('=').append(v));
+            String hint = "postgres_port must reach PostgreSQL itself, not a connection pooler (pgbouncer refuses"
+                    + " startup options, or drops them with ignore_startup_parameters); or write " + option + " = none";
+            try (Connection c = server.connect(maintdb, options.toString())) {
+                c.setAutoCommit(false);
+                try {
+                    for (Map.Entry<String, String> e : use.entrySet()) {
+                        String now = queryText(c, "SELECT current_setting(?)", e.getKey(), null);
+                        String wanted = queryText(c, "SELECT set_config(?, ?, true)", e.getKey(), e.getValue());
+                        if (!wanted.equals(now)) {
+                            throw new PgStagingException(option + ": " + e.getKey() + " = " + e.getValue()
+                                    + " did not reach a session started with options '" + options + "' on " + server
+                                    + " (it has " + now + ")", hint);
+                        }
+                    }
+                } finally {
+                    c.rollback();
+                }
+            } catch (SQLException e) {
+                throw new PgStagingException(option + ": " + server + " refused a session started with options '" + options
+                        + "': " + e.getMessage(), hint, e);
+            } catch (PgStagingException e) {
+                if (e.getMessage().startsWith(option)) throw e;
+                throw new PgStagingException(option + ": " + server + " refused a session started with options '" + options
+                        + "': " + e.getMessage(), hint, e);
+            }
+        }
         return use;
+    }
+
+    private static String queryText(Connection c, String sql, String p1, String p2) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, p1);
+            if (p2 != null) ps.setString(2, p2);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
     }
 
     /**

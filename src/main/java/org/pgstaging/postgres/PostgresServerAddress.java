@@ -22,7 +22,13 @@ public record PostgresServerAddress(String host, int port, String user) {
     }
 
     public Connection connect(String database) {
+        return connect(database, null);
+    }
+
+    /** A connection whose session starts with libpq-style {@code options} (e.g. {@code -c work_mem=8MB}), as pg_restore's will. */
+    public Connection connect(String database, String options) {
         Properties props = new Properties();
+        if (options != null) props.setProperty("options", options);
         props.setProperty("user", user);
         String password = System.getenv("PGPASSWORD");
         if (password != null) props.setProperty("password", password);

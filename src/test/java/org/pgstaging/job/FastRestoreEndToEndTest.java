@@ -195,6 +195,20 @@ class FastRestoreEndToEndTest {
         assertThat(tmpFiles("badsetdb")).isEmpty();
     }
 
+    @Test
+    void restoreSettingsThroughAPoolerAreRefusedBeforeAnythingIsCreated() throws Exception {
+        sandbox.publishDump("pooldb", NEW);
+        StagingService s = service("pooldb", RestoreListener.NONE, "postgres_port = " + sandbox.bouncer.port());
+
+        assertThatThrownBy(() -> s.restore("pooldb.dev", DateSpec.latest(), null))
+                .hasMessageContaining("[pooldb.dev] restore_settings: ")
+                // this pgbouncer drops libpq options (ignore_startup_parameters = options); a default one refuses them
+                .hasMessageContaining("did not reach a session started with options '-c maintenance_work_mem=1GB -c synchronous_commit=off'")
+                .satisfies(e -> assertThat(((PgStagingException) e).hint()).contains("not a connection pooler"));
+        assertThat(sandbox.databaseExists("pooldb_20261124")).isFalse();
+        assertThat(tmpFiles("pooldb")).isEmpty();
+    }
+
     private String seen(String db) throws SQLException {
         try (Connection c = sandbox.pg.connect(db); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT mwm || ' ' || sc || ' ' || wm || ' ' || n FROM seen")) {
