@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Server settings (GUCs) for the sessions of pg_restore, from {@code restore_settings}: e.g.
@@ -65,17 +66,14 @@ public record SessionSettings(Map<String, String> values, boolean explicit) {
 
     /** libpq's PGOPTIONS form: {@code -c name=value -c name=value}. */
     public String pgOptions() {
-        StringBuilder sb = new StringBuilder();
-        values.forEach((k, val) -> sb.append(sb.length() == 0 ? "" : " ").append("-c ").append(k).append('=').append(val));
-        return sb.toString();
+        return values.entrySet().stream().map(e -> "-c " + e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
     }
 
     /** {@code name = value, name = value}, for messages and dry runs. */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder();
-        values.forEach((k, val) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(" = ").append(val));
-        return sb.length() == 0 ? "none" : sb.toString();
+        return isEmpty() ? "none"
+                : values.entrySet().stream().map(e -> e.getKey() + " = " + e.getValue()).collect(Collectors.joining(", "));
     }
 
     private static Map<String, String> ordered(String... kv) {

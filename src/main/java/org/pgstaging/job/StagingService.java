@@ -71,7 +71,7 @@ public final class StagingService implements StagingOperations {
      * reports any problem.
      */
     public static void warmUp() {
-        Thread t = new Thread(() -> {
+        startDaemon("pgstaging-warm-up", () -> {
             try {
                 BackupSources.warmUp();
                 PostgresServerAddress.loadDriver();
@@ -79,7 +79,11 @@ public final class StagingService implements StagingOperations {
             } catch (RuntimeException | LinkageError e) {
                 // see above
             }
-        }, "pgstaging-warm-up");
+        });
+    }
+
+    private static void startDaemon(String name, Runnable work) {
+        Thread t = new Thread(work, name);
         t.setDaemon(true);
         t.start();
     }
@@ -114,25 +118,12 @@ public final class StagingService implements StagingOperations {
         RestorePipeline pipeline = new RestorePipeline(t, both(l));
         // the checks that need no dump (pgbouncer, restore_settings on the server, and with them the
         // loading of pgjdbc) run while the listing is fetched: ~0.1 s less before pg_restore starts
-        CompletableFuture<SessionSettings> checked = inBackground("restore-checks", pipeline::checkServers);
+        CompletableFuture<SessionSettings> checked = CompletableFuture.supplyAsync(pipeline::checkServers,
+                work -> startDaemon("restore-checks", work));
         BackupFile backup = findBackup(t, orToday(date));
         String db = DatedDatabase.name(t.section().dbname(), backup.date());
         RestorePipeline.Plan plan = RestorePipeline.Plan.fromBackup(db, backup, t.section().removeDump());
         return runPipeline(pipeline, t, plan, await(checked), l);
-    }
-
-    private static <T> CompletableFuture<T> inBackground(String name, java.util.function.Supplier<T> work) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Thread th = new Thread(() -> {
-            try {
-                f.complete(work.get());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        }, name);
-        th.setDaemon(true);
-        th.start();
-        return f;
     }
 
     private static <T> T await(CompletableFuture<T> f) {

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.pgstaging.PgStagingException;
+import org.pgstaging.config.SessionSettings;
 
 /**
  * Database-level operations on one PostgreSQL server, through the maintenance database:
@@ -70,24 +71,24 @@ public final class ClusterAdmin {
     }
 
     /**
-     * Tries each setting the way pg_restore's sessions will get it, in a transaction that is rolled
-     * back, so an unknown name, a bad value or a setting this role may not change fails before
-     * anything is created, in the server's words. Returns the settings to use: with
-     * {@code raiseOnly}, a memory size not above the server's current value is left out, so a
-     * default never lowers what the server was given.
+     * Tries each setting the way pg_restore's sessions will get it, in transactions that are rolled
+     * back, so that nothing is created when the restore could not start: first one by one (an
+     * unknown name, a bad value or a setting this role may not change fails in the server's words),
+     * then in a session started with them as options, as pg_restore's will be (a pooler in front of
+     * PostgreSQL refuses or drops them). Returns the settings to use: when {@code wanted} are the
+     * defaults, a memory size not above the server's current value is left out, so a default never
+     * lowers what the server was given.
      */
-    public Map<String, String> checkSessionSettings(Map<String, String> settings, boolean raiseOnly, String option) {
+    public SessionSettings checkSessionSettings(SessionSettings wanted, String option) {
+        if (wanted.isEmpty()) return wanted;
         Map<String, String> use = new LinkedHashMap<>();
-        if (settings.isEmpty()) return use;
         try (Connection c = server.connect(maintdb)) {
             c.setAutoCommit(false);
             try {
-                for (Map.Entry<String, String> e : settings.entrySet()) {
-                    if (raiseOnly && notAbove(c, e.getKey(), e.getValue())) continue;
-                    try (PreparedStatement ps = c.prepareStatement("SELECT set_config(?, ?, true)")) {
-                        ps.setString(1, e.getKey());
-                        ps.setString(2, e.getValue());
-                        ps.executeQuery().close();
+                for (Map.Entry<String, String> e : wanted.values().entrySet()) {
+                    if (!wanted.explicit() && notAbove(c, e.getKey(), e.getValue())) continue;
+                    try {
+                        queryText(c, "SELECT set_config(?, ?, true)", e.getKey(), e.getValue());
                     } catch (SQLException bad) {
                         throw new PgStagingException(option + ": " + e.getKey() + " = " + e.getValue() + " is refused by "
                                 + server + ": " + bad.getMessage(),
@@ -103,37 +104,41 @@ public final class ClusterAdmin {
         } catch (SQLException e) {
             throw failure("check " + option, e);
         }
-        if (!use.isEmpty()) {
-            // pg_restore carries them as startup options, which a pooler in front of PostgreSQL refuses
-            StringBuilder options = new StringBuilder();
-            use.forEach((k, v) -> options.append(options.length() == 0 ? "" : " ").append("-c ").append(k).append('=').append(v));
-            String hint = "postgres_port must reach PostgreSQL itself, not a connection pooler (pgbouncer refuses"
-                    + " startup options, or drops them with ignore_startup_parameters); or write " + option + " = none";
-            try (Connection c = server.connect(maintdb, options.toString())) {
-                c.setAutoCommit(false);
-                try {
-                    for (Map.Entry<String, String> e : use.entrySet()) {
-                        String now = queryText(c, "SELECT current_setting(?)", e.getKey(), null);
-                        String wanted = queryText(c, "SELECT set_config(?, ?, true)", e.getKey(), e.getValue());
-                        if (!wanted.equals(now)) {
-                            throw new PgStagingException(option + ": " + e.getKey() + " = " + e.getValue()
-                                    + " did not reach a session started with options '" + options + "' on " + server
-                                    + " (it has " + now + ")", hint);
-                        }
-                    }
-                } finally {
-                    c.rollback();
-                }
-            } catch (SQLException e) {
-                throw new PgStagingException(option + ": " + server + " refused a session started with options '" + options
-                        + "': " + e.getMessage(), hint, e);
-            } catch (PgStagingException e) {
-                if (e.getMessage().startsWith(option)) throw e;
-                throw new PgStagingException(option + ": " + server + " refused a session started with options '" + options
-                        + "': " + e.getMessage(), hint, e);
-            }
+        SessionSettings checked = new SessionSettings(use, true);
+        if (!checked.isEmpty()) checkReachesSession(checked, option);
+        return checked;
+    }
+
+    /** Opens a session with {@code settings} as startup options and checks that it has them. */
+    private void checkReachesSession(SessionSettings settings, String option) {
+        String options = settings.pgOptions();
+        String refused = option + ": " + server + " refused a session started with options '" + options + "': ";
+        String hint = "postgres_port must reach PostgreSQL itself, not a connection pooler (pgbouncer refuses"
+                + " startup options, or drops them with ignore_startup_parameters); or write " + option + " = none";
+        Connection c;
+        try {
+            c = server.connect(maintdb, options);
+        } catch (PgStagingException e) {
+            throw new PgStagingException(refused + e.getMessage(), hint, e);
         }
-        return use;
+        try (c) {
+            c.setAutoCommit(false);
+            try {
+                for (Map.Entry<String, String> e : settings.values().entrySet()) {
+                    String now = queryText(c, "SELECT current_setting(?)", e.getKey(), null);
+                    String wanted = queryText(c, "SELECT set_config(?, ?, true)", e.getKey(), e.getValue());
+                    if (!wanted.equals(now)) {
+                        throw new PgStagingException(option + ": " + e.getKey() + " = " + e.getValue()
+                                + " did not reach a session started with options '" + options + "' on " + server
+                                + " (it has " + now + ")", hint);
+                    }
+                }
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new PgStagingException(refused + e.getMessage(), hint, e);
+        }
     }
 
     private static String queryText(Connection c, String sql, String p1, String p2) throws SQLException {

@@ -6,10 +6,10 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Map;
-import org.pgstaging.config.SessionSettings;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.pgstaging.config.SessionSettings;
 import org.pgstaging.host.Command;
 import org.pgstaging.host.CommandResult;
 

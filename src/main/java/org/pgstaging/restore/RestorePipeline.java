@@ -82,19 +82,10 @@ public final class RestorePipeline {
     }
 
     /**
-     * The read-only checks a restore makes before touching anything; dry runs make them too.
-     * Returns the settings pg_restore's sessions will get.
-     */
-    public SessionSettings preflight(Plan plan) {
-        SessionSettings settings = checkServers();
-        checkPlan(plan);
-        return settings;
-    }
-
-    /**
-     * The checks that need no dump: the tools are there, pgbouncer is usable, the server accepts
-     * restore_settings. A caller may run them while it fetches the listing, then
-     * {@link #run(Plan, SessionSettings)}. Returns the settings pg_restore's sessions will get.
+     * The read-only checks that need no dump (dry runs make them too): the tools are there,
+     * pgbouncer is usable, the server accepts restore_settings. A caller may run them while it
+     * fetches the listing, then {@link #checkPlan} and {@link #run}. Returns the settings
+     * pg_restore's sessions will get.
      */
     public SessionSettings checkServers() {
         Section s = target.section();
@@ -105,9 +96,7 @@ public final class RestorePipeline {
         // pgbouncer is changed only at the end: a broken pgbouncer.ini or a console that does not
         // answer must fail now, not after hours of restore
         target.pgbouncer().checkUsable();
-        SessionSettings wanted = s.restoreSettings();
-        return new SessionSettings(target.admin().checkSessionSettings(wanted.values(), !wanted.explicit(),
-                "[" + s.name() + "] restore_settings"), true);
+        return target.admin().checkSessionSettings(s.restoreSettings(), "[" + s.name() + "] restore_settings");
     }
 
     /** The checks of this restore: its database does not exist yet, its restore_mode is possible. */
@@ -120,10 +109,6 @@ public final class RestorePipeline {
                             + ") or restore another date");
         }
         RestoreMode.choose(s, plan.backup(), target.backups()); // an impossible restore_mode fails here
-    }
-
-    public Outcome run(Plan plan) {
-        return run(plan, checkServers());
     }
 
     /** Runs {@code plan}; {@code checked} is what {@link #checkServers()} returned for this target. */

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.pgstaging.PgStagingException;
+import org.pgstaging.config.SessionSettings;
 import org.pgstaging.testkit.PostgresServer;
 
 class ClusterAdminTest {
@@ -46,8 +47,8 @@ class ClusterAdminTest {
         Map<String, String> wanted = new LinkedHashMap<>();
         wanted.put("maintenance_work_mem", "77MB");
         wanted.put("synchronous_commit", "off");
-        assertThat(admin.checkSessionSettings(wanted, false, "[x.dev] restore_settings")).isEqualTo(wanted);
-        assertThat(admin.checkSessionSettings(Map.of(), false, "[x.dev] restore_settings")).isEmpty();
+        assertThat(admin.checkSessionSettings(new SessionSettings(wanted, true), "[x.dev] restore_settings").values()).isEqualTo(wanted);
+        assertThat(admin.checkSessionSettings(new SessionSettings(Map.of(), true), "[x.dev] restore_settings").values()).isEmpty();
     }
 
     @Test
@@ -56,31 +57,31 @@ class ClusterAdminTest {
         Map<String, String> wanted = new LinkedHashMap<>();
         wanted.put("maintenance_work_mem", "2MB");
         wanted.put("synchronous_commit", "off");
-        assertThat(admin.checkSessionSettings(wanted, true, "opt")).as("2MB is below " + server)
+        assertThat(admin.checkSessionSettings(new SessionSettings(wanted, false), "opt").values()).as("2MB is below " + server)
                 .containsExactly(Map.entry("synchronous_commit", "off"));
         wanted.put("maintenance_work_mem", "1TB");
-        assertThat(admin.checkSessionSettings(wanted, true, "opt")).containsEntry("maintenance_work_mem", "1TB");
+        assertThat(admin.checkSessionSettings(new SessionSettings(wanted, false), "opt").values()).containsEntry("maintenance_work_mem", "1TB");
         wanted.put("maintenance_work_mem", "2MB");
-        assertThat(admin.checkSessionSettings(wanted, false, "opt")).as("written by the DBA: kept")
+        assertThat(admin.checkSessionSettings(new SessionSettings(wanted, true), "opt").values()).as("written by the DBA: kept")
                 .containsEntry("maintenance_work_mem", "2MB");
     }
 
     @Test
     void anUnknownSettingABadValueOrOneTheRoleMayNotChangeIsRefusedInTheServersWords() {
-        assertThatThrownBy(() -> admin.checkSessionSettings(Map.of("maintenance_work_men", "1GB"), false, "[x.dev] restore_settings"))
+        assertThatThrownBy(() -> admin.checkSessionSettings(new SessionSettings(Map.of("maintenance_work_men", "1GB"), true), "[x.dev] restore_settings").values())
                 .isInstanceOf(PgStagingException.class)
                 .hasMessageContaining("[x.dev] restore_settings: maintenance_work_men = 1GB is refused by")
                 .hasMessageContaining("unrecognized configuration parameter")
                 .satisfies(e -> assertThat(((PgStagingException) e).hint()).contains("fix or remove maintenance_work_men"));
-        assertThatThrownBy(() -> admin.checkSessionSettings(Map.of("maintenance_work_mem", "lots"), false, "opt"))
+        assertThatThrownBy(() -> admin.checkSessionSettings(new SessionSettings(Map.of("maintenance_work_mem", "lots"), true), "opt").values())
                 .hasMessageContaining("invalid value for parameter");
 
         pg.execute("postgres", "DROP ROLE IF EXISTS settings_nobody");
         pg.execute("postgres", "CREATE ROLE settings_nobody LOGIN");
         try {
             ClusterAdmin plain = new ClusterAdmin(new PostgresServerAddress(pg.host(), pg.port(), "settings_nobody"), "postgres");
-            assertThat(plain.checkSessionSettings(Map.of("maintenance_work_mem", "200MB"), false, "opt")).hasSize(1);
-            assertThatThrownBy(() -> plain.checkSessionSettings(Map.of("log_min_duration_statement", "0"), false, "opt"))
+            assertThat(plain.checkSessionSettings(new SessionSettings(Map.of("maintenance_work_mem", "200MB"), true), "opt").values()).hasSize(1);
+            assertThatThrownBy(() -> plain.checkSessionSettings(new SessionSettings(Map.of("log_min_duration_statement", "0"), true), "opt").values())
                     .hasMessageContaining("permission denied to set parameter");
         } finally {
             pg.execute("postgres", "DROP ROLE IF EXISTS settings_nobody");
