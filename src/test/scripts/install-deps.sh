@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what pgstaging's build and tests need on Debian/Ubuntu: a JDK 17+, Maven, PostgreSQL
-# server binaries, pgbouncer, Apache httpd and nginx. The tests start their own instances on random
-# loopback ports, so the packaged services are not needed: we keep apt from starting them (apache2
-# and nginx would fight over port 80 and fail the install).
+# server binaries, pgbouncer, Apache httpd, nginx, and for the remote-server tests the OpenSSH
+# server and client and sudo (the tests install the Debian package the build makes, which needs
+# them). The tests start their own instances on random loopback ports, so the packaged services
+# are not needed: we keep apt from starting them (apache2 and nginx would fight over port 80 and
+# fail the install).
 set -euo pipefail
 
 missing=()
@@ -13,6 +15,10 @@ command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || missing+=(pgbou
 [ -x /usr/sbin/apache2 ] || missing+=(apache2)
 [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 command -v runuser >/dev/null || missing+=(util-linux)
+[ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+command -v ssh >/dev/null || missing+=(openssh-client)
+command -v sudo >/dev/null || missing+=(sudo)
+command -v adduser >/dev/null || missing+=(adduser)
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0

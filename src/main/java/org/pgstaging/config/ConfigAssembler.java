@@ -115,6 +115,7 @@ final class ConfigAssembler {
             }
         }
         singleTransactionWithJobs(s, section, merged);
+        restoreOnTargetNeedsRemote(s, section, merged);
         if (section.get("dbname").isEmpty()) {
             ValueCheck.Issue issue = ValueCheck.dbname(section.dbname());
             if (issue != null) {
@@ -147,6 +148,16 @@ final class ConfigAssembler {
                             + " (pg_restore refuses --single-transaction with parallel jobs)",
                     "set pg_restore_st = False or restore_jobs = 1 in [" + where + "]"));
         }
+    }
+
+    /** A restore runs on the target through pgstaging-client over SSH: a local server has no such thing. */
+    private void restoreOnTargetNeedsRemote(RawIni.Sect s, Section section, Map<String, RawIni.Option> merged) {
+        if (!"target".equals(section.restoreOn()) || section.remote()) return;
+        RawIni.Option o = merged.get("restore_on");
+        boolean own = s.options().containsKey("restore_on");
+        problems.add(new Problem(file, s.name(), "restore_on", own ? o.line() : s.line(),
+                "restore_on = target needs a remote server, and host = " + section.host() + " is this machine",
+                "set restore_on = console for [" + s.name() + "], or give host (or ssh_host) the database server"));
     }
 
     /** True when the option exists but its interpolation failed (already reported). */

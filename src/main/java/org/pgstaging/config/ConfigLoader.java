@@ -34,6 +34,21 @@ public final class ConfigLoader {
     }
 
     /**
+     * One section from resolved values (a console's, sent to pgstaging-client for a restore on the
+     * server), validated exactly as if read from a file. Values are taken literally: no
+     * interpolation, as they were interpolated where they were read.
+     *
+     * @throws ConfigException a value is invalid (named by section and option)
+     */
+    public static Section section(String name, java.util.Map<String, String> values) {
+        java.util.Map<String, RawIni.Option> options = new java.util.LinkedHashMap<>();
+        values.forEach((k, v) -> options.put(k, new RawIni.Option(k, v.replace("%", "%%"), 0)));
+        RawIni raw = new RawIni(new RawIni.Sect(RawIni.DEFAULT, 0, java.util.Map.of()),
+                List.of(new RawIni.Sect(name, 0, options)), List.of());
+        return ConfigAssembler.assemble(null, raw, List.of()).section(name);
+    }
+
+    /**
      * The configuration file to use: {@code cliOption} (the {@code -c} value; null or blank when not
      * given), else {@code $PGSTAGING_CONFIG}, else {@code /etc/pgstaging/pgstaging.ini}.
      *

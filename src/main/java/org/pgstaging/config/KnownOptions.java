@@ -20,7 +20,7 @@ public final class KnownOptions {
         add("backup_host", OptionType.TEXT, false, "none");
         add("backup_base_url", OptionType.TEXT, true, "required");
         add("dumpall_url", OptionType.TEXT, false, "none");
-        add("host", OptionType.TEXT, true, "required");
+        add("host", OptionType.HOST, true, "required");
         add("dbname", OptionType.DBNAME, false, "the section name before its first dot");
         add("dbowner", OptionType.IDENTIFIER, false, "the value of dbuser");
         add("dbuser", OptionType.IDENTIFIER, false, "postgres");
@@ -50,9 +50,15 @@ public final class KnownOptions {
         add("pgbouncer_db_host", OptionType.TEXT, false, "127.0.0.1");
         add("pg_dump", OptionType.PATH, false, "pg_dump, in the directory of pg_restore");
         add("psql", OptionType.PATH, false, "psql, in the directory of pg_restore");
-        add("ssh_user", OptionType.IDENTIFIER, false, "none");
-        add("ssh_port", OptionType.PORT, false, "22");
-        add("ssh_key", OptionType.PATH, false, "none");
+        add("ssh_host", OptionType.HOST, false, "the value of host");
+        add("ssh_user", OptionType.SSH_USER, false, "none: ssh's own choice");
+        add("ssh_port", OptionType.PORT, false, "none: ssh's own choice");
+        add("ssh_identity", OptionType.PATH, false, "none: ssh's own choice");
+        add("ssh_key", OptionType.PATH, false, "none: a synonym of ssh_identity");
+        add("ssh_known_hosts", OptionType.PATH, false, "none: ~/.ssh/known_hosts");
+        add("ssh_config", OptionType.PATH, false, "none: ~/.ssh/config");
+        add("client_path", OptionType.PATH, false, "/usr/bin/pgstaging-client");
+        add("restore_on", OptionType.RESTORE_ON, false, "console");
         add("restore_mode", OptionType.RESTORE_MODE, false, "auto");
         add("download_connections", OptionType.POSITIVE_INT, false, "restore_jobs, at least 2, at most 4");
         add("restore_settings", OptionType.SETTINGS, false, "maintenance_work_mem=1GB, synchronous_commit=off");

@@ -122,12 +122,47 @@ public final class Section {
     /** psql binary: the option, else psql next to pg_restore (same directory), else from PATH. */
     public String psql() { return get("psql").orElseGet(() -> besidePgRestore("psql")); }
 
-    /** Remote login for ssh (later remote hosts); empty: the current user. */
+    /** Where SSH goes: ssh_host (a name, an address or a Host alias of ~/.ssh/config), else host. */
+    public String sshHost() { return get("ssh_host").orElseGet(this::host); }
+
+    /**
+     * Whether this section's server is driven over SSH: ssh_host is set, or host is not this
+     * machine ({@code localhost}, {@code 127.0.0.1} and {@code ::1} keep everything local).
+     */
+    public boolean remote() {
+        return get("ssh_host").isPresent() || !LOCAL_HOSTS.contains(host().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    private static final java.util.Set<String> LOCAL_HOSTS = java.util.Set.of("localhost", "127.0.0.1", "::1", "[::1]");
+
+    /** SSH login; empty: ssh's own choice (~/.ssh/config's User, else the current user). */
     public Optional<String> sshUser() { return get("ssh_user"); }
 
-    public int sshPort() { return intValue("ssh_port", 22); }
+    /** SSH port; empty: ssh's own choice (~/.ssh/config's Port, else 22). */
+    public Optional<Integer> sshPort() { return get("ssh_port").map(v -> ConfigValues.parseInt(name, "ssh_port", v)); }
 
+    /** SSH private key: ssh_identity, else its synonym ssh_key; empty: ssh's own choice. */
+    public Optional<Path> sshIdentity() {
+        return get("ssh_identity").or(() -> get("ssh_key")).map(Section::expandHome);
+    }
+
+    /** The synonym of ssh_identity pg_staging's files may use. */
     public Optional<Path> sshKey() { return get("ssh_key").map(Section::expandHome); }
+
+    /** known_hosts file host keys are checked against; empty: ssh's own (~/.ssh/known_hosts). */
+    public Optional<Path> sshKnownHosts() { return get("ssh_known_hosts").map(Section::expandHome); }
+
+    /** ssh configuration file used instead of ~/.ssh/config ({@code ssh -F}). */
+    public Optional<Path> sshConfig() { return get("ssh_config").map(Section::expandHome); }
+
+    /** pgstaging-client's path on the database server (the path its sudoers rule names). */
+    public String clientPath() { return get("client_path").orElse("/usr/bin/pgstaging-client"); }
+
+    /**
+     * {@code console} (fetch here, pg_restore against the server) or {@code target} (pgstaging-client
+     * on the database server fetches and restores next to the data), lowercase.
+     */
+    public String restoreOn() { return get("restore_on").orElse("console").toLowerCase(java.util.Locale.ROOT); }
 
     /** As pg_staging: the SQL files of this section live in {@code sql_path/<section name>/{pre,post}}. */
     public Optional<Path> sqlDir() { return sqlPath().map(p -> p.resolve(name)); }

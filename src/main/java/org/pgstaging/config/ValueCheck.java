@@ -22,6 +22,9 @@ final class ValueCheck {
     private static final Pattern DBNAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
     private static final Pattern MAJOR = Pattern.compile("\\d+(\\.\\d+)?");
     private static final Pattern ENCODING = Pattern.compile("[A-Za-z0-9_-]+");
+    /** A name, an IPv4 or IPv6 address (bracketed or not): never a leading '-', which ssh would read as an option. */
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9_\\[:][A-Za-z0-9_.:%\\[\\]-]*");
+    private static final Pattern SSH_USER = Pattern.compile("[A-Za-z0-9_.][A-Za-z0-9_.@-]*\\$?");
 
     record Issue(String message, String hint) {}
 
@@ -80,6 +83,19 @@ final class ValueCheck {
                     return new Issue(e.getMessage(), "write server settings as name=value separated by commas, e.g."
                             + " maintenance_work_mem=1GB, synchronous_commit=off (or none for the server's own values)");
                 }
+            case HOST:
+                return HOST.matcher(v).matches() ? null
+                        : new Issue("'" + v + "' is not a host name or address",
+                        "write a name such as db-dev-1.internal, an address such as 10.0.0.5, or a Host alias of ~/.ssh/config");
+            case SSH_USER:
+                return SSH_USER.matcher(v).matches() ? null
+                        : new Issue("'" + v + "' is not a login name", "write the server's login, e.g. ssh_user = pgstaging");
+            case RESTORE_ON:
+                String on = v.toLowerCase(Locale.ROOT);
+                return on.equals("console") || on.equals("target") ? null
+                        : new Issue("'" + v + "' is not where a restore can run",
+                        "write console (fetch here, pg_restore against the server) or target (pgstaging-client on the"
+                                + " database server fetches and restores next to the data)");
             case PATH:
                 return path(v);
             default:

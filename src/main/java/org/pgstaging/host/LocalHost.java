@@ -28,8 +28,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
-/** The machine pgstaging runs on. */
-public final class LocalHost implements Host {
+/**
+ * The machine pgstaging runs on: where client programs run, and the database server's machine
+ * when a section's {@code host} is this one (pgstaging-client on a server uses it too).
+ */
+public final class LocalHost implements Host, CommandRunner {
     /** How many stderr lines a {@link CommandResult} keeps: enough to explain a failure, bounded whatever the command prints. */
     static final int STDERR_TAIL_LINES = 50;
     /** Longer lines are cut into pieces so a command printing binary junk cannot exhaust memory. */
@@ -39,6 +42,20 @@ public final class LocalHost implements Host {
     /** The one buffer between a {@link Command#stdinStream()} and the process: memory stays bounded whatever flows. */
     static final int STDIN_BUFFER_BYTES = 64 * 1024;
     private static final Set<PosixFilePermission> NEW_FILE_MODE = PosixFilePermissions.fromString("rw-r--r--");
+    /** The systemd unit {@link #service} manages. */
+    private static final String PGBOUNCER_UNIT = "pgbouncer";
+
+    private final boolean useSudo;
+
+    /** A local host whose service commands run without sudo. */
+    public LocalHost() {
+        this(false);
+    }
+
+    /** @param useSudo run service commands as {@code sudo -n systemctl ...} (fail rather than ask for a password) */
+    public LocalHost(boolean useSudo) {
+        this.useSudo = useSudo;
+    }
 
     @Override
     public String name() {
@@ -272,8 +289,7 @@ public final class LocalHost implements Host {
         }
     }
 
-    @Override
-    public void replaceFile(Path file, String content) {
+    private void replaceFileNow(Path file, String content) {
         Path target = resolveLinks(file);
         Path dir = target.toAbsolutePath().getParent();
         String name = target.getFileName().toString();
@@ -307,13 +323,56 @@ public final class LocalHost implements Host {
         }
     }
 
+    @Override
+    public <T> T withLockedFile(Path file, java.util.function.Function<LockedFile, T> work) {
+        return withFileLock(file, () -> work.apply(new LockedFile() {
+            @Override
+            public String read() {
+                return readFile(file);
+            }
+
+            @Override
+            public void replace(String content) {
+                replaceFile(file, content);
+            }
+        }));
+    }
+
+    @Override
+    public CommandResult service(String verb, Consumer<String> output) {
+        return run(Command.of(serviceCommand(verb)).withOutput(output, output));
+    }
+
+    @Override
+    public List<String> serviceCommand(String verb) {
+        List<String> argv = new java.util.ArrayList<>();
+        if (useSudo) {
+            argv.addAll(List.of("sudo", "-n"));
+        }
+        argv.addAll(List.of("systemctl", verb, PGBOUNCER_UNIT));
+        return List.copyOf(argv);
+    }
+
+    /**
+     * Replaces a file atomically: writes a temporary file in the same directory, keeps the previous
+     * file's owner and mode, saves the previous content as {@code file + ".bak"}, then renames over it.
+     */
+    public void replaceFile(Path file, String content) {
+        replaceFileNow(file, content);
+    }
+
     /** One lock per file within this JVM: FileChannel locks are per process and would throw on a second taker. */
     private static final java.util.concurrent.ConcurrentHashMap<Path, java.util.concurrent.locks.ReentrantLock> IN_PROCESS =
             new java.util.concurrent.ConcurrentHashMap<>();
     /** Group-writable so that pgstaging run by another member of the group can take the lock too. */
     private static final Set<PosixFilePermission> LOCK_FILE_MODE = PosixFilePermissions.fromString("rw-rw-r--");
 
-    @Override
+    /**
+     * Runs {@code work} holding an exclusive lock on {@code file} against every other pgstaging, in
+     * this process or another one. The lock is a separate file next to {@code file} (an fcntl lock on
+     * {@code .NAME.pgstaging-lock}), so the file itself can be replaced while it is held. Blocks until
+     * the lock is free; an interrupt gives up waiting.
+     */
     public <T> T withFileLock(Path file, java.util.function.Supplier<T> work) {
         Path target = resolveLinks(file);
         Path lockFile = target.resolveSibling("." + target.getFileName() + ".pgstaging-lock");

@@ -25,7 +25,6 @@ import org.pgstaging.config.SessionSettings;
 import org.pgstaging.config.StagingConfig;
 import org.pgstaging.host.Command;
 import org.pgstaging.host.CommandResult;
-import org.pgstaging.host.Host;
 import org.pgstaging.host.LocalHost;
 import org.pgstaging.pgbouncer.Pgbouncer;
 import org.pgstaging.pgbouncer.PgbouncerConsole;
@@ -41,6 +40,7 @@ import org.pgstaging.restore.RestoreListener;
 import org.pgstaging.restore.RestorePipeline;
 import org.pgstaging.restore.SqlScripts;
 import org.pgstaging.restore.StagingTarget;
+import org.pgstaging.restore.TargetRestore;
 import org.pgstaging.restore.Step;
 
 /**
@@ -54,7 +54,10 @@ public final class StagingService implements StagingOperations {
     private final StagingConfig config;
     private final EngineOptions options;
     private final RestoreListener listener;
-    private final Host local = new LocalHost();
+    private final LocalHost local = new LocalHost();
+    private final ServerHosts servers = ServerHosts.shared();
+    /** Sections whose restores on their server were looked for leftovers by this process. */
+    private final java.util.Set<String> settled = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public StagingService(StagingConfig config, EngineOptions options, RestoreListener listener) {
         this.config = config;
@@ -105,9 +108,23 @@ public final class StagingService implements StagingOperations {
         PostgresServerAddress pg = new PostgresServerAddress(s.host(), s.postgresPort(), s.dbuser());
         PgbouncerConsole console = new PgbouncerConsole(local, Path.of(s.psql()), s.host(), s.pgbouncerPort(), s.dbuser(),
                 System.getenv("PGPASSWORD"));
-        Pgbouncer pgbouncer = new Pgbouncer(local, s.pgbouncerConf(), console, s.useSudo());
-        return new StagingTarget(s, local, pg, new ClusterAdmin(pg, s.maintdb()), pgbouncer,
+        Pgbouncer pgbouncer = new Pgbouncer(servers.forSection(s), s.pgbouncerConf(), console);
+        StagingTarget t = new StagingTarget(s, local, pg, new ClusterAdmin(pg, s.maintdb()), pgbouncer,
                 BackupSources.forSection(s), PostgresTools.of(s));
+        // a restore that died on the server is cleaned up the next time its section is used
+        if (restoresOnTarget(s) && !settled.contains(s.name())) {
+            onTarget(t, listener).settleLeftovers(options.dryRun());
+            settled.add(s.name());
+        }
+        return t;
+    }
+
+    private static boolean restoresOnTarget(Section s) {
+        return s.remote() && "target".equals(s.restoreOn());
+    }
+
+    private TargetRestore onTarget(StagingTarget t, RestoreListener l) {
+        return new TargetRestore(t, servers.ssh(t.section()), l);
     }
 
     // ---- main operation ---------------------------------------------------------------
@@ -115,6 +132,7 @@ public final class StagingService implements StagingOperations {
     @Override
     public RestoreResult restore(String section, DateSpec date, RestoreListener l) {
         StagingTarget t = target(section);
+        if (restoresOnTarget(t.section())) return restoreOnTarget(t, date, l);
         RestorePipeline pipeline = new RestorePipeline(t, both(l));
         // the checks that need no dump (pgbouncer, restore_settings on the server, and with them the
         // loading of pgjdbc) run while the listing is fetched: ~0.1 s less before pg_restore starts
@@ -124,6 +142,22 @@ public final class StagingService implements StagingOperations {
         String db = DatedDatabase.name(t.section().dbname(), backup.date());
         RestorePipeline.Plan plan = RestorePipeline.Plan.fromBackup(db, backup, t.section().removeDump());
         return runPipeline(pipeline, t, plan, await(checked), l);
+    }
+
+    /** restore_on = target: pgstaging-client on the database server fetches and restores; pgbouncer changes here. */
+    private RestoreResult restoreOnTarget(StagingTarget t, DateSpec date, RestoreListener l) {
+        TargetRestore remote = onTarget(t, both(l));
+        remote.settleLeftovers(options.dryRun());
+        BackupFile backup = findBackup(t, orToday(date));
+        String db = DatedDatabase.name(t.section().dbname(), backup.date());
+        RestorePipeline.Plan plan = RestorePipeline.Plan.fromBackup(db, backup, t.section().removeDump());
+        if (options.dryRun()) {
+            remote.check(plan);
+            remote.describe(plan).forEach(line -> wouldDo(l, db, line));
+            return new RestoreResult(t.section().name(), db, false, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+        }
+        RestorePipeline.Outcome o = remote.run(plan);
+        return new RestoreResult(t.section().name(), o.database(), o.switched(), o.download(), o.restore(), o.vacuum(), o.total());
     }
 
     private static <T> T await(CompletableFuture<T> f) {
@@ -322,7 +356,7 @@ public final class StagingService implements StagingOperations {
                     "--port=" + t.postgres().port(), "--username=" + t.postgres().user(), "--no-password",
                     "--dbname=" + t.section().maintdb(), "--file=" + file);
             List<String> errors = new ArrayList<>();
-            CommandResult r = t.host().run(Command.of(argv).withEnv(t.postgres().libpqEnv()).withOutput(
+            CommandResult r = t.runner().run(Command.of(argv).withEnv(t.postgres().libpqEnv()).withOutput(
                     line -> { }, line -> {
                         out.on(new RestoreEvent.Detail(t.section().maintdb(), Step.PRE_SQL, line));
                         if (line.contains("ERROR:") && !line.contains("already exists")) errors.add(line);
@@ -360,7 +394,7 @@ public final class StagingService implements StagingOperations {
         List<String> argv = List.of(t.tools().pgDump(), "--format=custom", "--host=" + t.postgres().host(),
                 "--port=" + t.postgres().port(), "--username=" + t.postgres().user(), "--no-password",
                 "--file=" + tmp, "--dbname=" + db);
-        CommandResult r = t.host().run(Command.of(argv).withEnv(t.postgres().libpqEnv()));
+        CommandResult r = t.runner().run(Command.of(argv).withEnv(t.postgres().libpqEnv()));
         if (!r.ok()) {
             delete(tmp);
             throw new PgStagingException("pg_dump of " + db + " failed: " + String.join(" | ", r.stderrTail()), null);
@@ -486,7 +520,7 @@ public final class StagingService implements StagingOperations {
         StagingTarget t = target(section);
         ServiceAction a = ServiceAction.parse(action);
         if (options.dryRun() && a != ServiceAction.STATUS) {
-            wouldDo(listener, "pgbouncer", String.join(" ", Pgbouncer.serviceCommand(a, t.section().useSudo())));
+            wouldDo(listener, "pgbouncer", String.join(" ", t.pgbouncer().host().serviceCommand(a.verb())));
             return "";
         }
         ServiceResult r = t.pgbouncer().service(a);

@@ -11,9 +11,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.pgstaging.PgStagingException;
-import org.pgstaging.host.Command;
 import org.pgstaging.host.CommandResult;
 import org.pgstaging.host.Host;
+import org.pgstaging.host.LockedFile;
 
 /**
  * One pgbouncer as the engine sees it: its configuration file on a {@link Host} and its admin console.
@@ -25,8 +25,9 @@ import org.pgstaging.host.Host;
  * that check fails, the previous content is put back and reloaded, and the exception says so, so the file and
  * the running pgbouncer do not disagree and no broken pgbouncer.ini is left behind.
  *
- * <p>Each change holds {@link Host#withFileLock} on the file from the read to the check, so two threads,
- * two sections sharing the file, or the bot and a console never lose each other's edits.
+ * <p>Each change holds {@link Host#withLockedFile} on the file from the read to the check, so two threads,
+ * two sections sharing the file, or the bot and a console never lose each other's edits. On a remote
+ * server the lock is held by pgstaging-client there for as long as the change lasts.
  */
 public final class Pgbouncer {
     public static final String SERVICE_NAME = "pgbouncer";
@@ -36,13 +37,16 @@ public final class Pgbouncer {
     private final Host host;
     private final Path configFile;
     private final PgbouncerConsole console;
-    private final boolean useSudo;
 
-    public Pgbouncer(Host host, Path configFile, PgbouncerConsole console, boolean useSudo) {
+    public Pgbouncer(Host host, Path configFile, PgbouncerConsole console) {
         this.host = Objects.requireNonNull(host, "host");
         this.configFile = Objects.requireNonNull(configFile, "configFile");
         this.console = Objects.requireNonNull(console, "console");
-        this.useSudo = useSudo;
+    }
+
+    /** The machine pgbouncer runs on. */
+    public Host host() {
+        return host;
     }
 
     public Path configFile() {
@@ -139,36 +143,27 @@ public final class Pgbouncer {
     }
 
     /**
-     * Runs {@code [sudo -n] systemctl <action> pgbouncer} on the host ({@code -n}: fail rather than wait for a
-     * password nobody will type). A failing start/stop/restart/reload throws with systemctl's words; status
-     * returns whatever systemctl answered, its exit code included.
+     * Runs {@code systemctl <action>} on pgbouncer's service of the host (with {@code sudo -n} when
+     * configured: fail rather than wait for a password nobody will type). A failing
+     * start/stop/restart/reload throws with systemctl's words; status returns whatever systemctl
+     * answered, its exit code included.
      */
     public ServiceResult service(ServiceAction action) {
-        List<String> argv = serviceCommand(action, useSudo);
+        List<String> argv = host.serviceCommand(action.verb());
         List<String> output = Collections.synchronizedList(new ArrayList<>());
         java.util.function.Consumer<String> keep = line -> {
             if (output.size() < MAX_SERVICE_OUTPUT_LINES) {
                 output.add(line);
             }
         };
-        CommandResult result = host.run(Command.of(argv).withOutput(keep, keep));
+        CommandResult result = host.service(action.verb(), keep);
         if (action != ServiceAction.STATUS && !result.ok()) {
             throw new PgbouncerException("'" + String.join(" ", argv) + "' failed on " + host.name() + " (exit "
-                    + result.exitCode() + "): " + String.join(" ", result.stderrTail()).strip(),
+                    + result.exitCode() + "): " + String.join(" ", result.stderrTail().isEmpty() ? output : result.stderrTail()).strip(),
                     "check the pgbouncer service there (journalctl -u " + SERVICE_NAME + ")"
-                            + (useSudo ? " and that pgstaging's user may run systemctl through sudo without a password" : ""));
+                            + (argv.contains("sudo") ? " and that pgstaging's user may run it through sudo without a password" : ""));
         }
         return new ServiceResult(action, argv, result.exitCode(), List.copyOf(output));
-    }
-
-    /** The exact command {@link #service} runs. */
-    public static List<String> serviceCommand(ServiceAction action, boolean useSudo) {
-        List<String> argv = new ArrayList<>();
-        if (useSudo) {
-            argv.addAll(List.of("sudo", "-n"));
-        }
-        argv.addAll(List.of("systemctl", action.verb(), SERVICE_NAME));
-        return List.copyOf(argv);
     }
 
     // ---- the edit path ----------------------------------------------------------------------
@@ -189,29 +184,29 @@ public final class Pgbouncer {
     private void apply(String what, UnaryOperator<PgbouncerIni> edit, Map<String, PgbouncerEntry> touched,
                        Set<String> removed) {
         // read, edit, write, RELOAD and check as one step against any other pgstaging editing this file
-        host.withFileLock(configFile, () -> {
-            applyLocked(what, edit, touched, removed);
+        host.withLockedFile(configFile, file -> {
+            applyLocked(file, what, edit, touched, removed);
             return null;
         });
     }
 
-    private void applyLocked(String what, UnaryOperator<PgbouncerIni> edit, Map<String, PgbouncerEntry> touched,
-                             Set<String> removed) {
-        String before = host.readFile(configFile);
+    private void applyLocked(LockedFile file, String what, UnaryOperator<PgbouncerIni> edit,
+                             Map<String, PgbouncerEntry> touched, Set<String> removed) {
+        String before = file.read();
         PgbouncerIni ini = PgbouncerIni.parse(before);
         String after = edit.apply(ini).render();
         if (after.equals(before)) {
             return;
         }
         checkReadsBack(what, ini, after, touched, removed);
-        host.replaceFile(configFile, after);
+        file.replace(after);
         try {
             checkRunning(touched, removed, console.reloadAndShowDatabases());
         } catch (RuntimeException failure) {
             // Any failure (console refused, psql missing, thread interrupted) must not leave the new file behind.
             boolean interrupted = Thread.interrupted();
             try {
-                throw rollBack(what, before, failure);
+                throw rollBack(file, what, before, failure);
             } finally {
                 if (interrupted) {
                     Thread.currentThread().interrupt();
@@ -265,11 +260,11 @@ public final class Pgbouncer {
     }
 
     /** Puts {@code before} back and reloads it, and says in the returned exception how far that got. */
-    private PgbouncerException rollBack(String what, String before, RuntimeException failure) {
+    private PgbouncerException rollBack(LockedFile file, String what, String before, RuntimeException failure) {
         String hint = failure instanceof PgStagingException p ? p.hint() : null;
         String restored;
         try {
-            host.replaceFile(configFile, before);
+            file.replace(before);
             restored = "the previous " + configFile.getFileName() + " was put back (the rejected one is "
                     + configFile.getFileName() + ".bak)";
         } catch (RuntimeException e) {

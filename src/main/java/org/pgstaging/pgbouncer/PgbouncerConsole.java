@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.pgstaging.host.Command;
 import org.pgstaging.host.CommandResult;
-import org.pgstaging.host.Host;
+import org.pgstaging.host.CommandRunner;
 
 /**
  * pgbouncer's admin console (database {@code pgbouncer}, users listed in {@code admin_users}).
@@ -21,7 +21,7 @@ import org.pgstaging.host.Host;
 public final class PgbouncerConsole {
     private static final Pattern SHOW_WHAT = Pattern.compile("[A-Za-z_]+");
 
-    private final Host runner;
+    private final CommandRunner runner;
     private final Path psql;
     private final String host;
     private final int port;
@@ -33,7 +33,7 @@ public final class PgbouncerConsole {
      * @param psql     the psql program, e.g. {@code /usr/lib/postgresql/15/bin/psql} or just {@code psql}
      * @param password null when the console needs none (trust, peer, or a ~/.pgpass entry)
      */
-    public PgbouncerConsole(Host runner, Path psql, String host, int port, String user, String password) {
+    public PgbouncerConsole(CommandRunner runner, Path psql, String host, int port, String user, String password) {
         if (port < 1 || port > 65535) {
             throw new PgbouncerException("Invalid pgbouncer port " + port, "set pgbouncer_port to a port between 1 and 65535");
         }

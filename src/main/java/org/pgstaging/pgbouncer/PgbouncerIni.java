@@ -73,6 +73,24 @@ public final class PgbouncerIni {
         return Collections.unmodifiableMap(result);
     }
 
+    /**
+     * Every line pgstaging never changes, in order: all but the database definitions of
+     * {@code [databases]} sections, their headers and blank lines. pgstaging-client refuses a new
+     * file whose such lines differ from the current one's: over SSH, pgstaging may only edit the
+     * {@code [databases]} entries.
+     */
+    public List<String> linesOutsideDatabases() {
+        java.util.Set<Integer> definitions = new java.util.HashSet<>();
+        definitions().forEach(d -> definitions.add(d.index()));
+        List<String> result = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String text = lines.get(i).text();
+            if (definitions.contains(i) || text.isBlank() || DATABASES.equals(sectionName(text))) continue;
+            result.add(text);
+        }
+        return result;
+    }
+
     /** Targets of {@code %include} lines: databases defined there are not seen by this class. */
     public List<String> includes() {
         List<String> result = new ArrayList<>();

@@ -8,9 +8,17 @@ import org.pgstaging.PgStagingException;
 
 /**
  * Where and as whom pgstaging connects to PostgreSQL. The password, if any, comes from
- * PGPASSWORD or ~/.pgpass (read by the driver), never from the command line or the ini.
+ * PGPASSWORD or ~/.pgpass (read by the driver), never from the command line or the ini; a restore
+ * running on a database server for a console gets the console's PGPASSWORD through its request.
+ *
+ * @param password null: ~/.pgpass (or none); never shown by {@link #toString()}
  */
-public record PostgresServerAddress(String host, int port, String user) {
+public record PostgresServerAddress(String host, int port, String user, String password) {
+
+    /** The password from PGPASSWORD, if set. */
+    public PostgresServerAddress(String host, int port, String user) {
+        this(host, port, user, System.getenv("PGPASSWORD"));
+    }
 
     /** Loads and registers the JDBC driver now rather than at the first connection. */
     public static void loadDriver() {
@@ -30,7 +38,6 @@ public record PostgresServerAddress(String host, int port, String user) {
         Properties props = new Properties();
         if (options != null) props.setProperty("options", options);
         props.setProperty("user", user);
-        String password = System.getenv("PGPASSWORD");
         if (password != null) props.setProperty("password", password);
         props.setProperty("ApplicationName", "pgstaging");
         props.setProperty("connectTimeout", "10");
@@ -60,6 +67,7 @@ public record PostgresServerAddress(String host, int port, String user) {
         env.put("PGPORT", Integer.toString(port));
         env.put("PGUSER", user);
         env.put("PGAPPNAME", "pgstaging");
+        if (password != null) env.put("PGPASSWORD", password);
         return env;
     }
 

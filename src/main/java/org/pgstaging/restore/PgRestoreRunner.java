@@ -85,7 +85,7 @@ final class PgRestoreRunner {
                         events.detail(Step.PG_RESTORE, line);
                     }
                 });
-        return target.host().run(stdin.apply(cmd));
+        return target.runner().run(stdin.apply(cmd));
     }
 
     private static boolean isItemLine(String line) {

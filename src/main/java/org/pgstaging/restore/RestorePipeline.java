@@ -25,10 +25,26 @@ import org.pgstaging.host.CommandResult;
 public final class RestorePipeline {
     private final StagingTarget target;
     private final RestoreListener listener;
+    private final boolean pgbouncerStep;
 
     public RestorePipeline(StagingTarget target, RestoreListener listener) {
+        this(target, listener, true);
+    }
+
+    private RestorePipeline(StagingTarget target, RestoreListener listener, boolean pgbouncerStep) {
         this.target = target;
         this.listener = listener;
+        this.pgbouncerStep = pgbouncerStep;
+    }
+
+    /**
+     * The restore as pgstaging-client runs it on a database server for a console
+     * ({@code restore_on = target}): every step but pgbouncer's, which the console changes once it
+     * has the complete copy (it holds pgbouncer's credentials; the server never needs them).
+     * {@code target.pgbouncer()} may be null.
+     */
+    public static RestorePipeline withoutPgbouncer(StagingTarget target, RestoreListener listener) {
+        return new RestorePipeline(target, listener, false);
     }
 
     /** What a restore needs, validated before anything happens. */
@@ -75,10 +91,15 @@ public final class RestorePipeline {
         s.searchPath().ifPresent(p -> lines.add("ALTER DATABASE " + db + " SET search_path TO " + p));
         if (s.restoreVacuum()) lines.add("VACUUM ANALYZE " + db);
         for (Path f : SqlScripts.files(target, false)) lines.add("psql -f " + f);
-        lines.add((s.autoSwitch() ? "add " + db + " and point alias " + s.dbname() + " at it in "
-                : "add " + db + " to ") + s.pgbouncerConf() + ", then RELOAD pgbouncer on port " + s.pgbouncerPort());
+        if (pgbouncerStep) lines.add(pgbouncerLine(s, db));
         if (plan.removeDumpAfter() && !mode.streams()) lines.add("remove the dump");
         return lines;
+    }
+
+    /** What the last step does to pgbouncer, for dry runs. */
+    static String pgbouncerLine(Section s, String db) {
+        return (s.autoSwitch() ? "add " + db + " and point alias " + s.dbname() + " at it in "
+                : "add " + db + " to ") + s.pgbouncerConf() + ", then RELOAD pgbouncer on port " + s.pgbouncerPort();
     }
 
     /**
@@ -95,7 +116,7 @@ public final class RestorePipeline {
         }
         // pgbouncer is changed only at the end: a broken pgbouncer.ini or a console that does not
         // answer must fail now, not after hours of restore
-        target.pgbouncer().checkUsable();
+        if (pgbouncerStep) target.pgbouncer().checkUsable();
         return target.admin().checkSessionSettings(s.restoreSettings(), "[" + s.name() + "] restore_settings");
     }
 
@@ -155,7 +176,9 @@ public final class RestorePipeline {
             // pgbouncer learns of the copy only now, once it is complete: with auto_switch the entry
             // and the alias change in one file write and one RELOAD, and a failed restore never
             // touched pgbouncer.ini (pgstaging restores straight into PostgreSQL, not through pgbouncer)
-            if (s.autoSwitch()) {
+            if (!pgbouncerStep) {
+                // the console that asked for this restore changes pgbouncer
+            } else if (s.autoSwitch()) {
                 run.current = Step.SWITCH;
                 events.step(Step.SWITCH, s.dbname() + " -> " + db, () ->
                         target.pgbouncer().pointAlias(s.dbname(), db, target.pgbouncerEntryFor(db)));

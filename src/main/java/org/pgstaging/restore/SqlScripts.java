@@ -45,7 +45,7 @@ public final class SqlScripts {
                     "--username=" + target.postgres().user(), "--no-password", "--dbname=" + database,
                     "--file=" + f);
             events.detail(step, String.join(" ", argv));
-            CommandResult r = target.host().run(Command.of(argv).withEnv(target.postgres().libpqEnv())
+            CommandResult r = target.runner().run(Command.of(argv).withEnv(target.postgres().libpqEnv())
                     .withOutput(line -> events.detail(step, line), line -> events.detail(step, line)));
             if (!r.ok()) {
                 throw new PgStagingException("psql -f " + f + " exited with " + r.exitCode() + ": "

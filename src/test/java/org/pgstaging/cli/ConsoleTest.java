@@ -70,7 +70,7 @@ class ConsoleTest {
         int code = console.run("-c", dir.resolve("absent.ini").toString());
         assertThat(code).isZero();
         assertThat(err.toString()).contains("absent.ini");
-        assertThat(out.toString()).contains("development\n");
+        assertThat(out.toString()).contains(org.pgstaging.Version.current() + "\n").doesNotContain("development");
     }
 
     @Test

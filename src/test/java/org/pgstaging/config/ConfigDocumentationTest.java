@@ -58,9 +58,15 @@ class ConfigDocumentationTest {
         m.put("pgbouncer_db_host", Section::pgbouncerDbHost);
         m.put("pg_dump", s -> s.pgDump().equals("pg_dump") ? "pg_dump, in the directory of pg_restore" : s.pgDump());
         m.put("psql", s -> s.psql().equals("psql") ? "psql, in the directory of pg_restore" : s.psql());
-        m.put("ssh_user", s -> s.sshUser().orElse("none"));
-        m.put("ssh_port", s -> String.valueOf(s.sshPort()));
-        m.put("ssh_key", s -> s.sshKey().map(Path::toString).orElse("none"));
+        m.put("ssh_host", s -> s.sshHost().equals(s.host()) ? "the value of host" : s.sshHost());
+        m.put("ssh_user", s -> s.sshUser().orElse("none: ssh's own choice"));
+        m.put("ssh_port", s -> s.sshPort().map(String::valueOf).orElse("none: ssh's own choice"));
+        m.put("ssh_identity", s -> s.sshIdentity().map(Path::toString).orElse("none: ssh's own choice"));
+        m.put("ssh_key", s -> s.sshKey().map(Path::toString).orElse("none: a synonym of ssh_identity"));
+        m.put("ssh_known_hosts", s -> s.sshKnownHosts().map(Path::toString).orElse("none: ~/.ssh/known_hosts"));
+        m.put("ssh_config", s -> s.sshConfig().map(Path::toString).orElse("none: ~/.ssh/config"));
+        m.put("client_path", Section::clientPath);
+        m.put("restore_on", Section::restoreOn);
         m.put("restore_mode", Section::restoreMode);
         m.put("download_connections", s -> s.downloadConnections() == Math.min(Math.max(s.restoreJobs(), 2), 4)
                 ? "restore_jobs, at least 2, at most 4" : String.valueOf(s.downloadConnections()));

@@ -70,8 +70,9 @@ class FullSampleTest {
         assertThat(preprod.dbowner()).isEqualTo("postgres");
         Section bar = config.section("bardb");
         assertThat(bar.sshUser()).contains("deploy");
-        assertThat(bar.sshPort()).isEqualTo(22);
+        assertThat(bar.sshPort()).contains(22);
         assertThat(bar.sshKey()).contains(Path.of(System.getProperty("user.home"), ".ssh", "id_ed25519"));
+        assertThat(bar.sshIdentity()).as("ssh_key is ssh_identity's synonym").isEqualTo(bar.sshKey());
     }
 
     @Test

@@ -32,7 +32,7 @@ class PgbouncerTest {
     static void start() {
         pg = PostgresServer.shared();
         bouncer = PgbouncerServer.start(pg);
-        pgbouncer = new Pgbouncer(new LocalHost(), bouncer.configFile(), console(bouncer.port()), false);
+        pgbouncer = new Pgbouncer(new LocalHost(), bouncer.configFile(), console(bouncer.port()));
     }
 
     @AfterAll
@@ -66,7 +66,7 @@ class PgbouncerTest {
     void concurrentEditsThroughSeparateObjectsAreAllKept() throws Exception {
         // two sections sharing one pgbouncer.ini each have their own Pgbouncer: the file lock, not
         // the object, must keep read-edit-write-reload whole
-        Pgbouncer other = new Pgbouncer(new LocalHost(), bouncer.configFile(), console(bouncer.port()), false);
+        Pgbouncer other = new Pgbouncer(new LocalHost(), bouncer.configFile(), console(bouncer.port()));
         List<String> names = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -176,7 +176,7 @@ class PgbouncerTest {
     void unreachableConsoleLeavesTheOldFileInPlace() throws Exception {
         String before = config();
         Pgbouncer cutOff = new Pgbouncer(new LocalHost(), bouncer.configFile(),
-                console(PostgresServer.freePort()), false);
+                console(PostgresServer.freePort()));
 
         assertThatThrownBy(() -> cutOff.addDatabase("pgbt_never", connstr("pgbt_never")))
                 .isInstanceOf(PgbouncerException.class)
@@ -192,7 +192,7 @@ class PgbouncerTest {
     void missingPsqlAlsoLeavesTheOldFileInPlace() throws Exception {
         String before = config();
         Pgbouncer noPsql = new Pgbouncer(new LocalHost(), bouncer.configFile(), new PgbouncerConsole(new LocalHost(),
-                Path.of("/nonexistent/psql"), "127.0.0.1", bouncer.port(), "postgres", null), false);
+                Path.of("/nonexistent/psql"), "127.0.0.1", bouncer.port(), "postgres", null));
         assertThatThrownBy(() -> noPsql.addDatabase("pgbt_never2", connstr("pgbt_never2")))
                 .isInstanceOf(PgbouncerException.class)
                 .hasMessageContaining("/nonexistent/psql")
@@ -284,9 +284,9 @@ class PgbouncerTest {
 
     @Test
     void serviceCommandIsSystemctlWithOptionalNonInteractiveSudo() {
-        assertThat(Pgbouncer.serviceCommand(ServiceAction.RESTART, true))
+        assertThat(new LocalHost(true).serviceCommand(ServiceAction.RESTART.verb()))
                 .containsExactly("sudo", "-n", "systemctl", "restart", "pgbouncer");
-        assertThat(Pgbouncer.serviceCommand(ServiceAction.parse(" Status "), false))
+        assertThat(new LocalHost(false).serviceCommand(ServiceAction.parse(" Status ").verb()))
                 .containsExactly("systemctl", "status", "pgbouncer");
         assertThatThrownBy(() -> ServiceAction.parse("explode"))
                 .isInstanceOf(PgbouncerException.class).hasMessageContaining("'explode'")

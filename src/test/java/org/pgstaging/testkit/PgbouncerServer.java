@@ -23,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 public final class PgbouncerServer implements AutoCloseable {
     public static final Path BINARY = Path.of("/usr/sbin/pgbouncer");
     public static final String COMMENT_LINE = "; pgbouncer.ini managed by tests";
-    private static final String HOST = "127.0.0.1";
 
     private final Path dir;
     private final Path runDir;
@@ -31,9 +30,11 @@ public final class PgbouncerServer implements AutoCloseable {
     private final Path logFile;
     private final Path pidFile;
     private final int port;
+    private final String host;
     private Process process;
 
-    private PgbouncerServer(Path dir, int port) {
+    private PgbouncerServer(Path dir, String host, int port) {
+        this.host = host;
         this.dir = dir;
         this.runDir = dir.resolve("run");
         this.configFile = dir.resolve("pgbouncer.ini");
@@ -43,6 +44,11 @@ public final class PgbouncerServer implements AutoCloseable {
     }
 
     public static PgbouncerServer start(PostgresServer pg) {
+        return start(pg, pg.host());
+    }
+
+    /** A pgbouncer listening on {@code host} (another loopback address plays another server). */
+    public static PgbouncerServer start(PostgresServer pg, String host) {
         Path dir;
         try {
             dir = Files.createTempDirectory("pgstaging-bouncer");
@@ -54,7 +60,7 @@ public final class PgbouncerServer implements AutoCloseable {
         }
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
-            PgbouncerServer server = new PgbouncerServer(dir, PostgresServer.freePort());
+            PgbouncerServer server = new PgbouncerServer(dir, host, PostgresServer.freePort(host));
             try {
                 server.writeConfig(pg);
                 server.launch();
@@ -73,13 +79,13 @@ public final class PgbouncerServer implements AutoCloseable {
         return String.join("\n", List.of(
                 COMMENT_LINE,
                 "[databases]",
-                "postgres = host=" + HOST + " port=" + pg.port() + " dbname=postgres",
+                "postgres = host=" + pg.host() + " port=" + pg.port() + " dbname=postgres",
                 "",
                 "[users]",
                 "postgres = pool_mode=session",
                 "",
                 "[pgbouncer]",
-                "listen_addr = " + HOST,
+                "listen_addr = " + host,
                 "listen_port = " + port,
                 "unix_socket_dir = " + runDir,
                 "auth_type = trust",
@@ -122,7 +128,7 @@ public final class PgbouncerServer implements AutoCloseable {
                         + " on port " + port + "\n" + logTail());
             }
             try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(HOST, port), 200);
+                s.connect(new InetSocketAddress(host, port), 200);
                 return;
             } catch (IOException notYet) {
                 sleepBriefly();
@@ -142,7 +148,7 @@ public final class PgbouncerServer implements AutoCloseable {
 
     public int port() { return port; }
 
-    public String host() { return HOST; }
+    public String host() { return host; }
 
     public Path configFile() { return configFile; }
 
@@ -157,7 +163,7 @@ public final class PgbouncerServer implements AutoCloseable {
 
     /** JDBC URL of a database served by this pgbouncer. */
     public String jdbcUrl(String db) {
-        return "jdbc:postgresql://" + HOST + ":" + port + "/"
+        return "jdbc:postgresql://" + host + ":" + port + "/"
                 + java.net.URLEncoder.encode(db, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
@@ -178,7 +184,7 @@ public final class PgbouncerServer implements AutoCloseable {
     public List<java.util.Map<String, String>> admin(String command) {
         String out = Unprivileged.run(List.of(PostgresServer.DEFAULT_BIN_DIR.resolve("psql").toString(),
                 "-X", "-A", "-F", "\t", "-P", "footer=off", "-v", "ON_ERROR_STOP=1",
-                "-h", HOST, "-p", Integer.toString(port), "-U", "postgres", "-d", "pgbouncer", "-c", command),
+                "-h", host, "-p", Integer.toString(port), "-U", "postgres", "-d", "pgbouncer", "-c", command),
                 null, 60);
         List<String> lines = out.lines().toList();
         List<java.util.Map<String, String>> rows = new java.util.ArrayList<>();

@@ -23,7 +23,7 @@ import java.util.Properties;
  */
 public final class PostgresServer implements AutoCloseable {
     public static final Path DEFAULT_BIN_DIR = Path.of("/usr/lib/postgresql/15/bin");
-    private static final String HOST = "127.0.0.1";
+    private static final String LOOPBACK = "127.0.0.1";
     private static final String SUPERUSER = "postgres";
 
     private static PostgresServer shared;
@@ -34,9 +34,11 @@ public final class PostgresServer implements AutoCloseable {
     private final Path socketDir;
     private final Path logFile;
     private final int port;
+    private final String host;
     private boolean closed;
 
-    private PostgresServer(Path binDir, Path baseDir, int port) {
+    private PostgresServer(Path binDir, Path baseDir, String host, int port) {
+        this.host = host;
         this.binDir = binDir;
         this.baseDir = baseDir;
         this.dataDir = baseDir.resolve("data");
@@ -56,6 +58,11 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     public static PostgresServer start() {
+        return start(LOOPBACK);
+    }
+
+    /** A cluster listening on {@code host} only: another loopback address (127.0.0.2) plays another server. */
+    public static PostgresServer start(String host) {
         Path base = Unprivileged.ownedTempDir("pgstaging-pg");
         try {
             Unprivileged.run(Unprivileged.argv(DEFAULT_BIN_DIR.resolve("initdb").toString(),
@@ -70,7 +77,7 @@ public final class PostgresServer implements AutoCloseable {
         // The port is free when probed but may be taken before postgres binds it: retry with another.
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
-            PostgresServer server = new PostgresServer(DEFAULT_BIN_DIR, base, freePort());
+            PostgresServer server = new PostgresServer(DEFAULT_BIN_DIR, base, host, freePort(host));
             try {
                 server.pgCtlStart();
                 return server;
@@ -83,7 +90,7 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     private void pgCtlStart() {
-        String options = "-p " + port + " -k " + socketDir + " -c listen_addresses=" + HOST
+        String options = "-p " + port + " -k " + socketDir + " -c listen_addresses=" + host
                 + " -c fsync=off -c full_page_writes=off -c synchronous_commit=off";
         try {
             Unprivileged.run(Unprivileged.argv(binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(),
@@ -95,7 +102,12 @@ public final class PostgresServer implements AutoCloseable {
 
     /** A port nobody listens on right now on loopback. */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+        return freePort(LOOPBACK);
+    }
+
+    /** A port nobody listens on right now on {@code host}. */
+    public static int freePort(String host) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -104,7 +116,7 @@ public final class PostgresServer implements AutoCloseable {
 
     public int port() { return port; }
 
-    public String host() { return HOST; }
+    public String host() { return host; }
 
     public String superuser() { return SUPERUSER; }
 
@@ -116,7 +128,7 @@ public final class PostgresServer implements AutoCloseable {
 
     public String jdbcUrl(String db) {
         // pgjdbc URL-decodes the database part; '+' would decode to a space, so encode spaces as %20.
-        return "jdbc:postgresql://" + HOST + ":" + port + "/"
+        return "jdbc:postgresql://" + host + ":" + port + "/"
                 + URLEncoder.encode(db, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
@@ -138,7 +150,7 @@ public final class PostgresServer implements AutoCloseable {
     /** Runs a SQL script with psql, stopping at the first error. Returns psql's output. */
     public String psql(String db, Path file) {
         return Unprivileged.run(List.of(binDir.resolve("psql").toString(), "-X", "-q", "-v", "ON_ERROR_STOP=1",
-                "-h", HOST, "-p", Integer.toString(port), "-U", SUPERUSER, "-d", db, "-f", file.toString()),
+                "-h", host, "-p", Integer.toString(port), "-U", SUPERUSER, "-d", db, "-f", file.toString()),
                 null, 300);
     }
 
@@ -154,7 +166,7 @@ public final class PostgresServer implements AutoCloseable {
     public void pgDump(String db, Path out, String format) {
         String f = format.startsWith("-F") ? format.substring(2) : format;
         List<String> argv = new ArrayList<>(List.of(binDir.resolve("pg_dump").toString(), "-F", f,
-                "-h", HOST, "-p", Integer.toString(port), "-U", SUPERUSER, "-f", out.toString(), db));
+                "-h", host, "-p", Integer.toString(port), "-U", SUPERUSER, "-f", out.toString(), db));
         Unprivileged.run(argv, null, 300);
     }
 
