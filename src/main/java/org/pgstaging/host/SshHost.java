@@ -254,7 +254,8 @@ public final class SshHost implements Host {
         if (all.contains("sudo: a password is required") || all.contains("sudo: a terminal is required")) {
             return new HostException("sudo on " + name() + " asks " + user + " for a password to run " + client,
                     "allow it without one, and nothing else, with the sudoers rule '" + rule
-                            + "' (the pgstaging package installs it as /etc/sudoers.d/pgstaging), or set use_sudo = False", null);
+                            + "' (the pgstaging package installs it as /etc/sudoers.d/pgstaging for " + ClientProtocol.DEFAULT_PATH
+                            + "); check that client_path is where pgstaging-client is; or set use_sudo = False", null);
         }
         if (all.contains("is not allowed to execute") || all.contains("is not in the sudoers file")
                 || all.contains("may not run sudo")) {

@@ -18,7 +18,10 @@ final class ServerHosts {
     private static final ServerHosts SHARED = new ServerHosts();
 
     private final Map<SshTarget, OpenSsh> connections = new ConcurrentHashMap<>();
-    private final Map<String, SshHost> hosts = new ConcurrentHashMap<>();
+    private final Map<Key, SshHost> hosts = new ConcurrentHashMap<>();
+
+    /** Sections share an SshHost when they reach the same server the same way. */
+    private record Key(SshTarget target, String client, boolean useSudo) { }
 
     static ServerHosts shared() {
         return SHARED;
@@ -34,7 +37,7 @@ final class ServerHosts {
         SshTarget target = new SshTarget(s.sshHost(), s.sshUser(), s.sshPort(), s.sshIdentity(), s.sshKnownHosts(),
                 s.sshConfig());
         OpenSsh ssh = connections.computeIfAbsent(target, OpenSsh::new);
-        return hosts.computeIfAbsent(target + "\0" + s.clientPath() + "\0" + s.useSudo(),
-                k -> new SshHost(ssh, s.clientPath(), s.useSudo()));
+        return hosts.computeIfAbsent(new Key(target, s.clientPath(), s.useSudo()),
+                k -> new SshHost(ssh, k.client(), k.useSudo()));
     }
 }

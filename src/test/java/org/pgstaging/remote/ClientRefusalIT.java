@@ -130,7 +130,7 @@ class ClientRefusalIT {
             assertThatThrownBy(() -> host.withLockedFile(ini, f -> {
                 f.replace(f.read().replace("[databases]\n", "[databases]\nbroken = dbname='unterminated\n"));
                 return null;
-            })).isInstanceOf(HostException.class).hasMessageContaining("refusing the new pgbouncer.ini");
+            })).isInstanceOf(HostException.class).hasMessageContaining("Invalid pgbouncer connection string");
             assertThat(env.a.pgbouncerIni()).isEqualTo(before);
 
             // the [databases] entries may change: the file keeps its owner and mode, and the previous one is kept
