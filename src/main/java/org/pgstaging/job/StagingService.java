@@ -227,6 +227,8 @@ public final class StagingService implements StagingOperations {
             wouldDo(listener, db, "CREATE DATABASE " + db + " and add it to pgbouncer");
             return db;
         }
+        // an unreachable server or a pgbouncer.ini that cannot change fails before the database exists
+        t.pgbouncer().checkUsable();
         t.admin().createDatabase(db, t.section().dbowner(), t.section().dbEncoding());
         try {
             t.pgbouncer().addDatabase(db, t.pgbouncerEntryFor(db));
