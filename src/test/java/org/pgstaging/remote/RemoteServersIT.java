@@ -145,15 +145,7 @@ class RemoteServersIT {
                 .satisfies(e -> assertThat(((RestoreEvent.Completed) e).switched()).isTrue());
         assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(RestoreEvent.StepFinished.class,
                 f -> assertThat(f.step()).isEqualTo(org.pgstaging.restore.Step.SWITCH)));
-        assertThat(runRecords("tgt")).isEmpty();
+        assertThat(env.runRecords("tgt")).isEmpty();
     }
 
-    /** The run records pgstaging-client keeps for tgt's restores on the servers (the login user's home). */
-    private static List<Path> runRecords(String dbname) throws Exception {
-        Path dir = Path.of("/var/lib/pgstaging/.local/state/pgstaging/target-runs");
-        if (!Files.isDirectory(dir)) return List.of();
-        try (var files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().startsWith(dbname + "_")).toList();
-        }
-    }
 }

@@ -29,6 +29,7 @@ import org.pgstaging.restore.RestoreEvent;
 import org.pgstaging.restore.RestoreFailedException;
 import org.pgstaging.restore.Step;
 import org.pgstaging.restore.TargetRestoreRequest;
+import org.pgstaging.testkit.Gate;
 import org.pgstaging.testkit.RemoteStaging;
 import org.pgstaging.testkit.Unprivileged;
 
@@ -59,7 +60,7 @@ class TargetRestoreFailuresIT {
         env.publishDump(dbname, NEW);
         Path sql = env.sqlPath.resolve(dbname);
         Path pre = Files.createDirectories(sql.resolve("pre"));
-        Files.writeString(pre.resolve("00-gate.sql"), gateSql(gate));
+        Files.writeString(pre.resolve("00-gate.sql"), Gate.sql(gate, 120));
         Unprivileged.makeReadable(sql);
         Unprivileged.makeReadable(pre);
         List<String> lines = new ArrayList<>(List.of("restore_on = target", "sql_path = " + sql));
@@ -67,14 +68,8 @@ class TargetRestoreFailuresIT {
         return env.writeConfig(dbname + ".ini", env.defaults() + env.section(dbname + ".b", env.b, dbname, lines.toArray(String[]::new)));
     }
 
-    private static String gateSql(String gate) {
-        return "DO $$\nBEGIN\n  FOR i IN 1..2400 LOOP\n"
-                + "    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + gate + "') THEN RETURN; END IF;\n"
-                + "    PERFORM pg_sleep(0.05);\n  END LOOP;\n  RAISE EXCEPTION 'test gate " + gate + " never opened';\nEND $$;\n";
-    }
-
     private void openGate(String gate) {
-        env.b.pg().execute("postgres", "CREATE ROLE " + gate + " NOLOGIN");
+        Gate.open(env.b.pg(), gate);
     }
 
     /** A first copy the alias points to, restored with the gate already open. */
@@ -82,13 +77,13 @@ class TargetRestoreFailuresIT {
         StagingService s = new StagingService(ConfigLoader.load(ini), EngineOptions.defaults(), events == null ? null : events::add);
         openGate(gate + "_first");
         try {
-            Files.writeString(env.sqlPath.resolve(dbname).resolve("pre/00-gate.sql"), gateSql(gate + "_first"));
+            Files.writeString(env.sqlPath.resolve(dbname).resolve("pre/00-gate.sql"), Gate.sql(gate + "_first", 120));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
         s.restore(dbname + ".b", DateSpec.parse(OLD.toString()), null);
         try {
-            Files.writeString(env.sqlPath.resolve(dbname).resolve("pre/00-gate.sql"), gateSql(gate));
+            Files.writeString(env.sqlPath.resolve(dbname).resolve("pre/00-gate.sql"), Gate.sql(gate, 120));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -97,11 +92,7 @@ class TargetRestoreFailuresIT {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for: " + what);
-            Thread.sleep(100);
-        }
+        Gate.await(what, PATIENCE, condition);
     }
 
     /** Sessions of the half-made copy: the restore is at its gate once one runs the gate's DO block. */
@@ -118,24 +109,10 @@ class TargetRestoreFailuresIT {
         }
     }
 
-    private static List<Path> runRecords(String dbname) throws Exception {
-        Path dir = Path.of("/var/lib/pgstaging/.local/state/pgstaging/target-runs");
-        if (!Files.isDirectory(dir)) return List.of();
-        try (var files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().startsWith(dbname + "_")).toList();
-        }
-    }
-
     private void assertCleanedUp(String dbname) throws Exception {
         String fresh = dbname + "_20261124";
         await(fresh + " dropped", () -> !env.b.databaseExists(fresh));
-        await("no run record of " + dbname, () -> {
-            try {
-                return runRecords(dbname).isEmpty();
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        await("no run record of " + dbname, () -> env.runRecords(dbname).isEmpty());
         assertThat(env.b.aliasTarget(dbname)).isEqualTo(dbname + "_20261120");
         assertThat(env.b.pgbouncerIni()).doesNotContain(fresh);
     }
@@ -244,7 +221,7 @@ class TargetRestoreFailuresIT {
             await("the restore at its gate", () -> atGate("tdead_20261124"));
             client.descendants().forEach(ProcessHandle::destroyForcibly);
             client.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            assertThat(runRecords("tdead")).hasSize(1);
+            assertThat(env.runRecords("tdead")).hasSize(1);
             assertThat(env.b.databaseExists("tdead_20261124")).isTrue();
 
             List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());

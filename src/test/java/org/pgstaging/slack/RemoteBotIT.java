@@ -22,6 +22,7 @@ import org.pgstaging.job.store.Job;
 import org.pgstaging.job.store.JobState;
 import org.pgstaging.job.store.JobStore;
 import org.pgstaging.restore.RestoreListener;
+import org.pgstaging.testkit.Gate;
 import org.pgstaging.testkit.RemoteStaging;
 import org.pgstaging.testkit.Unprivileged;
 
@@ -50,7 +51,7 @@ class RemoteBotIT {
             env.publishDump(db, OLD);
             env.publishDump(db, NEW);
             Path pre = Files.createDirectories(env.sqlPath.resolve("bot").resolve(db + ".dev").resolve("pre"));
-            Files.writeString(pre.resolve("00-gate.sql"), gateSql(db + "_gate"), StandardCharsets.UTF_8);
+            Files.writeString(pre.resolve("00-gate.sql"), Gate.sql(db + "_gate", 120), StandardCharsets.UTF_8);
         }
         Unprivileged.makeReadable(env.sqlPath);
         for (Path p : List.of(env.sqlPath.resolve("bot"), env.sqlPath.resolve("bot/bota.dev"), env.sqlPath.resolve("bot/botb.dev"))) {
@@ -75,12 +76,6 @@ class RemoteBotIT {
         if (stateDir != null) Unprivileged.deleteTree(stateDir);
     }
 
-    private static String gateSql(String gate) {
-        return "DO $$\nBEGIN\n  FOR i IN 1..2400 LOOP\n"
-                + "    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + gate + "') THEN RETURN; END IF;\n"
-                + "    PERFORM pg_sleep(0.05);\n  END LOOP;\n  RAISE EXCEPTION 'test gate " + gate + " never opened';\nEND $$;\n";
-    }
-
     private BotJob restore(String section, LocalDate date) {
         return backend.submit(new JobRequest(JobKind.RESTORE, section, DateSpec.parse(date.toString()), ALICE, "C0STAGING"));
     }
@@ -90,11 +85,7 @@ class RemoteBotIT {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for: " + what);
-            Thread.sleep(100);
-        }
+        Gate.await(what, PATIENCE, condition);
     }
 
     @Test
@@ -109,12 +100,12 @@ class RemoteBotIT {
                 job(onA).state() == JobState.RUNNING && job(onB).state() == JobState.RUNNING);
         assertThat(job(secondOnA).state()).as("a's second restore waits for its first").isEqualTo(JobState.QUEUED);
 
-        env.b.pg().execute("postgres", "CREATE ROLE botb_gate NOLOGIN");
+        Gate.open(env.b.pg(), "botb_gate");
         await("b's restore done", () -> job(onB).state() == JobState.DONE);
         assertThat(env.b.aliasTarget("botb")).isEqualTo("botb_20261120");
         assertThat(job(secondOnA).state()).as("b finishing does not start a's second").isEqualTo(JobState.QUEUED);
 
-        env.a.pg().execute("postgres", "CREATE ROLE bota_gate NOLOGIN");
+        Gate.open(env.a.pg(), "bota_gate");
         await("a's two restores done", () -> job(onA).state() == JobState.DONE && job(secondOnA).state() == JobState.DONE);
         assertThat(job(secondOnA).startedAt()).isAfterOrEqualTo(job(onA).finishedAt());
         assertThat(env.a.aliasTarget("bota")).isEqualTo("bota_20261124");

@@ -400,18 +400,12 @@ class SlackEndToEndTest {
      */
     private static void gate(Path preDir, String gate) throws Exception {
         Files.createDirectories(preDir);
-        Files.writeString(preDir.resolve("00-gate.sql"), "DO $$\nBEGIN\n"
-                + "  FOR i IN 1..1200 LOOP\n"
-                + "    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + gate + "') THEN RETURN; END IF;\n"
-                + "    PERFORM pg_sleep(0.05);\n"
-                + "  END LOOP;\n"
-                + "  RAISE EXCEPTION 'test gate " + gate + " never opened';\n"
-                + "END $$;\n", StandardCharsets.UTF_8);
+        Files.writeString(preDir.resolve("00-gate.sql"), org.pgstaging.testkit.Gate.sql(gate, 60), StandardCharsets.UTF_8);
         org.pgstaging.testkit.Unprivileged.makeReadable(preDir.getParent().getParent());
     }
 
     private void openGate(String gate) {
-        sandbox.pg.execute("postgres", "CREATE ROLE " + gate + " NOLOGIN");
+        org.pgstaging.testkit.Gate.open(sandbox.pg, gate);
     }
 
     private long databaseOid(String name) {
@@ -433,10 +427,6 @@ class SlackEndToEndTest {
     }
 
     private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long end = System.nanoTime() + LONG.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) throw new AssertionError("timed out after " + LONG + " waiting for " + what);
-            Thread.sleep(50);
-        }
+        org.pgstaging.testkit.Gate.await(what, LONG, condition);
     }
 }

@@ -175,6 +175,17 @@ public final class PgbouncerServer implements AutoCloseable {
         return DriverManager.getConnection(jdbcUrl(db), props);
     }
 
+    /** The database the entry {@code alias} leads to, asked through pgbouncer itself. */
+    public String aliasTarget(String alias) {
+        try (Connection c = connect(alias); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT current_database()")) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot reach " + alias + " through pgbouncer: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Runs one admin console command (e.g. {@code SHOW DATABASES}) with psql and returns its rows as
      * column name to value (NULL reads as empty). Not JDBC on purpose: pgjdbc 42.7.5+ sends

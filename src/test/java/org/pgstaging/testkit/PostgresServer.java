@@ -154,6 +154,20 @@ public final class PostgresServer implements AutoCloseable {
                 null, 300);
     }
 
+    /** Whether this cluster has a database of that name. */
+    public boolean databaseExists(String name) {
+        try (Connection c = connect("postgres");
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_database WHERE datname = ?")) {
+            ps.setString(1, name);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) == 1;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot list databases: " + e.getMessage(), e);
+        }
+    }
+
     public void createDatabase(String name) {
         execute("postgres", "CREATE DATABASE " + quoteIdent(name));
     }

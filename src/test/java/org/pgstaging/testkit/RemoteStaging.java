@@ -23,27 +23,12 @@ public final class RemoteStaging implements AutoCloseable {
     /** One database server: its address, PostgreSQL and pgbouncer. */
     public record Server(String address, PostgresServer pg, PgbouncerServer bouncer) {
         public boolean databaseExists(String name) {
-            try (java.sql.Connection c = pg.connect("postgres");
-                 java.sql.PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_database WHERE datname = ?")) {
-                ps.setString(1, name);
-                try (java.sql.ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getInt(1) == 1;
-                }
-            } catch (java.sql.SQLException e) {
-                throw new IllegalStateException(e);
-            }
+            return pg.databaseExists(name);
         }
 
         /** The database the alias leads to, asked through this server's pgbouncer. */
         public String aliasTarget(String alias) {
-            try (java.sql.Connection c = bouncer.connect(alias); java.sql.Statement st = c.createStatement();
-                 java.sql.ResultSet rs = st.executeQuery("SELECT current_database()")) {
-                rs.next();
-                return rs.getString(1);
-            } catch (java.sql.SQLException e) {
-                throw new IllegalStateException("cannot reach " + alias + " through pgbouncer: " + e.getMessage(), e);
-            }
+            return bouncer.aliasTarget(alias);
         }
 
         public String pgbouncerIni() {
@@ -132,6 +117,17 @@ public final class RemoteStaging implements AutoCloseable {
             Unprivileged.chmod(f, "rw-r--r--");
             Unprivileged.makeReadable(d);
             return f;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The records pgstaging-client keeps of {@code dbname}'s restores on the servers (in the login user's home). */
+    public List<Path> runRecords(String dbname) {
+        Path records = Path.of("/var/lib/pgstaging/.local/state/pgstaging/target-runs");
+        if (!Files.isDirectory(records)) return List.of();
+        try (var files = Files.list(records)) {
+            return files.filter(f -> f.getFileName().toString().startsWith(dbname + "_")).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

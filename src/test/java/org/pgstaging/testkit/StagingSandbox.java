@@ -114,27 +114,12 @@ public final class StagingSandbox implements AutoCloseable {
 
     /** The database the pgbouncer entry {@code alias} leads to, asked through pgbouncer itself. */
     public String aliasTarget(String alias) {
-        try (java.sql.Connection c = bouncer.connect(alias); java.sql.Statement st = c.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("SELECT current_database()")) {
-            rs.next();
-            return rs.getString(1);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("cannot reach " + alias + " through pgbouncer: " + e.getMessage(), e);
-        }
+        return bouncer.aliasTarget(alias);
     }
 
     /** Whether PostgreSQL has a database of that name. */
     public boolean databaseExists(String name) {
-        try (java.sql.Connection c = pg.connect("postgres");
-             java.sql.PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_database WHERE datname = ?")) {
-            ps.setString(1, name);
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1) == 1;
-            }
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("cannot list databases: " + e.getMessage(), e);
-        }
+        return pg.databaseExists(name);
     }
 
     @Override
