@@ -23,9 +23,14 @@ final class DatedCopies {
     final Optional<String> active;
 
     DatedCopies(StagingTarget target) {
+        this(target, target.pgbouncer().entries());
+    }
+
+    /** With pgbouncer.ini's entries already read (sections sharing one pgbouncer read it once). */
+    DatedCopies(StagingTarget target, Map<String, PgbouncerEntry> pgbouncerEntries) {
         this.target = target;
         String dbname = target.section().dbname();
-        this.pgbouncerEntries = target.pgbouncer().entries();
+        this.pgbouncerEntries = pgbouncerEntries;
         this.inPostgres = new java.util.HashSet<>(target.admin().databasesStartingWith(dbname + "_"));
         for (String name : pgbouncerEntries.keySet()) {
             DatedDatabase.dateOf(dbname, name).ifPresent(d -> byDate.put(d, name));

@@ -10,6 +10,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
@@ -27,6 +28,7 @@ import org.pgstaging.host.Command;
 import org.pgstaging.host.CommandResult;
 import org.pgstaging.host.LocalHost;
 import org.pgstaging.pgbouncer.Pgbouncer;
+import org.pgstaging.pgbouncer.PgbouncerEntry;
 import org.pgstaging.pgbouncer.PgbouncerConsole;
 import org.pgstaging.pgbouncer.ServiceAction;
 import org.pgstaging.pgbouncer.ServiceResult;
@@ -445,10 +447,14 @@ public final class StagingService implements StagingOperations {
         // one task per section, run on a bounded pool; results keep the order of the sections
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
                 Math.max(1, Math.min(DBSIZES_PARALLELISM, sectionNames.size())));
+        // sections sharing a pgbouncer.ini (usually every section of a server) read it once: on a
+        // remote server each read is an SSH round trip and a pgstaging-client start
+        Map<String, java.util.concurrent.FutureTask<Map<String, PgbouncerEntry>>> pgbouncerFiles =
+                new java.util.concurrent.ConcurrentHashMap<>();
         try {
             List<java.util.concurrent.Future<List<DatabaseSize>>> futures = new ArrayList<>();
             for (String section : sectionNames) {
-                futures.add(pool.submit(() -> sizesOf(section)));
+                futures.add(pool.submit(() -> sizesOf(section, pgbouncerFiles)));
             }
             List<DatabaseSize> out = new ArrayList<>();
             for (java.util.concurrent.Future<List<DatabaseSize>> f : futures) {
@@ -466,9 +472,23 @@ public final class StagingService implements StagingOperations {
         }
     }
 
-    private List<DatabaseSize> sizesOf(String section) {
+    private List<DatabaseSize> sizesOf(String section,
+                                       Map<String, java.util.concurrent.FutureTask<Map<String, PgbouncerEntry>>> pgbouncerFiles) {
         StagingTarget t = target(section);
-        DatedCopies copies = new DatedCopies(t);
+        java.util.concurrent.FutureTask<Map<String, PgbouncerEntry>> read = pgbouncerFiles.computeIfAbsent(
+                t.pgbouncer().host().name() + "\0" + t.pgbouncer().configFile(),
+                k -> new java.util.concurrent.FutureTask<>(() -> t.pgbouncer().entries()));
+        read.run();   // the first caller reads; the others wait for it in get()
+        DatedCopies copies;
+        try {
+            copies = new DatedCopies(t, read.get());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PgStagingException("dbsizes interrupted", null, e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new PgStagingException("cannot read pgbouncer.ini: " + e.getCause(), null, e.getCause());
+        }
         List<DatabaseSize> out = new ArrayList<>();
         for (String db : copies.byDate.values()) {
             out.add(new DatabaseSize(section, db, t.admin().size(db).orElse(-1L), copies.isActive(db)));
