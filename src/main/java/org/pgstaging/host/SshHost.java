@@ -216,6 +216,9 @@ public final class SshHost implements Host {
      */
     public ClientSession open(List<String> args, boolean sudo, String doing) {
         verify();
+        // the shared connection times out when idle (a bot's quiet hours): open it again rather
+        // than let every command make a connection of its own
+        ssh.connect();
         return start(args, sudo && useSudo, doing);
     }
 

@@ -140,10 +140,11 @@ public final class TargetRestore {
         boolean cancelled = false;
         long cancelDeadline = 0;
         Step current = Step.CREATE_DATABASE;
+        KeepAlive keepAlive = new KeepAlive(TimeUnit.SECONDS.toNanos(TargetProtocol.PING_SECONDS), System.nanoTime());
         while (true) {
             Object item;
             try {
-                item = lines.poll(TargetProtocol.PING_SECONDS, TimeUnit.SECONDS);
+                item = lines.poll(keepAlive.waitNanos(System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 if (!cancelled) {
                     cancelled = true;
@@ -153,14 +154,12 @@ public final class TargetRestore {
                 }
                 continue;
             }
-            if (item == null) {
-                if (cancelled && System.nanoTime() > cancelDeadline) {
-                    session.close();
-                    continue;   // END follows
-                }
-                if (!cancelled) send(to, TargetProtocol.PING);
-                continue;
+            if (cancelled && item == null && System.nanoTime() > cancelDeadline) {
+                session.close();   // END follows
+            } else if (!cancelled && keepAlive.due(System.nanoTime())) {
+                send(to, TargetProtocol.PING);
             }
+            if (item == null) continue;
             if (item == END) {
                 if (cancelled) Thread.currentThread().interrupt();
                 return lost(session, db, current, events, cancelled);
