@@ -148,4 +148,27 @@ class RemoteServersIT {
         assertThat(env.runRecords("tgt")).isEmpty();
     }
 
+
+    @Test
+    void aDryRunOfARestoreOnTheServerChecksAndSaysWhatWouldHappen() {
+        env.publishDump("dry", NEW);
+        String ini = env.defaults() + env.section("dry.b", env.b, "dry", "restore_on = target");
+        List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
+        StagingService s = new StagingService(ConfigLoader.load(env.writeConfig("dry.ini", ini)),
+                new EngineOptions(true, java.util.Optional.empty()), events::add);
+        String before = env.b.pgbouncerIni();
+
+        s.restore("dry.b", DateSpec.latest(), null);
+
+        assertThat(env.b.databaseExists("dry_20261124")).isFalse();
+        assertThat(env.b.pgbouncerIni()).isEqualTo(before);
+        List<String> would = events.stream().filter(e -> e instanceof RestoreEvent.Detail)
+                .map(e -> ((RestoreEvent.Detail) e).line()).toList();
+        assertThat(would).first().asString()
+                .isEqualTo("would: on pgstaging@127.0.0.3:" + env.sshd.port() + ", pgstaging-client fetches "
+                        + "http://127.0.0.1:" + env.web.port() + "/dry/dry.2026-11-24.dump and restores it there:");
+        assertThat(would).anySatisfy(l -> assertThat(l).startsWith("would:   create database dry_20261124"));
+        assertThat(would).last().asString().startsWith("would: then, here: add dry_20261124 and point alias dry at it in "
+                + env.b.bouncer().configFile());
+    }
 }
