@@ -86,7 +86,8 @@ final class ValueCheck {
             case HOST:
                 return HOST.matcher(v).matches() ? null
                         : new Issue("'" + v + "' is not a host name or address",
-                        "write a name such as db-dev-1.internal, an address such as 10.0.0.5, or a Host alias of ~/.ssh/config");
+                        "write a name such as db-dev-1.internal, an address such as 10.0.0.5, or a Host alias of ~/.ssh/config"
+                                + (v.matches("(?s).*\\s[#;].*") ? " (a comment goes on a line of its own)" : ""));
             case SSH_USER:
                 return SSH_USER.matcher(v).matches() ? null
                         : new Issue("'" + v + "' is not a login name", "write the server's login, e.g. ssh_user = pgstaging");

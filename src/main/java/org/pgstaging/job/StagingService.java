@@ -104,21 +104,31 @@ public final class StagingService implements StagingOperations {
         return options.tmpdir().map(t -> s.with("tmpdir", t.toString())).orElse(s);
     }
 
-    /** Builds what a section's operations act on. Public so the bot can run pipelines itself. */
+    /**
+     * Builds what a section's operations act on. Public so the bot can run pipelines itself. The
+     * first use of a section restoring on its server in this process looks there for restores that
+     * died without cleaning up.
+     */
     public StagingTarget target(String sectionName) {
+        StagingTarget t = newTarget(sectionName);
+        if (restoresOnTarget(t.section()) && !settled.contains(t.section().name())) settle(t, listener);
+        return t;
+    }
+
+    private StagingTarget newTarget(String sectionName) {
         Section s = section(sectionName);
         PostgresServerAddress pg = new PostgresServerAddress(s.host(), s.postgresPort(), s.dbuser());
         PgbouncerConsole console = new PgbouncerConsole(local, Path.of(s.psql()), s.host(), s.pgbouncerPort(), s.dbuser(),
                 System.getenv("PGPASSWORD"));
         Pgbouncer pgbouncer = new Pgbouncer(servers.forSection(s), s.pgbouncerConf(), console);
-        StagingTarget t = new StagingTarget(s, local, pg, new ClusterAdmin(pg, s.maintdb()), pgbouncer,
+        return new StagingTarget(s, local, pg, new ClusterAdmin(pg, s.maintdb()), pgbouncer,
                 BackupSources.forSection(s), PostgresTools.of(s));
-        // a restore that died on the server is cleaned up the next time its section is used
-        if (restoresOnTarget(s) && !settled.contains(s.name())) {
-            onTarget(t, listener).settleLeftovers(options.dryRun());
-            settled.add(s.name());
-        }
-        return t;
+    }
+
+    /** A restore that died on the server is cleaned up the next time its section is used. */
+    private void settle(StagingTarget t, RestoreListener l) {
+        onTarget(t, l).settleLeftovers(options.dryRun());
+        settled.add(t.section().name());
     }
 
     private static boolean restoresOnTarget(Section s) {
@@ -133,7 +143,7 @@ public final class StagingService implements StagingOperations {
 
     @Override
     public RestoreResult restore(String section, DateSpec date, RestoreListener l) {
-        StagingTarget t = target(section);
+        StagingTarget t = newTarget(section);
         if (restoresOnTarget(t.section())) return restoreOnTarget(t, date, l);
         RestorePipeline pipeline = new RestorePipeline(t, both(l));
         // the checks that need no dump (pgbouncer, restore_settings on the server, and with them the
@@ -148,8 +158,9 @@ public final class StagingService implements StagingOperations {
 
     /** restore_on = target: pgstaging-client on the database server fetches and restores; pgbouncer changes here. */
     private RestoreResult restoreOnTarget(StagingTarget t, DateSpec date, RestoreListener l) {
+        // before every restore there, not only the first: a bot lives long
+        settle(t, both(l));
         TargetRestore remote = onTarget(t, both(l));
-        remote.settleLeftovers(options.dryRun());
         BackupFile backup = findBackup(t, orToday(date));
         String db = DatedDatabase.name(t.section().dbname(), backup.date());
         RestorePipeline.Plan plan = RestorePipeline.Plan.fromBackup(db, backup, t.section().removeDump());
