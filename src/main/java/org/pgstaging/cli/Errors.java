@@ -40,6 +40,7 @@ final class Errors {
         if (ex instanceof PgStagingException p) {
             out.error(where, p.getMessage(), p.hint(), ex);
             if (p instanceof UsageException) return ExitCodes.USAGE;
+            if (p instanceof org.pgstaging.postgres.ServerBusyException) return ExitCodes.BUSY;
             return p instanceof ConfigException ? ExitCodes.CONFIG : ExitCodes.FAILED;
         }
         out.error(where, "unexpected " + ex.getClass().getSimpleName()

@@ -9,6 +9,8 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** The configuration file is missing or wrong. */
     public static final int CONFIG = 3;
+    /** --no-wait, and the database server was busy with another change: nothing was done. */
+    public static final int BUSY = 4;
     /** Ctrl-C (SIGINT): 128 + 2, as shells report it. */
     public static final int INTERRUPTED = 130;
 
@@ -16,6 +18,6 @@ public final class ExitCodes {
 
     static String describe() {
         return "Exit codes: 0 ok, 1 operation failed, 2 usage error (command, argument, date or section),"
-                + " 3 configuration error, 130 interrupted.";
+                + " 3 configuration error, 4 server busy (--no-wait), 130 interrupted.";
     }
 }

@@ -16,7 +16,7 @@ final class HelpCommands {
     static final List<Class<?>> ALL = List.of(Help.class, Version.class);
 
     static final String USAGE = "Usage: pgstaging [-c FILE] [-n] [-v | -q] [-t DIR] [--json] [--debug]"
-            + " [--keep-going] COMMAND [ARGS]";
+            + " [--keep-going] [--no-wait] COMMAND [ARGS]";
 
     @Command(name = "help", aliases = "commands", description = "List the commands, or show the usage of"
             + " COMMAND.")

@@ -44,6 +44,7 @@ final class JsonViews {
         o.add("date", date(d.date()));
         o.addProperty("active", d.active());
         o.addProperty("exists_in_postgres", d.existsInPostgres());
+        o.addProperty("incomplete", d.incomplete());
         o.addProperty("pgbouncer_entry", d.pgbouncerEntry());
         return o;
     }
@@ -55,6 +56,7 @@ final class JsonViews {
         o.add("bytes", s.bytes() < 0 ? JsonNull.INSTANCE : new JsonPrimitive(s.bytes()));
         o.addProperty("size", Human.size(s.bytes()));
         o.addProperty("active", s.active());
+        o.addProperty("incomplete", s.incomplete());
         return o;
     }
 

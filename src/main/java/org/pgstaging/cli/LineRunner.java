@@ -30,6 +30,9 @@ final class LineRunner {
         boolean quiet;
         @Option(names = "--json", scope = ScopeType.INHERIT, description = "This line only: JSON result.")
         boolean json;
+        @Option(names = "--no-wait", scope = ScopeType.INHERIT,
+                description = "This line only: fail at once when the database server is busy.")
+        boolean noWait;
         @Option(names = "--debug", scope = ScopeType.INHERIT, description = "This line only: stack traces.")
         boolean debug;
 
@@ -75,6 +78,7 @@ final class LineRunner {
         boolean verbose = out.verbose();
         boolean debug = out.debug();
         boolean dryRun = session.dryRun();
+        boolean noWait = session.noWait();
         try {
             if (root.json) out.json(true);
             if (root.quiet) {
@@ -87,6 +91,7 @@ final class LineRunner {
             }
             if (root.debug) out.debug(true);
             if (root.dryRun) session.dryRun(true);
+            if (root.noWait) session.noWait(true);
             return new RunLast().execute(parsed);
         } finally {
             if (root.json) out.json(json);
@@ -96,6 +101,7 @@ final class LineRunner {
             }
             if (root.debug) out.debug(debug);
             if (root.dryRun) session.dryRun(dryRun);
+            if (root.noWait) session.noWait(noWait);
         }
     }
 }

@@ -24,6 +24,11 @@ final class ListingCommands {
             Show.class);
 
     /** The marker of the copy the pgbouncer alias points to. */
+    /** A copy's name, saying so when its restore never completed. */
+    static String named(DatabaseSize s) {
+        return s.incomplete() ? s.database() + " (INCOMPLETE)" : s.database();
+    }
+
     static String marker(boolean active) {
         return active ? "*" : "";
     }
@@ -76,8 +81,8 @@ final class ListingCommands {
             }
             Table t = new Table("", "DATABASE", "DATE", "IN POSTGRES", "PGBOUNCER");
             for (DatabaseInfo d : dbs) {
-                t.row(marker(d.active()), d.database(), d.date(), d.existsInPostgres() ? "yes" : "MISSING",
-                        d.pgbouncerEntry());
+                t.row(marker(d.active()), d.database(), d.date(),
+                        !d.existsInPostgres() ? "MISSING" : d.incomplete() ? "INCOMPLETE" : "yes", d.pgbouncerEntry());
             }
             out().table(t);
         }
@@ -138,7 +143,7 @@ final class ListingCommands {
                 out().result(s.database() + "  " + Human.size(s.bytes()));
             } else {
                 Table t = new Table("", "DATABASE", "SIZE").alignRight(2);
-                t.row(marker(s.active()), s.database(), Human.size(s.bytes()));
+                t.row(marker(s.active()), named(s), Human.size(s.bytes()));
                 out().table(t);
             }
         }
@@ -167,7 +172,7 @@ final class ListingCommands {
                 return;
             }
             Table t = new Table("", "SECTION", "DATABASE", "SIZE").alignRight(3);
-            for (DatabaseSize s : sizes) t.row(marker(s.active()), s.section(), s.database(), Human.size(s.bytes()));
+            for (DatabaseSize s : sizes) t.row(marker(s.active()), s.section(), named(s), Human.size(s.bytes()));
             t.footer("", "Total", "", Human.size(total));
             out().table(t);
         }

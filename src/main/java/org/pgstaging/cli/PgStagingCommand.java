@@ -18,7 +18,8 @@ import picocli.CommandLine.ScopeType;
                 + " Without COMMAND: interactive console when standard input is a terminal, otherwise"
                 + " (or with -) one command per line from standard input.",
         footer = {"", "DATE: YYYY-MM-DD, YYYYMMDD, today, latest or oldest.",
-                "Exit codes: 0 ok, 1 operation failed, 2 usage error, 3 configuration error, 130 interrupted.",
+                "Exit codes: 0 ok, 1 operation failed, 2 usage error, 3 configuration error, 4 server busy (--no-wait),"
+                        + " 130 interrupted.",
                 "See pgstaging(1) and pgstaging.ini(5)."})
 final class PgStagingCommand implements Callable<Integer> {
     private final Session session;
@@ -50,6 +51,11 @@ final class PgStagingCommand implements Callable<Integer> {
     @Option(names = {"-t", "--tmpdir"}, paramLabel = "DIR", scope = ScopeType.INHERIT,
             description = "Where dumps are downloaded (overrides tmpdir of the configuration).")
     void tmpdir(String dir) { tmpdir = dir; }
+
+    @Option(names = "--no-wait", scope = ScopeType.INHERIT,
+            description = "Fail at once (exit status 4) when the database server is busy with another change,"
+                    + " instead of waiting its turn.")
+    void noWait(boolean v) { session.noWait(v); }
 
     @Option(names = "--json", scope = ScopeType.INHERIT, description = "Results as JSON (one document per command).")
     void json(boolean v) { session.output().json(v); }

@@ -29,6 +29,7 @@ public final class Session {
     private StagingOperations ops;
     private EngineOptions opsOptions;
     private volatile boolean dryRun;
+    private volatile boolean noWait;
     private Path tmpdir;
     private boolean keepGoing;
     private volatile boolean quitRequested;
@@ -48,6 +49,8 @@ public final class Session {
     void configOption(String file) { configOption = file; }
     void dryRun(boolean v) { dryRun = v; }
     boolean dryRun() { return dryRun; }
+    void noWait(boolean v) { noWait = v; }
+    boolean noWait() { return noWait; }
     void tmpdir(Path dir) { tmpdir = dir; }
     void keepGoing(boolean v) { keepGoing = v; }
     boolean keepGoing() { return keepGoing; }
@@ -99,7 +102,7 @@ public final class Session {
     }
 
     public StagingOperations ops() {
-        EngineOptions wanted = new EngineOptions(dryRun, Optional.ofNullable(tmpdir));
+        EngineOptions wanted = new EngineOptions(dryRun, Optional.ofNullable(tmpdir)).withNoWait(noWait);
         // a console line with -n needs a dry-run engine; the next line gets the normal one back
         if (ops == null || !wanted.equals(opsOptions)) {
             ops = engines.create(config(), wanted, progress);

@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.DateSpec;
 import org.pgstaging.pgbouncer.PgbouncerEntry;
+import org.pgstaging.postgres.CopyMark;
 import org.pgstaging.postgres.DatedDatabase;
 import org.pgstaging.restore.StagingTarget;
 
@@ -20,6 +21,8 @@ final class DatedCopies {
     /** Copy name -> date, oldest first. */
     final TreeMap<LocalDate, String> byDate = new TreeMap<>();
     final java.util.Set<String> inPostgres;
+    /** Copies whose restore never completed, with their mark ({@link CopyMark}). */
+    final Map<String, String> incomplete = new java.util.LinkedHashMap<>();
     final Optional<String> active;
 
     DatedCopies(StagingTarget target) {
@@ -31,7 +34,11 @@ final class DatedCopies {
         this.target = target;
         String dbname = target.section().dbname();
         this.pgbouncerEntries = pgbouncerEntries;
-        this.inPostgres = new java.util.HashSet<>(target.admin().databasesStartingWith(dbname + "_"));
+        Map<String, String> comments = target.admin().commentsStartingWith(dbname + "_");
+        this.inPostgres = new java.util.HashSet<>(comments.keySet());
+        comments.forEach((name, comment) -> {
+            if (CopyMark.isIncomplete(comment)) incomplete.put(name, comment);
+        });
         for (String name : pgbouncerEntries.keySet()) {
             DatedDatabase.dateOf(dbname, name).ifPresent(d -> byDate.put(d, name));
         }
@@ -44,6 +51,18 @@ final class DatedCopies {
 
     boolean isActive(String name) {
         return active.map(name::equals).orElse(false);
+    }
+
+    boolean isIncomplete(String name) {
+        return incomplete.containsKey(name);
+    }
+
+    /** Refuses to let an alias point at a copy whose restore never completed. */
+    void refuseIncomplete(String name, String what) {
+        if (!isIncomplete(name)) return;
+        throw new PgStagingException("refusing to " + what + " " + name + ": its restore did not complete ("
+                + incomplete.get(name) + ")", "restore that date again (pgstaging restore " + target.section().name() + " "
+                + name.substring(name.length() - 8) + " replaces it), or drop it");
     }
 
     /** The copy a date designates; fails with the existing copies as a hint. */

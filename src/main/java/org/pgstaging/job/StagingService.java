@@ -33,9 +33,11 @@ import org.pgstaging.pgbouncer.PgbouncerConsole;
 import org.pgstaging.pgbouncer.ServiceAction;
 import org.pgstaging.pgbouncer.ServiceResult;
 import org.pgstaging.postgres.ClusterAdmin;
+import org.pgstaging.postgres.CopyMark;
 import org.pgstaging.postgres.DatedDatabase;
 import org.pgstaging.postgres.PostgresServerAddress;
 import org.pgstaging.postgres.PostgresTools;
+import org.pgstaging.postgres.ServerLock;
 import org.pgstaging.restore.CatalogPreparer;
 import org.pgstaging.restore.RestoreEvent;
 import org.pgstaging.restore.RestoreListener;
@@ -125,10 +127,14 @@ public final class StagingService implements StagingOperations {
                 BackupSources.forSection(s), PostgresTools.of(s));
     }
 
-    /** A restore that died on the server is cleaned up the next time its section is used. */
-    private void settle(StagingTarget t, RestoreListener l) {
-        onTarget(t, l).settleLeftovers(options.dryRun());
+    /**
+     * A restore that died on the server is cleaned up the next time its section is used. Returns
+     * the copies that restores still running there are making.
+     */
+    private List<String> settle(StagingTarget t, RestoreListener l) {
+        List<String> running = onTarget(t, l).settleLeftovers(options.dryRun());
         settled.add(t.section().name());
+        return running;
     }
 
     private static boolean restoresOnTarget(Section s) {
@@ -139,10 +145,51 @@ public final class StagingService implements StagingOperations {
         return new TargetRestore(t, servers.ssh(t.section()), l);
     }
 
+    /**
+     * A StagingService acting for {@code who}: the bot runs each job as the Slack user who asked.
+     * {@code noWait}: a change of a busy server fails at once (a button must not hang for an hour).
+     */
+    public StagingService actingFor(String who, boolean noWait) {
+        return new StagingService(config, options.actingAs(who).withNoWait(noWait), listener);
+    }
+
+    /**
+     * Runs a change of the section's database server holding that server's lock, so that one
+     * change at a time runs there whoever asks: a console, a script or the bot, on any machine.
+     * Waits its turn, saying what runs and how many wait before it, unless --no-wait; a dry run
+     * changes nothing and takes no turn.
+     */
+    private <T> T exclusive(String sectionName, String what, RestoreListener l, java.util.function.Supplier<T> change) {
+        if (options.dryRun()) return change.get();
+        Section s = section(sectionName);
+        RestoreListener out = both(l);
+        ServerLock lock = new ServerLock(new PostgresServerAddress(s.host(), s.postgresPort(), s.dbuser()), s.maintdb());
+        long[] waitStart = {0};
+        try (ServerLock.Held held = lock.take(what, options.actor(), options.noWait(), (holder, ahead) -> {
+            String line = "behind " + holder.describe() + (ahead > 0 ? "; " + ahead + " more ahead" : "");
+            if (waitStart[0] == 0) {
+                waitStart[0] = System.nanoTime();
+                out.on(new RestoreEvent.StepStarted(s.name(), Step.WAITING, line));
+            } else {
+                out.on(new RestoreEvent.Detail(s.name(), Step.WAITING, line));
+            }
+        })) {
+            if (waitStart[0] != 0) {
+                out.on(new RestoreEvent.StepFinished(s.name(), Step.WAITING, Duration.ofNanos(System.nanoTime() - waitStart[0]),
+                        "the server is free: " + what));
+            }
+            return change.get();
+        }
+    }
+
     // ---- main operation ---------------------------------------------------------------
 
     @Override
     public RestoreResult restore(String section, DateSpec date, RestoreListener l) {
+        return exclusive(section, "restore " + section + " " + orToday(date), l, () -> restoreNow(section, date, l));
+    }
+
+    private RestoreResult restoreNow(String section, DateSpec date, RestoreListener l) {
         StagingTarget t = newTarget(section);
         if (restoresOnTarget(t.section())) return restoreOnTarget(t, date, l);
         RestorePipeline pipeline = new RestorePipeline(t, both(l));
@@ -153,19 +200,48 @@ public final class StagingService implements StagingOperations {
         BackupFile backup = findBackup(t, orToday(date));
         String db = DatedDatabase.name(t.section().dbname(), backup.date());
         RestorePipeline.Plan plan = RestorePipeline.Plan.fromBackup(db, backup, t.section().removeDump());
-        return runPipeline(pipeline, t, plan, await(checked), l);
+        boolean replacing = replaceIncomplete(t, db, List.of(), l);
+        return runPipeline(pipeline, t, plan, await(checked), l, replacing);
+    }
+
+    /**
+     * A copy of this date left incomplete by a restore that died is replaced: this restore holds the
+     * server's lock, so no live restore of this machine or another owns it, and a restore still
+     * running on the server itself ({@code runningThere}, from its run records) is refused. Says so.
+     * Returns whether there was such a copy (a dry run only says it would drop it).
+     */
+    private boolean replaceIncomplete(StagingTarget t, String db, List<String> runningThere, RestoreListener l) {
+        String mark = t.admin().commentsStartingWith(db).get(db);
+        if (!CopyMark.isIncomplete(mark)) return false;
+        if (runningThere.contains(db)) {
+            throw new PgStagingException(db + " is being restored by a restore still running on " + t.pgbouncer().host().name(),
+                    "wait for it to end, or cancel it from where it was started");
+        }
+        if (options.dryRun()) {
+            wouldDo(l, db, "drop " + db + ", left incomplete by a restore that died (" + mark + ")");
+            return true;
+        }
+        RestoreListener out = both(l);
+        out.on(new RestoreEvent.StepStarted(db, Step.CLEANUP, "replacing " + db + ": a restore that died left it incomplete ("
+                + mark + ")"));
+        long start = System.nanoTime();
+        DatedCopies copies = new DatedCopies(t);
+        dropCopy(t, copies, db);
+        out.on(new RestoreEvent.StepFinished(db, Step.CLEANUP, Duration.ofNanos(System.nanoTime() - start), "dropped " + db));
+        return true;
     }
 
     /** restore_on = target: pgstaging-client on the database server fetches and restores; pgbouncer changes here. */
     private RestoreResult restoreOnTarget(StagingTarget t, DateSpec date, RestoreListener l) {
         // before every restore there, not only the first: a bot lives long
-        settle(t, both(l));
+        List<String> running = settle(t, both(l));
         TargetRestore remote = onTarget(t, both(l));
         BackupFile backup = findBackup(t, orToday(date));
         String db = DatedDatabase.name(t.section().dbname(), backup.date());
         RestorePipeline.Plan plan = RestorePipeline.Plan.fromBackup(db, backup, t.section().removeDump());
+        boolean replacing = replaceIncomplete(t, db, running, l);
         if (options.dryRun()) {
-            remote.check(plan);
+            if (!replacing) remote.check(plan);
             remote.describe(plan).forEach(line -> wouldDo(l, db, line));
             return new RestoreResult(t.section().name(), db, false, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
         }
@@ -188,6 +264,10 @@ public final class StagingService implements StagingOperations {
 
     @Override
     public RestoreResult load(String section, Path dumpFile, RestoreListener l) {
+        return exclusive(section, "load " + section + " " + dumpFile.getFileName(), l, () -> loadNow(section, dumpFile, l));
+    }
+
+    private RestoreResult loadNow(String section, Path dumpFile, RestoreListener l) {
         StagingTarget t = target(section);
         Path file = dumpFile.isAbsolute() ? dumpFile : t.section().tmpdir().resolve(dumpFile);
         LocalDate date = dateOfDumpName(file);
@@ -196,13 +276,14 @@ public final class StagingService implements StagingOperations {
         }
         String db = DatedDatabase.name(t.section().dbname(), date);
         RestorePipeline pipeline = new RestorePipeline(t, both(l));
-        return runPipeline(pipeline, t, RestorePipeline.Plan.fromFile(db, file), pipeline.checkServers(), l);
+        RestorePipeline.Plan plan = RestorePipeline.Plan.fromFile(db, file);
+        return runPipeline(pipeline, t, plan, pipeline.checkServers(), l, replaceIncomplete(t, db, List.of(), l));
     }
 
     private RestoreResult runPipeline(RestorePipeline pipeline, StagingTarget t, RestorePipeline.Plan plan,
-                                      SessionSettings checked, RestoreListener l) {
+                                      SessionSettings checked, RestoreListener l, boolean replacing) {
         if (options.dryRun()) {
-            pipeline.checkPlan(plan);
+            if (!replacing) pipeline.checkPlan(plan);
             pipeline.describe(plan).forEach(line -> wouldDo(l, plan.database(), line));
             return new RestoreResult(t.section().name(), plan.database(), false,
                     Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
@@ -213,6 +294,10 @@ public final class StagingService implements StagingOperations {
 
     @Override
     public Path fetch(String section, DateSpec date, RestoreListener l) {
+        return exclusive(section, "fetch " + section + " " + orToday(date), l, () -> fetchNow(section, date, l));
+    }
+
+    private Path fetchNow(String section, DateSpec date, RestoreListener l) {
         StagingTarget t = target(section);
         BackupFile backup = findBackup(t, orToday(date));
         if (options.dryRun()) {
@@ -232,6 +317,10 @@ public final class StagingService implements StagingOperations {
 
     @Override
     public String createdb(String section, DateSpec date) {
+        return exclusive(section, "createdb " + section + " " + orToday(date), listener, () -> createdbNow(section, date));
+    }
+
+    private String createdbNow(String section, DateSpec date) {
         StagingTarget t = target(section);
         LocalDate d = orToday(date).fixedDate(LocalDate.now()).orElseThrow(() -> new PgStagingException(
                 "createdb needs a date, not '" + date + "'", "give YYYY-MM-DD, YYYYMMDD or today"));
@@ -254,6 +343,10 @@ public final class StagingService implements StagingOperations {
 
     @Override
     public String drop(String section, DateSpec date) {
+        return exclusive(section, "drop " + section + " " + (date == null ? "oldest" : date), listener, () -> dropNow(section, date));
+    }
+
+    private String dropNow(String section, DateSpec date) {
         StagingTarget t = target(section);
         DatedCopies copies = new DatedCopies(t);
         String db = copies.resolve(date == null ? DateSpec.oldest() : date);
@@ -264,6 +357,14 @@ public final class StagingService implements StagingOperations {
         }
         dropCopy(t, copies, db);
         return db;
+    }
+
+    private void dropForPurge(StagingTarget t, DatedCopies copies, String db, String why) {
+        if (options.dryRun()) {
+            wouldDo(listener, db, "drop " + db + " (" + why + ")");
+        } else {
+            dropCopy(t, copies, db);
+        }
     }
 
     private void dropCopy(StagingTarget t, DatedCopies copies, String db) {
@@ -287,6 +388,11 @@ public final class StagingService implements StagingOperations {
 
     @Override
     public String switchTo(String section, DateSpec date) {
+        return exclusive(section, "switch " + section + " " + (date == null ? "latest" : date), listener,
+                () -> switchNow(section, date));
+    }
+
+    private String switchNow(String section, DateSpec date) {
         StagingTarget t = target(section);
         DatedCopies copies = new DatedCopies(t);
         String db = copies.resolve(date == null ? DateSpec.latest() : date);
@@ -294,6 +400,7 @@ public final class StagingService implements StagingOperations {
             throw new PgStagingException("database " + db + " is in pgbouncer.ini but not in PostgreSQL on " + t.postgres(),
                     "restore it again, or drop the stale entry with pgstaging drop " + section + " " + db.substring(db.length() - 8));
         }
+        copies.refuseIncomplete(db, "point " + t.section().dbname() + " at");
         if (options.dryRun()) {
             wouldDo(listener, db, "point pgbouncer alias " + t.section().dbname() + " at " + db + " and RELOAD");
             return db;
@@ -304,19 +411,26 @@ public final class StagingService implements StagingOperations {
 
     @Override
     public List<String> purge(String section) {
+        return exclusive(section, "purge " + section, listener, () -> purgeNow(section));
+    }
+
+    private List<String> purgeNow(String section) {
         StagingTarget t = target(section);
         DatedCopies copies = new DatedCopies(t);
-        List<String> newestFirst = new ArrayList<>(copies.byDate.descendingMap().values());
         int keep = t.section().keepBases();
         List<String> dropped = new ArrayList<>();
+        // copies left incomplete go first, and do not count among the keep_bases kept
+        for (String db : copies.incomplete.keySet()) {
+            if (copies.isActive(db)) continue;
+            dropForPurge(t, copies, db, "its restore did not complete");
+            dropped.add(db);
+        }
+        List<String> newestFirst = new ArrayList<>(copies.byDate.descendingMap().values());
+        newestFirst.removeAll(copies.incomplete.keySet());
         for (int i = keep; i < newestFirst.size(); i++) {
             String db = newestFirst.get(i);
             if (copies.isActive(db)) continue;
-            if (options.dryRun()) {
-                wouldDo(listener, db, "drop " + db + " (keep_bases = " + keep + ")");
-            } else {
-                dropCopy(t, copies, db);
-            }
+            dropForPurge(t, copies, db, "keep_bases = " + keep);
             dropped.add(db);
         }
         return dropped;
@@ -324,6 +438,13 @@ public final class StagingService implements StagingOperations {
 
     @Override
     public void vacuumdb(String section, DateSpec date, RestoreListener l) {
+        exclusive(section, "vacuumdb " + section + (date == null ? "" : " " + date), l, () -> {
+            vacuumdbNow(section, date, l);
+            return null;
+        });
+    }
+
+    private void vacuumdbNow(String section, DateSpec date, RestoreListener l) {
         StagingTarget t = target(section);
         String db = new DatedCopies(t).resolveOrActive(date);
         if (options.dryRun()) {
@@ -339,6 +460,11 @@ public final class StagingService implements StagingOperations {
 
     @Override
     public List<Path> sourceSql(String section, DateSpec date, boolean pre, RestoreListener l) {
+        return exclusive(section, (pre ? "presql " : "postsql ") + section + (date == null ? "" : " " + date), l,
+                () -> sourceSqlNow(section, date, pre, l));
+    }
+
+    private List<Path> sourceSqlNow(String section, DateSpec date, boolean pre, RestoreListener l) {
         StagingTarget t = target(section);
         String db = new DatedCopies(t).resolveOrActive(date);
         List<Path> files = SqlScripts.files(t, pre);
@@ -353,6 +479,13 @@ public final class StagingService implements StagingOperations {
 
     @Override
     public void initCluster(String section, RestoreListener l) {
+        exclusive(section, "init " + section, l, () -> {
+            initClusterNow(section, l);
+            return null;
+        });
+    }
+
+    private void initClusterNow(String section, RestoreListener l) {
         StagingTarget t = target(section);
         String url = t.section().dumpallUrl().orElseThrow(() -> new PgStagingException(
                 "[" + section + "] has no dumpall_url", "set dumpall_url to the pg_dumpall -g file of the production cluster"));
@@ -388,6 +521,11 @@ public final class StagingService implements StagingOperations {
 
     @Override
     public Path dump(String section, DateSpec date, Path file, boolean overwrite) {
+        return exclusive(section, "dump " + section + (date == null ? "" : " " + date), listener,
+                () -> dumpNow(section, date, file, overwrite));
+    }
+
+    private Path dumpNow(String section, DateSpec date, Path file, boolean overwrite) {
         StagingTarget t = target(section);
         DatedCopies copies = new DatedCopies(t);
         String db = copies.resolveOrActive(date);
@@ -431,7 +569,8 @@ public final class StagingService implements StagingOperations {
         List<DatabaseInfo> out = new ArrayList<>();
         copies.byDate.forEach((date, name) -> out.add(new DatabaseInfo(section, name, date, copies.isActive(name),
                 copies.inPostgres.contains(name),
-                copies.pgbouncerEntries.containsKey(name) ? copies.pgbouncerEntries.get(name).format() : null)));
+                copies.pgbouncerEntries.containsKey(name) ? copies.pgbouncerEntries.get(name).format() : null,
+                copies.isIncomplete(name))));
         return out;
     }
 
@@ -447,7 +586,7 @@ public final class StagingService implements StagingOperations {
         StagingTarget t = target(section);
         DatedCopies copies = new DatedCopies(t);
         String db = copies.resolveOrActive(date);
-        return new DatabaseSize(section, db, t.admin().size(db).orElse(-1L), copies.isActive(db));
+        return new DatabaseSize(section, db, t.admin().size(db).orElse(-1L), copies.isActive(db), copies.isIncomplete(db));
     }
 
     /** At most this many servers are asked at once by {@code dbsizes}: enough to hide latency, kind to servers. */
@@ -502,7 +641,7 @@ public final class StagingService implements StagingOperations {
         }
         List<DatabaseSize> out = new ArrayList<>();
         for (String db : copies.byDate.values()) {
-            out.add(new DatabaseSize(section, db, t.admin().size(db).orElse(-1L), copies.isActive(db)));
+            out.add(new DatabaseSize(section, db, t.admin().size(db).orElse(-1L), copies.isActive(db), copies.isIncomplete(db)));
         }
         return out;
     }

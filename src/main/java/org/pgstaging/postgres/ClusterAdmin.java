@@ -179,19 +179,33 @@ public final class ClusterAdmin {
 
     /** Databases whose names start with {@code prefix}, sorted by name. */
     public List<String> databasesStartingWith(String prefix) {
-        List<String> names = new ArrayList<>();
+        return new ArrayList<>(commentsStartingWith(prefix).keySet());
+    }
+
+    /**
+     * Databases whose names start with {@code prefix}, sorted by name, each with its comment (null
+     * when it has none): where pgstaging marks a copy as incomplete ({@link CopyMark}).
+     */
+    public Map<String, String> commentsStartingWith(String prefix) {
+        Map<String, String> out = new LinkedHashMap<>();
         try (Connection c = server.connect(maintdb);
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT datname FROM pg_database WHERE left(datname, length(?)) = ? ORDER BY datname")) {
+             PreparedStatement ps = c.prepareStatement("SELECT datname, shobj_description(oid, 'pg_database')"
+                     + " FROM pg_database WHERE left(datname, length(?)) = ? ORDER BY datname")) {
             ps.setString(1, prefix);
             ps.setString(2, prefix);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) names.add(rs.getString(1));
+                while (rs.next()) out.put(rs.getString(1), rs.getString(2));
             }
         } catch (SQLException e) {
             throw failure("list databases", e);
         }
-        return names;
+        return out;
+    }
+
+    /** Sets the database's comment, where {@link CopyMark} says whether a copy is complete. */
+    public void comment(String database, String text) {
+        update(maintdb, "COMMENT ON DATABASE " + Identifiers.quote(database) + " IS " + Identifiers.literal(text),
+                "comment on database " + database);
     }
 
     /** Size in bytes, or empty when the database does not exist. */

@@ -15,6 +15,7 @@ import org.pgstaging.backup.BackupFile;
 import org.pgstaging.config.Section;
 import org.pgstaging.config.SessionSettings;
 import org.pgstaging.host.CommandResult;
+import org.pgstaging.postgres.CopyMark;
 
 /**
  * pg_staging's restore, step by step: create the dated database, add it to pgbouncer, fetch the
@@ -58,6 +59,11 @@ public final class RestorePipeline {
         public static Plan fromFile(String database, Path dump) {
             return new Plan(database, null, dump, false);
         }
+
+        /** The dump's name, as the copy's mark says where it comes from. */
+        public String source() {
+            return backup != null ? backup.fileName() : localDump.getFileName().toString();
+        }
     }
 
     public record Outcome(String database, boolean switched, Duration download, Duration restore,
@@ -94,6 +100,18 @@ public final class RestorePipeline {
         if (pgbouncerStep) lines.add(pgbouncerLine(s, db));
         if (plan.removeDumpAfter() && !mode.streams()) lines.add("remove the dump");
         return lines;
+    }
+
+    /** This process, as a copy's mark names who restores it: {@code user@host pid N}. */
+    private static String processName() {
+        String host = System.getenv("HOSTNAME");
+        try {
+            host = java.nio.file.Files.readString(Path.of("/etc/hostname")).strip();
+        } catch (IOException | RuntimeException e) {
+            // keep $HOSTNAME
+        }
+        return System.getProperty("user.name") + "@" + (host == null || host.isBlank() ? "localhost" : host)
+                + " pid " + ProcessHandle.current().pid();
     }
 
     /** What the last step does to pgbouncer, for dry runs. */
@@ -146,8 +164,11 @@ public final class RestorePipeline {
         boolean switched = false;
         try {
             run.current = Step.CREATE_DATABASE;
-            events.step(Step.CREATE_DATABASE, db, () ->
-                    target.admin().createDatabase(db, s.dbowner(), s.dbEncoding()));
+            events.step(Step.CREATE_DATABASE, db, () -> {
+                target.admin().createDatabase(db, s.dbowner(), s.dbEncoding());
+                // from now until it is complete, the copy says so itself: a crash cannot make it look whole
+                target.admin().comment(db, CopyMark.incomplete(plan.source(), processName()));
+            });
             run.cleanup.createdDatabase();
 
             if (!mode.streams() || !run.streamRestore()) {
@@ -173,6 +194,7 @@ public final class RestorePipeline {
             if (Thread.currentThread().isInterrupted()) {
                 throw new PgStagingException("cancelled", "the restore was cancelled before switching");
             }
+            target.admin().comment(db, CopyMark.complete(plan.source()));
             // pgbouncer learns of the copy only now, once it is complete: with auto_switch the entry
             // and the alias change in one file write and one RELOAD, and a failed restore never
             // touched pgbouncer.ini (pgstaging restores straight into PostgreSQL, not through pgbouncer)
@@ -328,6 +350,7 @@ public final class RestorePipeline {
             events.step(Step.CREATE_DATABASE, db + " again, empty, after the broken stream", () -> {
                 target.admin().dropDatabase(db);
                 target.admin().createDatabase(db, s.dbowner(), s.dbEncoding());
+                target.admin().comment(db, CopyMark.incomplete(plan.source(), processName()));
             });
         }
 

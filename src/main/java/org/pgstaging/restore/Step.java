@@ -1,7 +1,11 @@
 package org.pgstaging.restore;
 
-/** The steps of a restore, in the order they run. Each one reports start, progress and end events. */
+/**
+ * The steps of a restore, in the order they run. Each one reports start, progress and end events.
+ * {@link #WAITING} comes first for any change of a server that another operation holds.
+ */
 public enum Step {
+    WAITING("waiting for the server"),
     CREATE_DATABASE("creating database"),
     DOWNLOAD("downloading"),
     CATALOG("filtering catalog"),

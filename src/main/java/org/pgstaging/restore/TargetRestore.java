@@ -230,10 +230,12 @@ public final class TargetRestore {
     /**
      * Looks for restores of this section's copies that died on the server without cleaning up (the
      * client killed, the server rebooted): drops each one's half-made database, unless pgbouncer
-     * serves it, and forgets it; reports the ones still running. Says what it found through the listener.
+     * serves it, and forgets it; reports the ones still running, and returns their databases. Says
+     * what it found through the listener.
      */
-    public void settleLeftovers(boolean dryRun) {
+    public List<String> settleLeftovers(boolean dryRun) {
         String dbname = target.section().dbname();
+        List<String> running = new ArrayList<>();
         for (JsonObject run : runs(dbname, null)) {
             String db = run.get("database").getAsString();
             String what = "a restore of " + db + " on " + host.name() + " (pid " + run.get("pid").getAsLong() + ", started "
@@ -241,6 +243,7 @@ public final class TargetRestore {
             EventEmitter events = new EventEmitter(db, listener);
             if (run.get("running").getAsBoolean()) {
                 events.step(Step.CLEANUP, what + " is still running there", () -> { });
+                running.add(db);
                 continue;
             }
             events.step(Step.CLEANUP, what + " died before it finished", () -> {
@@ -257,6 +260,7 @@ public final class TargetRestore {
                 runs(dbname, db);
             });
         }
+        return running;
     }
 
     private List<JsonObject> runs(String dbname, String forget) {

@@ -158,7 +158,7 @@ public final class QueueBackend implements BotBackend, AutoCloseable {
     @Override
     public String switchTo(String section, DateSpec date, String userId) {
         Optional<String> before = staging.activeCopy(section);
-        String db = staging.switchTo(section, date);
+        String db = now(userId).switchTo(section, date);
         store.record(userId, before.isPresent() && newer(before.get(), db) ? HistoryAction.SWITCH_BACK : HistoryAction.SWITCH,
                 null, section, before.orElse("-") + " -> " + db);
         return db;
@@ -170,14 +170,14 @@ public final class QueueBackend implements BotBackend, AutoCloseable {
 
     @Override
     public String drop(String section, DateSpec date, String userId) {
-        String db = staging.drop(section, date);
+        String db = now(userId).drop(section, date);
         store.record(userId, HistoryAction.DROP, null, section, db);
         return db;
     }
 
     @Override
     public List<String> purge(String section, String userId) {
-        List<String> dropped = staging.purge(section);
+        List<String> dropped = now(userId).purge(section);
         store.record(userId, HistoryAction.PURGE, null, section, String.join(", ", dropped));
         return dropped;
     }
@@ -236,10 +236,16 @@ public final class QueueBackend implements BotBackend, AutoCloseable {
                 .toList());
     }
 
+    /** A change asked with a button: it does not wait for a busy server, it says who holds it. */
+    private StagingService now(String userId) {
+        return staging.actingFor("Slack user " + userId, true);
+    }
+
     // ---- running jobs -----------------------------------------------------------------
 
     private JobOutcome run(Job job, ProgressReporter reporter) {
         DateSpec date = job.dateSpec() == null ? null : DateSpec.parse(job.dateSpec());
+        StagingService staging = this.staging.actingFor("Slack user " + job.requestedBy() + ", job #" + job.id(), false);
         org.pgstaging.restore.RestoreListener forward = event -> onEvent(job, reporter, event);
         try {
             switch (job.kind()) {

@@ -27,7 +27,8 @@ public final class Tables {
         TextTable t = new TextTable(List.of("section", "database", "size", "active"), false, false, true, false);
         long total = 0;
         for (DatabaseSize s : sizes) {
-            t.row(s.section(), s.database(), Human.bytes(s.bytes()), s.active() ? "*" : "");
+            t.row(s.section(), s.incomplete() ? s.database() + " (INCOMPLETE)" : s.database(), Human.bytes(s.bytes()),
+                    s.active() ? "*" : "");
             if (s.bytes() > 0) total += s.bytes();
         }
         return t.footer("total", sizes.size() + " copies", Human.bytes(total), "").render();
@@ -38,7 +39,8 @@ public final class Tables {
         TextTable t = new TextTable(List.of("database", "date", "active", "postgres", "pgbouncer"));
         for (DatabaseInfo d : dbs) {
             t.row(d.database(), d.date() == null ? "" : d.date().toString(), d.active() ? "*" : "",
-                    d.existsInPostgres() ? "yes" : "MISSING", d.pgbouncerEntry() == null ? "" : d.pgbouncerEntry());
+                    !d.existsInPostgres() ? "MISSING" : d.incomplete() ? "INCOMPLETE" : "yes",
+                    d.pgbouncerEntry() == null ? "" : d.pgbouncerEntry());
         }
         return t.render();
     }

@@ -31,7 +31,7 @@ class ManPageTest {
         assertThat(page).contains(".SH EXIT STATUS").contains(".SH ENVIRONMENT").contains(".SH FILES")
                 .contains("PGSTAGING_CONFIG").contains("/etc/pgstaging/pgstaging.ini").contains("~/.pgstaging_history")
                 .contains(".BR pgstaging.ini (5)");
-        for (int code : new int[] {ExitCodes.OK, ExitCodes.FAILED, ExitCodes.USAGE, ExitCodes.CONFIG,
+        for (int code : new int[] {ExitCodes.OK, ExitCodes.FAILED, ExitCodes.USAGE, ExitCodes.CONFIG, ExitCodes.BUSY,
                 ExitCodes.INTERRUPTED}) {
             assertThat(page).containsPattern("(?m)^\\.TP\\n\\.B " + code + "\\n");
         }

@@ -97,7 +97,7 @@ class OutputFormatTest {
                 "*  foodb_20261124  2026-11-24  yes          host=localhost port=5432 dbname=foodb_20261124");
         JsonArray a = json(cli.line("databases foodb.dev --json")).getAsJsonArray();
         JsonObject first = a.get(0).getAsJsonObject();
-        assertThat(first.keySet()).containsExactly("section", "database", "date", "active", "exists_in_postgres",
+        assertThat(first.keySet()).containsExactly("section", "database", "date", "active", "exists_in_postgres", "incomplete",
                 "pgbouncer_entry");
         assertThat(first.get("date").getAsString()).isEqualTo("2026-11-20");
         assertThat(a.get(1).getAsJsonObject().get("active").getAsBoolean()).isTrue();
@@ -221,7 +221,7 @@ class OutputFormatTest {
             assertThat(r.out()).as(name).containsPattern("(?m)^  " + name + "\\b");
         }
         assertThat(r.out()).contains("Exit codes: 0 ok, 1 operation failed, 2 usage error")
-                .contains("3 configuration error, 130 interrupted");
+                .contains("3 configuration error, 4 server busy (--no-wait), 130 interrupted");
         assertThat(cli.line("help restore").out()).contains("Usage: pgstaging restore").contains("SECTION [DATE]");
         assertThat(cli.line("commands").out()).isEqualTo(r.out());
     }

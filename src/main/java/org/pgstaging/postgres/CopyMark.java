@@ -1,0 +1,38 @@
+package org.pgstaging.postgres;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Whether a dated copy is complete, written where it survives any crash of the process that made
+ * it: the database's own comment. A restore marks its copy incomplete right after CREATE DATABASE
+ * and complete once everything but pgbouncer is done; a copy whose comment still says incomplete
+ * was left by a restore that died (or failed with keep_failed), and no switch may point an alias
+ * at it. Copies without a pgstaging comment (made by pg_staging, by hand, or by createdb) count as
+ * complete.
+ */
+public final class CopyMark {
+    static final String INCOMPLETE = "pgstaging: incomplete";
+    static final String COMPLETE = "pgstaging: restored";
+
+    private CopyMark() {}
+
+    /** The comment of a copy being restored from {@code source}. */
+    public static String incomplete(String source, String by) {
+        return INCOMPLETE + " (restore of " + source + " started " + now() + " by " + by + ")";
+    }
+
+    /** The comment of a copy whose restore from {@code source} is complete. */
+    public static String complete(String source) {
+        return COMPLETE + " from " + source + " at " + now();
+    }
+
+    /** Whether a database's comment (null: none) says its restore never completed. */
+    public static boolean isIncomplete(String comment) {
+        return comment != null && comment.startsWith(INCOMPLETE);
+    }
+
+    private static String now() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+}

@@ -1,0 +1,176 @@
+package org.pgstaging.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.pgstaging.PgStagingException;
+import org.pgstaging.backup.DateSpec;
+import org.pgstaging.config.ConfigLoader;
+import org.pgstaging.testkit.Gate;
+import org.pgstaging.testkit.StagingSandbox;
+
+/**
+ * One change at a time per database server across processes, and copies a crash leaves behind:
+ * consoles are separate JVMs (as users run them), held at a known point by a gate (pre SQL waiting
+ * for a role), never by timing.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ServerTurnEndToEndTest {
+    private static final LocalDate DAY = LocalDate.of(2026, 11, 24);
+    private static final LocalDate OLD = LocalDate.of(2026, 11, 20);
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+
+    private StagingSandbox sandbox;
+    private Path ini;
+
+    @BeforeAll
+    void start() throws Exception {
+        sandbox = StagingSandbox.start(StagingSandbox.Web.NGINX);
+        for (String db : List.of("turna", "turnb", "crashed")) {
+            sandbox.publishDump(db, DAY);
+            sandbox.publishDump(db, OLD);
+        }
+        ini = sandbox.writeConfig("turna", section("turnb"), section("crashed"));
+    }
+
+    @AfterAll
+    void stop() {
+        if (sandbox != null) sandbox.close();
+    }
+
+    private String section(String dbname) {
+        return "\n[" + dbname + ".dev]\nbackup_base_url = /" + dbname + "/\ndbname = " + dbname + "\ndbowner = postgres\n"
+                + "schemas = public, app, billing, Sales Data, données, audit\nsql_path = " + sandbox.sqlPath + "\n";
+    }
+
+    private void gate(String section, String role) throws Exception {
+        Path pre = Files.createDirectories(sandbox.sqlPath.resolve(section).resolve("pre"));
+        Files.writeString(pre.resolve("00-gate.sql"), Gate.sql(role, 120), StandardCharsets.UTF_8);
+        org.pgstaging.testkit.Unprivileged.makeReadable(sandbox.sqlPath.resolve(section));
+        org.pgstaging.testkit.Unprivileged.makeReadable(pre);
+    }
+
+    private void ungate(String section) throws Exception {
+        Files.deleteIfExists(sandbox.sqlPath.resolve(section).resolve("pre/00-gate.sql"));
+    }
+
+    private Process console(Path log, String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("java", "-cp", System.getProperty("java.class.path"),
+                "org.pgstaging.cli.Main", "-c", ini.toString()));
+        argv.addAll(List.of(args));
+        return new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private boolean atGate(String database) {
+        try (var c = sandbox.pg.connect("postgres"); var st = c.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = ? AND query LIKE 'DO $$%'")) {
+            st.setString(1, database);
+            try (var rs = st.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) > 0;
+            }
+        } catch (java.sql.SQLException e) {
+            return false;
+        }
+    }
+
+    private StagingService service() {
+        return new StagingService(ConfigLoader.load(ini), EngineOptions.defaults(), null);
+    }
+
+    @Test
+    void twoConsolesTakeTurnsOnOneServerAndNoWaitSaysWhoHoldsIt() throws Exception {
+        gate("turna.dev", "turn_gate");
+        Path logA = sandbox.dir.resolve("turna.log");
+        Path logB = sandbox.dir.resolve("turnb.log");
+        Process a = console(logA, "restore", "turna.dev", "latest");
+        Gate.await("console A at its gate", PATIENCE, () -> atGate("turna_20261124"));
+
+        Process b = console(logB, "restore", "turnb.dev", "latest");
+        Gate.await("console B waiting behind A", PATIENCE, () -> read(logB).contains("waiting for the server behind restore turna.dev"));
+        assertThat(read(logB)).contains("(" + System.getProperty("user.name") + "@");
+        assertThat(sandbox.databaseExists("turnb_20261124")).as("B does nothing while A holds the server").isFalse();
+
+        // --no-wait: fails at once, naming what runs and who started it; nothing done
+        Path logC = sandbox.dir.resolve("turnc.log");
+        Process c = console(logC, "--no-wait", "drop", "turna.dev", "oldest");
+        assertThat(c.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(c.exitValue()).isEqualTo(4);
+        assertThat(read(logC)).contains("is busy: restore turna.dev").contains("(console)");
+        assertThatThrownBy(() -> service().actingFor("bob@elsewhere (console)", true).switchTo("turnb.dev", DateSpec.latest()))
+                .isInstanceOf(PgStagingException.class);
+
+        Gate.open(sandbox.pg, "turn_gate");
+        assertThat(a.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        assertThat(b.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        assertThat(a.exitValue()).as(read(logA)).isZero();
+        assertThat(b.exitValue()).as(read(logB)).isZero();
+        assertThat(read(logB)).containsPattern("waiting for the server behind restore turna\\.dev.* ...\\s+\\S+");
+        assertThat(sandbox.aliasTarget("turna")).isEqualTo("turna_20261124");
+        assertThat(sandbox.aliasTarget("turnb")).isEqualTo("turnb_20261124");
+        ungate("turna.dev");
+    }
+
+    @Test
+    void aRestoreKilledMidwayLeavesAnIncompleteCopyThatNothingSwitchesToAndTheNextRestoreReplaces() throws Exception {
+        StagingService s = service();
+        s.restore("crashed.dev", DateSpec.parse(OLD.toString()), null);
+        gate("crashed.dev", "crashed_gate_never");
+        Path log = sandbox.dir.resolve("crashed.log");
+        Process killed = console(log, "restore", "crashed.dev", "latest");
+        Gate.await("the restore at its gate", PATIENCE, () -> atGate("crashed_20261124"));
+        killed.destroyForcibly().waitFor(30, TimeUnit.SECONDS);   // SIGKILL: no cleanup of its own
+        assertThat(sandbox.databaseExists("crashed_20261124")).isTrue();
+        ungate("crashed.dev");
+
+        StagingService next = service();
+        assertThat(next.databases("crashed.dev")).extracting(DatabaseInfo::database, DatabaseInfo::incomplete)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("crashed_20261120", false),
+                        org.assertj.core.groups.Tuple.tuple("crashed_20261124", true));
+        assertThat(next.dbsizes(List.of("crashed.dev"))).filteredOn(DatabaseSize::incomplete)
+                .extracting(DatabaseSize::database).containsExactly("crashed_20261124");
+        assertThatThrownBy(() -> next.switchTo("crashed.dev", DateSpec.latest())).isInstanceOf(PgStagingException.class)
+                .hasMessageContaining("refusing to point crashed at crashed_20261124: its restore did not complete")
+                .hasMessageContaining("pgstaging: incomplete (restore of crashed.2026-11-24.dump started");
+        assertThat(sandbox.aliasTarget("crashed")).isEqualTo("crashed_20261120");
+
+        List<org.pgstaging.restore.RestoreEvent> events = new ArrayList<>();
+        RestoreResult r = next.restore("crashed.dev", DateSpec.latest(), events::add);
+        assertThat(r.switched()).isTrue();
+        assertThat(sandbox.aliasTarget("crashed")).isEqualTo("crashed_20261124");
+        assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(org.pgstaging.restore.RestoreEvent.StepStarted.class,
+                st -> assertThat(st.detail()).startsWith("replacing crashed_20261124: a restore that died left it incomplete")));
+        assertThat(next.databases("crashed.dev")).noneMatch(DatabaseInfo::incomplete);
+    }
+
+    @Test
+    void purgeDropsIncompleteCopiesFirstAndKeepsKeepBasesCompleteOnes() throws Exception {
+        StagingService s = service();
+        s.restore("turnb.dev", DateSpec.parse(OLD.toString()), null);
+        sandbox.pg.execute("postgres", "CREATE DATABASE turnb_20261122");
+        sandbox.pg.execute("postgres", "COMMENT ON DATABASE turnb_20261122 IS 'pgstaging: incomplete (restore of turnb.2026-11-22.dump"
+                + " started 2026-11-30T10:00:00Z by x@y pid 1)'");
+        assertThat(s.purge("turnb.dev")).containsExactly("turnb_20261122");
+        assertThat(sandbox.databaseExists("turnb_20261120")).as("keep_bases = 2 complete copies kept").isTrue();
+    }
+
+    private static String read(Path f) {
+        try {
+            return Files.exists(f) ? Files.readString(f) : "";
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package org.pgstaging.slack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.pgstaging.backup.DateSpec;
+import org.pgstaging.config.ConfigLoader;
+import org.pgstaging.job.EngineOptions;
+import org.pgstaging.job.StagingService;
+import org.pgstaging.job.store.JobState;
+import org.pgstaging.job.store.JobStore;
+import org.pgstaging.restore.RestoreListener;
+import org.pgstaging.testkit.Gate;
+import org.pgstaging.testkit.StagingSandbox;
+import org.pgstaging.testkit.Unprivileged;
+
+/**
+ * The bot and a console on one database server, sharing nothing but the server: while the bot's
+ * restore holds it, a console restore (another JVM) waits its turn saying it waits for the Slack
+ * user's job, then runs; never two restores on the server at once.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BotAndConsoleTurnTest {
+    private static final LocalDate DAY = LocalDate.of(2026, 11, 24);
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+    private StagingSandbox sandbox;
+    private Path ini;
+    private Path stateDir;
+    private JobStore store;
+    private QueueBackend backend;
+
+    @BeforeAll
+    void start() throws Exception {
+        sandbox = StagingSandbox.start(StagingSandbox.Web.NGINX);
+        sandbox.publishDump("botturn", DAY);
+        sandbox.publishDump("conturn", DAY);
+        Path pre = Files.createDirectories(sandbox.sqlPath.resolve("botturn.dev/pre"));
+        Files.writeString(pre.resolve("00-gate.sql"), Gate.sql("botturn_gate", 120), StandardCharsets.UTF_8);
+        Unprivileged.makeReadable(sandbox.sqlPath.resolve("botturn.dev"));
+        Unprivileged.makeReadable(pre);
+        ini = sandbox.writeConfig("botturn", "approval = none",
+                "\n[conturn.dev]\nbackup_base_url = /conturn/\ndbname = conturn\ndbowner = postgres\n");
+        stateDir = Files.createTempDirectory("pgstaging-turn-bot");
+        store = JobStore.open(stateDir);
+        backend = new QueueBackend(new StagingService(ConfigLoader.load(ini), EngineOptions.defaults(), RestoreListener.NONE), store);
+        backend.start();
+    }
+
+    @AfterAll
+    void stop() {
+        if (backend != null) backend.close();
+        if (store != null) store.close();
+        if (stateDir != null) Unprivileged.deleteTree(stateDir);
+        if (sandbox != null) sandbox.close();
+    }
+
+    @Test
+    void aConsoleRestoreWaitsForTheBotsRestoreOnTheSameServer() throws Exception {
+        BotJob job = backend.submit(new JobRequest(JobKind.RESTORE, "botturn.dev", DateSpec.parse(DAY.toString()), "U0ALICE", "C0STAGING"));
+        long id = Long.parseLong(job.id());
+        Gate.await("the bot's restore at its gate", PATIENCE, () -> store.get(id).state() == JobState.RUNNING
+                && sandbox.databaseExists("botturn_20261124"));
+
+        Path log = sandbox.dir.resolve("conturn.log");
+        List<String> argv = new ArrayList<>(List.of("java", "-cp", System.getProperty("java.class.path"), "org.pgstaging.cli.Main",
+                "-c", ini.toString(), "restore", "conturn.dev", "latest"));
+        Process console = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Gate.await("the console waiting behind the bot", PATIENCE, () -> read(log).contains("waiting for the server behind restore botturn.dev"));
+        assertThat(read(log)).contains("Slack user U0ALICE, job #" + id);
+        assertThat(sandbox.databaseExists("conturn_20261124")).as("nothing done while the bot holds the server").isFalse();
+
+        Gate.open(sandbox.pg, "botturn_gate");
+        assertThat(console.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        assertThat(console.exitValue()).as(read(log)).isZero();
+        Gate.await("the bot's job done", PATIENCE, () -> store.get(id).state() == JobState.DONE);
+        assertThat(sandbox.aliasTarget("conturn")).isEqualTo("conturn_20261124");
+        assertThat(sandbox.aliasTarget("botturn")).isEqualTo("botturn_20261124");
+    }
+
+    private static String read(Path f) {
+        try {
+            return Files.exists(f) ? Files.readString(f) : "";
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+}
