@@ -48,7 +48,7 @@ public final class CommandHandler {
 
     private Rendered run(ParsedCommand cmd, SlashCommandPayload p) {
         BotBackend b = bot.backend();
-        String section = cmd.name().equals("dbsizes") || cmd.section() == null ? null : bot.section(cmd.section());
+        String section = cmd.section() == null ? null : bot.section(cmd.section());
         return switch (cmd.name()) {
             case "restore", "fetch", "vacuumdb" -> submit(cmd, section, p);
             case "drop" -> {
@@ -99,7 +99,8 @@ public final class CommandHandler {
             bot.backend().cancel(job.id(), p.getUserId());
             throw e;
         }
-        return Messages.plain("Request `" + job.id() + "` posted; it waits for an approver.");
+        return Messages.plain("Request `" + job.id() + "` posted; " + (job.status() == JobStatus.AWAITING_APPROVAL
+                ? "it waits for an approver." : "no approval needed for " + Mrkdwn.escape(section) + ": it is queued."));
     }
 
     static Rendered table(String title, String body) {

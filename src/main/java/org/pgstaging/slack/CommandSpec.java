@@ -28,6 +28,11 @@ public record CommandSpec(String name, String args, String description, int minA
         return ALL.stream().filter(c -> c.name.equals(name)).findFirst();
     }
 
+    /** Whether the first argument names a section (dbsizes takes several, queue and history none). */
+    public boolean takesSection() {
+        return args.startsWith("SECTION ") || args.equals("SECTION");
+    }
+
     public String usage(String command) {
         return command + " " + name + (args.isEmpty() ? "" : " " + args);
     }

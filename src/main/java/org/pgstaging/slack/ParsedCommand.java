@@ -49,9 +49,9 @@ public record ParsedCommand(CommandSpec spec, List<String> args) {
         return spec.name();
     }
 
-    /** First argument for commands that name a section. */
+    /** The section the command names (its first argument), null for those that name none. */
     public String section() {
-        return args.isEmpty() ? null : args.get(0);
+        return spec.takesSection() && !args.isEmpty() ? args.get(0) : null;
     }
 
     /** The DATE argument; when absent {@code today} for restore/fetch (as the engine does), {@code latest} for catalog, else null. */

@@ -48,6 +48,9 @@ final class RecordingBackend implements BotBackend {
         }
     }
 
+    /** Sections whose requests queue at once, as approval = none makes them. */
+    final java.util.Set<String> noApproval = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private void record(String call) {
         calls.add(call);
     }
@@ -59,7 +62,8 @@ final class RecordingBackend implements BotBackend {
         String id = tag + ids.incrementAndGet();
         String db = r.kind() == JobKind.RESTORE ? "foodb_" + DateSpec.compact(r.date().fixedDate(LocalDate.of(2026, 11, 24)).orElse(LocalDate.of(2026, 11, 24))) : null;
         BotJob job = new BotJob(id, r.kind(), r.section(), r.date() == null ? null : r.date().toString(), db, r.requesterId(),
-                JobStatus.AWAITING_APPROVAL, 0, null, null, null, null, Instant.now(), null);
+                noApproval.contains(r.section()) ? JobStatus.QUEUED : JobStatus.AWAITING_APPROVAL, 0, null, null, null, null,
+                Instant.now(), null);
         jobs.put(id, job);
         return job;
     }

@@ -233,6 +233,29 @@ class SlackHttpBotTest {
     }
 
     @Test
+    void historyTakesANumberOfJobsNotASection() throws Exception {
+        String url = api.responseUrl();
+        assertThat(command(ALICE, CHANNEL, "history 50", url).statusCode()).isEqualTo(200);
+        var answer = api.await("response_url", c -> c.param("path").equals(URI.create(url).getPath()));
+        assertThat(answer.allText()).contains("History").doesNotContain("unknown section").doesNotContain("50");
+        assertThat(backend.calls).noneMatch(c -> c.contains("50"));
+    }
+
+    @Test
+    void aRequestQueuedWithoutApprovalSaysSo() throws Exception {
+        backend.noApproval.add("foodb.dev");
+        try {
+            String url = api.responseUrl();
+            command(ALICE, CHANNEL, "restore foodb.dev", url);
+            var answer = api.await("response_url", c -> c.param("path").equals(URI.create(url).getPath()));
+            assertThat(answer.allText()).contains("no approval needed for foodb.dev: it is queued")
+                    .doesNotContain("waits for an approver");
+        } finally {
+            backend.noApproval.remove("foodb.dev");
+        }
+    }
+
+    @Test
     void nonApproverClickIsRefusedAndNothingIsApproved() throws Exception {
         Object[] r = restore(ALICE);
         BotJob job = (BotJob) r[0];
