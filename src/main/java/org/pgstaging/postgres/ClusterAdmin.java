@@ -20,6 +20,10 @@ import org.pgstaging.config.SessionSettings;
  */
 public final class ClusterAdmin {
     private static final String DUPLICATE_DATABASE = "42P04";
+    /** "cannot alter invalid database": a concurrent DROP DATABASE is under way (PostgreSQL 15.4 and later). */
+    private static final String OBJECT_NOT_IN_PREREQUISITE_STATE = "55000";
+    /** "database ... does not exist": it was dropped between the check and the ALTER. */
+    private static final String INVALID_CATALOG_NAME = "3D000";
 
     private static final Pattern SETTING = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
 
@@ -52,10 +56,17 @@ public final class ClusterAdmin {
     /** Drops a database even with sessions connected: terminates them first, then DROP ... WITH (FORCE). */
     public boolean dropDatabase(String name) {
         if (!exists(name)) return false;
-        try (Connection c = server.connect(maintdb)) {
-            try (Statement st = c.createStatement()) {
-                st.execute("ALTER DATABASE " + Identifiers.quote(name) + " WITH ALLOW_CONNECTIONS false");
+        // on its own connection: refusing an invalid database is FATAL, the session ends with it
+        try (Connection c = server.connect(maintdb); Statement st = c.createStatement()) {
+            st.execute("ALTER DATABASE " + Identifiers.quote(name) + " WITH ALLOW_CONNECTIONS false");
+        } catch (SQLException e) {
+            // another session is dropping it right now or a drop was interrupted (PostgreSQL 15.4 and
+            // later mark it invalid meanwhile), or it is gone already: DROP ... IF EXISTS ends it all the same
+            if (!OBJECT_NOT_IN_PREREQUISITE_STATE.equals(e.getSQLState()) && !INVALID_CATALOG_NAME.equals(e.getSQLState())) {
+                throw failure("drop database " + name, e);
             }
+        }
+        try (Connection c = server.connect(maintdb)) {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()")) {
                 ps.setString(1, name);
@@ -69,6 +80,7 @@ public final class ClusterAdmin {
             throw failure("drop database " + name, e);
         }
     }
+
 
     /**
      * Tries each setting the way pg_restore's sessions will get it, in transactions that are rolled

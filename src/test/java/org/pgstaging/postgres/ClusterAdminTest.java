@@ -34,6 +34,39 @@ class ClusterAdminTest {
     }
 
     @Test
+    void aDatabaseLeftInvalidByAnInterruptedDropIsDroppedAnyway() {
+        // PostgreSQL 15.4 and later mark a database invalid while DROP DATABASE runs, and leave it so
+        // when the drop is interrupted; ALTER DATABASE then fails FATAL, only DROP may touch it
+        String name = "admin_invalid_20240101";
+        pg.dropDatabase(name);
+        pg.createDatabase(name);
+        pg.execute("postgres", "UPDATE pg_database SET datconnlimit = -2 WHERE datname = '" + name + "'");
+        assertThat(admin.dropDatabase(name)).isTrue();
+        assertThat(admin.exists(name)).isFalse();
+        assertThat(admin.dropDatabase(name)).as("gone already").isFalse();
+    }
+
+    @Test
+    void aCopysCommentSaysWhetherItsRestoreCompleted() {
+        String name = "admin_marked_20240101";
+        pg.dropDatabase(name);
+        pg.createDatabase(name);
+        try {
+            admin.comment(name, CopyMark.incomplete("foodb.2024-01-01.dump", "alice@console pid 42"));
+            String mark = admin.commentsStartingWith("admin_marked_").get(name);
+            assertThat(CopyMark.isIncomplete(mark)).isTrue();
+            assertThat(mark).startsWith("pgstaging: incomplete (restore of foodb.2024-01-01.dump started ")
+                    .endsWith(" by alice@console pid 42)");
+            admin.comment(name, CopyMark.complete("it's.dump"));
+            assertThat(CopyMark.isIncomplete(admin.commentsStartingWith("admin_marked_").get(name))).isFalse();
+            assertThat(admin.commentsStartingWith("admin_marked_").get(name)).startsWith("pgstaging: restored from it's.dump at ");
+            assertThat(CopyMark.isIncomplete(null)).as("no comment: a copy made by hand or by pg_staging").isFalse();
+        } finally {
+            pg.dropDatabase(name);
+        }
+    }
+
+    @Test
     void anUnknownOwnerIsReportedWithTheServersWords() {
         assertThatThrownBy(() -> admin.createDatabase("admin_noowner_20240101", "no such role", "UTF8"))
                 .isInstanceOf(PgStagingException.class)
