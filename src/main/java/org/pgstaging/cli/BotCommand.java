@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.job.EngineOptions;
+import org.pgstaging.job.store.ChangeLog;
 import org.pgstaging.job.StagingService;
 import org.pgstaging.job.store.JobStore;
 import org.pgstaging.restore.RestoreListener;
@@ -27,7 +28,9 @@ final class BotCommand extends BaseCommand {
                     "start it with: java -jar pgstaging.jar -c FILE bot");
         }
         SlackSettings settings = new SlackSettings(session.config().slack());
-        StagingService staging = new StagingService(session.config(), EngineOptions.defaults(), RestoreListener.NONE);
+        // the bot's jobs and buttons go into the same history as consoles sharing its state_dir
+        StagingService staging = new StagingService(session.config(), EngineOptions.defaults(), RestoreListener.NONE)
+                .recordingTo(() -> ChangeLog.shared(settings.stateDir()));
         try (JobStore store = JobStore.open(settings.stateDir());
              QueueBackend backend = new QueueBackend(staging, store);
              SlackBot bot = new SlackBot(settings, backend, Clock.systemUTC())) {

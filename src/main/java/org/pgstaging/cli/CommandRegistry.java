@@ -17,7 +17,7 @@ final class CommandRegistry {
 
     static final List<Group> GROUPS = List.of(
             new Group("Main operation", OperationCommands.ALL),
-            new Group("Listings", ListingCommands.ALL),
+            new Group("Listings", concat(ListingCommands.ALL, List.of(HistoryCommand.class))),
             new Group("pgbouncer", PgbouncerCommands.ALL),
             new Group("Catalog", CatalogCommands.ALL),
             new Group("Session and help", concat(SessionCommands.ALL, HelpCommands.ALL)),

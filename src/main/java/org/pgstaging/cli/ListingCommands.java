@@ -23,12 +23,12 @@ final class ListingCommands {
     static final List<Class<?>> ALL = List.of(Databases.class, Backups.class, Dbsize.class, Dbsizes.class,
             Show.class);
 
-    /** The marker of the copy the pgbouncer alias points to. */
     /** A copy's name, saying so when its restore never completed. */
     static String named(DatabaseSize s) {
         return s.incomplete() ? s.database() + " (INCOMPLETE)" : s.database();
     }
 
+    /** The marker of the copy the pgbouncer alias points to. */
     static String marker(boolean active) {
         return active ? "*" : "";
     }

@@ -64,6 +64,21 @@ public final class StagingConfig {
     /** Raw options of the [slack] section (no [DEFAULT] values, no interpolation); empty when absent. */
     public Map<String, String> slack() { return slack; }
 
+    /** Where the bot keeps its queue and everyone the history: [slack] state_dir, else this default. */
+    public static final String DEFAULT_STATE_DIR = "~/.local/state/pgstaging";
+
+    /** [slack] state_dir ({@code ~/} expanded), else {@link #DEFAULT_STATE_DIR}. */
+    public Path stateDir() {
+        return stateDir(slack);
+    }
+
+    /** state_dir of a [slack] section's options ({@code ~/} expanded), else {@link #DEFAULT_STATE_DIR}. */
+    public static Path stateDir(Map<String, String> slack) {
+        String v = slack.getOrDefault("state_dir", "").strip();
+        String dir = v.isEmpty() ? DEFAULT_STATE_DIR : v;
+        return dir.equals("~") || dir.startsWith("~/") ? Path.of(System.getProperty("user.home") + dir.substring(1)) : Path.of(dir);
+    }
+
     /**
      * A copy with {@code [section] option = value}, validated as if written in the file. {@code section}
      * is a staging section, {@code DEFAULT} (then every section that does not set the option itself

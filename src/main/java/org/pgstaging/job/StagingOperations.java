@@ -68,6 +68,12 @@ public interface StagingOperations {
     /** {@code SHOW setting} on a dated database (default: the alias). */
     String show(String section, DateSpec date, String setting);
 
+    /**
+     * Every change recorded, newest first, whoever made it (consoles, scripts, the bot): of one
+     * section (null: all), since a day (null: ever), at most {@code limit}.
+     */
+    List<org.pgstaging.job.store.Change> history(String section, java.time.LocalDate since, int limit);
+
     // ---- pgbouncer ------------------------------------------------------------------
 
     List<PgbouncerDatabase> pgbouncer(String section);

@@ -27,6 +27,9 @@ import org.pgstaging.config.StagingConfig;
 import org.pgstaging.host.Command;
 import org.pgstaging.host.CommandResult;
 import org.pgstaging.host.LocalHost;
+import org.pgstaging.job.store.Change;
+import org.pgstaging.job.store.ChangeLog;
+import org.pgstaging.job.store.ServerKey;
 import org.pgstaging.pgbouncer.Pgbouncer;
 import org.pgstaging.pgbouncer.PgbouncerEntry;
 import org.pgstaging.pgbouncer.PgbouncerConsole;
@@ -58,15 +61,23 @@ public final class StagingService implements StagingOperations {
     private final StagingConfig config;
     private final EngineOptions options;
     private final RestoreListener listener;
+    /** Where changes are recorded; null: nowhere (tests, the engine alone). */
+    private final java.util.function.Supplier<ChangeLog> history;
     private final LocalHost local = new LocalHost();
     private final ServerHosts servers = ServerHosts.shared();
     /** Sections whose restores on their server were looked for leftovers by this process. */
     private final java.util.Set<String> settled = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public StagingService(StagingConfig config, EngineOptions options, RestoreListener listener) {
+        this(config, options, listener, null);
+    }
+
+    private StagingService(StagingConfig config, EngineOptions options, RestoreListener listener,
+                           java.util.function.Supplier<ChangeLog> history) {
         this.config = config;
         this.options = options;
         this.listener = listener == null ? RestoreListener.NONE : listener;
+        this.history = history;
     }
 
     public StagingConfig config() { return config; }
@@ -150,7 +161,20 @@ public final class StagingService implements StagingOperations {
      * {@code noWait}: a change of a busy server fails at once (a button must not hang for an hour).
      */
     public StagingService actingFor(String who, boolean noWait) {
-        return new StagingService(config, options.actingAs(who).withNoWait(noWait), listener);
+        return new StagingService(config, options.actingAs(who).withNoWait(noWait), listener, history);
+    }
+
+    /** A StagingService that records every change in the history {@code changes} opens (lazily, once). */
+    public StagingService recordingTo(java.util.function.Supplier<ChangeLog> changes) {
+        return new StagingService(config, options, listener, changes);
+    }
+
+    /** The history of changes, newest first: of one section (null: all), since a day (null: ever), at most {@code limit}. */
+    @Override
+    public List<Change> history(String section, LocalDate since, int limit) {
+        if (section != null) section(section);   // an unknown section says so, with the nearest names
+        if (history == null) return List.of();
+        return history.get().read(section, since == null ? null : since.atStartOfDay(java.time.ZoneOffset.UTC).toInstant(), limit);
     }
 
     /**
@@ -159,9 +183,14 @@ public final class StagingService implements StagingOperations {
      * Waits its turn, saying what runs and how many wait before it, unless --no-wait; a dry run
      * changes nothing and takes no turn.
      */
-    private <T> T exclusive(String sectionName, String what, RestoreListener l, java.util.function.Supplier<T> change) {
-        if (options.dryRun()) return change.get();
+    private <T> T exclusive(String sectionName, String kind, Object date, RestoreListener l,
+                            java.util.function.Function<RestoreListener, T> change) {
+        if (options.dryRun()) return change.apply(l);
         Section s = section(sectionName);
+        String what = kind + " " + s.name() + (date == null ? "" : " " + date);
+        // the history opens beside the lock: on a console it is the first use of its file
+        CompletableFuture<ChangeLog> changes = history == null ? null
+                : CompletableFuture.supplyAsync(history, work -> startDaemon("pgstaging-history", work));
         RestoreListener out = both(l);
         ServerLock lock = new ServerLock(new PostgresServerAddress(s.host(), s.postgresPort(), s.dbuser()), s.maintdb());
         long[] waitStart = {0};
@@ -178,7 +207,31 @@ public final class StagingService implements StagingOperations {
                 out.on(new RestoreEvent.StepFinished(s.name(), Step.WAITING, Duration.ofNanos(System.nanoTime() - waitStart[0]),
                         "the server is free: " + what));
             }
-            return change.get();
+            ChangeLog log = opened(changes);
+            ChangeRecording recording = log == null ? null : ChangeRecording.start(log, kind, s.name(),
+                    date == null ? null : date.toString(), ServerKey.of(s).toString(), options.actor());
+            if (recording == null) return change.apply(l);
+            try {
+                // the service's own listener hears every event once: the watcher forwards only to another one
+                T result = change.apply(recording.watching(l == null || l == listener ? RestoreListener.NONE : l));
+                recording.done(result);
+                return result;
+            } catch (RuntimeException | Error e) {
+                recording.failed(e, Thread.currentThread().isInterrupted());
+                throw e;
+            }
+        }
+    }
+
+    /** The history once open; null (said in the log) when it cannot be: a change never fails for its audit. */
+    private static ChangeLog opened(CompletableFuture<ChangeLog> changes) {
+        if (changes == null) return null;
+        try {
+            return changes.join();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(StagingService.class).warn("history not written: {}",
+                    e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+            return null;
         }
     }
 
@@ -186,7 +239,7 @@ public final class StagingService implements StagingOperations {
 
     @Override
     public RestoreResult restore(String section, DateSpec date, RestoreListener l) {
-        return exclusive(section, "restore " + section + " " + orToday(date), l, () -> restoreNow(section, date, l));
+        return exclusive(section, "restore", orToday(date), l, out -> restoreNow(section, date, out));
     }
 
     private RestoreResult restoreNow(String section, DateSpec date, RestoreListener l) {
@@ -264,7 +317,7 @@ public final class StagingService implements StagingOperations {
 
     @Override
     public RestoreResult load(String section, Path dumpFile, RestoreListener l) {
-        return exclusive(section, "load " + section + " " + dumpFile.getFileName(), l, () -> loadNow(section, dumpFile, l));
+        return exclusive(section, "load", dumpFile.getFileName(), l, out -> loadNow(section, dumpFile, out));
     }
 
     private RestoreResult loadNow(String section, Path dumpFile, RestoreListener l) {
@@ -294,7 +347,7 @@ public final class StagingService implements StagingOperations {
 
     @Override
     public Path fetch(String section, DateSpec date, RestoreListener l) {
-        return exclusive(section, "fetch " + section + " " + orToday(date), l, () -> fetchNow(section, date, l));
+        return exclusive(section, "fetch", orToday(date), l, out -> fetchNow(section, date, out));
     }
 
     private Path fetchNow(String section, DateSpec date, RestoreListener l) {
@@ -317,7 +370,7 @@ public final class StagingService implements StagingOperations {
 
     @Override
     public String createdb(String section, DateSpec date) {
-        return exclusive(section, "createdb " + section + " " + orToday(date), listener, () -> createdbNow(section, date));
+        return exclusive(section, "createdb", orToday(date), listener, out -> createdbNow(section, date));
     }
 
     private String createdbNow(String section, DateSpec date) {
@@ -343,7 +396,7 @@ public final class StagingService implements StagingOperations {
 
     @Override
     public String drop(String section, DateSpec date) {
-        return exclusive(section, "drop " + section + " " + (date == null ? "oldest" : date), listener, () -> dropNow(section, date));
+        return exclusive(section, "drop", date == null ? DateSpec.oldest() : date, listener, out -> dropNow(section, date));
     }
 
     private String dropNow(String section, DateSpec date) {
@@ -388,8 +441,7 @@ public final class StagingService implements StagingOperations {
 
     @Override
     public String switchTo(String section, DateSpec date) {
-        return exclusive(section, "switch " + section + " " + (date == null ? "latest" : date), listener,
-                () -> switchNow(section, date));
+        return exclusive(section, "switch", date == null ? DateSpec.latest() : date, listener, out -> switchNow(section, date));
     }
 
     private String switchNow(String section, DateSpec date) {
@@ -411,7 +463,7 @@ public final class StagingService implements StagingOperations {
 
     @Override
     public List<String> purge(String section) {
-        return exclusive(section, "purge " + section, listener, () -> purgeNow(section));
+        return exclusive(section, "purge", null, listener, out -> purgeNow(section));
     }
 
     private List<String> purgeNow(String section) {
@@ -438,8 +490,8 @@ public final class StagingService implements StagingOperations {
 
     @Override
     public void vacuumdb(String section, DateSpec date, RestoreListener l) {
-        exclusive(section, "vacuumdb " + section + (date == null ? "" : " " + date), l, () -> {
-            vacuumdbNow(section, date, l);
+        exclusive(section, "vacuumdb", date, l, out -> {
+            vacuumdbNow(section, date, out);
             return null;
         });
     }
@@ -460,8 +512,7 @@ public final class StagingService implements StagingOperations {
 
     @Override
     public List<Path> sourceSql(String section, DateSpec date, boolean pre, RestoreListener l) {
-        return exclusive(section, (pre ? "presql " : "postsql ") + section + (date == null ? "" : " " + date), l,
-                () -> sourceSqlNow(section, date, pre, l));
+        return exclusive(section, pre ? "presql" : "postsql", date, l, out -> sourceSqlNow(section, date, pre, out));
     }
 
     private List<Path> sourceSqlNow(String section, DateSpec date, boolean pre, RestoreListener l) {
@@ -479,8 +530,8 @@ public final class StagingService implements StagingOperations {
 
     @Override
     public void initCluster(String section, RestoreListener l) {
-        exclusive(section, "init " + section, l, () -> {
-            initClusterNow(section, l);
+        exclusive(section, "init", null, l, out -> {
+            initClusterNow(section, out);
             return null;
         });
     }
@@ -521,8 +572,7 @@ public final class StagingService implements StagingOperations {
 
     @Override
     public Path dump(String section, DateSpec date, Path file, boolean overwrite) {
-        return exclusive(section, "dump " + section + (date == null ? "" : " " + date), listener,
-                () -> dumpNow(section, date, file, overwrite));
+        return exclusive(section, "dump", date, listener, out -> dumpNow(section, date, file, overwrite));
     }
 
     private Path dumpNow(String section, DateSpec date, Path file, boolean overwrite) {

@@ -40,7 +40,7 @@ public interface BotBackend {
     List<BotJob> queue();
 
     /** Finished jobs, newest first. */
-    List<BotJob> history(int limit);
+    List<org.pgstaging.job.store.Change> history(int limit);
 
     void addListener(BotJobListener listener);
 

@@ -21,7 +21,7 @@ public record CommandSpec(String name, String args, String description, int minA
             new CommandSpec("pgbouncer", "SECTION", "pgbouncer's databases for a section", 1, 1, false),
             new CommandSpec("catalog", "SECTION [DATE]", "what the catalog filter leaves out of a backup", 1, 2, false),
             new CommandSpec("queue", "", "waiting and running jobs", 0, 0, false),
-            new CommandSpec("history", "[N]", "the last N finished jobs (default 10)", 0, 1, false),
+            new CommandSpec("history", "[N]", "the last N changes, whoever made them: the bot, consoles, scripts (default 10)", 0, 1, false),
             new CommandSpec("help", "", "this list", 0, 0, false));
 
     public static Optional<CommandSpec> find(String name) {

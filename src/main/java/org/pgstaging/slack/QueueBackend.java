@@ -144,9 +144,10 @@ public final class QueueBackend implements BotBackend, AutoCloseable {
     }
 
     @Override
-    public List<BotJob> history(int limit) {
-        return store.recent(limit).stream().filter(j -> j.state().isFinal()).map(this::toBotJob).toList();
+    public List<org.pgstaging.job.store.Change> history(int limit) {
+        return staging.history(null, null, limit);
     }
+
 
     @Override
     public void addListener(BotJobListener listener) {
@@ -245,7 +246,9 @@ public final class QueueBackend implements BotBackend, AutoCloseable {
 
     private JobOutcome run(Job job, ProgressReporter reporter) {
         DateSpec date = job.dateSpec() == null ? null : DateSpec.parse(job.dateSpec());
-        StagingService staging = this.staging.actingFor("Slack user " + job.requestedBy() + ", job #" + job.id(), false);
+        String approved = job.approvedBy() == null || job.approvedBy().equals(JobStore.AUTO_APPROVER) ? ""
+                : ", approved by " + job.approvedBy();
+        StagingService staging = this.staging.actingFor("Slack user " + job.requestedBy() + ", job #" + job.id() + approved, false);
         org.pgstaging.restore.RestoreListener forward = event -> onEvent(job, reporter, event);
         try {
             switch (job.kind()) {

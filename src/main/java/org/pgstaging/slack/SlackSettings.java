@@ -61,7 +61,8 @@ public final class SlackSettings {
         appToken = value(section, "app_token").or(() -> nonBlank(env.get("SLACK_APP_TOKEN"))).orElse(null);
         signingSecret = value(section, "signing_secret").or(() -> nonBlank(env.get("SLACK_SIGNING_SECRET"))).orElse(null);
         httpPort = value(section, "http_port").map(v -> ConfigValues.parseInt(SECTION, "http_port", v)).orElse(3000);
-        stateDir = Path.of(value(section, "state_dir").orElse(System.getProperty("user.home") + "/.local/state/pgstaging"));
+        stateDir = org.pgstaging.config.StagingConfig.stateDir(
+                value(section, "state_dir").map(v -> Map.of("state_dir", v)).orElse(Map.of()));
         command = value(section, "command").orElse("/pgstaging");
         channels = ids(section, "channels", CHANNEL_ID, "channel IDs such as C0123ABCD (channel details > About)");
         requesters = ids(section, "requesters", Pattern.compile(USER_ID.pattern() + "|" + GROUP_ID.pattern()),

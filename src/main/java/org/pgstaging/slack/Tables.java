@@ -14,6 +14,7 @@ import org.pgstaging.backup.BackupFile;
 import org.pgstaging.job.CatalogReport;
 import org.pgstaging.job.DatabaseInfo;
 import org.pgstaging.job.DatabaseSize;
+import org.pgstaging.job.store.Change;
 import org.pgstaging.job.PgbouncerDatabase;
 
 /** The listings as aligned monospace tables, with human sizes and totals, each within one section's limit. */
@@ -86,16 +87,25 @@ public final class Tables {
         return t.render();
     }
 
-    public static String history(List<BotJob> jobs, Function<String, String> userName) {
-        if (jobs.isEmpty()) return "_no finished job yet_";
-        TextTable t = new TextTable(List.of("job", "what", "section", "date", "by", "status", "finished", "took"));
-        for (BotJob j : jobs) {
-            t.row(j.id(), j.kind().word(), j.section(), nz(j.date()), userName.apply(j.requesterId()), status(j.status()),
-                    j.finishedAt() == null ? "" : WHEN.format(j.finishedAt()),
-                    j.finishedAt() == null || j.submittedAt() == null ? "" : Human.duration(Duration.between(j.submittedAt(), j.finishedAt())));
+    /** Every change recorded, whoever made it: the bot's jobs and buttons, consoles and scripts. */
+    public static String history(List<Change> changes, Function<String, String> userName) {
+        if (changes.isEmpty()) return "_no change recorded yet_";
+        TextTable t = new TextTable(List.of("#", "what", "section", "date", "by", "outcome", "started", "took"));
+        for (Change c : changes) {
+            t.row(Long.toString(c.id()), c.kind(), c.section(), nz(c.date()), who(c.by(), userName), c.outcome().code(),
+                    WHEN.format(c.started()), c.duration() == null ? "" : Human.duration(c.duration()));
         }
         return t.render();
     }
+
+    private static final java.util.regex.Pattern SLACK_USER_ID = java.util.regex.Pattern.compile("\\b[UW][A-Z0-9]{6,}\\b");
+
+    /** Who started a change: Slack users by name, anyone else as recorded ({@code user@host (console)}). */
+    private static String who(String by, Function<String, String> userName) {
+        String text = by.startsWith("Slack user ") ? by.substring("Slack user ".length()) : by;
+        return SLACK_USER_ID.matcher(text).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(userName.apply(m.group())));
+    }
+
 
     /** Fresh copy against the other: size, table count, estimated rows of the largest tables of either. */
     static String comparison(CopyComparison c) {

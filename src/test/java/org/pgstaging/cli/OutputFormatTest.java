@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,6 +102,26 @@ class OutputFormatTest {
                 "pgbouncer_entry");
         assertThat(first.get("date").getAsString()).isEqualTo("2026-11-20");
         assertThat(a.get(1).getAsJsonObject().get("active").getAsBoolean()).isTrue();
+    }
+
+    @Test
+    void historyShowsWhoDidWhatAndHowItEnded() {
+        CliHarness.Result r = cli.line("history foodb.dev --since 2026-11-01 --limit 5");
+        assertThat(r.code()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines.get(0)).startsWith("#   STARTED").contains("BY").contains("WHAT").contains("OUTCOME").contains("TOOK");
+        assertThat(lines.get(1)).contains("alice@console1 (console)").contains("restore foodb.dev 2026-11-24").contains("done")
+                .contains("3m05s").contains("foodb_20261124");
+        assertThat(lines.get(2)).contains("Slack user U0ALICE").contains("failed: refusing to drop foodb_20261124");
+        assertThat(cli.ops.calls).contains("history foodb.dev 2026-11-01 5");
+        JsonArray a = json(cli.line("history --json")).getAsJsonArray();
+        JsonObject first = a.get(0).getAsJsonObject();
+        assertThat(first.get("by").getAsString()).isEqualTo("alice@console1 (console)");
+        assertThat(first.get("seconds").getAsDouble()).isEqualTo(185.0);
+        assertThat(first.getAsJsonArray("steps").get(0).getAsJsonObject().get("step").getAsString()).isEqualTo("download");
+        assertThat(a.get(1).getAsJsonObject().get("hint").getAsString()).isEqualTo("switch first");
+        assertThat(cli.line("history --limit 0").code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(cli.line("history --since yesterday").code()).isEqualTo(ExitCodes.USAGE);
     }
 
     @Test

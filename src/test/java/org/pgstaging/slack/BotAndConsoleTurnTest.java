@@ -19,6 +19,7 @@ import org.pgstaging.config.ConfigLoader;
 import org.pgstaging.job.EngineOptions;
 import org.pgstaging.job.StagingService;
 import org.pgstaging.job.store.JobState;
+import org.pgstaging.job.store.ChangeLog;
 import org.pgstaging.job.store.JobStore;
 import org.pgstaging.restore.RestoreListener;
 import org.pgstaging.testkit.Gate;
@@ -53,7 +54,10 @@ class BotAndConsoleTurnTest {
                 "\n[conturn.dev]\nbackup_base_url = /conturn/\ndbname = conturn\ndbowner = postgres\n");
         stateDir = Files.createTempDirectory("pgstaging-turn-bot");
         store = JobStore.open(stateDir);
-        backend = new QueueBackend(new StagingService(ConfigLoader.load(ini), EngineOptions.defaults(), RestoreListener.NONE), store);
+        var config = ConfigLoader.load(ini);
+        // as the bot command does: its jobs go into the history of the state_dir consoles share
+        backend = new QueueBackend(new StagingService(config, EngineOptions.defaults(), RestoreListener.NONE)
+                .recordingTo(() -> ChangeLog.shared(config.stateDir())), store);
         backend.start();
     }
 
@@ -86,6 +90,26 @@ class BotAndConsoleTurnTest {
         Gate.await("the bot's job done", PATIENCE, () -> store.get(id).state() == JobState.DONE);
         assertThat(sandbox.aliasTarget("conturn")).isEqualTo("conturn_20261124");
         assertThat(sandbox.aliasTarget("botturn")).isEqualTo("botturn_20261124");
+
+        // one history for both, read by another console (another process, while the bot has it open)
+        Process history = new ProcessBuilder("java", "-cp", System.getProperty("java.class.path"), "org.pgstaging.cli.Main",
+                "-c", ini.toString(), "--json", "history").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String json = new String(history.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(history.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        var changes = com.google.gson.JsonParser.parseString(json).getAsJsonArray();
+        assertThat(changes).hasSize(2);
+        var byConsole = changes.get(0).getAsJsonObject();
+        var bot = changes.get(1).getAsJsonObject();
+        assertThat(byConsole.get("kind").getAsString()).isEqualTo("restore");
+        assertThat(byConsole.get("section").getAsString()).isEqualTo("conturn.dev");
+        assertThat(byConsole.get("by").getAsString()).endsWith("(console)");
+        assertThat(byConsole.get("outcome").getAsString()).isEqualTo("done");
+        assertThat(byConsole.get("database").getAsString()).isEqualTo("conturn_20261124");
+        assertThat(bot.get("by").getAsString()).isEqualTo("Slack user U0ALICE, job #" + id);
+        assertThat(bot.get("outcome").getAsString()).isEqualTo("done");
+        assertThat(bot.getAsJsonArray("steps")).extracting(s -> s.getAsJsonObject().get("step").getAsString())
+                .contains("create_database", "pre_sql", "pg_restore", "switch");
+        assertThat(bot.get("dump_bytes").getAsLong()).isPositive();
     }
 
     private static String read(Path f) {

@@ -127,11 +127,17 @@ final class RecordingBackend implements BotBackend {
     }
 
     @Override
-    public List<BotJob> history(int limit) {
+    public List<org.pgstaging.job.store.Change> history(int limit) {
         synchronized (jobs) {
-            return jobs.values().stream().filter(j -> j.status().finished()).limit(limit).toList();
+            return jobs.values().stream().filter(j -> j.status().finished()).limit(limit)
+                    .map(j -> new org.pgstaging.job.store.Change(Long.parseLong(j.id().replaceAll("\\D", "")), j.kind().word(),
+                            j.section(), j.date(), j.database(), "staging-db1:5432", "Slack user " + j.requesterId(), null,
+                            j.submittedAt(), j.finishedAt(), j.status() == JobStatus.DONE ? org.pgstaging.job.store.Change.Outcome.DONE
+                            : org.pgstaging.job.store.Change.Outcome.FAILED, null, null, null, null, List.of()))
+                    .toList();
         }
     }
+
 
     @Override
     public void addListener(BotJobListener listener) {

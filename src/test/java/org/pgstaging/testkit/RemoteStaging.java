@@ -135,7 +135,9 @@ public final class RemoteStaging implements AutoCloseable {
 
     /** The [DEFAULT] of a configuration reaching both servers as the package's pgstaging user. */
     public String defaults() {
-        return "[DEFAULT]\n"
+        // the history of changes stays in the test directory
+        return "[slack]\nstate_dir = " + dir.resolve("state") + "\n\n"
+                + "[DEFAULT]\n"
                 + "backup_host     = 127.0.0.1:" + web.port() + "\n"
                 + "dbuser          = postgres\n"
                 + "maintdb         = postgres\n"

@@ -102,7 +102,9 @@ public final class StagingSandbox implements AutoCloseable {
                 + "schemas_nodata  = audit\n"
                 + "tablename_nodata_regexp = _log$, ^app\\.sessions$\n"
                 + "sql_path        = " + sqlPath + "\n"
-                + String.join("\n", extraSectionLines) + "\n";
+                + String.join("\n", extraSectionLines) + "\n"
+                // the history of changes (consoles started by the tests write it) stays in the sandbox
+                + "\n[slack]\nstate_dir = " + dir.resolve("state") + "\n";
         try {
             Path f = dir.resolve("pgstaging.ini");
             Files.writeString(f, ini, StandardCharsets.UTF_8);

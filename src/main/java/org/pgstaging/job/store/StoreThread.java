@@ -30,9 +30,16 @@ final class StoreThread implements AutoCloseable {
     });
     private Connection connection;
 
-    /** Opens the connection on the store thread, so even opening is safe from interrupts. */
+    /** Opens the connection on the store thread, so even opening is safe from interrupts; replaces a broken one. */
     void open(Callable<Connection> opener) {
         call(() -> {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException broken) {
+                    // it is being replaced because it broke
+                }
+            }
             connection = opener.call();
             connection.setAutoCommit(false);
             return null;
