@@ -195,7 +195,8 @@ public final class StagingService implements StagingOperations {
         ServerLock lock = new ServerLock(new PostgresServerAddress(s.host(), s.postgresPort(), s.dbuser()), s.maintdb());
         long[] waitStart = {0};
         try (ServerLock.Held held = lock.take(what, options.actor(), options.noWait(), (holder, ahead) -> {
-            String line = "behind " + holder.describe() + (ahead > 0 ? "; " + ahead + " more ahead" : "");
+            String line = "behind " + holder.describe() + (ahead.isEmpty() ? "" : "; " + ahead.size() + " more ahead")
+                    + estimatedStart(changes, holder, ahead);
             if (waitStart[0] == 0) {
                 waitStart[0] = System.nanoTime();
                 out.on(new RestoreEvent.StepStarted(s.name(), Step.WAITING, line));
@@ -221,6 +222,16 @@ public final class StagingService implements StagingOperations {
                 throw e;
             }
         }
+    }
+
+    /** "; estimated start HH:MM" from the history of such changes, or nothing when it has none. */
+    private static String estimatedStart(CompletableFuture<ChangeLog> changes, ServerLock.Holder holder,
+                                         List<ServerLock.Holder> ahead) {
+        ChangeLog log = opened(changes);
+        if (log == null) return "";
+        return StartEstimate.of(log, holder, ahead).map(at -> "; estimated start "
+                + java.time.format.DateTimeFormatter.ofPattern("HH:mm").format(at.atZone(java.time.ZoneId.systemDefault())))
+                .orElse("");
     }
 
     /** The history once open; null (said in the log) when it cannot be: a change never fails for its audit. */

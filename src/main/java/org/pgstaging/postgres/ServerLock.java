@@ -47,9 +47,9 @@ public final class ServerLock {
         }
     }
 
-    /** What a waiter hears while it waits: the holder now and how many wait before it. */
+    /** What a waiter hears while it waits: the holder now and those that wait before it, in order. */
     public interface WaitListener {
-        void waiting(Holder holder, int ahead);
+        void waiting(Holder holder, List<Holder> ahead);
     }
 
     /** The lock, held until closed (or the process dies). */
@@ -125,11 +125,12 @@ public final class ServerLock {
             } catch (TimeoutException stillWaiting) {
                 List<Holder> queue = queueOrEmpty();
                 Holder holder = queue.stream().filter(Holder::granted).findFirst().orElse(null);
-                List<Integer> waiters = queue.stream().filter(h -> !h.granted()).map(Holder::pid).toList();
-                int ahead = waiters.contains(me) ? waiters.indexOf(me) : waiters.size();
-                String now = holder == null ? "" : holder.pid() + "/" + ahead;
+                List<Holder> waiters = queue.stream().filter(h -> !h.granted()).toList();
+                List<Integer> pids = waiters.stream().map(Holder::pid).toList();
+                List<Holder> ahead = pids.contains(me) ? waiters.subList(0, pids.indexOf(me)) : waiters;
+                String now = holder == null ? "" : holder.pid() + "/" + ahead.size();
                 if (holder != null && !now.equals(told)) {
-                    listener.waiting(holder, ahead);
+                    listener.waiting(holder, List.copyOf(ahead));
                     told = now;
                 }
             } catch (InterruptedException e) {

@@ -92,6 +92,10 @@ class ServerTurnEndToEndTest {
 
     @Test
     void twoConsolesTakeTurnsOnOneServerAndNoWaitSaysWhoHoldsIt() throws Exception {
+        // one restore of turna.dev in the history: waiters behind the next one get an estimated start
+        var config = ConfigLoader.load(ini);
+        service().recordingTo(() -> org.pgstaging.job.store.ChangeLog.shared(config.stateDir()))
+                .restore("turna.dev", DateSpec.parse(OLD.toString()), null);
         gate("turna.dev", "turn_gate");
         Path logA = sandbox.dir.resolve("turna.log");
         Path logB = sandbox.dir.resolve("turnb.log");
@@ -100,7 +104,7 @@ class ServerTurnEndToEndTest {
 
         Process b = console(logB, "restore", "turnb.dev", "latest");
         Gate.await("console B waiting behind A", PATIENCE, () -> read(logB).contains("waiting for the server behind restore turna.dev"));
-        assertThat(read(logB)).contains("(" + System.getProperty("user.name") + "@");
+        assertThat(read(logB)).contains("(" + System.getProperty("user.name") + "@").containsPattern("estimated start \\d\\d:\\d\\d");
         assertThat(sandbox.databaseExists("turnb_20261124")).as("B does nothing while A holds the server").isFalse();
 
         // --no-wait: fails at once, naming what runs and who started it; nothing done

@@ -44,14 +44,14 @@ class ServerLockTest {
         for (String who : List.of("bob", "carol")) {
             waiters.add(CompletableFuture.runAsync(() -> {
                 try (ServerLock.Held h = lock.take("drop " + who, who, false, (holder, ahead) ->
-                        heard.add(who + " behind " + holder.what() + " with " + ahead + " ahead"))) {
+                        heard.add(who + " behind " + holder.what() + " with " + ahead.stream().map(ServerLock.Holder::by).toList() + " ahead"))) {
                     order.add(who);
                 }
             }));
             Gate.await(who + " waiting", PATIENCE, () -> lock.queue().stream().anyMatch(h -> h.by().equals(who)));
         }
         Gate.await("both heard", PATIENCE, () -> heard.size() >= 2);
-        assertThat(heard).contains("bob behind restore a.dev with 0 ahead", "carol behind restore a.dev with 1 ahead");
+        assertThat(heard).contains("bob behind restore a.dev with [] ahead", "carol behind restore a.dev with [bob] ahead");
         assertThat(order).isEmpty();
         first.close();
         CompletableFuture.allOf(waiters.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
