@@ -73,19 +73,6 @@ class ServerTurnEndToEndTest {
         return new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
-    private boolean atGate(String database) {
-        try (var c = sandbox.pg.connect("postgres"); var st = c.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = ? AND query LIKE 'DO $$%'")) {
-            st.setString(1, database);
-            try (var rs = st.executeQuery()) {
-                rs.next();
-                return rs.getInt(1) > 0;
-            }
-        } catch (java.sql.SQLException e) {
-            return false;
-        }
-    }
-
     private StagingService service() {
         return new StagingService(ConfigLoader.load(ini), EngineOptions.defaults(), null);
     }
@@ -100,7 +87,7 @@ class ServerTurnEndToEndTest {
         Path logA = sandbox.dir.resolve("turna.log");
         Path logB = sandbox.dir.resolve("turnb.log");
         Process a = console(logA, "restore", "turna.dev", "latest");
-        Gate.await("console A at its gate", PATIENCE, () -> atGate("turna_20261124"));
+        Gate.await("console A at its gate", PATIENCE, () -> Gate.reached(sandbox.pg, "turna_20261124"));
 
         Process b = console(logB, "restore", "turnb.dev", "latest");
         Gate.await("console B waiting behind A", PATIENCE, () -> read(logB).contains("waiting for the server behind restore turna.dev"));
@@ -134,7 +121,7 @@ class ServerTurnEndToEndTest {
         gate("crashed.dev", "crashed_gate_never");
         Path log = sandbox.dir.resolve("crashed.log");
         Process killed = console(log, "restore", "crashed.dev", "latest");
-        Gate.await("the restore at its gate", PATIENCE, () -> atGate("crashed_20261124"));
+        Gate.await("the restore at its gate", PATIENCE, () -> Gate.reached(sandbox.pg, "crashed_20261124"));
         killed.destroyForcibly().waitFor(30, TimeUnit.SECONDS);   // SIGKILL: no cleanup of its own
         assertThat(sandbox.databaseExists("crashed_20261124")).isTrue();
         ungate("crashed.dev");

@@ -95,20 +95,6 @@ class TargetRestoreFailuresIT {
         Gate.await(what, PATIENCE, condition);
     }
 
-    /** Sessions of the half-made copy: the restore is at its gate once one runs the gate's DO block. */
-    private boolean atGate(String database) {
-        try (var c = env.b.pg().connect("postgres"); var st = c.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = ? AND query LIKE 'DO $$%'")) {
-            st.setString(1, database);
-            try (var rs = st.executeQuery()) {
-                rs.next();
-                return rs.getInt(1) > 0;
-            }
-        } catch (java.sql.SQLException e) {
-            return false;
-        }
-    }
-
     private void assertCleanedUp(String dbname) throws Exception {
         String fresh = dbname + "_20261124";
         await(fresh + " dropped", () -> !env.b.databaseExists(fresh));
@@ -153,7 +139,7 @@ class TargetRestoreFailuresIT {
             }
         });
         restore.start();
-        await("the restore at its gate", () -> atGate("tcancel_20261124"));
+        await("the restore at its gate", () -> Gate.reached(env.b.pg(), "tcancel_20261124"));
         restore.interrupt();
         Throwable t = failure.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
         assertThat(t).isInstanceOfSatisfying(RestoreFailedException.class,
@@ -174,7 +160,7 @@ class TargetRestoreFailuresIT {
                 failure.complete(t);
             }
         }).start();
-        await("the restore at its gate", () -> atGate("tlost_20261124"));
+        await("the restore at its gate", () -> Gate.reached(env.b.pg(), "tlost_20261124"));
         // the console's shared connection to 127.0.0.3 dies (as on a network cut): every session over it ends
         Unprivileged.run(List.of("pkill", "-KILL", "-f", "ControlMaster=yes.*127\\.0\\.0\\.3"), null, 30);
         Throwable t = failure.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
@@ -193,7 +179,7 @@ class TargetRestoreFailuresIT {
                 "-c", ini.toString(), "restore", "tkilled.b", "latest").redirectErrorStream(true)
                 .redirectOutput(env.dir.resolve("tkilled-console.log").toFile()).start();
         try {
-            await("the restore at its gate", () -> atGate("tkilled_20261124"));
+            await("the restore at its gate", () -> Gate.reached(env.b.pg(), "tkilled_20261124"));
             console.descendants().forEach(ProcessHandle::destroyForcibly);   // as if the machine died: ssh too
             console.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             assertCleanedUp("tkilled");
@@ -218,7 +204,7 @@ class TargetRestoreFailuresIT {
         stdin.write((request.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
         stdin.flush();
         try {
-            await("the restore at its gate", () -> atGate("tdead_20261124"));
+            await("the restore at its gate", () -> Gate.reached(env.b.pg(), "tdead_20261124"));
             client.descendants().forEach(ProcessHandle::destroyForcibly);
             client.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             assertThat(env.runRecords("tdead")).hasSize(1);

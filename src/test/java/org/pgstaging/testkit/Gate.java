@@ -27,6 +27,20 @@ public final class Gate {
         pg.execute("postgres", "CREATE ROLE " + role + " NOLOGIN");
     }
 
+    /** Whether a restore into {@code database} on {@code pg} is at its gate (a session of it runs the gate's DO block). */
+    public static boolean reached(PostgresServer pg, String database) {
+        try (var c = pg.connect("postgres"); var st = c.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = ? AND query LIKE 'DO $$%'")) {
+            st.setString(1, database);
+            try (var rs = st.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) > 0;
+            }
+        } catch (java.sql.SQLException e) {
+            return false;
+        }
+    }
+
     /** Waits until {@code condition} holds, at most {@code patience}. */
     public static void await(String what, Duration patience, BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + patience.toNanos();
