@@ -113,6 +113,10 @@ dbowner         = postgres
 schemas         = public, app, billing, Sales Data, données
 schemas_nodata  = audit
 tablename_nodata_regexp = _log\$
+
+[slack]
+# the history of changes (pgstaging history) and the bot's state stay in the sandbox
+state_dir       = $sandbox/state
 INI
 
 pgstaging() {
@@ -148,3 +152,6 @@ if [ "$reached" != "$latest" ]; then
     exit 1
 fi
 echo "the alias 'demo' reaches $reached, the latest copy"
+
+say "6. Every change above is in the history, with who made it and how long it took:"
+pgstaging history demo.dev
