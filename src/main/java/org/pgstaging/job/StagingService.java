@@ -423,6 +423,23 @@ public final class StagingService implements StagingOperations {
         return db;
     }
 
+    /**
+     * Drops {@code database}, which a change that died left behind, holding the server like any
+     * change; never the copy the alias points to. Says what it did.
+     */
+    public String dropLeftover(String section, String database) {
+        return exclusive(section, "drop", database, listener, out -> {
+            StagingTarget t = target(section);
+            DatedCopies copies = new DatedCopies(t);
+            if (copies.isActive(database)) return database + " is the alias' copy: left as is";
+            boolean entry = copies.pgbouncerEntries.containsKey(database);
+            if (entry) t.pgbouncer().removeDatabase(database);
+            boolean dropped = t.admin().dropDatabase(database);
+            return (dropped ? "dropped database " + database : database + " did not exist")
+                    + (entry ? "; removed it from pgbouncer" : "");
+        });
+    }
+
     private void dropForPurge(StagingTarget t, DatedCopies copies, String db, String why) {
         if (options.dryRun()) {
             wouldDo(listener, db, "drop " + db + " (" + why + ")");

@@ -17,6 +17,7 @@ import org.pgstaging.job.CopyStats;
 import org.pgstaging.job.DatabaseInfo;
 import org.pgstaging.job.DatabaseSize;
 import org.pgstaging.job.PgbouncerDatabase;
+import org.pgstaging.job.JobExecution;
 import org.pgstaging.job.StagingService;
 import org.pgstaging.job.queue.Estimator;
 import org.pgstaging.job.queue.JobOutcome;
@@ -29,7 +30,6 @@ import org.pgstaging.job.store.Job;
 import org.pgstaging.job.store.JobState;
 import org.pgstaging.job.store.JobStore;
 import org.pgstaging.restore.RestoreEvent;
-import org.pgstaging.restore.RestoreFailedException;
 
 /**
  * The bot's {@link BotBackend} over the real parts: requests go to the durable {@link RestoreQueue},
@@ -40,6 +40,7 @@ public final class QueueBackend implements BotBackend, AutoCloseable {
     private static final Duration PROGRESS_EVERY = Duration.ofMillis(500);
 
     private final StagingService staging;
+    private final JobExecution execution;
     private final JobStore store;
     private final RestoreQueue queue;
     private final Estimator estimator;
@@ -49,7 +50,8 @@ public final class QueueBackend implements BotBackend, AutoCloseable {
     public QueueBackend(StagingService staging, JobStore store) {
         this.staging = staging;
         this.store = store;
-        this.queue = new RestoreQueue(store, this::run, this::cleanUpInterrupted);
+        this.execution = new JobExecution(staging);
+        this.queue = new RestoreQueue(store, this::run, execution::cleanUpInterrupted);
         this.estimator = new Estimator(store);
         queue.addListener(new QueueListener() {
             @Override
@@ -245,46 +247,14 @@ public final class QueueBackend implements BotBackend, AutoCloseable {
     // ---- running jobs -----------------------------------------------------------------
 
     private JobOutcome run(Job job, ProgressReporter reporter) {
-        DateSpec date = job.dateSpec() == null ? null : DateSpec.parse(job.dateSpec());
-        String approved = job.approvedBy() == null || job.approvedBy().equals(JobStore.AUTO_APPROVER) ? ""
-                : ", approved by " + job.approvedBy();
-        StagingService staging = this.staging.actingFor("Slack user " + job.requestedBy() + ", job #" + job.id() + approved, false);
-        org.pgstaging.restore.RestoreListener forward = event -> onEvent(job, reporter, event);
         try {
-            switch (job.kind()) {
-                case RESTORE -> {
-                    var r = staging.restore(job.section(), date, forward);
-                    return JobOutcome.done(r.database(), null);
-                }
-                case FETCH -> {
-                    staging.fetch(job.section(), date, forward);
-                    return JobOutcome.done();
-                }
-                case VACUUMDB -> {
-                    staging.vacuumdb(job.section(), date, forward);
-                    return JobOutcome.done();
-                }
-                default -> throw new PgStagingException("job kind " + job.kind() + " does not queue", null);
-            }
-        } catch (RestoreFailedException e) {
-            if (Thread.currentThread().isInterrupted() || job.cancelRequestedBy() != null) {
-                return JobOutcome.cancelled(e.cleanup());
-            }
-            return JobOutcome.failed(e.getMessage() + (e.hint() == null ? "" : "\nhint: " + e.hint()), e.cleanup());
-        } catch (PgStagingException e) {
-            return JobOutcome.failed(e.getMessage() + (e.hint() == null ? "" : "\nhint: " + e.hint()), "nothing was changed");
+            return execution.run(job, reporter, event -> onEvent(job, reporter, event));
         } finally {
             lastProgress.remove(job.id());
         }
     }
 
     private void onEvent(Job job, ProgressReporter reporter, RestoreEvent event) {
-        if (event instanceof RestoreEvent.StepStarted s && s.step() == org.pgstaging.restore.Step.CREATE_DATABASE) {
-            reporter.targetDatabase(event.database());
-        }
-        if (event instanceof RestoreEvent.StepProgress p && p.step() == org.pgstaging.restore.Step.DOWNLOAD && p.total() > 0) {
-            reporter.dumpBytes(p.total());
-        }
         // progress can come by the thousand (one per pg_restore item): pass a few per second; details
         // (commands run, error lines) all go through, the messenger keeps a bounded tail of them
         if (event instanceof RestoreEvent.StepProgress) {
@@ -307,19 +277,7 @@ public final class QueueBackend implements BotBackend, AutoCloseable {
         return "done";
     }
 
-    /** After a crash mid-restore: remove what the interrupted run half made, never the alias' copy. */
-    private String cleanUpInterrupted(Job job) {
-        String db = job.targetDatabase();
-        if (db == null) return "nothing to clean up";
-        if (staging.activeCopy(job.section()).map(db::equals).orElse(false)) {
-            return db + " is the alias' copy: left as is";
-        }
-        var target = staging.target(job.section());
-        boolean entry = target.pgbouncer().removeDatabase(db);
-        boolean dropped = target.admin().dropDatabase(db);
-        return (dropped ? "dropped database " + db : db + " did not exist")
-                + (entry ? "; removed it from pgbouncer" : "");
-    }
+
 
     // ---- mapping ----------------------------------------------------------------------
 
