@@ -11,20 +11,22 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.pgstaging.job.JobPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who may do what: which channels the bot answers in, who may ask for work, who may approve it.
- * Approvers may be user-group IDs; their members come from usergroups.users.list, cached a few
- * minutes so a busy approval card does not hit the API on every click. When the API fails the
- * answer is "no" (fail closed) and the refusal says why.
+ * The bot's side of who may do what: which channels it answers in, and the members of the user
+ * groups the {@link JobPolicy} (the rules themselves, in the job layer) names, read with
+ * usergroups.users.list and cached a few minutes so a busy approval card does not hit the API on
+ * every click. When the API fails the answer is "no" (fail closed).
  */
 public final class AccessPolicy {
     private static final Logger log = LoggerFactory.getLogger(AccessPolicy.class);
 
     private final SlackSettings settings;
     private final LoadingCache<String, Set<String>> groupMembers;
+    private final JobPolicy policy;
 
     public AccessPolicy(SlackSettings settings, MethodsClient client) {
         this.settings = settings;
@@ -32,6 +34,14 @@ public final class AccessPolicy {
                 // refreshed in the background after 4 minutes, so an ack never waits for Slack's API once warm
                 .refreshAfterWrite(Duration.ofMinutes(4)).expireAfterWrite(Duration.ofMinutes(30)).maximumSize(100)
                 .build(group -> members(client, group));
+        List<String> approvers = new java.util.ArrayList<>(settings.approverUsers());
+        approvers.addAll(settings.approverGroups());
+        this.policy = new JobPolicy(settings.requesters(), approvers, settings.selfApproval(), this::inGroup);
+    }
+
+    /** The rules: who may ask, approve, deny, cancel. */
+    public JobPolicy policy() {
+        return policy;
     }
 
     private static Set<String> members(MethodsClient client, String group) throws IOException, SlackApiException {
@@ -49,49 +59,38 @@ public final class AccessPolicy {
                 + String.join(", ", settings.channels().stream().map(c -> "<#" + c + ">").toList()) + ".");
     }
 
-    /**
-     * Requesters as configured (approvers may always ask). User IDs are checked locally; user groups
-     * from the members cache, which {@link #warmUp()} fills at start so the ack does not wait on Slack.
-     */
+    /** Empty when {@code userId} may ask for work (see {@link JobPolicy#refuseRequester}). */
     public Optional<String> refuseRequester(String userId) {
-        if (settings.requesters().isEmpty() || settings.requesterUsers().contains(userId)
-                || settings.approverUsers().contains(userId) || inAnyGroup(userId, settings.requesterGroups())
-                || inAnyGroup(userId, settings.approverGroups())) {
-            return Optional.empty();
-        }
-        return Optional.of("You are not among the requesters of pgstaging; ask an approver to add your member ID (" + userId
-                + ") to requesters in the [slack] section.");
+        return policy.refuseRequester(userId);
     }
 
     /** Empty when {@code userId} may approve or deny a job requested by {@code requesterId}. */
     public Optional<String> refuseApprover(String userId, String requesterId) {
-        if (!isApprover(userId)) {
-            return Optional.of("Only approvers can approve or deny pgstaging requests.");
-        }
-        if (userId.equals(requesterId) && !settings.selfApproval()) {
-            return Optional.of("You cannot approve or deny your own request; ask another approver.");
-        }
-        return Optional.empty();
+        return policy.refuseApprover(userId, requesterId);
+    }
+
+    /** Empty when {@code userId} may cancel a job requested by {@code requesterId}. */
+    public Optional<String> refuseCanceller(String userId, String requesterId) {
+        return policy.refuseCanceller(userId, requesterId);
     }
 
     /** Loads the members of every configured group, so the first request is answered from the cache. */
     public void warmUp() {
-        for (String group : settings.requesterGroups()) inAnyGroup("", List.of(group));
-        for (String group : settings.approverGroups()) inAnyGroup("", List.of(group));
+        for (String group : settings.requesterGroups()) inGroup(group, "");
+        for (String group : settings.approverGroups()) inGroup(group, "");
     }
 
     public boolean isApprover(String userId) {
-        return settings.approverUsers().contains(userId) || inAnyGroup(userId, settings.approverGroups());
+        return policy.isApprover(userId);
     }
 
-    private boolean inAnyGroup(String userId, List<String> groups) {
-        for (String group : groups) {
-            try {
-                if (groupMembers.get(group).contains(userId)) return true;
-            } catch (RuntimeException e) {
-                log.warn("Cannot read members of user group {}: {}", group, e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
-            }
+    private boolean inGroup(String group, String userId) {
+        try {
+            return groupMembers.get(group).contains(userId);
+        } catch (RuntimeException e) {
+            log.warn("Cannot read members of user group {}: {}", group, e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+            return false;
         }
-        return false;
     }
+
 }

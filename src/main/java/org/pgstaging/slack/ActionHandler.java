@@ -134,8 +134,9 @@ public final class ActionHandler {
 
     private void cancel(Click c) {
         BotJob job = job(c.value());
-        if (!c.user().equals(job.requesterId()) && !bot.access().isApprover(c.user())) {
-            refuse(c, Messages.plain(":no_entry: Only the requester or an approver can cancel this job."));
+        Optional<String> cannot = bot.access().refuseCanceller(c.user(), job.requesterId());
+        if (cannot.isPresent()) {
+            refuse(c, Messages.plain(":no_entry: " + cannot.get()));
             return;
         }
         bot.messenger().jobChanged(bot.backend().cancel(job.id(), c.user()));

@@ -44,9 +44,9 @@ public final class ThreadHandler {
         switch (word) {
             case "status" -> post(e, Messages.plain("*" + Messages.title(job) + "*\n" + Messages.status(job, null, bot.clock().instant())));
             case "cancel" -> {
-                if (!user.equals(job.requesterId()) && !bot.access().isApprover(user)) {
-                    throw new PgStagingException("only the requester or an approver can cancel this job", null);
-                }
+                bot.access().refuseCanceller(user, job.requesterId()).ifPresent(no -> {
+                    throw new PgStagingException(no, null);
+                });
                 if (job.status().finished()) throw new PgStagingException("this job is already " + job.status().name().toLowerCase(), null);
                 bot.messenger().jobChanged(bot.backend().cancel(jobId, user));
                 post(e, Messages.plain(Mrkdwn.user(user) + " cancelled " + Messages.title(job) + "."));
