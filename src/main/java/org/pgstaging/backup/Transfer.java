@@ -1,5 +1,6 @@
 package org.pgstaging.backup;
 
+import org.pgstaging.Sizes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;

@@ -5,21 +5,11 @@ import java.util.Locale;
 
 /** Human-readable sizes, rates and durations for tables and progress lines. */
 final class Human {
-    private static final String[] UNITS = {"kB", "MB", "GB", "TB", "PB"};
-
     private Human() {}
 
-    /** 1024-based like pg_size_pretty, one decimal: {@code 512 bytes}, {@code 1.2 GB}; "-" for unknown (&lt; 0). */
+    /** {@link org.pgstaging.Sizes#human}; "-" for unknown (&lt; 0). */
     static String size(long bytes) {
-        if (bytes < 0) return "-";
-        if (bytes < 1024) return bytes + " bytes";
-        double v = bytes;
-        int unit = -1;
-        while (v >= 1024 && unit < UNITS.length - 1) {
-            v /= 1024;
-            unit++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, UNITS[unit]);
+        return bytes < 0 ? "-" : org.pgstaging.Sizes.human(bytes);
     }
 
     static String rate(double bytesPerSecond) {

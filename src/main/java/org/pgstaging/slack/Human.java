@@ -8,22 +8,13 @@ import java.util.Locale;
 
 /** Numbers as people read them in chat: sizes like pg_size_pretty, short durations, rates. */
 public final class Human {
-    private static final String[] UNITS = {"bytes", "kB", "MB", "GB", "TB", "PB"};
     private static final DateTimeFormatter HHMM = DateTimeFormatter.ofPattern("HH:mm");
 
     private Human() {}
 
-    /** 1024-based like PostgreSQL's pg_size_pretty, so figures match what DBAs see in psql; -1 reads "missing". */
+    /** {@link org.pgstaging.Sizes#human}; -1 reads "missing". */
     public static String bytes(long n) {
-        if (n < 0) return "missing";
-        if (n < 1024) return n + " bytes";
-        double v = n;
-        int u = 0;
-        while (v >= 1024 && u < UNITS.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, v >= 100 ? "%.0f %s" : "%.1f %s", v, UNITS[u]);
+        return n < 0 ? "missing" : org.pgstaging.Sizes.human(n);
     }
 
     public static String rate(double bytesPerSecond) {

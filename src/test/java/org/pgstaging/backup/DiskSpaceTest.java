@@ -74,7 +74,7 @@ class DiskSpaceTest {
         assertThatThrownBy(() -> source.download(big, tmpfs, DownloadListener.NONE))
                 .isInstanceOf(BackupException.class)
                 .hasMessageContaining("not enough space in " + tmpfs)
-                .hasMessageContaining("needs 3.0 MiB (3145728 bytes)")
+                .hasMessageContaining("needs 3.0 MB (3145728 bytes)")
                 .satisfies(e -> assertThat(((BackupException) e).hint()).contains("tmpdir"));
         assertThat(tmpfs).isEmptyDirectory();
     }
@@ -87,7 +87,7 @@ class DiskSpaceTest {
         assertThatThrownBy(() -> source.download(dump, tmpfs, fillDiskOnFirstProgress))
                 .isInstanceOf(BackupException.class)
                 .hasMessageStartingWith("disk full in " + tmpfs + " while downloading foodb.2026-11-23.dump")
-                .hasMessageContaining("needed 1.0 MiB (1048576 bytes)")
+                .hasMessageContaining("needed 1.0 MB (1048576 bytes)")
                 .satisfies(e -> assertThat(((BackupException) e).hint()).contains("tmpdir"));
         assertThat(tmpfs.resolve(".foodb.2026-11-23.dump.part")).doesNotExist();
         assertThat(tmpfs.resolve("foodb.2026-11-23.dump")).doesNotExist();
