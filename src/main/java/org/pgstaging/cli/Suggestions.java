@@ -1,31 +1,15 @@
 package org.pgstaging.cli;
 
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 
-/** "Did you mean": nearest names by edit distance, so typos in commands and sections get a useful hint. */
+/** "Did you mean ...?" worded for the console (quoted names), over {@link org.pgstaging.DidYouMean}. */
 final class Suggestions {
-    private static final int MAX = 3;
-
     private Suggestions() {}
 
-    /** Up to three candidates close to {@code word}, nearest first; empty when nothing is close. */
+    /** Up to three candidates near {@code word}: {@link org.pgstaging.DidYouMean#nearest}. */
     static List<String> nearest(String word, Collection<String> candidates) {
-        String w = word.toLowerCase(Locale.ROOT);
-        int limit = Math.max(2, w.length() / 3);
-        List<String> close = new ArrayList<>();
-        for (String c : candidates) {
-            String lc = c.toLowerCase(Locale.ROOT);
-            if (distance(w, lc) <= limit || (w.length() >= 3 && (lc.startsWith(w) || lc.contains(w)))) {
-                close.add(c);
-            }
-        }
-        close.sort(Comparator.comparingInt((String c) -> distance(w, c.toLowerCase(Locale.ROOT)))
-                .thenComparing(Comparator.naturalOrder()));
-        return close.size() > MAX ? close.subList(0, MAX) : close;
+        return org.pgstaging.DidYouMean.nearest(word, candidates);
     }
 
     /** "did you mean 'a' or 'b'?" or null when there is no close name. */
@@ -40,7 +24,4 @@ final class Suggestions {
         return sb.append('?').toString();
     }
 
-    static int distance(String a, String b) {
-        return org.pgstaging.EditDistance.between(a, b);
-    }
 }

@@ -7,22 +7,8 @@ import java.util.Optional;
 public final class Nearest {
     private Nearest() {}
 
-    /** Empty when nothing is close enough to be a plausible typo. */
+    /** The nearest candidate ({@link org.pgstaging.DidYouMean#nearest}); empty when none is near. */
     public static Optional<String> of(String word, Collection<String> candidates) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String c : candidates) {
-            int d = c.startsWith(word) && !word.isEmpty() ? 1 : distance(word, c);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = c;
-            }
-        }
-        int tolerance = Math.max(2, word.length() / 3);
-        return best != null && bestDistance <= tolerance ? Optional.of(best) : Optional.empty();
-    }
-
-    static int distance(String a, String b) {
-        return org.pgstaging.EditDistance.between(a, b);
+        return org.pgstaging.DidYouMean.nearest(word, candidates).stream().findFirst();
     }
 }
