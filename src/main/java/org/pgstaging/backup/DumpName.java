@@ -42,6 +42,35 @@ public final class DumpName {
     }
 
     /**
+     * The date in the name of a dump file someone gives ({@code load}): {@code NAME.YYYY-MM-DD.dump}
+     * as published, or {@code NAME.YYYYMMDD.dump} as {@link #ofCopy} names pgstaging's own dumps of
+     * a copy; throws saying so otherwise.
+     */
+    public static LocalDate dateOfFile(String fileName) {
+        Matcher m = ANY.matcher(fileName);
+        if (m.matches()) {
+            try {
+                return m.group(2).length() == 8 ? LocalDate.parse(m.group(2), java.time.format.DateTimeFormatter.BASIC_ISO_DATE)
+                        : LocalDate.parse(m.group(2), DATE);
+            } catch (DateTimeException notADay) {
+                // fall through
+            }
+        }
+        throw new org.pgstaging.PgStagingException("'" + fileName + "' is not a dump file name",
+                "dump files are named dbname.YYYY-MM-DD.dump (or dbname.YYYYMMDD.dump, as pgstaging dump names them)");
+    }
+
+    /**
+     * {@code dbname.YYYYMMDD.dump}: pgstaging's dump of a dated copy (pg_staging's name), which a
+     * listing never takes for a published dump while {@link #dateOfFile} still reads it.
+     */
+    public static String ofCopy(String dbname, LocalDate date) {
+        return checkDbname(dbname) + "." + date.format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE) + ".dump";
+    }
+
+    private static final Pattern ANY = Pattern.compile("(.+)\\.(\\d{4}-\\d{2}-\\d{2}|\\d{8})\\.dump");
+
+    /**
      * The dumps of {@code dbname} among listing entries, oldest first.
      *
      * @param locate where the named file can be fetched from

@@ -13,13 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.BackupFile;
 import org.pgstaging.backup.BackupSources;
 import org.pgstaging.backup.HttpBackupSource;
 import org.pgstaging.backup.DateSpec;
+import org.pgstaging.backup.DumpName;
 import org.pgstaging.catalog.FilterSummary;
 import org.pgstaging.config.Section;
 import org.pgstaging.config.SessionSettings;
@@ -56,7 +55,6 @@ import org.pgstaging.restore.Step;
  * that configuration changes (console {@code set}) apply at once.
  */
 public final class StagingService implements StagingOperations {
-    private static final Pattern DUMP_NAME = Pattern.compile("^(.+)\\.(\\d{4}-\\d{2}-\\d{2}|\\d{8})\\.dump$");
 
     private final StagingConfig config;
     private final EngineOptions options;
@@ -334,7 +332,7 @@ public final class StagingService implements StagingOperations {
     private RestoreResult loadNow(String section, Path dumpFile, RestoreListener l) {
         StagingTarget t = target(section);
         Path file = dumpFile.isAbsolute() ? dumpFile : t.section().tmpdir().resolve(dumpFile);
-        LocalDate date = dateOfDumpName(file);
+        LocalDate date = DumpName.dateOfFile(file.getFileName().toString());
         if (!Files.isReadable(file)) {
             throw new PgStagingException("cannot read dump file " + file, "give an existing dump path (relative names are looked up in tmpdir)");
         }
@@ -611,7 +609,7 @@ public final class StagingService implements StagingOperations {
         // pg_staging's name, dbname.YYYYMMDD.dump: unlike backups (dbname.YYYY-MM-DD.dump) it is never
         // listed as a production dump, while load still accepts it
         Path out = file != null ? file
-                : t.section().tmpdir().resolve(t.section().dbname() + "." + DateSpec.compact(d) + ".dump");
+                : t.section().tmpdir().resolve(DumpName.ofCopy(t.section().dbname(), d));
         if (Files.exists(out) && !overwrite) {
             throw new PgStagingException("dump file " + out + " already exists", "use redump to overwrite it");
         }
@@ -831,7 +829,7 @@ public final class StagingService implements StagingOperations {
 
     /** The server key restores of this section queue on: one restore at a time per PostgreSQL server. */
     public String serverOf(String section) {
-        return target(section).serverKey();
+        return ServerKey.of(section(section)).toString();
     }
 
     /** The database the alias points to now, if any. */
@@ -903,15 +901,7 @@ public final class StagingService implements StagingOperations {
         return date == null ? DateSpec.today() : date;
     }
 
-    static LocalDate dateOfDumpName(Path file) {
-        Matcher m = DUMP_NAME.matcher(file.getFileName().toString());
-        if (!m.matches()) {
-            throw new PgStagingException("'" + file.getFileName() + "' is not a dump file name",
-                    "dump files are named dbname.YYYY-MM-DD.dump");
-        }
-        DateSpec spec = DateSpec.parse(m.group(2));
-        return spec.fixedDate(LocalDate.now()).orElseThrow();
-    }
+
 
     private RestoreListener both(RestoreListener l) {
         if (l == null || l == listener) return listener;

@@ -17,6 +17,21 @@ public final class DatedDatabase {
         return dbname + "_" + DateSpec.compact(date);
     }
 
+    /** A dated copy's name taken apart: its dbname and its date. */
+    public record Parts(String dbname, LocalDate date) { }
+
+    /** {@code name} taken apart when it is {@code dbname_YYYYMMDD} with a real date, whatever the dbname. */
+    public static Optional<Parts> split(String name) {
+        if (name == null) return Optional.empty();
+        Matcher m = SUFFIX.matcher(name);
+        if (!m.find() || m.start() == 0) return Optional.empty();
+        try {
+            return Optional.of(new Parts(name.substring(0, m.start()), LocalDate.parse(m.group(1), DateSpec.COMPACT_FORMAT)));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
     /** The date of {@code name} when it is {@code dbname_YYYYMMDD} for this exact dbname. */
     public static Optional<LocalDate> dateOf(String dbname, String name) {
         if (!name.startsWith(dbname + "_")) return Optional.empty();

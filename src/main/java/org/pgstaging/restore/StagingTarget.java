@@ -24,9 +24,4 @@ public record StagingTarget(Section section, CommandRunner runner, PostgresServe
         params.put("port", Integer.toString(section.postgresPort()));
         return org.pgstaging.pgbouncer.PgbouncerEntry.of(params).format();
     }
-
-    /** Server key for queues: one restore at a time per PostgreSQL server. */
-    public String serverKey() {
-        return section.host() + ":" + section.postgresPort();
-    }
 }

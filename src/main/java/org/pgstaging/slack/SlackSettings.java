@@ -25,9 +25,8 @@ public final class SlackSettings {
     private static final Pattern USER_ID = Pattern.compile("[UW][A-Z0-9]{2,}");
     private static final Pattern GROUP_ID = Pattern.compile("S[A-Z0-9]{2,}");
     private static final Pattern COMMAND = Pattern.compile("/[a-z0-9_-]{1,31}");
-    private static final Set<String> KNOWN = Set.of("bot_token", "app_token", "signing_secret", "mode", "http_port",
-            "state_dir", "command", "channels", "requesters", "approvers", "approval_channel", "self_approval",
-            "api_url", "stall_minutes");
+    /** The [slack] options: one list, the configuration's, which also warns about the others. */
+    private static final Set<String> KNOWN = Set.copyOf(org.pgstaging.config.KnownOptions.slackOptions());
 
     private final String botToken;
     private final String appToken;

@@ -55,6 +55,17 @@ class DumpNameTest {
     }
 
     @Test
+    void aGivenFileIsReadInEitherOfPgstagingsTwoNamingsAndACopysDumpUsesTheCompactOne() {
+        assertThat(DumpName.dateOfFile("foodb.2026-11-24.dump")).isEqualTo(java.time.LocalDate.of(2026, 11, 24));
+        assertThat(DumpName.dateOfFile("foo.db.20261124.dump")).isEqualTo(java.time.LocalDate.of(2026, 11, 24));
+        assertThat(DumpName.ofCopy("foodb", java.time.LocalDate.of(2026, 11, 24))).isEqualTo("foodb.20261124.dump");
+        for (String bad : List.of("foodb.2026-02-30.dump", "foodb.20261324.dump", "foodb.dump", "foodb.2026-11-24.sql")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> DumpName.dateOfFile(bad)).as(bad)
+                    .isInstanceOf(org.pgstaging.PgStagingException.class).hasMessageContaining("is not a dump file name");
+        }
+    }
+
+    @Test
     void fileName() {
         assertThat(DumpName.fileName("foodb", LocalDate.of(2026, 1, 5))).isEqualTo("foodb.2026-01-05.dump");
     }
