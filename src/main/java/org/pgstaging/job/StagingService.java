@@ -577,9 +577,8 @@ public final class StagingService implements StagingOperations {
                 org.pgstaging.backup.DownloadListener.NONE);
         RestoreListener out = both(l);
         try {
-            List<String> argv = List.of(t.tools().psql(), "--no-psqlrc", "--quiet", "--host=" + t.postgres().host(),
-                    "--port=" + t.postgres().port(), "--username=" + t.postgres().user(), "--no-password",
-                    "--dbname=" + t.section().maintdb(), "--file=" + file);
+            // not ON_ERROR_STOP: globals that exist already (roles) are fine, the rest is reported
+            List<String> argv = t.tools().psqlFile(t.postgres(), t.section().maintdb(), file, false);
             List<String> errors = new ArrayList<>();
             CommandResult r = t.runner().run(Command.of(argv).withEnv(t.postgres().libpqEnv()).withOutput(
                     line -> { }, line -> {
@@ -620,9 +619,7 @@ public final class StagingService implements StagingOperations {
         }
         mkdirs(out.toAbsolutePath().getParent());
         Path tmp = out.resolveSibling("." + out.getFileName() + ".part");
-        List<String> argv = List.of(t.tools().pgDump(), "--format=custom", "--host=" + t.postgres().host(),
-                "--port=" + t.postgres().port(), "--username=" + t.postgres().user(), "--no-password",
-                "--file=" + tmp, "--dbname=" + db);
+        List<String> argv = t.tools().pgDumpCustom(t.postgres(), db, tmp);
         CommandResult r = t.runner().run(Command.of(argv).withEnv(t.postgres().libpqEnv()));
         if (!r.ok()) {
             delete(tmp);

@@ -15,6 +15,32 @@ public record PostgresTools(String pgRestore, String psql, String pgDump) {
         return new PostgresTools(s.pgRestore(), s.psql(), s.pgDump());
     }
 
+    /**
+     * {@code psql -f file} into {@code database} on {@code server}; {@code stopOnError}: the first
+     * error ends it (ON_ERROR_STOP), else psql goes on and reports each.
+     */
+    public java.util.List<String> psqlFile(PostgresServerAddress server, String database, Path file, boolean stopOnError) {
+        java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of(psql, "--no-psqlrc", "--quiet"));
+        if (stopOnError) argv.add("--set=ON_ERROR_STOP=1");
+        argv.addAll(connection(server, database));
+        argv.add("--file=" + file);
+        return java.util.List.copyOf(argv);
+    }
+
+    /** {@code pg_dump --format=custom} of {@code database} on {@code server} into {@code out}. */
+    public java.util.List<String> pgDumpCustom(PostgresServerAddress server, String database, Path out) {
+        java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of(pgDump, "--format=custom"));
+        argv.addAll(connection(server, database));
+        argv.add("--file=" + out);
+        return java.util.List.copyOf(argv);
+    }
+
+    /** The options naming the server and database, as every client program takes them; never a password. */
+    public static java.util.List<String> connection(PostgresServerAddress server, String database) {
+        return java.util.List.of("--host=" + server.host(), "--port=" + server.port(), "--username=" + server.user(),
+                "--no-password", "--dbname=" + database);
+    }
+
     /** Fails before any side effect when a configured absolute path does not exist. */
     public void checkPgRestore(String section) {
         check(pgRestore, "pg_restore", section);

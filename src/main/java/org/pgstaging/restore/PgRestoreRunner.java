@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.pgstaging.config.SessionSettings;
 import org.pgstaging.host.Command;
 import org.pgstaging.host.CommandResult;
+import org.pgstaging.postgres.PostgresTools;
 
 /**
  * Runs pg_restore with a filtered list and turns its verbose output into item progress.
@@ -49,11 +50,7 @@ final class PgRestoreRunner {
         if (target.section().restoreJobs() > 1) {
             argv.add("--jobs=" + target.section().restoreJobs());
         }
-        argv.add("--host=" + target.postgres().host());
-        argv.add("--port=" + target.postgres().port());
-        argv.add("--username=" + target.postgres().user());
-        argv.add("--no-password");
-        argv.add("--dbname=" + database);
+        argv.addAll(PostgresTools.connection(target.postgres(), database));
         if (list != null) argv.add("--use-list=" + list);
         // no file: the archive comes on stdin (custom format only; entries are read in archive order)
         if (dump != null) argv.add(dump.toString());

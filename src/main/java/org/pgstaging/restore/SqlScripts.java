@@ -40,10 +40,7 @@ public final class SqlScripts {
 
     static void run(StagingTarget target, String database, List<Path> files, Step step, EventEmitter events) {
         for (Path f : files) {
-            List<String> argv = List.of(target.tools().psql(), "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1",
-                    "--host=" + target.postgres().host(), "--port=" + target.postgres().port(),
-                    "--username=" + target.postgres().user(), "--no-password", "--dbname=" + database,
-                    "--file=" + f);
+            List<String> argv = target.tools().psqlFile(target.postgres(), database, f, true);
             events.detail(step, String.join(" ", argv));
             CommandResult r = target.runner().run(Command.of(argv).withEnv(target.postgres().libpqEnv())
                     .withOutput(line -> events.detail(step, line), line -> events.detail(step, line)));
