@@ -57,6 +57,49 @@ final class DatedCopies {
         return incomplete.containsKey(name);
     }
 
+    /** Refuses to drop (or {@code what}) the copy the alias points to, saying how to free it. */
+    void refuseActive(String name, String what) {
+        if (!isActive(name)) return;
+        throw new PgStagingException("refusing to " + what + " " + name + ": the alias " + target.section().dbname()
+                + " points to it", "switch the alias to another copy first (pgstaging switch " + target.section().name() + " DATE)");
+    }
+
+    /**
+     * Drops a copy: its pgbouncer clients are killed and its entry removed (one RELOAD), then the
+     * database (sessions terminated). Says whether it was in pgbouncer.
+     */
+    boolean drop(String name) {
+        boolean entry = pgbouncerEntries.containsKey(name);
+        if (entry) {
+            try {
+                target.pgbouncer().kill(name);
+            } catch (RuntimeException e) {
+                // not yet loaded by pgbouncer (never reloaded): nothing to kill
+            }
+            target.pgbouncer().removeDatabase(name);
+        }
+        target.admin().dropDatabase(name);
+        return entry;
+    }
+
+    /**
+     * The copies {@code purge} drops, each with why, in order: those whose restore never completed
+     * first (they do not count among the kept), then all but the {@code keep} newest; never the
+     * copy the alias points to.
+     */
+    Map<String, String> purgeable(int keep) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String name : incomplete.keySet()) {
+            if (!isActive(name)) out.put(name, "its restore did not complete");
+        }
+        java.util.List<String> newestFirst = new java.util.ArrayList<>(byDate.descendingMap().values());
+        newestFirst.removeAll(incomplete.keySet());
+        for (int i = keep; i < newestFirst.size(); i++) {
+            if (!isActive(newestFirst.get(i))) out.put(newestFirst.get(i), "keep_bases = " + keep);
+        }
+        return out;
+    }
+
     /** Refuses to let an alias point at a copy whose restore never completed. */
     void refuseIncomplete(String name, String what) {
         if (!isIncomplete(name)) return;

@@ -287,8 +287,7 @@ public final class StagingService implements StagingOperations {
         out.on(new RestoreEvent.StepStarted(db, Step.CLEANUP, "replacing " + db + ": a restore that died left it incomplete ("
                 + mark + ")"));
         long start = System.nanoTime();
-        DatedCopies copies = new DatedCopies(t);
-        dropCopy(t, copies, db);
+        new DatedCopies(t).drop(db);
         out.on(new RestoreEvent.StepFinished(db, Step.CLEANUP, Duration.ofNanos(System.nanoTime() - start), "dropped " + db));
         return true;
     }
@@ -412,12 +411,12 @@ public final class StagingService implements StagingOperations {
         StagingTarget t = target(section);
         DatedCopies copies = new DatedCopies(t);
         String db = copies.resolve(date == null ? DateSpec.oldest() : date);
-        refuseActive(t, copies, db, "drop");
+        copies.refuseActive(db, "drop");
         if (options.dryRun()) {
             wouldDo(listener, db, "KILL " + db + " in pgbouncer, remove its entry, RELOAD, DROP DATABASE " + db + " WITH (FORCE)");
             return db;
         }
-        dropCopy(t, copies, db);
+        copies.drop(db);
         return db;
     }
 
@@ -430,39 +429,11 @@ public final class StagingService implements StagingOperations {
             StagingTarget t = target(section);
             DatedCopies copies = new DatedCopies(t);
             if (copies.isActive(database)) return database + " is the alias' copy: left as is";
-            boolean entry = copies.pgbouncerEntries.containsKey(database);
-            if (entry) t.pgbouncer().removeDatabase(database);
-            boolean dropped = t.admin().dropDatabase(database);
-            return (dropped ? "dropped database " + database : database + " did not exist")
+            boolean existed = t.admin().exists(database);
+            boolean entry = copies.drop(database);
+            return (existed ? "dropped database " + database : database + " did not exist")
                     + (entry ? "; removed it from pgbouncer" : "");
         });
-    }
-
-    private void dropForPurge(StagingTarget t, DatedCopies copies, String db, String why) {
-        if (options.dryRun()) {
-            wouldDo(listener, db, "drop " + db + " (" + why + ")");
-        } else {
-            dropCopy(t, copies, db);
-        }
-    }
-
-    private void dropCopy(StagingTarget t, DatedCopies copies, String db) {
-        if (copies.pgbouncerEntries.containsKey(db)) {
-            try {
-                t.pgbouncer().kill(db);
-            } catch (RuntimeException e) {
-                // not yet loaded by pgbouncer (never reloaded): nothing to kill
-            }
-            t.pgbouncer().removeDatabase(db);
-        }
-        t.admin().dropDatabase(db);
-    }
-
-    private static void refuseActive(StagingTarget t, DatedCopies copies, String db, String what) {
-        if (copies.isActive(db)) {
-            throw new PgStagingException("refusing to " + what + " " + db + ": the alias " + t.section().dbname() + " points to it",
-                    "switch the alias to another copy first (pgstaging switch " + t.section().name() + " DATE)");
-        }
     }
 
     @Override
@@ -495,23 +466,15 @@ public final class StagingService implements StagingOperations {
     private List<String> purgeNow(String section) {
         StagingTarget t = target(section);
         DatedCopies copies = new DatedCopies(t);
-        int keep = t.section().keepBases();
-        List<String> dropped = new ArrayList<>();
-        // copies left incomplete go first, and do not count among the keep_bases kept
-        for (String db : copies.incomplete.keySet()) {
-            if (copies.isActive(db)) continue;
-            dropForPurge(t, copies, db, "its restore did not complete");
-            dropped.add(db);
-        }
-        List<String> newestFirst = new ArrayList<>(copies.byDate.descendingMap().values());
-        newestFirst.removeAll(copies.incomplete.keySet());
-        for (int i = keep; i < newestFirst.size(); i++) {
-            String db = newestFirst.get(i);
-            if (copies.isActive(db)) continue;
-            dropForPurge(t, copies, db, "keep_bases = " + keep);
-            dropped.add(db);
-        }
-        return dropped;
+        Map<String, String> doomed = copies.purgeable(t.section().keepBases());
+        doomed.forEach((db, why) -> {
+            if (options.dryRun()) {
+                wouldDo(listener, db, "drop " + db + " (" + why + ")");
+            } else {
+                copies.drop(db);
+            }
+        });
+        return new ArrayList<>(doomed.keySet());
     }
 
     @Override
