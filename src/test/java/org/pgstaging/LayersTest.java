@@ -41,6 +41,13 @@ class LayersTest {
     }
 
     @Test
+    void facesUseTheJobApiNotItsQueueOrStore() {
+        noClasses().that().resideInAnyPackage("org.pgstaging.cli..", "org.pgstaging.slack..", "org.pgstaging.client..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.pgstaging.job.queue..", "org.pgstaging.job.store..")
+                .check(classes);
+    }
+
+    @Test
     void facesStayApartButForTheCommandThatStartsTheBot() {
         noClasses().that().resideInAPackage("org.pgstaging.slack..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.pgstaging.cli..", "org.pgstaging.client..")

@@ -1,14 +1,13 @@
 package org.pgstaging.cli;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.job.EngineOptions;
-import org.pgstaging.job.store.ChangeLog;
+import org.pgstaging.job.QueuedJobService;
 import org.pgstaging.job.StagingService;
-import org.pgstaging.job.store.JobStore;
 import org.pgstaging.restore.RestoreListener;
-import org.pgstaging.slack.QueueBackend;
 import org.pgstaging.slack.SlackBot;
 import org.pgstaging.slack.SlackSettings;
 import picocli.CommandLine.Command;
@@ -30,9 +29,9 @@ final class BotCommand extends BaseCommand {
         SlackSettings settings = new SlackSettings(session.config().slack());
         // the bot's jobs and buttons go into the same history as consoles sharing its state_dir
         StagingService staging = new StagingService(session.config(), EngineOptions.defaults(), RestoreListener.NONE)
-                .recordingTo(() -> ChangeLog.shared(settings.stateDir()));
-        try (JobStore store = JobStore.open(settings.stateDir());
-             QueueBackend backend = new QueueBackend(staging, store);
+                .recordingIn(settings.stateDir());
+        try (QueuedJobService backend = QueuedJobService.open(staging, settings.stateDir(),
+                     Duration.ofMinutes(settings.stallMinutes()));
              SlackBot bot = new SlackBot(settings, backend, Clock.systemUTC())) {
             backend.start();
             bot.start();

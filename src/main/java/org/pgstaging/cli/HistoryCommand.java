@@ -7,7 +7,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.pgstaging.backup.DateSpec;
-import org.pgstaging.job.store.Change;
+import org.pgstaging.job.model.Change;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -3,7 +3,6 @@ package org.pgstaging.cli;
 import java.io.PrintWriter;
 import java.time.Duration;
 import org.pgstaging.job.StagingService;
-import org.pgstaging.job.store.ChangeLog;
 
 /** {@code pgstaging}: the jar's entry point. */
 public final class Main {
@@ -20,7 +19,7 @@ public final class Main {
         PrintWriter err = new PrintWriter(System.err, true);
         // every change is recorded in the history of the state_dir, opened on the first change only
         Cli cli = new Cli((config, options, listener) -> new StagingService(config, options, listener)
-                .recordingTo(() -> ChangeLog.shared(config.stateDir())), System.in, out, err,
+                .recordingIn(config.stateDir()), System.in, out, err,
                 Terminals::stdinIsTerminal, Terminals.stdoutIsTerminal());
         Worker worker = new Worker();
         // SIGINT/SIGTERM start the shutdown hooks: interrupt the command and let it clean up

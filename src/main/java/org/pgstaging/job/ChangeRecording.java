@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.pgstaging.PgStagingException;
-import org.pgstaging.job.store.Change;
+import org.pgstaging.job.model.Change;
 import org.pgstaging.job.store.ChangeLog;
 import org.pgstaging.restore.RestoreEvent;
 import org.pgstaging.restore.RestoreFailedException;

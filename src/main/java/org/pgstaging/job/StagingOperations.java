@@ -72,7 +72,7 @@ public interface StagingOperations {
      * Every change recorded, newest first, whoever made it (consoles, scripts, the bot): of one
      * section (null: all), since a day (null: ever), at most {@code limit}.
      */
-    List<org.pgstaging.job.store.Change> history(String section, java.time.LocalDate since, int limit);
+    List<org.pgstaging.job.model.Change> history(String section, java.time.LocalDate since, int limit);
 
     // ---- pgbouncer ------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ import org.pgstaging.config.StagingConfig;
 import org.pgstaging.host.Command;
 import org.pgstaging.host.CommandResult;
 import org.pgstaging.host.LocalHost;
-import org.pgstaging.job.store.Change;
+import org.pgstaging.job.model.Change;
 import org.pgstaging.job.store.ChangeLog;
 import org.pgstaging.job.store.ServerKey;
 import org.pgstaging.pgbouncer.Pgbouncer;
@@ -160,6 +160,14 @@ public final class StagingService implements StagingOperations {
      */
     public StagingService actingFor(String who, boolean noWait) {
         return new StagingService(config, options.actingAs(who).withNoWait(noWait), listener, history);
+    }
+
+    /**
+     * A StagingService that records every change in the history kept under {@code stateDir}, the one
+     * the bot and every console sharing that directory write to (opened on the first change only).
+     */
+    public StagingService recordingIn(Path stateDir) {
+        return recordingTo(() -> ChangeLog.shared(stateDir));
     }
 
     /** A StagingService that records every change in the history {@code changes} opens (lazily, once). */

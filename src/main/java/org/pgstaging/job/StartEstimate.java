@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.pgstaging.job.store.Change;
+import org.pgstaging.job.model.Change;
 import org.pgstaging.job.store.ChangeLog;
 import org.pgstaging.postgres.ServerLock;
 

@@ -11,6 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.pgstaging.PgStagingException;
+import org.pgstaging.job.JobView;
+import org.pgstaging.job.RestorePreview;
+import org.pgstaging.job.model.JobKind;
+import org.pgstaging.job.model.JobState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,20 +77,20 @@ public final class ActionHandler {
         }
     }
 
-    private BotJob job(String id) {
+    private JobView job(String id) {
         return bot.backend().job(id).orElseThrow(() -> new PgStagingException("job " + id + " is unknown",
                 "it may be older than the job history; look at " + bot.settings().command() + " history"));
     }
 
     private void approve(Click c) {
-        BotJob job = job(c.value());
+        JobView job = job(c.value());
         Optional<String> no = bot.access().refuseApprover(c.user(), job.requesterId());
         if (no.isPresent()) {
             refuse(c, Messages.plain(":no_entry: " + no.get()));
             return;
         }
-        if (job.status() != JobStatus.AWAITING_APPROVAL) {
-            refuse(c, Messages.plain("This request is already " + job.status().name().toLowerCase().replace('_', ' ') + "."));
+        if (job.state() != JobState.AWAITING_APPROVAL) {
+            refuse(c, Messages.plain("This request is already " + job.state().name().toLowerCase().replace('_', ' ') + "."));
             bot.messenger().jobChanged(job);
             return;
         }
@@ -94,7 +98,7 @@ public final class ActionHandler {
     }
 
     private void openDeny(Click c) {
-        BotJob job = job(c.value());
+        JobView job = job(c.value());
         Optional<String> no = bot.access().refuseApprover(c.user(), job.requesterId());
         if (no.isPresent()) {
             refuse(c, Messages.plain(":no_entry: " + no.get()));
@@ -112,11 +116,11 @@ public final class ActionHandler {
     }
 
     private void deny(String jobId, String user, String reason) {
-        BotJob job = job(jobId);
+        JobView job = job(jobId);
         Optional<String> no = bot.access().refuseApprover(user, job.requesterId());
         if (no.isPresent()) throw new PgStagingException(no.get(), null);
-        if (job.status() != JobStatus.AWAITING_APPROVAL) {
-            throw new PgStagingException("this request is already " + job.status().name().toLowerCase().replace('_', ' '), null);
+        if (job.state() != JobState.AWAITING_APPROVAL) {
+            throw new PgStagingException("this request is already " + job.state().name().toLowerCase().replace('_', ' '), null);
         }
         bot.messenger().jobChanged(bot.backend().deny(jobId, user, reason));
     }
@@ -133,7 +137,7 @@ public final class ActionHandler {
     }
 
     private void cancel(Click c) {
-        BotJob job = job(c.value());
+        JobView job = job(c.value());
         Optional<String> cannot = bot.access().refuseCanceller(c.user(), job.requesterId());
         if (cannot.isPresent()) {
             refuse(c, Messages.plain(":no_entry: " + cannot.get()));
@@ -152,8 +156,8 @@ public final class ActionHandler {
     }
 
     /** Shared with thread replies: a new job, announced like a fresh request. */
-    static void retryJob(BotContext bot, BotJob old, String user, String channel) {
-        BotJob fresh = bot.backend().retry(old.id(), user);
+    static void retryJob(BotContext bot, JobView old, String user, String channel) {
+        JobView fresh = bot.backend().retry(old.id(), user);
         RestorePreview preview = fresh.kind() == JobKind.VACUUMDB ? null
                 : bot.backend().preview(fresh.section(), fresh.date() == null ? org.pgstaging.backup.DateSpec.today()
                 : org.pgstaging.backup.DateSpec.parse(fresh.date()));

@@ -8,11 +8,12 @@ import java.util.concurrent.RejectedExecutionException;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.DateSpec;
 import org.pgstaging.job.DatabaseInfo;
+import org.pgstaging.job.JobService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** What the handlers share: settings, backend, Slack access, and the executor slow work runs on after the ack. */
-public record BotContext(SlackSettings settings, BotBackend backend, SlackPoster poster, AccessPolicy access,
+public record BotContext(SlackSettings settings, JobService backend, SlackPoster poster, AccessPolicy access,
                          UserNames names, MessageIndex index, JobMessenger messenger, ExecutorService executor,
                          Clock clock) {
     private static final Logger log = LoggerFactory.getLogger(BotContext.class);

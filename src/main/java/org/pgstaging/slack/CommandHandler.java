@@ -10,6 +10,12 @@ import java.util.List;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.DateSpec;
 import org.pgstaging.job.DatabaseInfo;
+import org.pgstaging.job.JobService;
+import org.pgstaging.job.JobSubmission;
+import org.pgstaging.job.JobView;
+import org.pgstaging.job.RestorePreview;
+import org.pgstaging.job.model.JobKind;
+import org.pgstaging.job.model.JobState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +53,7 @@ public final class CommandHandler {
     }
 
     private Rendered run(ParsedCommand cmd, SlashCommandPayload p) {
-        BotBackend b = bot.backend();
+        JobService b = bot.backend();
         String section = cmd.section() == null ? null : bot.section(cmd.section());
         return switch (cmd.name()) {
             case "restore", "fetch", "vacuumdb" -> submit(cmd, section, p);
@@ -91,7 +97,7 @@ public final class CommandHandler {
         JobKind kind = JobKind.valueOf(cmd.name().toUpperCase());
         DateSpec date = cmd.date();
         RestorePreview preview = kind == JobKind.VACUUMDB ? null : bot.backend().preview(section, date);
-        BotJob job = bot.backend().submit(new JobRequest(kind, section, date, p.getUserId(), p.getChannelId()));
+        JobView job = bot.backend().submit(new JobSubmission(kind, section, date, p.getUserId(), p.getChannelId()));
         try {
             bot.messenger().announce(job, preview, p.getChannelId());
         } catch (PgStagingException e) {
@@ -99,7 +105,7 @@ public final class CommandHandler {
             bot.backend().cancel(job.id(), p.getUserId());
             throw e;
         }
-        return Messages.plain("Request `" + job.id() + "` posted; " + (job.status() == JobStatus.AWAITING_APPROVAL
+        return Messages.plain("Request `" + job.id() + "` posted; " + (job.state() == JobState.AWAITING_APPROVAL
                 ? "it waits for an approver." : "no approval needed for " + Mrkdwn.escape(section) + ": it is queued."));
     }
 

@@ -1,9 +1,9 @@
 package org.pgstaging.slack;
 
 import java.time.LocalDate;
-import org.pgstaging.postgres.DatedDatabase;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.DateSpec;
+import org.pgstaging.postgres.DatedDatabase;
 
 /** {@code foodb_20261124}: the alias {@code foodb} and the date, as button values carry them. */
 public record DatedName(String alias, LocalDate date) {

@@ -9,6 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import org.pgstaging.job.JobListener;
+import org.pgstaging.job.JobService;
+import org.pgstaging.job.JobView;
+import org.pgstaging.job.RestorePreview;
+import org.pgstaging.job.model.JobKind;
+import org.pgstaging.job.model.JobState;
 import org.pgstaging.restore.RestoreEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,30 +22,27 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps each job's Slack messages in step with the job: posts the request message and the approval
  * card, edits them (through the {@link MessageThrottle}) as the job moves on, posts the completion or
- * failure notice in the job's thread once, and warns when a running job has been silent for
- * {@code stall_minutes}.
+ * failure notice in the job's thread once, and passes on the job layer's warning when a running job
+ * has been silent for {@code stall_minutes}.
  */
-public final class JobMessenger implements BotJobListener {
+public final class JobMessenger implements JobListener {
     private static final Logger log = LoggerFactory.getLogger(JobMessenger.class);
 
-    private final BotBackend backend;
+    private final JobService backend;
     private final SlackPoster poster;
     private final MessageThrottle throttle;
     private final MessageIndex index;
     private final Executor executor;
     private final Clock clock;
     private final String approvalChannel;
-    private final Duration stall;
     private final Map<String, JobProgress> progress = new ConcurrentHashMap<>();
-    private final Map<String, JobStatus> lastStatus = new ConcurrentHashMap<>();
-    private final Map<String, BotJob> running = new ConcurrentHashMap<>();
-    private final Map<String, Boolean> stallWarned = new ConcurrentHashMap<>();
+    private final Map<String, JobState> lastStatus = new ConcurrentHashMap<>();
     /** Last detail lines of each running job (commands run, error output): bounded, posted when it ends. */
     private final Map<String, Deque<String>> details = new ConcurrentHashMap<>();
     private static final int DETAIL_LINES = 30;
 
-    public JobMessenger(BotBackend backend, SlackPoster poster, MessageThrottle throttle, MessageIndex index,
-                        Executor executor, Clock clock, String approvalChannel, Duration stall) {
+    public JobMessenger(JobService backend, SlackPoster poster, MessageThrottle throttle, MessageIndex index,
+                        Executor executor, Clock clock, String approvalChannel) {
         this.backend = backend;
         this.poster = poster;
         this.throttle = throttle;
@@ -47,16 +50,15 @@ public final class JobMessenger implements BotJobListener {
         this.executor = executor;
         this.clock = clock;
         this.approvalChannel = approvalChannel;
-        this.stall = stall;
     }
 
     /** Posts the request message in {@code channel} and the approval card (approval channel, else the thread). */
-    public MessageIndex.Ref announce(BotJob job, RestorePreview preview, String channel) {
+    public MessageIndex.Ref announce(JobView job, RestorePreview preview, String channel) {
         String ts = poster.post(channel, null, false, Messages.request(job, null, clock.instant()));
         MessageIndex.Ref ref = new MessageIndex.Ref(channel, ts, null, null, null);
         index.put(job.id(), ref);
-        lastStatus.put(job.id(), job.status());
-        if (job.status() == JobStatus.AWAITING_APPROVAL) {
+        lastStatus.put(job.id(), job.state());
+        if (job.state() == JobState.AWAITING_APPROVAL) {
             String cardChannel = approvalChannel != null ? approvalChannel : channel;
             String cardTs = poster.post(cardChannel, approvalChannel != null ? null : ts, false, Messages.approvalCard(job, preview));
             ref = ref.withCard(cardChannel, cardTs);
@@ -66,12 +68,12 @@ public final class JobMessenger implements BotJobListener {
     }
 
     @Override
-    public void jobChanged(BotJob job) {
+    public void jobChanged(JobView job) {
         executor.execute(() -> render(job));
     }
 
     @Override
-    public void jobProgress(BotJob job, RestoreEvent event) {
+    public void jobProgress(JobView job, RestoreEvent event) {
         if (event instanceof RestoreEvent.Detail d) {
             // not worth a message edit: kept for the details posted in the thread when the job ends
             Deque<String> lines = details.computeIfAbsent(job.id(), k -> new ArrayDeque<>());
@@ -83,20 +85,19 @@ public final class JobMessenger implements BotJobListener {
         }
         Instant now = clock.instant();
         progress.compute(job.id(), (k, p) -> (p == null ? JobProgress.start(now) : p).apply(event, now));
-        stallWarned.remove(job.id());
         executor.execute(() -> render(job));
     }
 
     /** Says in the job's thread that a restart cut it short, what was cleaned and whether it runs again. */
     @Override
-    public void jobInterrupted(BotJob job, String cleanup, boolean requeued) {
+    public void jobInterrupted(JobView job, String cleanup, boolean requeued) {
         executor.execute(() -> index.ref(job.id()).ifPresent(ref -> {
             try {
                 poster.post(ref.channel(), ref.ts(), false, Messages.plain(":warning: " + Mrkdwn.user(job.requesterId()) + " "
                         + Messages.title(job) + " was interrupted: pgstaging stopped while it ran."
                         + "\n*Cleaned up:* " + Mrkdwn.escape(cleanup == null || cleanup.isBlank() ? "nothing to clean" : cleanup)
                         + (requeued ? "\nIt is queued again, first in line; this happens once."
-                        : job.status() == JobStatus.CANCELLED ? "\nIt had been cancelled, so it does not run again."
+                        : job.state() == JobState.CANCELLED ? "\nIt had been cancelled, so it does not run again."
                         : "\nIt was not queued again: the Retry button above queues it when you are ready.")));
             } catch (RuntimeException e) {
                 log.warn("Could not tell the thread of job {} about its interruption: {}", job.id(), e.toString());
@@ -104,35 +105,33 @@ public final class JobMessenger implements BotJobListener {
         }));
     }
 
-    private void render(BotJob job) {
+    private void render(JobView job) {
         try {
             index.ref(job.id()).ifPresent(ref -> {
-                JobStatus before;
+                JobState before;
                 // renders run on several workers: without the lock a late "running" view could pass the
                 // rank check alongside "done" and be the last edit the message gets
                 synchronized (lastStatus) {
                     before = lastStatus.get(job.id());
-                    if (before != null && rank(job.status()) < rank(before)) return; // a late, stale view of the job
-                    lastStatus.put(job.id(), job.status());
-                    if (job.status() == JobStatus.RUNNING) running.put(job.id(), job); else running.remove(job.id());
+                    if (before != null && rank(job.state()) < rank(before)) return; // a late, stale view of the job
+                    lastStatus.put(job.id(), job.state());
                     throttle.update(ref.channel(), ref.ts(), Messages.request(job, progress.get(job.id()), clock.instant()));
-                    if (before != job.status() && (before == null || before == JobStatus.AWAITING_APPROVAL)
-                            && job.status() != JobStatus.AWAITING_APPROVAL && ref.cardTs() != null) {
+                    if (before != job.state() && (before == null || before == JobState.AWAITING_APPROVAL)
+                            && job.state() != JobState.AWAITING_APPROVAL && ref.cardTs() != null) {
                         throttle.update(ref.cardChannel(), ref.cardTs(), Messages.approvalDecided(job));
                     }
                 }
-                if (before != job.status() && job.status().finished()) finished(job, ref);
+                if (before != job.state() && job.finished()) finished(job, ref);
             });
         } catch (RuntimeException e) {
             log.warn("Could not update the Slack messages of job {}: {}", job.id(), e.toString());
         }
     }
 
-    private void finished(BotJob job, MessageIndex.Ref ref) {
+    private void finished(JobView job, MessageIndex.Ref ref) {
         postDetails(job, ref, progress.get(job.id()), details.remove(job.id()));
         progress.remove(job.id());
-        stallWarned.remove(job.id());
-        switch (job.status()) {
+        switch (job.state()) {
             case DONE -> {
                 if (job.kind() == JobKind.RESTORE && ref.completionTs() == null && job.database() != null) {
                     String ts = poster.post(ref.channel(), ref.ts(), true, completion(job));
@@ -151,7 +150,7 @@ public final class JobMessenger implements BotJobListener {
     }
 
     /** Step timings and the last commands and output lines, in the thread, for whoever digs in. */
-    private void postDetails(BotJob job, MessageIndex.Ref ref, JobProgress p, Deque<String> lines) {
+    private void postDetails(JobView job, MessageIndex.Ref ref, JobProgress p, Deque<String> lines) {
         if ((p == null || p.finished().isEmpty()) && (lines == null || lines.isEmpty())) return;
         StringBuilder b = new StringBuilder();
         if (p != null) {
@@ -174,7 +173,7 @@ public final class JobMessenger implements BotJobListener {
         }
     }
 
-    private Rendered completion(BotJob job) {
+    private Rendered completion(JobView job) {
         try {
             return Messages.completion(job, backend.dbsizes(List.of(job.section())), backend.compare(job.section(), job.database()));
         } catch (RuntimeException e) {
@@ -184,24 +183,24 @@ public final class JobMessenger implements BotJobListener {
         }
     }
 
-    /** Called every minute or so: one warning per silence, in the job's thread. */
-    public void checkStalls() {
-        Instant now = clock.instant();
-        for (BotJob job : running.values()) {
-            JobProgress p = progress.get(job.id());
-            if (p == null || stallWarned.containsKey(job.id())) continue;
-            if (Duration.between(p.lastEventAt(), now).compareTo(stall) >= 0) {
-                stallWarned.put(job.id(), true);
-                index.ref(job.id()).ifPresent(ref -> poster.post(ref.channel(), ref.ts(), false, Messages.plain(
-                        ":warning: " + Messages.title(job) + " has reported nothing for " + Human.duration(Duration.between(p.lastEventAt(), now))
-                                + (p.current() == null ? "" : " (while " + p.current().label() + ")")
-                                + ". It may be stuck: check the staging host, or reply `cancel` here. " + mentions(job))));
+    /** One warning per silence (the job layer decides when), in the job's thread. */
+    @Override
+    public void jobStalled(JobView job, Duration silent) {
+        JobProgress p = progress.get(job.id());
+        executor.execute(() -> index.ref(job.id()).ifPresent(ref -> {
+            try {
+                poster.post(ref.channel(), ref.ts(), false, Messages.plain(
+                        ":warning: " + Messages.title(job) + " has reported nothing for " + Human.duration(silent)
+                                + (p == null || p.current() == null ? "" : " (while " + p.current().label() + ")")
+                                + ". It may be stuck: check the staging host, or reply `cancel` here. " + mentions(job)));
+            } catch (RuntimeException e) {
+                log.warn("Could not warn the thread of job {} that it is silent: {}", job.id(), e.toString());
             }
-        }
+        }));
     }
 
     /** The requester and, when someone approved it, the approver: the two people who care. */
-    private static String mentions(BotJob job) {
+    private static String mentions(JobView job) {
         String who = "<@" + job.requesterId() + ">";
         if (job.decision() != null && job.decision().approved() && !job.decision().userId().equals(job.requesterId())) {
             who += " <@" + job.decision().userId() + ">";
@@ -209,7 +208,7 @@ public final class JobMessenger implements BotJobListener {
         return who;
     }
 
-    private static int rank(JobStatus s) {
+    private static int rank(JobState s) {
         return switch (s) {
             case AWAITING_APPROVAL -> 0;
             case QUEUED -> 1;

@@ -2,7 +2,6 @@ package org.pgstaging.slack;
 
 import static com.slack.api.model.block.Blocks.actions;
 import static com.slack.api.model.block.Blocks.context;
-import static com.slack.api.model.block.Blocks.divider;
 import static com.slack.api.model.block.Blocks.input;
 import static com.slack.api.model.block.Blocks.section;
 import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
@@ -25,8 +24,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.pgstaging.job.CatalogReport;
+import org.pgstaging.job.ConnectedClient;
+import org.pgstaging.job.CopyComparison;
 import org.pgstaging.job.DatabaseSize;
-import org.pgstaging.restore.Step;
+import org.pgstaging.job.JobView;
+import org.pgstaging.job.RestorePreview;
+import org.pgstaging.job.model.JobState;
 
 /**
  * Block Kit for the job messages: the request message (edited in place as the job moves on), the
@@ -41,36 +44,39 @@ public final class Messages {
 
     // ---- request message ---------------------------------------------------------------
 
-    public static Rendered request(BotJob job, JobProgress progress, Instant now) {
+    public static Rendered request(JobView job, JobProgress progress, Instant now) {
         List<LayoutBlock> blocks = new ArrayList<>();
         String title = title(job);
         blocks.add(text("*" + title + "*  requested by " + Mrkdwn.user(job.requesterId())));
         blocks.add(text(status(job, progress, now)));
         if (job.decision() != null) blocks.add(decisionContext(job.decision()));
         List<BlockElement> buttons = new ArrayList<>();
-        if (job.status() == JobStatus.FAILED || job.status() == JobStatus.CANCELLED) {
+        if (job.state() == JobState.FAILED || job.state() == JobState.CANCELLED) {
             buttons.add(button(b -> b.actionId(ActionIds.RETRY).text(plainText("Retry")).style("primary").value(job.id())));
-        } else if (!job.status().finished()) {
+        } else if (!job.finished()) {
             buttons.add(button(b -> b.actionId(ActionIds.CANCEL).text(plainText("Cancel")).value(job.id())
                     .confirm(confirm("Cancel this job?", "Cancel " + Mrkdwn.escape(title) + "?", "Cancel job", "Keep it", true))));
         }
         if (!buttons.isEmpty()) blocks.add(actions(buttons));
         blocks.add(context(List.of(markdownText("job `" + job.id() + "` · reply in this thread: status, cancel, retry, switch, dbsizes"))));
-        return new Rendered(title + ": " + job.status().name().toLowerCase().replace('_', ' '), blocks);
+        return new Rendered(title + ": " + job.state().name().toLowerCase().replace('_', ' '), blocks);
     }
 
-    static String title(BotJob job) {
+    static String title(JobView job) {
         String what = switch (job.kind()) {
             case RESTORE -> "Restore";
             case FETCH -> "Fetch";
             case VACUUMDB -> "Vacuum";
+            case DROP -> "Drop";
+            case PURGE -> "Purge";
+            case SWITCH -> "Switch";
         };
         return what + " " + Mrkdwn.escape(job.section()) + (job.date() == null ? "" : " (" + Mrkdwn.escape(job.date()) + ")")
                 + (job.database() == null ? "" : " → " + Mrkdwn.escape(job.database()));
     }
 
-    static String status(BotJob job, JobProgress progress, Instant now) {
-        return switch (job.status()) {
+    static String status(JobView job, JobProgress progress, Instant now) {
+        return switch (job.state()) {
             case AWAITING_APPROVAL -> ":hourglass_flowing_sand: Awaiting approval";
             case QUEUED -> ":inbox_tray: Queued, position " + job.position()
                     + (job.estimatedStart() == null ? "" : " · estimated start " + Human.time(job.estimatedStart()))
@@ -80,13 +86,13 @@ public final class Messages {
                     + (job.finishedAt() != null && job.submittedAt() != null
                     ? " in " + Human.duration(Duration.between(job.submittedAt(), job.finishedAt())) : "")
                     + steps(progress);
-            case FAILED -> failed(job.failure()) + steps(progress);
+            case FAILED, INTERRUPTED -> failed(job.failure()) + steps(progress);
             case DENIED -> ":no_entry: Denied";
             case CANCELLED -> ":heavy_multiplication_x: Cancelled";
         };
     }
 
-    private static String running(BotJob job, JobProgress p, Instant now) {
+    private static String running(JobView job, JobProgress p, Instant now) {
         StringBuilder b = new StringBuilder(":gear: Running");
         if (job.estimatedFinish() != null) b.append(" · estimated finish ").append(Human.time(job.estimatedFinish()));
         b.append(steps(p));
@@ -114,7 +120,7 @@ public final class Messages {
                 .collect(Collectors.joining("\n", "\n", ""));
     }
 
-    private static String failed(BotJob.Failure f) {
+    private static String failed(JobView.Failure f) {
         if (f == null) return ":x: Failed";
         StringBuilder b = new StringBuilder(":x: Failed: ").append(Mrkdwn.escape(f.message()));
         if (f.hint() != null && !f.hint().isBlank()) b.append("\n*How to fix:* ").append(Mrkdwn.escape(f.hint()));
@@ -122,7 +128,7 @@ public final class Messages {
         return Mrkdwn.limit(b.toString(), SECTION_TEXT_LIMIT - 500);
     }
 
-    private static LayoutBlock decisionContext(BotJob.Decision d) {
+    private static LayoutBlock decisionContext(JobView.Decision d) {
         String s = (d.approved() ? ":+1: Approved by " : ":no_entry: Denied by ") + Mrkdwn.user(d.userId()) + " " + Human.time(d.at())
                 + (d.reason() == null || d.reason().isBlank() ? "" : ": " + Mrkdwn.escape(d.reason()));
         return context(List.of(markdownText(Mrkdwn.limit(s, SECTION_TEXT_LIMIT))));
@@ -131,7 +137,7 @@ public final class Messages {
     // ---- approval ---------------------------------------------------------------------
 
     /** The card approvers act on; {@code preview} is null for jobs without a backup (vacuumdb). */
-    public static Rendered approvalCard(BotJob job, RestorePreview preview) {
+    public static Rendered approvalCard(JobView job, RestorePreview preview) {
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(text(":raised_hand: *Approval needed:* " + title(job) + "\nRequested by " + Mrkdwn.user(job.requesterId())));
         if (preview != null) {
@@ -150,7 +156,7 @@ public final class Messages {
     }
 
     /** The card once decided: no buttons, who decided and when. */
-    public static Rendered approvalDecided(BotJob job) {
+    public static Rendered approvalDecided(JobView job) {
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(text("*" + title(job) + "*  requested by " + Mrkdwn.user(job.requesterId())));
         if (job.decision() != null) blocks.add(decisionContext(job.decision()));
@@ -172,7 +178,7 @@ public final class Messages {
     }
 
     /** Modal asking an approver why; the job id travels in private_metadata. */
-    public static View denyModal(String privateMetadata, BotJob job) {
+    public static View denyModal(String privateMetadata, JobView job) {
         return view(v -> v.type("modal").callbackId(ActionIds.DENY_VIEW).privateMetadata(privateMetadata)
                 .title(viewTitle(t -> t.type("plain_text").text("Deny request")))
                 .submit(viewSubmit(s -> s.type("plain_text").text("Deny")))
@@ -190,7 +196,7 @@ public final class Messages {
      * Posted when a restore is done: mentions the requester, compares the fresh copy with the
      * alias' (current or previous) target and offers the switch (or switch back).
      */
-    public static Rendered completion(BotJob job, List<DatabaseSize> sizes, CopyComparison cmp) {
+    public static Rendered completion(JobView job, List<DatabaseSize> sizes, CopyComparison cmp) {
         List<LayoutBlock> blocks = new ArrayList<>();
         String ready = Mrkdwn.user(job.requesterId()) + " `" + Mrkdwn.escape(cmp.fresh().database()) + "` is ready";
         blocks.add(text(ready + (cmp.switched() ? " and *" + Mrkdwn.escape(cmp.alias()) + "* now points to it." : ".")));
@@ -241,7 +247,7 @@ public final class Messages {
 
     // ---- drop, purge, switch confirmations --------------------------------------------
 
-    public static Rendered dropConfirm(String section, String database, List<DbConnection> connected) {
+    public static Rendered dropConfirm(String section, String database, List<ConnectedClient> connected) {
         return destructive(":wastebasket: Drop `" + Mrkdwn.escape(database) + "` of " + Mrkdwn.escape(section) + "?",
                 connected, button(b -> b.actionId(ActionIds.DROP).style("danger").text(plainText(limit("Drop " + database, 75)))
                         .value(section + "|" + database)
@@ -249,7 +255,7 @@ public final class Messages {
                                 + (connected.isEmpty() ? "" : " " + connected.size() + " connection(s) will be cut."), "Drop", "Keep it", true))));
     }
 
-    public static Rendered purgeConfirm(String section, List<DbConnection> connected) {
+    public static Rendered purgeConfirm(String section, List<ConnectedClient> connected) {
         return destructive(":broom: Purge old copies of " + Mrkdwn.escape(section)
                         + "? Keeps the newest `keep_bases` copies and never the one the alias points to.",
                 connected, button(b -> b.actionId(ActionIds.PURGE).style("danger").text(plainText("Purge " + limit(section, 60)))
@@ -258,12 +264,12 @@ public final class Messages {
                                 "Purge", "Keep them", true))));
     }
 
-    public static Rendered switchConfirm(String section, String alias, String target, List<DbConnection> connected) {
+    public static Rendered switchConfirm(String section, String alias, String target, List<ConnectedClient> connected) {
         return destructive(":twisted_rightwards_arrows: Point *" + Mrkdwn.escape(alias) + "* at `" + Mrkdwn.escape(target) + "`?",
                 connected, switchButton(section, alias, target));
     }
 
-    private static Rendered destructive(String question, List<DbConnection> connected, ButtonElement button) {
+    private static Rendered destructive(String question, List<ConnectedClient> connected, ButtonElement button) {
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(text(question));
         blocks.add(text(connected.isEmpty() ? "Nobody is connected." : "*Connected now:*\n" + Tables.connections(connected)));

@@ -14,13 +14,14 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.pgstaging.job.JobService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The Slack face of pgstaging: builds the Bolt app, registers the handlers and runs it in Socket
  * Mode (an outgoing WebSocket, no public URL) or behind {@link SlackHttpServer}. All it knows of the
- * rest of pgstaging is the {@link BotBackend}.
+ * rest of pgstaging is the {@link JobService}.
  */
 public final class SlackBot implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SlackBot.class);
@@ -34,7 +35,7 @@ public final class SlackBot implements AutoCloseable {
     private SlackHttpServer http;
     private SocketModeApp socket;
 
-    public SlackBot(SlackSettings settings, BotBackend backend, Clock clock) {
+    public SlackBot(SlackSettings settings, JobService backend, Clock clock) {
         this.settings = settings;
         this.app = SlackAppFactory.create(settings, clock);
         // Bounded: a flood of commands gets "busy" answers instead of an unbounded backlog.
@@ -45,20 +46,13 @@ public final class SlackBot implements AutoCloseable {
         MessageThrottle throttle = new MessageThrottle(poster::update, Duration.ofSeconds(3), scheduler, clock);
         MessageIndex index = new MessageIndex(settings.stateDir());
         JobMessenger messenger = new JobMessenger(backend, poster, throttle, index, workers, clock,
-                settings.approvalChannel().orElse(null), Duration.ofMinutes(settings.stallMinutes()));
+                settings.approvalChannel().orElse(null));
         this.context = new BotContext(settings, backend, poster, new AccessPolicy(settings, client), new UserNames(client),
                 index, messenger, workers, clock);
         backend.addListener(messenger);
         new CommandHandler(context).register(app);
         new ActionHandler(context).register(app);
         new ThreadHandler(context).register(app);
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                messenger.checkStalls();
-            } catch (RuntimeException e) {
-                log.warn("Stall check failed: {}", e.toString());
-            }
-        }, 1, 1, TimeUnit.MINUTES);
     }
 
     public App app() {

@@ -1,6 +1,5 @@
 package org.pgstaging.slack;
 
-import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -12,10 +11,14 @@ import java.util.Set;
 import java.util.function.Function;
 import org.pgstaging.backup.BackupFile;
 import org.pgstaging.job.CatalogReport;
+import org.pgstaging.job.ConnectedClient;
+import org.pgstaging.job.CopyComparison;
 import org.pgstaging.job.DatabaseInfo;
 import org.pgstaging.job.DatabaseSize;
-import org.pgstaging.job.store.Change;
+import org.pgstaging.job.JobView;
 import org.pgstaging.job.PgbouncerDatabase;
+import org.pgstaging.job.model.Change;
+import org.pgstaging.job.model.JobState;
 
 /** The listings as aligned monospace tables, with human sizes and totals, each within one section's limit. */
 public final class Tables {
@@ -68,19 +71,19 @@ public final class Tables {
         return Messages.filterSummary(r);
     }
 
-    public static String connections(List<DbConnection> list) {
+    public static String connections(List<ConnectedClient> list) {
         TextTable t = new TextTable(List.of("via", "database", "user", "application", "address", "state"));
         list.forEach(c -> t.row(nz(c.via()), nz(c.database()), nz(c.user()), nz(c.application()), nz(c.address()), nz(c.state())));
         return t.render(1500);
     }
 
     /** Jobs with requesters by name (user IDs do not render as mentions inside a code block). */
-    public static String queue(List<BotJob> jobs, Function<String, String> userName) {
+    public static String queue(List<JobView> jobs, Function<String, String> userName) {
         if (jobs.isEmpty()) return "_the queue is empty_";
         TextTable t = new TextTable(List.of("#", "job", "what", "section", "date", "by", "status", "start", "finish"));
-        for (BotJob j : jobs) {
-            t.row(j.position() > 0 ? Integer.toString(j.position()) : "", j.id(), j.kind().word(), j.section(), nz(j.date()),
-                    userName.apply(j.requesterId()), status(j.status()),
+        for (JobView j : jobs) {
+            t.row(j.position() > 0 ? Integer.toString(j.position()) : "", j.id(), j.kind().code(), j.section(), nz(j.date()),
+                    userName.apply(j.requesterId()), status(j.state()),
                     j.estimatedStart() == null ? "" : WHEN.format(j.estimatedStart()),
                     j.estimatedFinish() == null ? "" : WHEN.format(j.estimatedFinish()));
         }
@@ -133,7 +136,7 @@ public final class Tables {
         return m;
     }
 
-    private static String status(JobStatus s) {
+    private static String status(JobState s) {
         return s.name().toLowerCase().replace('_', ' ');
     }
 

@@ -7,6 +7,9 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.pgstaging.PgStagingException;
+import org.pgstaging.job.JobView;
+import org.pgstaging.job.model.JobKind;
+import org.pgstaging.job.model.JobState;
 
 /**
  * Replies in a job's thread (slash commands cannot be used in threads): {@code status},
@@ -40,26 +43,26 @@ public final class ThreadHandler {
         bot.access().refuseChannel(e.getChannel()).or(() -> bot.access().refuseRequester(user)).ifPresent(no -> {
             throw new PgStagingException(no, null);
         });
-        BotJob job = bot.backend().job(jobId).orElseThrow(() -> new PgStagingException("job " + jobId + " is no longer known", null));
+        JobView job = bot.backend().job(jobId).orElseThrow(() -> new PgStagingException("job " + jobId + " is no longer known", null));
         switch (word) {
             case "status" -> post(e, Messages.plain("*" + Messages.title(job) + "*\n" + Messages.status(job, null, bot.clock().instant())));
             case "cancel" -> {
                 bot.access().refuseCanceller(user, job.requesterId()).ifPresent(no -> {
                     throw new PgStagingException(no, null);
                 });
-                if (job.status().finished()) throw new PgStagingException("this job is already " + job.status().name().toLowerCase(), null);
+                if (job.finished()) throw new PgStagingException("this job is already " + job.state().name().toLowerCase(), null);
                 bot.messenger().jobChanged(bot.backend().cancel(jobId, user));
                 post(e, Messages.plain(Mrkdwn.user(user) + " cancelled " + Messages.title(job) + "."));
             }
             case "retry" -> {
-                if (job.status() != JobStatus.FAILED && job.status() != JobStatus.CANCELLED) {
+                if (job.state() != JobState.FAILED && job.state() != JobState.CANCELLED) {
                     throw new PgStagingException("only a failed or cancelled job can be retried; this one is "
-                            + job.status().name().toLowerCase().replace('_', ' '), null);
+                            + job.state().name().toLowerCase().replace('_', ' '), null);
                 }
                 ActionHandler.retryJob(bot, job, user, e.getChannel());
             }
             case "switch" -> {
-                if (job.kind() != JobKind.RESTORE || job.status() != JobStatus.DONE || job.database() == null) {
+                if (job.kind() != JobKind.RESTORE || job.state() != JobState.DONE || job.database() == null) {
                     throw new PgStagingException("there is no finished restore to switch to in this thread", null);
                 }
                 DatedName target = DatedName.parse(job.database());

@@ -169,16 +169,16 @@ final class RecordingOperations implements StagingOperations {
     }
 
     @Override
-    public List<org.pgstaging.job.store.Change> history(String section, LocalDate since, int limit) {
+    public List<org.pgstaging.job.model.Change> history(String section, LocalDate since, int limit) {
         return call("history", () -> List.of(
-                new org.pgstaging.job.store.Change(12, "restore", "foodb.dev", "2026-11-24", "foodb_20261124", "db1:5432",
+                new org.pgstaging.job.model.Change(12, "restore", "foodb.dev", "2026-11-24", "foodb_20261124", "db1:5432",
                         "alice@console1 (console)", null, java.time.Instant.parse("2026-11-30T10:00:00Z"),
-                        java.time.Instant.parse("2026-11-30T10:03:05Z"), org.pgstaging.job.store.Change.Outcome.DONE,
-                        null, null, null, 1_288_490_189L, List.of(new org.pgstaging.job.store.Change.StepTime("DOWNLOAD", 61_000),
-                        new org.pgstaging.job.store.Change.StepTime("PG_RESTORE", 120_000))),
-                new org.pgstaging.job.store.Change(11, "drop", "foodb.dev", "oldest", null, "db1:5432",
+                        java.time.Instant.parse("2026-11-30T10:03:05Z"), org.pgstaging.job.model.Change.Outcome.DONE,
+                        null, null, null, 1_288_490_189L, List.of(new org.pgstaging.job.model.Change.StepTime("DOWNLOAD", 61_000),
+                        new org.pgstaging.job.model.Change.StepTime("PG_RESTORE", 120_000))),
+                new org.pgstaging.job.model.Change(11, "drop", "foodb.dev", "oldest", null, "db1:5432",
                         "Slack user U0ALICE", null, java.time.Instant.parse("2026-11-30T09:00:00Z"),
-                        java.time.Instant.parse("2026-11-30T09:00:01Z"), org.pgstaging.job.store.Change.Outcome.FAILED,
+                        java.time.Instant.parse("2026-11-30T09:00:01Z"), org.pgstaging.job.model.Change.Outcome.FAILED,
                         "refusing to drop foodb_20261124: the alias foodb points to it", "switch first", null, null, List.of())),
                 section, since, limit);
     }

@@ -130,7 +130,7 @@ class ServerTurnEndToEndTest {
         StagingService next = service().recordingTo(() -> org.pgstaging.job.store.ChangeLog.shared(config.stateDir()));
         assertThat(next.history("crashed.dev", null, 10)).first().satisfies(c -> {
             assertThat(c.outcome()).as("the killed console's change, until the next change of the server").isEqualTo(
-                    org.pgstaging.job.store.Change.Outcome.RUNNING);
+                    org.pgstaging.job.model.Change.Outcome.RUNNING);
             assertThat(c.by()).endsWith("(console)");
         });
         assertThat(next.databases("crashed.dev")).extracting(DatabaseInfo::database, DatabaseInfo::incomplete)
@@ -151,11 +151,11 @@ class ServerTurnEndToEndTest {
                 st -> assertThat(st.detail()).startsWith("replacing crashed_20261124: a restore that died left it incomplete")));
         assertThat(next.databases("crashed.dev")).noneMatch(DatabaseInfo::incomplete);
         // the history says what happened: the killed restore died, the next one replaced its copy
-        List<org.pgstaging.job.store.Change> history = next.history("crashed.dev", null, 10);
+        List<org.pgstaging.job.model.Change> history = next.history("crashed.dev", null, 10);
         assertThat(history).extracting(c -> c.kind() + " " + c.outcome().code()).startsWith(
                 "restore done", "switch failed", "restore died");
         assertThat(history.get(1).error()).contains("its restore did not complete");
-        assertThat(history.get(0).steps()).extracting(org.pgstaging.job.store.Change.StepTime::step).contains("CLEANUP", "PG_RESTORE");
+        assertThat(history.get(0).steps()).extracting(org.pgstaging.job.model.Change.StepTime::step).contains("CLEANUP", "PG_RESTORE");
     }
 
     @Test

@@ -17,8 +17,12 @@ import org.junit.jupiter.api.TestInstance;
 import org.pgstaging.backup.DateSpec;
 import org.pgstaging.config.ConfigLoader;
 import org.pgstaging.job.EngineOptions;
+import org.pgstaging.job.JobSubmission;
+import org.pgstaging.job.JobView;
+import org.pgstaging.job.QueuedJobService;
 import org.pgstaging.job.StagingService;
-import org.pgstaging.job.store.JobState;
+import org.pgstaging.job.model.JobKind;
+import org.pgstaging.job.model.JobState;
 import org.pgstaging.job.store.ChangeLog;
 import org.pgstaging.job.store.JobStore;
 import org.pgstaging.restore.RestoreListener;
@@ -39,7 +43,7 @@ class BotAndConsoleTurnTest {
     private Path ini;
     private Path stateDir;
     private JobStore store;
-    private QueueBackend backend;
+    private QueuedJobService backend;
 
     @BeforeAll
     void start() throws Exception {
@@ -56,8 +60,8 @@ class BotAndConsoleTurnTest {
         store = JobStore.open(stateDir);
         var config = ConfigLoader.load(ini);
         // as the bot command does: its jobs go into the history of the state_dir consoles share
-        backend = new QueueBackend(new StagingService(config, EngineOptions.defaults(), RestoreListener.NONE)
-                .recordingTo(() -> ChangeLog.shared(config.stateDir())), store);
+        backend = new QueuedJobService(new StagingService(config, EngineOptions.defaults(), RestoreListener.NONE)
+                .recordingTo(() -> ChangeLog.shared(config.stateDir())), store, java.time.Duration.ofMinutes(10));
         backend.start();
     }
 
@@ -71,7 +75,7 @@ class BotAndConsoleTurnTest {
 
     @Test
     void aConsoleRestoreWaitsForTheBotsRestoreOnTheSameServer() throws Exception {
-        BotJob job = backend.submit(new JobRequest(JobKind.RESTORE, "botturn.dev", DateSpec.parse(DAY.toString()), "U0ALICE", "C0STAGING"));
+        JobView job = backend.submit(new JobSubmission(JobKind.RESTORE, "botturn.dev", DateSpec.parse(DAY.toString()), "U0ALICE", "C0STAGING"));
         long id = Long.parseLong(job.id());
         Gate.await("the bot's restore at its gate", PATIENCE, () -> store.get(id).state() == JobState.RUNNING
                 && sandbox.databaseExists("botturn_20261124"));

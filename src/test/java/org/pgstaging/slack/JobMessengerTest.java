@@ -15,6 +15,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.pgstaging.backup.DateSpec;
+import org.pgstaging.job.JobSubmission;
+import org.pgstaging.job.JobView;
+import org.pgstaging.job.model.JobKind;
+import org.pgstaging.job.model.JobState;
 import org.pgstaging.restore.RestoreEvent;
 import org.pgstaging.restore.Step;
 import org.pgstaging.testkit.SlackApiServer;
@@ -49,36 +53,29 @@ class JobMessengerTest {
     }
 
     @Test
-    void silentRunningJobIsReportedOnceInItsThread() throws Exception {
+    void silentRunningJobIsReportedInItsThreadToBothPeople() throws Exception {
         MovableClock clock = new MovableClock();
         RecordingBackend backend = new RecordingBackend();
         MessageIndex index = new MessageIndex(Files.createTempDirectory("pgstaging-index"));
         JobMessenger messenger = new JobMessenger(backend, poster, new MessageThrottle(poster::update, Duration.ofMillis(10),
-                scheduler, Clock.systemUTC()), index, Runnable::run, clock, "C0APPROVALS", Duration.ofMinutes(10));
-        BotJob job = backend.submit(new JobRequest(JobKind.RESTORE, "foodb.dev", DateSpec.parse("2026-11-24"), "U0ALICE", "C0STALL"));
+                scheduler, Clock.systemUTC()), index, Runnable::run, clock, "C0APPROVALS");
+        JobView job = backend.submit(new JobSubmission(JobKind.RESTORE, "foodb.dev", DateSpec.parse("2026-11-24"), "U0ALICE", "C0STALL"));
         MessageIndex.Ref ref = messenger.announce(job, backend.preview("foodb.dev", DateSpec.latest()), "C0STALL");
         assertThat(ref.cardChannel()).as("card goes to approval_channel when set").isEqualTo("C0APPROVALS");
         assertThat(api.message("C0APPROVALS", ref.cardTs()).has("thread_ts")).isFalse();
 
-        BotJob approved = new BotJob(job.id(), job.kind(), job.section(), job.date(), job.database(), job.requesterId(),
-                JobStatus.QUEUED, 1, null, null, new BotJob.Decision("U0CAROL", true, clock.instant(), null), null,
+        JobView approved = new JobView(job.id(), job.kind(), job.section(), job.date(), job.database(), job.requesterId(),
+                JobState.QUEUED, 1, null, null, new JobView.Decision("U0CAROL", true, clock.instant(), null), null,
                 job.submittedAt(), null);
-        BotJob running = approved.withStatus(JobStatus.RUNNING);
+        JobView running = approved.withState(JobState.RUNNING);
         messenger.jobChanged(running);
         messenger.jobProgress(running, new RestoreEvent.StepStarted(job.database(), Step.PG_RESTORE, null));
-        clock.now = clock.now.plus(Duration.ofMinutes(9));
-        messenger.checkStalls();
-        clock.now = clock.now.plus(Duration.ofMinutes(2));
-        messenger.checkStalls();
-        messenger.checkStalls();
+        clock.now = clock.now.plus(Duration.ofMinutes(11));
+        messenger.jobStalled(running, Duration.ofMinutes(11));
         var warnings = api.calls("chat.postMessage").stream()
                 .filter(c -> ref.ts().equals(c.param("thread_ts")) && c.allText().contains("has reported nothing for 11 min")).toList();
         assertThat(warnings).hasSize(1);
         assertThat(warnings.get(0).allText()).contains("while restoring").contains("<@U0ALICE>").contains("<@U0CAROL>");
-        // News resets the watch.
-        messenger.jobProgress(running, new RestoreEvent.StepProgress(job.database(), Step.PG_RESTORE, 10, 100, "items", 1));
-        messenger.checkStalls();
-        assertThat(api.calls("chat.postMessage").stream().filter(c -> c.allText().contains("has reported nothing")).count()).isEqualTo(1);
     }
 
     @Test

@@ -16,15 +16,20 @@ import org.junit.jupiter.api.Test;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.DateSpec;
 import org.pgstaging.job.CatalogReport;
+import org.pgstaging.job.CopyComparison;
 import org.pgstaging.job.DatabaseSize;
+import org.pgstaging.job.JobView;
+import org.pgstaging.job.RestorePreview;
+import org.pgstaging.job.model.JobKind;
+import org.pgstaging.job.model.JobState;
 import org.pgstaging.restore.RestoreEvent;
 import org.pgstaging.restore.Step;
 
 class MessagesTest {
     static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
 
-    static BotJob job(JobStatus status) {
-        return new BotJob("j42", JobKind.RESTORE, "foodb.dev", "2026-11-24", "foodb_20261124", "U0ALICE", status, 2,
+    static JobView job(JobState status) {
+        return new JobView("j42", JobKind.RESTORE, "foodb.dev", "2026-11-24", "foodb_20261124", "U0ALICE", status, 2,
                 NOW.plusSeconds(600), NOW.plusSeconds(2400), null, null, NOW.minusSeconds(60), null);
     }
 
@@ -42,26 +47,26 @@ class MessagesTest {
 
     @Test
     void requestMessageFollowsTheJob() {
-        Rendered queued = Messages.request(job(JobStatus.QUEUED), null, NOW);
+        Rendered queued = Messages.request(job(JobState.QUEUED), null, NOW);
         assertThat(json(queued)).contains("Queued, position 2").contains("estimated start").contains("<!date^").contains("job_cancel");
         // 3 GiB left at 100 MiB/s: 30.72 s, rounded up.
         JobProgress p = JobProgress.start(NOW)
                 .apply(new RestoreEvent.StepStarted("foodb_20261124", Step.CREATE_DATABASE, null), NOW)
                 .apply(new RestoreEvent.StepFinished("foodb_20261124", Step.CREATE_DATABASE, Duration.ofSeconds(2), null), NOW)
                 .apply(new RestoreEvent.StepProgress("foodb_20261124", Step.DOWNLOAD, 1L << 30, 4L << 30, "bytes", 100 << 20), NOW);
-        String running = json(Messages.request(job(JobStatus.RUNNING), p, NOW));
+        String running = json(Messages.request(job(JobState.RUNNING), p, NOW));
         assertThat(running).contains("creating database (2 s)").contains("downloading: 1.0 GB of 4.0 GB at 100 MB/s, about 31 s left");
         JobProgress restoring = p.apply(new RestoreEvent.StepProgress("foodb_20261124", Step.PG_RESTORE, 120, 450, "items", 3), NOW);
-        assertThat(json(Messages.request(job(JobStatus.RUNNING), restoring, NOW))).contains("restoring: 120/450 items");
-        String denied = json(Messages.request(new BotJob("j42", JobKind.RESTORE, "foodb.dev", "2026-11-24", "foodb_20261124", "U0ALICE",
-                JobStatus.DENIED, 0, null, null, new BotJob.Decision("U0CAROL", false, NOW, "<!channel> freeze"), null, NOW, NOW), null, NOW));
+        assertThat(json(Messages.request(job(JobState.RUNNING), restoring, NOW))).contains("restoring: 120/450 items");
+        String denied = json(Messages.request(new JobView("j42", JobKind.RESTORE, "foodb.dev", "2026-11-24", "foodb_20261124", "U0ALICE",
+                JobState.DENIED, 0, null, null, new JobView.Decision("U0CAROL", false, NOW, "<!channel> freeze"), null, NOW, NOW), null, NOW));
         assertThat(denied).contains("Denied by <@U0CAROL>").contains("&lt;!channel&gt; freeze").doesNotContain("job_cancel");
     }
 
     @Test
     void failureSaysWhatHowAndWhatWasCleanedUpWithRetry() {
-        BotJob failed = new BotJob("j42", JobKind.RESTORE, "foodb.dev", "2026-11-24", "foodb_20261124", "U0ALICE", JobStatus.FAILED, 0,
-                null, null, null, new BotJob.Failure("could not download: HTTP 404", "check backup_base_url", null), NOW, NOW);
+        JobView failed = new JobView("j42", JobKind.RESTORE, "foodb.dev", "2026-11-24", "foodb_20261124", "U0ALICE", JobState.FAILED, 0,
+                null, null, null, new JobView.Failure("could not download: HTTP 404", "check backup_base_url", null), NOW, NOW);
         String s = json(Messages.request(failed, null, NOW));
         assertThat(s).contains("Failed: could not download: HTTP 404").contains("How to fix:* check backup_base_url")
                 .contains("nothing was left behind").contains("job_retry");
@@ -73,10 +78,10 @@ class MessagesTest {
         RestorePreview preview = new RecordingBackend().preview("foodb.dev", DateSpec.latest());
         RestorePreview big = new RestorePreview(preview.section(), preview.backup(), preview.targetServer(), preview.targetDatabase(),
                 java.util.Optional.of(new CatalogReport(5000, 4000, many, many, many)));
-        Rendered card = Messages.approvalCard(job(JobStatus.AWAITING_APPROVAL), big);
+        Rendered card = Messages.approvalCard(job(JobState.AWAITING_APPROVAL), big);
         withinLimits(card);
         assertThat(json(card)).contains("500 (").contains("492 more").contains("job_approve").contains("job_deny");
-        Rendered unknown = Messages.approvalCard(job(JobStatus.AWAITING_APPROVAL), new RestorePreview(preview.section(), preview.backup(),
+        Rendered unknown = Messages.approvalCard(job(JobState.AWAITING_APPROVAL), new RestorePreview(preview.section(), preview.backup(),
                 preview.targetServer(), preview.targetDatabase(), java.util.Optional.empty()));
         assertThat(json(unknown)).contains("computed after the download");
     }
@@ -98,13 +103,13 @@ class MessagesTest {
     @Test
     void completionComparesAndOffersSwitch() {
         RecordingBackend b = new RecordingBackend();
-        Rendered r = Messages.completion(job(JobStatus.DONE), b.dbsizes(List.of("foodb.dev")), b.compare("foodb.dev", "foodb_20261124"));
+        Rendered r = Messages.completion(job(JobState.DONE), b.dbsizes(List.of("foodb.dev")), b.compare("foodb.dev", "foodb_20261124"));
         withinLimits(r);
         assertThat(json(r)).contains("<@U0ALICE>").contains("Switch foodb to foodb_20261124").contains("public.events rows")
                 .contains("\"confirm\"");
         CopyComparison switched = new CopyComparison("foodb", b.compare("foodb.dev", "foodb_20261124").fresh(),
                 b.compare("foodb.dev", "foodb_20261124").other(), true);
-        assertThat(json(Messages.completion(job(JobStatus.DONE), List.of(), switched))).contains("now points to it")
+        assertThat(json(Messages.completion(job(JobState.DONE), List.of(), switched))).contains("now points to it")
                 .contains("Switch foodb to foodb_20261120");
     }
 

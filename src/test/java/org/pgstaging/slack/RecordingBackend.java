@@ -18,22 +18,31 @@ import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.BackupFile;
 import org.pgstaging.backup.DateSpec;
 import org.pgstaging.job.CatalogReport;
+import org.pgstaging.job.ConnectedClient;
+import org.pgstaging.job.CopyComparison;
 import org.pgstaging.job.DatabaseInfo;
 import org.pgstaging.job.DatabaseSize;
+import org.pgstaging.job.JobListener;
+import org.pgstaging.job.JobService;
+import org.pgstaging.job.JobSubmission;
+import org.pgstaging.job.JobView;
 import org.pgstaging.job.PgbouncerDatabase;
+import org.pgstaging.job.RestorePreview;
+import org.pgstaging.job.model.JobKind;
+import org.pgstaging.job.model.JobState;
 import org.pgstaging.restore.RestoreEvent;
 
 /**
- * Our own {@link BotBackend} kept in memory for the bot's tests: jobs move through the states the
+ * Our own {@link JobService} kept in memory for the bot's tests: jobs move through the states the
  * queue would give them, every call is recorded, listeners are told like the queue adapter would.
  * One section, {@code foodb.dev}, with copies of 2026-11-20 (active) and 2026-11-24.
  */
-final class RecordingBackend implements BotBackend {
+final class RecordingBackend implements JobService {
     static final String SECTION = "foodb.dev";
 
     final List<String> calls = Collections.synchronizedList(new ArrayList<>());
-    final Map<String, BotJob> jobs = Collections.synchronizedMap(new LinkedHashMap<>());
-    final List<BotJobListener> listeners = new CopyOnWriteArrayList<>();
+    final Map<String, JobView> jobs = Collections.synchronizedMap(new LinkedHashMap<>());
+    final List<JobListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
     /** Distinct per instance, so two bots in one test never share job ids. */
     private final String tag = "j" + Integer.toString((int) (Math.random() * 46656), 36) + "-";
@@ -56,13 +65,13 @@ final class RecordingBackend implements BotBackend {
     }
 
     @Override
-    public BotJob submit(JobRequest r) {
+    public JobView submit(JobSubmission r) {
         section(r.section());
-        record("submit " + r.kind() + " " + r.section() + " " + r.date() + " by " + r.requesterId());
+        record("submit " + r.kind() + " " + r.section() + " " + r.date() + " by " + r.requester());
         String id = tag + ids.incrementAndGet();
         String db = r.kind() == JobKind.RESTORE ? "foodb_" + DateSpec.compact(r.date().fixedDate(LocalDate.of(2026, 11, 24)).orElse(LocalDate.of(2026, 11, 24))) : null;
-        BotJob job = new BotJob(id, r.kind(), r.section(), r.date() == null ? null : r.date().toString(), db, r.requesterId(),
-                noApproval.contains(r.section()) ? JobStatus.QUEUED : JobStatus.AWAITING_APPROVAL, 0, null, null, null, null,
+        JobView job = new JobView(id, r.kind(), r.section(), r.date() == null ? null : r.date().toString(), db, r.requester(),
+                noApproval.contains(r.section()) ? JobState.QUEUED : JobState.AWAITING_APPROVAL, 0, null, null, null, null,
                 Instant.now(), null);
         jobs.put(id, job);
         return job;
@@ -78,79 +87,79 @@ final class RecordingBackend implements BotBackend {
                 List.of("audit", "archive"), List.of("public.sessions", "public.events"), List.of("public.orders.audit_trigger"))));
     }
 
-    private BotJob change(String id, java.util.function.UnaryOperator<BotJob> f) {
-        BotJob j = jobs.get(id);
+    private JobView change(String id, java.util.function.UnaryOperator<JobView> f) {
+        JobView j = jobs.get(id);
         if (j == null) throw new PgStagingException("no job " + id, null);
-        BotJob n = f.apply(j);
+        JobView n = f.apply(j);
         jobs.put(id, n);
         return n;
     }
 
     @Override
-    public BotJob approve(String jobId, String approverId) {
+    public JobView approve(String jobId, String approverId) {
         record("approve " + jobId + " by " + approverId);
-        return change(jobId, j -> new BotJob(j.id(), j.kind(), j.section(), j.date(), j.database(), j.requesterId(), JobStatus.QUEUED, 1,
+        return change(jobId, j -> new JobView(j.id(), j.kind(), j.section(), j.date(), j.database(), j.requesterId(), JobState.QUEUED, 1,
                 Instant.now().plusSeconds(60), Instant.now().plusSeconds(1800),
-                new BotJob.Decision(approverId, true, Instant.now(), null), null, j.submittedAt(), null));
+                new JobView.Decision(approverId, true, Instant.now(), null), null, j.submittedAt(), null));
     }
 
     @Override
-    public BotJob deny(String jobId, String approverId, String reason) {
+    public JobView deny(String jobId, String approverId, String reason) {
         record("deny " + jobId + " by " + approverId + ": " + reason);
-        return change(jobId, j -> new BotJob(j.id(), j.kind(), j.section(), j.date(), j.database(), j.requesterId(), JobStatus.DENIED, 0,
-                null, null, new BotJob.Decision(approverId, false, Instant.now(), reason), null, j.submittedAt(), Instant.now()));
+        return change(jobId, j -> new JobView(j.id(), j.kind(), j.section(), j.date(), j.database(), j.requesterId(), JobState.DENIED, 0,
+                null, null, new JobView.Decision(approverId, false, Instant.now(), reason), null, j.submittedAt(), Instant.now()));
     }
 
     @Override
-    public BotJob cancel(String jobId, String userId) {
+    public JobView cancel(String jobId, String userId) {
         record("cancel " + jobId + " by " + userId);
-        return change(jobId, j -> j.withStatus(JobStatus.CANCELLED));
+        return change(jobId, j -> j.withState(JobState.CANCELLED));
     }
 
     @Override
-    public BotJob retry(String jobId, String userId) {
+    public JobView retry(String jobId, String userId) {
         record("retry " + jobId + " by " + userId);
-        BotJob old = jobs.get(jobId);
-        return submit(new JobRequest(old.kind(), old.section(), old.date() == null ? null : DateSpec.parse(old.date()), userId, "C0STAGING"));
+        JobView old = jobs.get(jobId);
+        return submit(new JobSubmission(old.kind(), old.section(), old.date() == null ? null : DateSpec.parse(old.date()), userId, "C0STAGING"));
     }
 
     @Override
-    public Optional<BotJob> job(String jobId) {
+    public Optional<JobView> job(String jobId) {
         return Optional.ofNullable(jobs.get(jobId));
     }
 
     @Override
-    public List<BotJob> queue() {
+    public List<JobView> queue() {
         synchronized (jobs) {
-            return jobs.values().stream().filter(j -> !j.status().finished()).toList();
+            return jobs.values().stream().filter(j -> !j.finished()).toList();
         }
     }
 
     @Override
-    public List<org.pgstaging.job.store.Change> history(int limit) {
+    public List<org.pgstaging.job.model.Change> history(int limit) {
         synchronized (jobs) {
-            return jobs.values().stream().filter(j -> j.status().finished()).limit(limit)
-                    .map(j -> new org.pgstaging.job.store.Change(Long.parseLong(j.id().replaceAll("\\D", "")), j.kind().word(),
+            return jobs.values().stream().filter(j -> j.finished()).limit(limit)
+                    .map(j -> new org.pgstaging.job.model.Change(Long.parseLong(j.id().replaceAll("\\D", "")), j.kind().code(),
                             j.section(), j.date(), j.database(), "staging-db1:5432", "Slack user " + j.requesterId(), null,
-                            j.submittedAt(), j.finishedAt(), j.status() == JobStatus.DONE ? org.pgstaging.job.store.Change.Outcome.DONE
-                            : org.pgstaging.job.store.Change.Outcome.FAILED, null, null, null, null, List.of()))
+                            j.submittedAt(), j.finishedAt(), j.state() == JobState.DONE ? org.pgstaging.job.model.Change.Outcome.DONE
+                            : org.pgstaging.job.model.Change.Outcome.FAILED, null, null, null, null, List.of()))
                     .toList();
         }
     }
 
 
     @Override
-    public void addListener(BotJobListener listener) {
+    public void addListener(JobListener listener) {
         listeners.add(listener);
     }
 
     /** What the queue adapter does when a job moves: tell every listener. */
-    void publish(BotJob job) {
+    void publish(JobView job) {
         jobs.put(job.id(), job);
         listeners.forEach(l -> l.jobChanged(job));
     }
 
-    void progress(BotJob job, RestoreEvent e) {
+    void progress(JobView job, RestoreEvent e) {
         listeners.forEach(l -> l.jobProgress(job, e));
     }
 
@@ -179,10 +188,10 @@ final class RecordingBackend implements BotBackend {
     }
 
     @Override
-    public List<DbConnection> connections(String section, DateSpec date) {
+    public List<ConnectedClient> connections(String section, DateSpec date) {
         record("connections " + section + " " + date);
-        return List.of(new DbConnection("pgbouncer", "foodb", "app", "api-server", "10.0.0.7:51234", "active"),
-                new DbConnection("backend", "foodb_20261124", "alice", "psql", "10.0.0.9", "idle"));
+        return List.of(new ConnectedClient("pgbouncer", "foodb", "app", "api-server", "10.0.0.7:51234", "active"),
+                new ConnectedClient("backend", "foodb_20261124", "alice", "psql", "10.0.0.9", "idle"));
     }
 
     @Override

@@ -17,9 +17,13 @@ import org.junit.jupiter.api.TestInstance;
 import org.pgstaging.backup.DateSpec;
 import org.pgstaging.config.ConfigLoader;
 import org.pgstaging.job.EngineOptions;
+import org.pgstaging.job.JobSubmission;
+import org.pgstaging.job.JobView;
+import org.pgstaging.job.QueuedJobService;
 import org.pgstaging.job.StagingService;
+import org.pgstaging.job.model.JobKind;
+import org.pgstaging.job.model.JobState;
 import org.pgstaging.job.store.Job;
-import org.pgstaging.job.store.JobState;
 import org.pgstaging.job.store.JobStore;
 import org.pgstaging.restore.RestoreListener;
 import org.pgstaging.testkit.Gate;
@@ -41,7 +45,7 @@ class RemoteBotIT {
     private RemoteStaging env;
     private Path stateDir;
     private JobStore store;
-    private QueueBackend backend;
+    private QueuedJobService backend;
 
     @BeforeAll
     void start() throws Exception {
@@ -65,7 +69,7 @@ class RemoteBotIT {
                 EngineOptions.defaults(), RestoreListener.NONE);
         stateDir = Files.createTempDirectory("pgstaging-remote-bot");
         store = JobStore.open(stateDir);
-        backend = new QueueBackend(staging, store);
+        backend = new QueuedJobService(staging, store, java.time.Duration.ofMinutes(10));
         backend.start();
     }
 
@@ -76,11 +80,11 @@ class RemoteBotIT {
         if (stateDir != null) Unprivileged.deleteTree(stateDir);
     }
 
-    private BotJob restore(String section, LocalDate date) {
-        return backend.submit(new JobRequest(JobKind.RESTORE, section, DateSpec.parse(date.toString()), ALICE, "C0STAGING"));
+    private JobView restore(String section, LocalDate date) {
+        return backend.submit(new JobSubmission(JobKind.RESTORE, section, DateSpec.parse(date.toString()), ALICE, "C0STAGING"));
     }
 
-    private Job job(BotJob j) {
+    private Job job(JobView j) {
         return store.get(Long.parseLong(j.id()));
     }
 
@@ -90,9 +94,9 @@ class RemoteBotIT {
 
     @Test
     void restoresOnTwoServersRunTogetherAndOnOneServerOneAfterTheOther() throws Exception {
-        BotJob onA = restore("bota.dev", OLD);
-        BotJob onB = restore("botb.dev", OLD);
-        BotJob secondOnA = restore("bota.dev", NEW);
+        JobView onA = restore("bota.dev", OLD);
+        JobView onB = restore("botb.dev", OLD);
+        JobView secondOnA = restore("bota.dev", NEW);
         assertThat(job(onA).serverKey()).isEqualTo("127.0.0.2:" + env.a.pg().port());
         assertThat(job(onB).serverKey()).isEqualTo("127.0.0.3:" + env.b.pg().port());
 

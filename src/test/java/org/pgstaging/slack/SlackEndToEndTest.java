@@ -35,23 +35,24 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.pgstaging.backup.DateSpec;
 import org.pgstaging.config.ConfigLoader;
 import org.pgstaging.job.EngineOptions;
+import org.pgstaging.job.QueuedJobService;
 import org.pgstaging.job.StagingService;
+import org.pgstaging.job.model.JobState;
 import org.pgstaging.job.store.HistoryAction;
 import org.pgstaging.job.store.HistoryEntry;
 import org.pgstaging.job.store.Job;
-import org.pgstaging.job.store.JobState;
 import org.pgstaging.job.store.JobStore;
 import org.pgstaging.restore.RestoreListener;
 import org.pgstaging.testkit.PostgresServer;
-import org.pgstaging.testkit.SlackApiServer;
 import org.pgstaging.testkit.SlackApiServer.Call;
 import org.pgstaging.testkit.SlackApiServer.Posted;
+import org.pgstaging.testkit.SlackApiServer;
 import org.pgstaging.testkit.SlackRequests;
 import org.pgstaging.testkit.StagingSandbox;
 
 /**
  * The Slack bot on real parts: signed requests from "Slack" reach the Bolt app over HTTP, jobs go
- * through {@link QueueBackend} to the durable queue (H2 in a temporary state_dir) and the engine
+ * through {@link QueuedJobService} to the durable queue (H2 in a temporary state_dir) and the engine
  * restores into the test PostgreSQL behind pgbouncer, from dumps served by nginx. Assertions are on
  * what the bot sent to the loopback Slack Web API, on the job store and on PostgreSQL/pgbouncer.
  * Slow steps are held by SQL "gates" (a pre SQL file that waits for a role to exist), so ordering
@@ -80,7 +81,7 @@ class SlackEndToEndTest {
     private StagingService staging;
     private Path stateDir;
     private JobStore store;
-    private QueueBackend backend;
+    private QueuedJobService backend;
     private SlackBot bot;
     private URI events;
 
@@ -97,7 +98,7 @@ class SlackEndToEndTest {
         slack = new SlackRequests(SECRET);
         stateDir = Files.createTempDirectory("pgstaging-slack-e2e");
         store = JobStore.open(stateDir);
-        backend = new QueueBackend(staging, store);
+        backend = new QueuedJobService(staging, store, java.time.Duration.ofMinutes(10));
         bot = new SlackBot(new SlackSettings(settings(stateDir, 3000), Map.of()), backend, Clock.systemUTC());
         backend.start();
         events = bot.startHttp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).eventsUri();
@@ -289,7 +290,7 @@ class SlackEndToEndTest {
         assertThat(sessionsIn(slow)).as("psql outlives the killed bot").isPositive();
 
         try (JobStore store2 = JobStore.open(state);
-             QueueBackend backend2 = new QueueBackend(staging, store2);
+             QueuedJobService backend2 = new QueuedJobService(staging, store2, java.time.Duration.ofMinutes(10));
              SlackBot bot2 = new SlackBot(new SlackSettings(settings(state, port), Map.of()), backend2, Clock.systemUTC())) {
             Job before = store2.get(running.id());
             assertThat(before.state()).isEqualTo(JobState.RUNNING);

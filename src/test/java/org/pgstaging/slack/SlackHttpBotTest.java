@@ -26,10 +26,12 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.pgstaging.job.JobView;
+import org.pgstaging.job.model.JobState;
 import org.pgstaging.restore.RestoreEvent;
 import org.pgstaging.restore.Step;
-import org.pgstaging.testkit.SlackApiServer;
 import org.pgstaging.testkit.SlackApiServer.Posted;
+import org.pgstaging.testkit.SlackApiServer;
 import org.pgstaging.testkit.SlackRequests;
 
 /** The real Bolt app behind our HTTP adapter, talking to a loopback Slack Web API. */
@@ -113,7 +115,7 @@ class SlackHttpBotTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("working");
         awaitTrue(() -> backend.calls("submit").size() > before, "submit");
-        BotJob job;
+        JobView job;
         synchronized (backend.jobs) {
             job = backend.jobs.values().stream().reduce((a, b) -> b).orElseThrow();
         }
@@ -221,7 +223,7 @@ class SlackHttpBotTest {
     @Test
     void restoreRequestPostsMessageAndApprovalCard() throws Exception {
         Object[] r = restore(ALICE);
-        BotJob job = (BotJob) r[0];
+        JobView job = (JobView) r[0];
         Posted request = (Posted) r[1];
         Posted card = (Posted) r[2];
         assertThat(job.requesterId()).isEqualTo(ALICE);
@@ -258,19 +260,19 @@ class SlackHttpBotTest {
     @Test
     void nonApproverClickIsRefusedAndNothingIsApproved() throws Exception {
         Object[] r = restore(ALICE);
-        BotJob job = (BotJob) r[0];
+        JobView job = (JobView) r[0];
         HttpResponse<String> resp = click(BOB, (Posted) r[2], ActionIds.APPROVE, job.id(), api.responseUrl());
         assertThat(resp.statusCode()).isEqualTo(200);
         var refusal = api.await("chat.postEphemeral", c -> BOB.equals(c.param("user")) && c.allText().contains("Only approvers"));
         assertThat(refusal.param("channel")).isEqualTo(CHANNEL);
         assertThat(backend.calls("approve " + job.id())).isEmpty();
-        assertThat(backend.job(job.id()).orElseThrow().status()).isEqualTo(JobStatus.AWAITING_APPROVAL);
+        assertThat(backend.job(job.id()).orElseThrow().state()).isEqualTo(JobState.AWAITING_APPROVAL);
     }
 
     @Test
     void selfApprovalIsRefusedWhenNotAllowed() throws Exception {
         Object[] r = restore(CAROL); // an approver asking for herself
-        BotJob job = (BotJob) r[0];
+        JobView job = (JobView) r[0];
         click(CAROL, (Posted) r[2], ActionIds.APPROVE, job.id(), api.responseUrl());
         var refusal = api.await("chat.postEphemeral", c -> CAROL.equals(c.param("user")) && c.allText().contains("your own request"));
         assertThat(refusal).isNotNull();
@@ -280,7 +282,7 @@ class SlackHttpBotTest {
     @Test
     void groupApproverApprovesAndMessagesShowIt() throws Exception {
         Object[] r = restore(ALICE);
-        BotJob job = (BotJob) r[0];
+        JobView job = (JobView) r[0];
         Posted request = (Posted) r[1];
         Posted card = (Posted) r[2];
         click(GRACE, card, ActionIds.APPROVE, job.id(), api.responseUrl());
@@ -293,7 +295,7 @@ class SlackHttpBotTest {
     @Test
     void denyOpensModalAndRecordsTheReason() throws Exception {
         Object[] r = restore(ALICE);
-        BotJob job = (BotJob) r[0];
+        JobView job = (JobView) r[0];
         Posted request = (Posted) r[1];
         click(CAROL, (Posted) r[2], ActionIds.DENY, job.id(), api.responseUrl());
         var open = api.await("views.open", c -> c.param("view").contains("\"private_metadata\":\"" + job.id() + "\""));
@@ -316,7 +318,7 @@ class SlackHttpBotTest {
     @Test
     void threadRepliesAnswerStatusAndCancel() throws Exception {
         Object[] r = restore(ALICE);
-        BotJob job = (BotJob) r[0];
+        JobView job = (JobView) r[0];
         Posted request = (Posted) r[1];
         HttpResponse<String> status = slack.send(events, slack.signJson(slack.eventCallback(
                 slack.threadMessage(ALICE, CHANNEL, "status", request.ts())).toString()));
@@ -359,10 +361,10 @@ class SlackHttpBotTest {
     @Test
     void progressIsThrottledAndCompletionOffersTheSwitch() throws Exception {
         Object[] r = restore(ALICE);
-        BotJob job = (BotJob) r[0];
+        JobView job = (JobView) r[0];
         Posted request = (Posted) r[1];
-        BotJob running = new BotJob(job.id(), job.kind(), job.section(), job.date(), job.database(), ALICE, JobStatus.RUNNING, 0,
-                null, null, new BotJob.Decision(CAROL, true, java.time.Instant.now(), null), null, job.submittedAt(), null);
+        JobView running = new JobView(job.id(), job.kind(), job.section(), job.date(), job.database(), ALICE, JobState.RUNNING, 0,
+                null, null, new JobView.Decision(CAROL, true, java.time.Instant.now(), null), null, job.submittedAt(), null);
         backend.publish(running);
         int before = api.calls("chat.update").size();
         backend.progress(running, new RestoreEvent.StepStarted(job.database(), Step.DOWNLOAD, null));
@@ -373,7 +375,7 @@ class SlackHttpBotTest {
         long edits = api.calls("chat.update").stream().skip(before).filter(c -> request.ts().equals(c.param("ts"))).count();
         assertThat(edits).isLessThan(10);
 
-        BotJob done = new BotJob(job.id(), job.kind(), job.section(), job.date(), job.database(), ALICE, JobStatus.DONE, 0,
+        JobView done = new JobView(job.id(), job.kind(), job.section(), job.date(), job.database(), ALICE, JobState.DONE, 0,
                 null, null, running.decision(), null, job.submittedAt(), java.time.Instant.now());
         backend.publish(done);
         Posted completion = api.awaitMessage(p -> request.ts().equals(p.message().has("thread_ts") ? p.message().get("thread_ts").getAsString() : null)
@@ -392,10 +394,10 @@ class SlackHttpBotTest {
     @Test
     void failureShowsCleanupAndRetryQueuesAgain() throws Exception {
         Object[] r = restore(ALICE);
-        BotJob job = (BotJob) r[0];
+        JobView job = (JobView) r[0];
         Posted request = (Posted) r[1];
-        backend.publish(new BotJob(job.id(), job.kind(), job.section(), job.date(), job.database(), ALICE, JobStatus.FAILED, 0,
-                null, null, null, new BotJob.Failure("pg_restore exited with status 1: out of disk space", "free space in /var/lib/postgresql",
+        backend.publish(new JobView(job.id(), job.kind(), job.section(), job.date(), job.database(), ALICE, JobState.FAILED, 0,
+                null, null, null, new JobView.Failure("pg_restore exited with status 1: out of disk space", "free space in /var/lib/postgresql",
                 "dropped foodb_20261124 and removed the dump"), job.submittedAt(), java.time.Instant.now()));
         Posted failed = api.awaitMessage(p -> p.ts().equals(request.ts()) && p.text().contains("out of disk space"), Duration.ofSeconds(15));
         assertThat(failed.text()).contains("dropped foodb_20261124 and removed the dump").contains(ActionIds.RETRY);
@@ -435,7 +437,7 @@ class SlackHttpBotTest {
             URI ev = permissive.startHttp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).eventsUri();
             slack.send(ev, slack.signForm(slack.slashCommand(CAROL, CHANNEL, "/pgstaging", "restore foodb.dev", api.responseUrl())));
             awaitTrue(() -> !other.calls("submit").isEmpty(), "submit");
-            BotJob job = other.jobs.values().iterator().next();
+            JobView job = other.jobs.values().iterator().next();
             Posted card = api.awaitMessage(p -> p.text().contains("job_approve") && p.text().contains("\"" + job.id() + "\"")
                     && p.text().contains("<@U0CAROL>"));
             slack.send(ev, slack.signForm(slack.interactive(slack.blockAction(CAROL, card.channel(), card.message(), false,

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.pgstaging.job.store.Job;
-import org.pgstaging.job.store.JobState;
+import org.pgstaging.job.model.JobState;
 import org.pgstaging.job.store.JobStore;
 
 /**

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.pgstaging.job.store.HistoryAction;
 import org.pgstaging.job.store.Job;
-import org.pgstaging.job.store.JobState;
+import org.pgstaging.job.model.JobState;
 import org.pgstaging.job.store.JobStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

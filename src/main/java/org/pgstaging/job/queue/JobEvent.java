@@ -2,7 +2,7 @@ package org.pgstaging.job.queue;
 
 import org.pgstaging.job.store.HistoryAction;
 import org.pgstaging.job.store.Job;
-import org.pgstaging.job.store.JobState;
+import org.pgstaging.job.model.JobState;
 
 /**
  * A change the queue made, after it was committed.

@@ -19,7 +19,7 @@ import org.pgstaging.job.store.Completion;
 import org.pgstaging.job.store.HistoryAction;
 import org.pgstaging.job.store.Job;
 import org.pgstaging.job.store.JobRequest;
-import org.pgstaging.job.store.JobState;
+import org.pgstaging.job.model.JobState;
 import org.pgstaging.job.store.JobStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

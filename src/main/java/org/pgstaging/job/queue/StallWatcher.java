@@ -16,7 +16,7 @@ import java.util.function.Function;
 import org.pgstaging.config.ConfigException;
 import org.pgstaging.config.Section;
 import org.pgstaging.job.store.Job;
-import org.pgstaging.job.store.JobState;
+import org.pgstaging.job.model.JobState;
 import org.pgstaging.job.store.JobStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,9 +1,9 @@
 package org.pgstaging.job.store;
 
+import org.pgstaging.job.model.Change;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,5 +1,7 @@
 package org.pgstaging.job.store;
 
+import org.pgstaging.job.model.JobState;
+
 /**
  * How a running job ended, as recorded by {@link JobStore#finish}.
  *

@@ -1,5 +1,6 @@
 package org.pgstaging.job.store;
 
+import org.pgstaging.job.model.JobState;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.pgstaging.PgStagingException;

@@ -1,5 +1,7 @@
 package org.pgstaging.job.store;
 
+import org.pgstaging.job.model.JobState;
+import org.pgstaging.job.model.JobKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

@@ -1,5 +1,7 @@
 package org.pgstaging.job.store;
 
+import org.pgstaging.job.model.JobState;
+import org.pgstaging.job.model.JobKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.pgstaging.job.store.Job;
-import org.pgstaging.job.store.JobState;
+import org.pgstaging.job.model.JobState;
 
 /** Records queue events and lets a test wait for one (the timeout is a safety net, not an assertion on time). */
 final class EventLog implements QueueListener {

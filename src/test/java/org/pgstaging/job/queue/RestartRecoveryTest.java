@@ -14,9 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pgstaging.job.store.HistoryAction;
 import org.pgstaging.job.store.HistoryEntry;
 import org.pgstaging.job.store.Job;
-import org.pgstaging.job.store.JobKind;
+import org.pgstaging.job.model.JobKind;
 import org.pgstaging.job.store.JobRequest;
-import org.pgstaging.job.store.JobState;
+import org.pgstaging.job.model.JobState;
 import org.pgstaging.job.store.JobStore;
 
 /**

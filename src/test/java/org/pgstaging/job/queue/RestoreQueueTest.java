@@ -25,9 +25,9 @@ import org.pgstaging.job.store.HistoryAction;
 import org.pgstaging.job.store.HistoryEntry;
 import org.pgstaging.job.store.IllegalJobTransitionException;
 import org.pgstaging.job.store.Job;
-import org.pgstaging.job.store.JobKind;
+import org.pgstaging.job.model.JobKind;
 import org.pgstaging.job.store.JobRequest;
-import org.pgstaging.job.store.JobState;
+import org.pgstaging.job.model.JobState;
 import org.pgstaging.job.store.JobStore;
 
 class RestoreQueueTest {

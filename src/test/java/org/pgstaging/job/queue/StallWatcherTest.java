@@ -20,9 +20,9 @@ import org.pgstaging.config.ConfigException;
 import org.pgstaging.config.Section;
 import org.pgstaging.job.store.Completion;
 import org.pgstaging.job.store.Job;
-import org.pgstaging.job.store.JobKind;
+import org.pgstaging.job.model.JobKind;
 import org.pgstaging.job.store.JobRequest;
-import org.pgstaging.job.store.JobState;
+import org.pgstaging.job.model.JobState;
 import org.pgstaging.job.store.JobStore;
 import org.pgstaging.job.store.MutableClock;
 

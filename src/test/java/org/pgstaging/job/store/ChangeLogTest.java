@@ -1,5 +1,6 @@
 package org.pgstaging.job.store;
 
+import org.pgstaging.job.model.Change;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;

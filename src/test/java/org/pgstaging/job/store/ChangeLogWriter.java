@@ -1,5 +1,6 @@
 package org.pgstaging.job.store;
 
+import org.pgstaging.job.model.Change;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package org.pgstaging.job.store;
 
+import org.pgstaging.job.model.JobKind;
 import java.nio.file.Path;
 
 /**

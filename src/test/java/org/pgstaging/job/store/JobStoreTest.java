@@ -1,5 +1,7 @@
 package org.pgstaging.job.store;
 
+import org.pgstaging.job.model.JobState;
+import org.pgstaging.job.model.JobKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package org.pgstaging.job.store;
+package org.pgstaging.job.model;
 
 import java.util.Arrays;
 import java.util.Locale;

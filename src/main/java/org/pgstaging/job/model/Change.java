@@ -1,4 +1,4 @@
-package org.pgstaging.job.store;
+package org.pgstaging.job.model;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One change of a database server as the {@link ChangeLog} keeps it, whoever made it.
+ * One change of a database server as the {@code ChangeLog} keeps it, whoever made it.
  *
  * @param by         who started it: {@code user@host (console)}, or the Slack user for the bot
  * @param approvedBy who approved it (bot jobs), null otherwise

@@ -1,5 +1,6 @@
-package org.pgstaging.slack;
+package org.pgstaging.job;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,44 +13,55 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.BackupFile;
 import org.pgstaging.backup.DateSpec;
-import org.pgstaging.job.CatalogReport;
-import org.pgstaging.job.CopyStats;
-import org.pgstaging.job.DatabaseInfo;
-import org.pgstaging.job.DatabaseSize;
-import org.pgstaging.job.PgbouncerDatabase;
-import org.pgstaging.job.JobExecution;
-import org.pgstaging.job.StagingService;
+import org.pgstaging.job.model.Change;
+import org.pgstaging.job.model.JobKind;
+import org.pgstaging.job.model.JobState;
 import org.pgstaging.job.queue.Estimator;
 import org.pgstaging.job.queue.JobOutcome;
 import org.pgstaging.job.queue.ProgressReporter;
 import org.pgstaging.job.queue.QueueListener;
 import org.pgstaging.job.queue.RestoreQueue;
 import org.pgstaging.job.queue.ScheduleEstimate;
+import org.pgstaging.job.queue.StallWatcher;
 import org.pgstaging.job.store.HistoryAction;
 import org.pgstaging.job.store.Job;
-import org.pgstaging.job.store.JobState;
+import org.pgstaging.job.store.JobRequest;
 import org.pgstaging.job.store.JobStore;
 import org.pgstaging.restore.RestoreEvent;
 
 /**
- * The bot's {@link BotBackend} over the real parts: requests go to the durable {@link RestoreQueue},
- * jobs run through {@link StagingService} (the same engine the console uses), and decisions are
- * written to the job history.
+ * The {@link JobService} over the real parts: requests go to the durable {@link RestoreQueue}, jobs
+ * run through {@link StagingService} (the same engine and per-server turn the console uses),
+ * decisions are written to the job history, and a {@link StallWatcher} reports silent jobs.
  */
-public final class QueueBackend implements BotBackend, AutoCloseable {
+public final class QueuedJobService implements JobService, AutoCloseable {
     private static final Duration PROGRESS_EVERY = Duration.ofMillis(500);
+    /** The kinds that wait in the queue; switch, drop and purge are done at once (after a confirmation). */
+    private static final java.util.Set<JobKind> SUBMITTABLE = java.util.EnumSet.of(JobKind.RESTORE, JobKind.FETCH, JobKind.VACUUMDB);
 
     private final StagingService staging;
     private final JobExecution execution;
     private final JobStore store;
     private final RestoreQueue queue;
     private final Estimator estimator;
-    private final List<BotJobListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<JobListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<Long, Instant> lastProgress = new ConcurrentHashMap<>();
 
-    public QueueBackend(StagingService staging, JobStore store) {
+    private final StallWatcher stalls;
+    /** Closed with this service when it opened the store itself ({@link #open}). */
+    private final JobStore ownedStore;
+
+    /** @param stallAfter how long a running job may report nothing before listeners hear of it */
+    public QueuedJobService(StagingService staging, JobStore store, Duration stallAfter) {
+        this(staging, store, stallAfter, null);
+    }
+
+    private QueuedJobService(StagingService staging, JobStore store, Duration stallAfter, JobStore ownedStore) {
+        this.ownedStore = ownedStore;
         this.staging = staging;
         this.store = store;
+        this.stalls = new StallWatcher(store, java.time.Clock.systemUTC(), stallAfter,
+                (job, silent) -> listeners.forEach(l -> l.jobStalled(toView(job), silent)));
         this.execution = new JobExecution(staging);
         this.queue = new RestoreQueue(store, this::run, execution::cleanUpInterrupted);
         this.estimator = new Estimator(store);
@@ -59,7 +71,7 @@ public final class QueueBackend implements BotBackend, AutoCloseable {
                 // RUNNING -> INTERRUPTED only lasts until recovery settles the job (next event): shown as
                 // FAILED it would post a failure and make the messenger ignore the QUEUED that follows.
                 if (event.previous() == JobState.RUNNING && event.job().state() == JobState.INTERRUPTED) return;
-                BotJob job = toBotJob(event.job());
+                JobView job = toView(event.job());
                 if (event.previous() == JobState.INTERRUPTED) {
                     boolean requeued = event.job().state() == JobState.QUEUED;
                     listeners.forEach(l -> l.jobInterrupted(job, event.job().cleanup(), requeued));
@@ -69,31 +81,49 @@ public final class QueueBackend implements BotBackend, AutoCloseable {
         });
     }
 
+    /**
+     * The jobs kept in the durable store under {@code stateDir} (created if missing), closed with this
+     * service. Two bots must not share a state_dir: the second is refused.
+     */
+    public static QueuedJobService open(StagingService staging, Path stateDir, Duration stallAfter) {
+        JobStore store = JobStore.open(stateDir);
+        try {
+            return new QueuedJobService(staging, store, stallAfter, store);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
     /** Starts the workers: queued jobs continue, interrupted ones are cleaned up and re-queued once. */
     public void start() {
         queue.start();
+        stalls.start(StallWatcher.DEFAULT_PERIOD);
     }
-
-    public RestoreQueue restoreQueue() { return queue; }
 
     @Override
     public void close() {
+        stalls.close();
         queue.close();
+        if (ownedStore != null) ownedStore.close();
     }
 
     // ---- jobs -------------------------------------------------------------------------
 
     @Override
-    public BotJob submit(JobRequest request) {
+    public JobView submit(JobSubmission request) {
+        if (!SUBMITTABLE.contains(request.kind())) {
+            throw new PgStagingException(request.kind().code() + " is not a queued job",
+                    "queue restore, fetch or vacuumdb; " + request.kind().code() + " is done at once after a confirmation");
+        }
         DateSpec date = request.date();
         if (request.kind() == JobKind.RESTORE || request.kind() == JobKind.FETCH) {
             // pin latest/oldest/today to the backup that exists now, so the approval card and the run agree
             date = DateSpec.of(staging.backupFor(request.section(), date).date());
         }
-        org.pgstaging.job.store.JobRequest r = org.pgstaging.job.store.JobRequest
-                .of(staging.section(request.section()), storeKind(request.kind()), date, request.requesterId())
-                .inThread(request.channelId(), null);
-        return toBotJob(queue.submit(r));
+        JobRequest r = JobRequest.of(staging.section(request.section()), request.kind(), date, request.requester())
+                .inThread(request.channel(), null);
+        return toView(queue.submit(r));
     }
 
     @Override
@@ -109,50 +139,49 @@ public final class QueueBackend implements BotBackend, AutoCloseable {
     }
 
     @Override
-    public BotJob approve(String jobId, String approverId) {
-        return toBotJob(queue.approve(id(jobId), approverId));
+    public JobView approve(String jobId, String approverId) {
+        return toView(queue.approve(id(jobId), approverId));
     }
 
     @Override
-    public BotJob deny(String jobId, String approverId, String reason) {
-        return toBotJob(queue.deny(id(jobId), approverId, reason));
+    public JobView deny(String jobId, String approverId, String reason) {
+        return toView(queue.deny(id(jobId), approverId, reason));
     }
 
     @Override
-    public BotJob cancel(String jobId, String userId) {
-        return toBotJob(queue.cancel(id(jobId), userId));
+    public JobView cancel(String jobId, String userId) {
+        return toView(queue.cancel(id(jobId), userId));
     }
 
     @Override
-    public BotJob retry(String jobId, String userId) {
-        return toBotJob(queue.retry(id(jobId), userId));
+    public JobView retry(String jobId, String userId) {
+        return toView(queue.retry(id(jobId), userId));
     }
 
     @Override
-    public Optional<BotJob> job(String jobId) {
+    public Optional<JobView> job(String jobId) {
         try {
-            return queue.job(id(jobId)).map(this::toBotJob);
+            return queue.job(id(jobId)).map(this::toView);
         } catch (PgStagingException e) {
             return Optional.empty();
         }
     }
 
     @Override
-    public List<BotJob> queue() {
+    public List<JobView> queue() {
         List<Job> jobs = new ArrayList<>(store.inState(JobState.RUNNING));
         jobs.addAll(store.queued());
         jobs.addAll(store.inState(JobState.AWAITING_APPROVAL));
-        return jobs.stream().map(this::toBotJob).toList();
+        return jobs.stream().map(this::toView).toList();
     }
 
     @Override
-    public List<org.pgstaging.job.store.Change> history(int limit) {
+    public List<Change> history(int limit) {
         return staging.history(null, null, limit);
     }
 
-
     @Override
-    public void addListener(BotJobListener listener) {
+    public void addListener(JobListener listener) {
         listeners.add(listener);
     }
 
@@ -186,9 +215,9 @@ public final class QueueBackend implements BotBackend, AutoCloseable {
     }
 
     @Override
-    public List<DbConnection> connections(String section, DateSpec date) {
+    public List<ConnectedClient> connections(String section, DateSpec date) {
         return staging.connections(section, date).stream()
-                .map(c -> new DbConnection(c.via(), c.database(), c.user(), c.application(), c.address(), c.state()))
+                .map(c -> new ConnectedClient(c.via(), c.database(), c.user(), c.application(), c.address(), c.state()))
                 .toList();
     }
 
@@ -264,8 +293,8 @@ public final class QueueBackend implements BotBackend, AutoCloseable {
             lastProgress.put(job.id(), now);
         }
         reporter.progress(describe(event));
-        BotJob bj = toBotJob(queue.job(job.id()).orElse(job));
-        listeners.forEach(l -> l.jobProgress(bj, event));
+        JobView view = toView(queue.job(job.id()).orElse(job));
+        listeners.forEach(l -> l.jobProgress(view, event));
     }
 
     private static String describe(RestoreEvent e) {
@@ -277,11 +306,9 @@ public final class QueueBackend implements BotBackend, AutoCloseable {
         return "done";
     }
 
-
-
     // ---- mapping ----------------------------------------------------------------------
 
-    BotJob toBotJob(Job j) {
+    JobView toView(Job j) {
         int position = 0;
         Instant start = null;
         Instant finish = null;
@@ -294,15 +321,15 @@ public final class QueueBackend implements BotBackend, AutoCloseable {
                 }
             }
         }
-        BotJob.Decision decision = null;
+        JobView.Decision decision = null;
         if (j.deniedBy() != null) {
-            decision = new BotJob.Decision(j.deniedBy(), false, j.finishedAt(), j.denyReason());
+            decision = new JobView.Decision(j.deniedBy(), false, j.finishedAt(), j.denyReason());
         } else if (j.approvedBy() != null && !j.approvedBy().equals(JobStore.AUTO_APPROVER)) {
-            decision = new BotJob.Decision(j.approvedBy(), true, j.approvedAt(), null);
+            decision = new JobView.Decision(j.approvedBy(), true, j.approvedAt(), null);
         }
-        BotJob.Failure failure = j.error() == null ? null : new BotJob.Failure(firstLine(j.error()), hintOf(j.error()), j.cleanup());
-        return new BotJob(Long.toString(j.id()), botKind(j), j.section(), j.dateSpec(), j.targetDatabase(),
-                j.requestedBy(), status(j.state()), position, start, finish, decision, failure, j.requestedAt(), j.finishedAt());
+        JobView.Failure failure = j.error() == null ? null : new JobView.Failure(firstLine(j.error()), hintOf(j.error()), j.cleanup());
+        return new JobView(Long.toString(j.id()), j.kind(), j.section(), j.dateSpec(), j.targetDatabase(),
+                j.requestedBy(), j.state() == JobState.INTERRUPTED ? JobState.FAILED : j.state(), position, start, finish, decision, failure, j.requestedAt(), j.finishedAt());
     }
 
     private static String firstLine(String error) {
@@ -313,34 +340,6 @@ public final class QueueBackend implements BotBackend, AutoCloseable {
     private static String hintOf(String error) {
         int i = error.indexOf("\nhint: ");
         return i < 0 ? null : error.substring(i + 7);
-    }
-
-    private static JobStatus status(JobState s) {
-        return switch (s) {
-            case AWAITING_APPROVAL -> JobStatus.AWAITING_APPROVAL;
-            case QUEUED -> JobStatus.QUEUED;
-            case RUNNING -> JobStatus.RUNNING;
-            case DONE -> JobStatus.DONE;
-            case FAILED, INTERRUPTED -> JobStatus.FAILED;
-            case DENIED -> JobStatus.DENIED;
-            case CANCELLED -> JobStatus.CANCELLED;
-        };
-    }
-
-    private static JobKind botKind(Job j) {
-        return switch (j.kind()) {
-            case FETCH -> JobKind.FETCH;
-            case VACUUMDB -> JobKind.VACUUMDB;
-            default -> JobKind.RESTORE;
-        };
-    }
-
-    private static org.pgstaging.job.store.JobKind storeKind(JobKind k) {
-        return switch (k) {
-            case RESTORE -> org.pgstaging.job.store.JobKind.RESTORE;
-            case FETCH -> org.pgstaging.job.store.JobKind.FETCH;
-            case VACUUMDB -> org.pgstaging.job.store.JobKind.VACUUMDB;
-        };
     }
 
     private static long id(String jobId) {

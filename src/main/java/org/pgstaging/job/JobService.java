@@ -1,48 +1,49 @@
-package org.pgstaging.slack;
+package org.pgstaging.job;
 
 import java.util.List;
 import java.util.Optional;
 import org.pgstaging.backup.BackupFile;
 import org.pgstaging.backup.DateSpec;
-import org.pgstaging.job.CatalogReport;
-import org.pgstaging.job.DatabaseInfo;
-import org.pgstaging.job.DatabaseSize;
-import org.pgstaging.job.PgbouncerDatabase;
+import org.pgstaging.job.model.Change;
 
 /**
- * Everything the Slack bot needs from the rest of pgstaging, and nothing more. An adapter over the
- * restore queue and {@link org.pgstaging.job.StagingOperations} implements it; the bot never touches
- * either directly, so its logic is tested against any implementation. Every method validates its
+ * Jobs for a face that takes requests from many people (the Slack bot): submit, approve, deny,
+ * cancel and retry queued jobs, follow them through a {@link JobListener}, and the immediate changes
+ * and reads that come with them. {@link QueuedJobService} implements it over the durable queue and
+ * {@link StagingOperations}; a face never touches either directly. Every method validates its
  * arguments first and throws {@link org.pgstaging.PgStagingException} (with a hint) on bad input.
  */
-public interface BotBackend {
+public interface JobService {
 
     // ---- jobs (queued, approved) --------------------------------------------------
 
-    /** Records a request; the job waits for approval. */
-    BotJob submit(JobRequest request);
+    /**
+     * Records a request: the job waits for approval, or is queued at once when the section says
+     * {@code approval = none}. A relative date (latest, today) is pinned to the backup it means now.
+     */
+    JobView submit(JobSubmission request);
 
     /** What the approval card shows for a restore of {@code section} at {@code date}. */
     RestorePreview preview(String section, DateSpec date);
 
-    BotJob approve(String jobId, String approverId);
+    JobView approve(String jobId, String approverId);
 
-    BotJob deny(String jobId, String approverId, String reason);
+    JobView deny(String jobId, String approverId, String reason);
 
-    BotJob cancel(String jobId, String userId);
+    JobView cancel(String jobId, String userId);
 
     /** Queues a failed (or cancelled) job again as a new job; returns the new one. */
-    BotJob retry(String jobId, String userId);
+    JobView retry(String jobId, String userId);
 
-    Optional<BotJob> job(String jobId);
+    Optional<JobView> job(String jobId);
 
     /** Waiting and running jobs, running first, then in queue order. */
-    List<BotJob> queue();
+    List<JobView> queue();
 
-    /** Finished jobs, newest first. */
-    List<org.pgstaging.job.store.Change> history(int limit);
+    /** Every change recorded, newest first, whoever made it (bot jobs, buttons, consoles). */
+    List<Change> history(int limit);
 
-    void addListener(BotJobListener listener);
+    void addListener(JobListener listener);
 
     // ---- immediate changes (after a confirm dialog) --------------------------------
 
@@ -56,7 +57,7 @@ public interface BotBackend {
     List<String> purge(String section, String userId);
 
     /** Who is connected to the copy of {@code date} (or to every dated copy of the section when date is null). */
-    List<DbConnection> connections(String section, DateSpec date);
+    List<ConnectedClient> connections(String section, DateSpec date);
 
     // ---- read-only, delegating to StagingOperations -----------------------------------
 

@@ -1,4 +1,4 @@
-package org.pgstaging.slack;
+package org.pgstaging.job;
 
 import java.util.Optional;
 import org.pgstaging.backup.BackupFile;
