@@ -1,5 +1,6 @@
 package org.pgstaging.cli;
 
+import org.pgstaging.TextTable;
 import java.io.FilterWriter;
 import java.io.IOException;
 import java.io.Writer;
@@ -73,7 +74,7 @@ final class CatalogCommands {
                 out().info("(no trigger)");
                 return;
             }
-            Table t = new Table("SCHEMA", "TABLE", "TRIGGER", "FUNCTION", "DROPPED");
+            TextTable t = new TextTable("SCHEMA", "TABLE", "TRIGGER", "FUNCTION", "DROPPED");
             for (TriggerInfo tr : triggers) {
                 t.row(tr.schema(), tr.table(), tr.trigger(), tr.function(), tr.dropped() ? "yes" : "");
             }

@@ -1,5 +1,6 @@
 package org.pgstaging.cli;
 
+import org.pgstaging.TextTable;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.List;
@@ -63,7 +64,7 @@ final class HelpCommands {
             for (CommandRegistry.Group g : CommandRegistry.GROUPS) {
                 lines.add("");
                 lines.add(g.title() + ":");
-                Table t = new Table("SYNOPSIS", "DESCRIPTION");
+                TextTable t = new TextTable("SYNOPSIS", "DESCRIPTION");
                 for (Class<?> c : g.commands()) {
                     CommandSpec s = root.getSubcommands().get(c.getAnnotation(Command.class).name())
                             .getCommandSpec();

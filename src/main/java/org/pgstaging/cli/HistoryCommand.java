@@ -1,5 +1,6 @@
 package org.pgstaging.cli;
 
+import org.pgstaging.TextTable;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.time.LocalDate;
@@ -39,7 +40,7 @@ final class HistoryCommand extends BaseCommand {
             out().info("(no change recorded" + (section == null ? "" : " for [" + section + "]") + ")");
             return;
         }
-        Table t = new Table("#", "STARTED", "BY", "WHAT", "OUTCOME", "TOOK", "DATABASE");
+        TextTable t = new TextTable("#", "STARTED", "BY", "WHAT", "OUTCOME", "TOOK", "DATABASE");
         for (Change c : changes) {
             t.row(c.id(), WHEN.format(c.started().atZone(ZoneId.systemDefault())), c.by(),
                     c.kind() + " " + c.section() + (c.date() == null ? "" : " " + c.date()), outcome(c),

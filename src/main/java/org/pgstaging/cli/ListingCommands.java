@@ -1,5 +1,6 @@
 package org.pgstaging.cli;
 
+import org.pgstaging.TextTable;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
@@ -64,7 +65,7 @@ final class ListingCommands {
             } else if (out().quiet()) {
                 all.forEach(s -> out().result(s.name()));
             } else {
-                Table t = new Table("SECTION", "DBNAME", "HOST");
+                TextTable t = new TextTable("SECTION", "DBNAME", "HOST");
                 all.forEach(s -> t.row(s.name(), s.dbname(), s.host()));
                 out().table(t);
             }
@@ -79,7 +80,7 @@ final class ListingCommands {
                 out().info("(no dated database for [" + section + "])");
                 return;
             }
-            Table t = new Table("", "DATABASE", "DATE", "IN POSTGRES", "PGBOUNCER");
+            TextTable t = new TextTable("", "DATABASE", "DATE", "IN POSTGRES", "PGBOUNCER");
             for (DatabaseInfo d : dbs) {
                 t.row(marker(d.active()), d.database(), d.date(),
                         !d.existsInPostgres() ? "MISSING" : d.incomplete() ? "INCOMPLETE" : "yes", d.pgbouncerEntry());
@@ -114,7 +115,7 @@ final class ListingCommands {
                         : "(no dump of [" + section + "] on the backup server)");
                 return;
             }
-            Table t = new Table("DATE", "SIZE", "FILE").alignRight(1);
+            TextTable t = new TextTable("DATE", "SIZE", "FILE").alignRight(1);
             for (BackupFile b : files) {
                 String size = b.size() != null && b.size().isPresent() ? Human.size(b.size().getAsLong()) : "-";
                 t.row(b.date(), size, b.fileName());
@@ -142,7 +143,7 @@ final class ListingCommands {
             } else if (out().quiet()) {
                 out().result(s.database() + "  " + Human.size(s.bytes()));
             } else {
-                Table t = new Table("", "DATABASE", "SIZE").alignRight(2);
+                TextTable t = new TextTable("", "DATABASE", "SIZE").alignRight(2);
                 t.row(marker(s.active()), named(s), Human.size(s.bytes()));
                 out().table(t);
             }
@@ -171,7 +172,7 @@ final class ListingCommands {
                 out().emitJson(o);
                 return;
             }
-            Table t = new Table("", "SECTION", "DATABASE", "SIZE").alignRight(3);
+            TextTable t = new TextTable("", "SECTION", "DATABASE", "SIZE").alignRight(3);
             for (DatabaseSize s : sizes) t.row(marker(s.active()), s.section(), named(s), Human.size(s.bytes()));
             t.footer("", "Total", "", Human.size(total));
             out().table(t);

@@ -1,5 +1,6 @@
 package org.pgstaging.cli;
 
+import org.pgstaging.TextTable;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
@@ -51,7 +52,7 @@ public final class Output {
         }
     }
 
-    void table(Table table) {
+    void table(TextTable table) {
         for (String line : table.lines(!quiet)) out.println(line);
         out.flush();
     }

@@ -1,5 +1,6 @@
 package org.pgstaging.cli;
 
+import org.pgstaging.TextTable;
 import com.google.gson.JsonArray;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,7 +47,7 @@ final class PgbouncerCommands {
                 out().info("(no pgbouncer database for [" + s + "])");
                 return;
             }
-            Table t = new Table("", "NAME", "DATABASE", "HOST:PORT", "PAUSED");
+            TextTable t = new TextTable("", "NAME", "DATABASE", "HOST:PORT", "PAUSED");
             for (PgbouncerDatabase r : rows) {
                 t.row(ListingCommands.marker(isActive(r, dbname, target)), r.name(), r.database(),
                         r.host() + ":" + r.port(), r.paused() ? "yes" : "");

@@ -1,5 +1,6 @@
 package org.pgstaging.cli;
 
+import org.pgstaging.TextTable;
 import com.google.gson.JsonObject;
 import java.util.Collection;
 import org.pgstaging.job.RestoreResult;
@@ -27,7 +28,7 @@ final class Render {
         }
         out.result("restored " + r.database() + " for [" + r.section() + "]"
                 + (r.switched() ? "; the pgbouncer alias now points to it" : "; the pgbouncer alias was not switched"));
-        Table t = new Table("STEP", "TIME").alignRight(1);
+        TextTable t = new TextTable("STEP", "TIME").alignRight(1);
         t.row("download", Human.duration(r.download()));
         t.row("restore", Human.duration(r.restore()));
         t.row("vacuum", Human.duration(r.vacuum()));

@@ -1,5 +1,6 @@
 package org.pgstaging.cli;
 
+import org.pgstaging.TextTable;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,7 +59,7 @@ final class SessionCommands {
                 Render.value(out(), option, shown(option, value));
                 return;
             }
-            Table t = new Table("SECTION", "VALUE");
+            TextTable t = new TextTable("SECTION", "VALUE");
             JsonObject json = new JsonObject();
             Set<String> allOptions = new TreeSet<>();
             for (Section s : session.config().sections()) {

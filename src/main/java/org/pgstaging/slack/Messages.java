@@ -1,5 +1,6 @@
 package org.pgstaging.slack;
 
+import org.pgstaging.TextTable;
 import static com.slack.api.model.block.Blocks.actions;
 import static com.slack.api.model.block.Blocks.context;
 import static com.slack.api.model.block.Blocks.input;
@@ -290,9 +291,9 @@ public final class Messages {
     }
 
     public static Rendered help(String slash) {
-        TextTable t = new TextTable(List.of("command", "what it does"));
+        TextTable t = new TextTable("command", "what it does");
         CommandSpec.ALL.forEach(c -> t.row(c.usage(slash), c.description()));
-        return new Rendered("pgstaging commands", List.of(text("*pgstaging*: fresh staging databases from production backups\n" + t.render()),
+        return new Rendered("pgstaging commands", List.of(text("*pgstaging*: fresh staging databases from production backups\n" + Tables.fenced(t)),
                 context(List.of(markdownText("DATE: YYYY-MM-DD, YYYYMMDD, today, latest or oldest. In a job's thread reply: status, cancel, retry, switch, dbsizes.")))));
     }
 

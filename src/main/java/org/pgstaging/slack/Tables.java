@@ -1,5 +1,6 @@
 package org.pgstaging.slack;
 
+import org.pgstaging.TextTable;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -24,47 +25,87 @@ import org.pgstaging.job.model.JobState;
 public final class Tables {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
+    /** Slack's limit for a section text, minus room for the fences and the "more" line. */
+    static final int MAX_CHARS = 2900;
+
     private Tables() {}
+
+    /** The table in a ``` block: header, a rule, rows, and the footers under a rule of their own. */
+    public static String fenced(TextTable table) {
+        return fenced(table, MAX_CHARS);
+    }
+
+    /**
+     * At most {@code maxChars} long: rows that do not fit give way to a "… N more" line instead of
+     * failing the call; the footers are never cut. Lines are escaped for mrkdwn after alignment
+     * (Slack shows {@code &amp;} as one character) and backquotes cannot close the block.
+     */
+    public static String fenced(TextTable table, int maxChars) {
+        TextTable.Layout layout = table.layout(true);
+        List<String> tail = new ArrayList<>();
+        if (!layout.footers().isEmpty()) {
+            tail.add(layout.rule());
+            layout.footers().forEach(f -> tail.add(inBlock(f)));
+        }
+        int budget = maxChars - 8 - tail.stream().mapToInt(s -> s.length() + 1).sum();
+        StringBuilder out = new StringBuilder("```\n").append(inBlock(layout.header())).append('\n').append(layout.rule()).append('\n');
+        int shown = 0;
+        List<String> rows = layout.rows();
+        for (String row : rows) {
+            String l = inBlock(row);
+            int reserve = rows.size() - shown - 1 > 0 ? 20 : 0;
+            if (out.length() + l.length() + 1 + reserve > budget) break;
+            out.append(l).append('\n');
+            shown++;
+        }
+        if (shown < rows.size()) out.append("… ").append(rows.size() - shown).append(" more\n");
+        tail.forEach(t -> out.append(t).append('\n'));
+        return out.append("```").toString();
+    }
+
+    private static String inBlock(String line) {
+        return Mrkdwn.escape(line).replace('`', '\'');
+    }
 
     public static String dbsizes(List<DatabaseSize> sizes) {
         if (sizes.isEmpty()) return "_no dated copies_";
-        TextTable t = new TextTable(List.of("section", "database", "size", "active"), false, false, true, false);
+        TextTable t = new TextTable("section", "database", "size", "active").alignRight(2);
         long total = 0;
         for (DatabaseSize s : sizes) {
             t.row(s.section(), s.incomplete() ? s.database() + " (INCOMPLETE)" : s.database(), Human.bytes(s.bytes()),
                     s.active() ? "*" : "");
             if (s.bytes() > 0) total += s.bytes();
         }
-        return t.footer("total", sizes.size() + " copies", Human.bytes(total), "").render();
+        return fenced(t.footer("total", sizes.size() + " copies", Human.bytes(total), ""));
     }
 
     public static String databases(List<DatabaseInfo> dbs) {
         if (dbs.isEmpty()) return "_no dated copies_";
-        TextTable t = new TextTable(List.of("database", "date", "active", "postgres", "pgbouncer"));
+        TextTable t = new TextTable("database", "date", "active", "postgres", "pgbouncer");
         for (DatabaseInfo d : dbs) {
             t.row(d.database(), d.date() == null ? "" : d.date().toString(), d.active() ? "*" : "",
                     !d.existsInPostgres() ? "MISSING" : d.incomplete() ? "INCOMPLETE" : "yes",
                     d.pgbouncerEntry() == null ? "" : d.pgbouncerEntry());
         }
-        return t.render();
+        return fenced(t);
     }
 
     public static String backups(List<BackupFile> files) {
         if (files.isEmpty()) return "_no backups found_";
-        TextTable t = new TextTable(List.of("file", "date", "size"), false, false, true);
+        TextTable t = new TextTable("file", "date", "size").alignRight(2);
         long total = 0;
         for (BackupFile f : files) {
             t.row(f.fileName(), f.date().toString(), f.size().isPresent() ? Human.bytes(f.size().getAsLong()) : "?");
             total += f.size().orElse(0);
         }
-        return t.footer(files.size() + " files", "", Human.bytes(total)).render();
+        return fenced(t.footer(files.size() + " files", "", Human.bytes(total)));
     }
 
     public static String pgbouncer(List<PgbouncerDatabase> dbs) {
         if (dbs.isEmpty()) return "_pgbouncer knows no database of this section_";
-        TextTable t = new TextTable(List.of("name", "database", "host", "port", "paused"), false, false, false, true, false);
+        TextTable t = new TextTable("name", "database", "host", "port", "paused").alignRight(3);
         dbs.forEach(d -> t.row(d.name(), d.database(), d.host(), Integer.toString(d.port()), d.paused() ? "paused" : ""));
-        return t.render();
+        return fenced(t);
     }
 
     public static String catalog(CatalogReport r) {
@@ -72,33 +113,33 @@ public final class Tables {
     }
 
     public static String connections(List<ConnectedClient> list) {
-        TextTable t = new TextTable(List.of("via", "database", "user", "application", "address", "state"));
+        TextTable t = new TextTable("via", "database", "user", "application", "address", "state");
         list.forEach(c -> t.row(nz(c.via()), nz(c.database()), nz(c.user()), nz(c.application()), nz(c.address()), nz(c.state())));
-        return t.render(1500);
+        return fenced(t, 1500);
     }
 
     /** Jobs with requesters by name (user IDs do not render as mentions inside a code block). */
     public static String queue(List<JobView> jobs, Function<String, String> userName) {
         if (jobs.isEmpty()) return "_the queue is empty_";
-        TextTable t = new TextTable(List.of("#", "job", "what", "section", "date", "by", "status", "start", "finish"));
+        TextTable t = new TextTable("#", "job", "what", "section", "date", "by", "status", "start", "finish");
         for (JobView j : jobs) {
             t.row(j.position() > 0 ? Integer.toString(j.position()) : "", j.id(), j.kind().code(), j.section(), nz(j.date()),
                     userName.apply(j.requesterId()), status(j.state()),
                     j.estimatedStart() == null ? "" : WHEN.format(j.estimatedStart()),
                     j.estimatedFinish() == null ? "" : WHEN.format(j.estimatedFinish()));
         }
-        return t.render();
+        return fenced(t);
     }
 
     /** Every change recorded, whoever made it: the bot's jobs and buttons, consoles and scripts. */
     public static String history(List<Change> changes, Function<String, String> userName) {
         if (changes.isEmpty()) return "_no change recorded yet_";
-        TextTable t = new TextTable(List.of("#", "what", "section", "date", "by", "outcome", "started", "took"));
+        TextTable t = new TextTable("#", "what", "section", "date", "by", "outcome", "started", "took");
         for (Change c : changes) {
             t.row(Long.toString(c.id()), c.kind(), c.section(), nz(c.date()), who(c.by(), userName), c.outcome().code(),
                     WHEN.format(c.started()), c.duration() == null ? "" : Human.duration(c.duration()));
         }
-        return t.render();
+        return fenced(t);
     }
 
     private static final java.util.regex.Pattern SLACK_USER_ID = java.util.regex.Pattern.compile("\\b[UW][A-Z0-9]{6,}\\b");
@@ -114,7 +155,7 @@ public final class Tables {
     static String comparison(CopyComparison c) {
         CopyComparison.DbStats a = c.fresh();
         CopyComparison.DbStats b = c.other();
-        TextTable t = new TextTable(List.of("", a.database(), b == null ? "" : b.database()), false, true, true);
+        TextTable t = new TextTable("", a.database(), b == null ? "" : b.database()).alignRight(1, 2);
         t.row("size", Human.bytes(a.bytes()), b == null ? "" : Human.bytes(b.bytes()));
         t.row("tables", Human.count(a.tables()), b == null ? "" : Human.count(b.tables()));
         Map<String, Long> rowsA = rows(a);
@@ -125,7 +166,7 @@ public final class Tables {
             t.row(n + " rows", Optional.ofNullable(rowsA.get(n)).map(Human::count).orElse("-"),
                     b == null ? "" : Optional.ofNullable(rowsB.get(n)).map(Human::count).orElse("-"));
         }
-        return t.render(1400);
+        return fenced(t, 1400);
     }
 
     private static Map<String, Long> rows(CopyComparison.DbStats s) {

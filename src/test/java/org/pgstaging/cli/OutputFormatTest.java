@@ -1,5 +1,6 @@
 package org.pgstaging.cli;
 
+import org.pgstaging.TextTable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonArray;
@@ -49,7 +50,7 @@ class OutputFormatTest {
 
     @Test
     void tableAlignsColumnsAndRightAlignsNumbers() {
-        Table t = new Table("NAME", "SIZE").alignRight(1);
+        TextTable t = new TextTable("NAME", "SIZE").alignRight(1);
         t.row("a", "1.0 GB").row("longer_name", "12 bytes").footer("Total", "1.0 GB");
         assertThat(t.lines(true)).containsExactly(
                 "NAME             SIZE",
