@@ -31,7 +31,7 @@ final class BotCommand extends BaseCommand {
         StagingService staging = new StagingService(session.config(), EngineOptions.defaults(), RestoreListener.NONE)
                 .recordingIn(settings.stateDir());
         try (QueuedJobService backend = QueuedJobService.open(staging, settings.stateDir(),
-                     Duration.ofMinutes(settings.stallMinutes()));
+                     Duration.ofMinutes(settings.stallMinutes()), SlackBot.jobPolicy(settings));
              SlackBot bot = new SlackBot(settings, backend, Clock.systemUTC())) {
             backend.start();
             bot.start();

@@ -47,6 +47,17 @@ public record JobPolicy(List<String> requesters, List<String> approvers, boolean
         return Optional.of("Only the requester or an approver can cancel this job.");
     }
 
+    /** Throws the refusal when {@code refusal} holds one: how the job layer enforces these rules. */
+    public static void enforce(Optional<String> refusal) {
+        if (refusal.isPresent()) throw new JobRefusedException(refusal.get());
+    }
+
+    /** Reads the members of every group named, so the first request is answered without waiting for them. */
+    public void warmUp() {
+        for (String id : requesters) if (id.startsWith("S")) groups.contains(id, "");
+        for (String id : approvers) if (id.startsWith("S")) groups.contains(id, "");
+    }
+
     public boolean isApprover(String user) {
         return among(user, approvers);
     }

@@ -15,6 +15,12 @@ import org.pgstaging.job.model.Change;
  */
 public interface JobService {
 
+    /**
+     * Who may ask, approve, deny and cancel. Every method below enforces it (a refusal is a
+     * {@link JobRefusedException}); a face may also ask it first, to refuse before showing a dialog.
+     */
+    JobPolicy policy();
+
     // ---- jobs (queued, approved) --------------------------------------------------
 
     /**

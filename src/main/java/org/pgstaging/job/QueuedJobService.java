@@ -48,16 +48,22 @@ public final class QueuedJobService implements JobService, AutoCloseable {
     private final Map<Long, Instant> lastProgress = new ConcurrentHashMap<>();
 
     private final StallWatcher stalls;
+    private final JobPolicy policy;
     /** Closed with this service when it opened the store itself ({@link #open}). */
     private final JobStore ownedStore;
 
-    /** @param stallAfter how long a running job may report nothing before listeners hear of it */
-    public QueuedJobService(StagingService staging, JobStore store, Duration stallAfter) {
-        this(staging, store, stallAfter, null);
+    /**
+     * @param stallAfter how long a running job may report nothing before listeners hear of it
+     * @param policy     who may ask, approve and cancel: enforced on every call
+     */
+    public QueuedJobService(StagingService staging, JobStore store, Duration stallAfter, JobPolicy policy) {
+        this(staging, store, stallAfter, policy, null);
     }
 
-    private QueuedJobService(StagingService staging, JobStore store, Duration stallAfter, JobStore ownedStore) {
+    private QueuedJobService(StagingService staging, JobStore store, Duration stallAfter, JobPolicy policy,
+                             JobStore ownedStore) {
         this.ownedStore = ownedStore;
+        this.policy = policy;
         this.staging = staging;
         this.store = store;
         this.stalls = new StallWatcher(store, java.time.Clock.systemUTC(), stallAfter,
@@ -85,10 +91,10 @@ public final class QueuedJobService implements JobService, AutoCloseable {
      * The jobs kept in the durable store under {@code stateDir} (created if missing), closed with this
      * service. Two bots must not share a state_dir: the second is refused.
      */
-    public static QueuedJobService open(StagingService staging, Path stateDir, Duration stallAfter) {
+    public static QueuedJobService open(StagingService staging, Path stateDir, Duration stallAfter, JobPolicy policy) {
         JobStore store = JobStore.open(stateDir);
         try {
-            return new QueuedJobService(staging, store, stallAfter, store);
+            return new QueuedJobService(staging, store, stallAfter, policy, store);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -108,10 +114,16 @@ public final class QueuedJobService implements JobService, AutoCloseable {
         if (ownedStore != null) ownedStore.close();
     }
 
+    @Override
+    public JobPolicy policy() {
+        return policy;
+    }
+
     // ---- jobs -------------------------------------------------------------------------
 
     @Override
     public JobView submit(JobSubmission request) {
+        JobPolicy.enforce(policy.refuseRequester(request.requester()));
         if (!SUBMITTABLE.contains(request.kind())) {
             throw new PgStagingException(request.kind().code() + " is not a queued job",
                     "queue restore, fetch or vacuumdb; " + request.kind().code() + " is done at once after a confirmation");
@@ -140,21 +152,25 @@ public final class QueuedJobService implements JobService, AutoCloseable {
 
     @Override
     public JobView approve(String jobId, String approverId) {
+        JobPolicy.enforce(policy.refuseApprover(approverId, stored(jobId).requestedBy()));
         return toView(queue.approve(id(jobId), approverId));
     }
 
     @Override
     public JobView deny(String jobId, String approverId, String reason) {
+        JobPolicy.enforce(policy.refuseApprover(approverId, stored(jobId).requestedBy()));
         return toView(queue.deny(id(jobId), approverId, reason));
     }
 
     @Override
     public JobView cancel(String jobId, String userId) {
+        JobPolicy.enforce(policy.refuseCanceller(userId, stored(jobId).requestedBy()));
         return toView(queue.cancel(id(jobId), userId));
     }
 
     @Override
     public JobView retry(String jobId, String userId) {
+        JobPolicy.enforce(policy.refuseRequester(userId));
         return toView(queue.retry(id(jobId), userId));
     }
 
@@ -189,6 +205,7 @@ public final class QueuedJobService implements JobService, AutoCloseable {
 
     @Override
     public String switchTo(String section, DateSpec date, String userId) {
+        JobPolicy.enforce(policy.refuseRequester(userId));
         Optional<String> before = staging.activeCopy(section);
         String db = now(userId).switchTo(section, date);
         store.record(userId, before.isPresent() && newer(before.get(), db) ? HistoryAction.SWITCH_BACK : HistoryAction.SWITCH,
@@ -202,6 +219,7 @@ public final class QueuedJobService implements JobService, AutoCloseable {
 
     @Override
     public String drop(String section, DateSpec date, String userId) {
+        JobPolicy.enforce(policy.refuseRequester(userId));
         String db = now(userId).drop(section, date);
         store.record(userId, HistoryAction.DROP, null, section, db);
         return db;
@@ -209,6 +227,7 @@ public final class QueuedJobService implements JobService, AutoCloseable {
 
     @Override
     public List<String> purge(String section, String userId) {
+        JobPolicy.enforce(policy.refuseRequester(userId));
         List<String> dropped = now(userId).purge(section);
         store.record(userId, HistoryAction.PURGE, null, section, String.join(", ", dropped));
         return dropped;
@@ -340,6 +359,11 @@ public final class QueuedJobService implements JobService, AutoCloseable {
     private static String hintOf(String error) {
         int i = error.indexOf("\nhint: ");
         return i < 0 ? null : error.substring(i + 7);
+    }
+
+    private Job stored(String jobId) {
+        long id = id(jobId);
+        return queue.job(id).orElseThrow(() -> new PgStagingException("no job " + jobId, "job ids are numbers, as shown in the queue"));
     }
 
     private static long id(String jobId) {

@@ -7,6 +7,8 @@ import com.slack.api.socket_mode.SocketModeClient;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,6 +17,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.pgstaging.job.JobService;
+import org.pgstaging.job.JobPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,12 +50,23 @@ public final class SlackBot implements AutoCloseable {
         MessageIndex index = new MessageIndex(settings.stateDir());
         JobMessenger messenger = new JobMessenger(backend, poster, throttle, index, workers, clock,
                 settings.approvalChannel().orElse(null));
-        this.context = new BotContext(settings, backend, poster, new AccessPolicy(settings, client), new UserNames(client),
+        this.context = new BotContext(settings, backend, poster, new AccessPolicy(settings, backend.policy()), new UserNames(client),
                 index, messenger, workers, clock);
         backend.addListener(messenger);
         new CommandHandler(context).register(app);
         new ActionHandler(context).register(app);
         new ThreadHandler(context).register(app);
+    }
+
+    /**
+     * The rules of the [slack] section (requesters, approvers, self_approval) for the job layer, with
+     * user groups read from Slack: give it to the {@link org.pgstaging.job.JobService} the bot serves.
+     */
+    public static JobPolicy jobPolicy(SlackSettings settings) {
+        List<String> approvers = new ArrayList<>(settings.approverUsers());
+        approvers.addAll(settings.approverGroups());
+        return new JobPolicy(settings.requesters(), approvers, settings.selfApproval(),
+                new SlackGroups(SlackAppFactory.slack(settings).methods(settings.botToken())));
     }
 
     public App app() {

@@ -23,6 +23,7 @@ import org.pgstaging.job.CopyComparison;
 import org.pgstaging.job.DatabaseInfo;
 import org.pgstaging.job.DatabaseSize;
 import org.pgstaging.job.JobListener;
+import org.pgstaging.job.JobPolicy;
 import org.pgstaging.job.JobService;
 import org.pgstaging.job.JobSubmission;
 import org.pgstaging.job.JobView;
@@ -40,6 +41,10 @@ import org.pgstaging.restore.RestoreEvent;
 final class RecordingBackend implements JobService {
     static final String SECTION = "foodb.dev";
 
+    /** Anyone may ask; nobody approves (for tests whose sections say approval = none). */
+    static final JobPolicy ANYONE = new JobPolicy(List.of(), List.of(), false, (group, user) -> false);
+
+    private final JobPolicy policy;
     final List<String> calls = Collections.synchronizedList(new ArrayList<>());
     final Map<String, JobView> jobs = Collections.synchronizedMap(new LinkedHashMap<>());
     final List<JobListener> listeners = new CopyOnWriteArrayList<>();
@@ -50,6 +55,21 @@ final class RecordingBackend implements JobService {
     /** When set, dbsizes waits for it: lets a test see the ack come back before the work is done. */
     volatile CountDownLatch gate;
     final List<String> copies = new CopyOnWriteArrayList<>(List.of("foodb_20261120", "foodb_20261124"));
+
+    /** A backend whose policy lets anyone ask, for tests that only render messages. */
+    RecordingBackend() {
+        this(ANYONE);
+    }
+
+    /** A backend answering {@link #policy()} with the bot's rules, as {@link SlackBot#jobPolicy} builds them. */
+    RecordingBackend(JobPolicy policy) {
+        this.policy = policy;
+    }
+
+    @Override
+    public JobPolicy policy() {
+        return policy;
+    }
 
     List<String> calls(String prefix) {
         synchronized (calls) {

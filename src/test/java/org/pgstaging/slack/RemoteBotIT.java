@@ -69,7 +69,7 @@ class RemoteBotIT {
                 EngineOptions.defaults(), RestoreListener.NONE);
         stateDir = Files.createTempDirectory("pgstaging-remote-bot");
         store = JobStore.open(stateDir);
-        backend = new QueuedJobService(staging, store, java.time.Duration.ofMinutes(10));
+        backend = new QueuedJobService(staging, store, java.time.Duration.ofMinutes(10), RecordingBackend.ANYONE);
         backend.start();
     }
 

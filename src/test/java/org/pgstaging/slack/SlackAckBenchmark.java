@@ -84,9 +84,10 @@ public final class SlackAckBenchmark {
 
     private static void measure(int concurrency, int rounds) throws Exception {
         try (SlackApiServer api = SlackApiServer.start(SlackHttpBotTest.BOT_TOKEN, "xapp-unused")) {
-            RecordingBackend backend = new RecordingBackend();
-            Map<String, String> settings = SlackHttpBotTest.settings(api.apiUrl(), Files.createTempDirectory("pgstaging-bench"), false);
-            try (SlackBot bot = new SlackBot(new SlackSettings(settings, Map.of()), backend, Clock.systemUTC())) {
+            SlackSettings settings = new SlackSettings(
+                    SlackHttpBotTest.settings(api.apiUrl(), Files.createTempDirectory("pgstaging-bench"), false), Map.of());
+            RecordingBackend backend = new RecordingBackend(SlackBot.jobPolicy(settings));
+            try (SlackBot bot = new SlackBot(settings, backend, Clock.systemUTC())) {
                 URI events = bot.startHttp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).eventsUri();
                 SlackRequests slack = new SlackRequests(SlackHttpBotTest.SECRET);
                 ExecutorService clients = Executors.newFixedThreadPool(concurrency);

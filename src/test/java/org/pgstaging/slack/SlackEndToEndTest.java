@@ -98,8 +98,9 @@ class SlackEndToEndTest {
         slack = new SlackRequests(SECRET);
         stateDir = Files.createTempDirectory("pgstaging-slack-e2e");
         store = JobStore.open(stateDir);
-        backend = new QueuedJobService(staging, store, java.time.Duration.ofMinutes(10));
-        bot = new SlackBot(new SlackSettings(settings(stateDir, 3000), Map.of()), backend, Clock.systemUTC());
+        SlackSettings slackSettings = new SlackSettings(settings(stateDir, 3000), Map.of());
+        backend = new QueuedJobService(staging, store, java.time.Duration.ofMinutes(10), SlackBot.jobPolicy(slackSettings));
+        bot = new SlackBot(slackSettings, backend, Clock.systemUTC());
         backend.start();
         events = bot.startHttp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).eventsUri();
     }
@@ -290,7 +291,8 @@ class SlackEndToEndTest {
         assertThat(sessionsIn(slow)).as("psql outlives the killed bot").isPositive();
 
         try (JobStore store2 = JobStore.open(state);
-             QueuedJobService backend2 = new QueuedJobService(staging, store2, java.time.Duration.ofMinutes(10));
+             QueuedJobService backend2 = new QueuedJobService(staging, store2, java.time.Duration.ofMinutes(10),
+                     SlackBot.jobPolicy(new SlackSettings(settings(state, port), Map.of())));
              SlackBot bot2 = new SlackBot(new SlackSettings(settings(state, port), Map.of()), backend2, Clock.systemUTC())) {
             Job before = store2.get(running.id());
             assertThat(before.state()).isEqualTo(JobState.RUNNING);

@@ -72,8 +72,9 @@ class SlackHttpBotTest {
         api = SlackApiServer.start(BOT_TOKEN, "xapp-1-unused");
         api.userGroup("S0DBAS", GRACE).userGroup("S0DEVS", "U0DEVDAN").user(ALICE, "alice").user(BOB, "bob");
         stateDir = Files.createTempDirectory("pgstaging-slack");
-        backend = new RecordingBackend();
-        bot = new SlackBot(new SlackSettings(settings(api.apiUrl(), stateDir, false), Map.of()), backend, Clock.systemUTC());
+        SlackSettings settings = new SlackSettings(settings(api.apiUrl(), stateDir, false), Map.of());
+        backend = new RecordingBackend(SlackBot.jobPolicy(settings));
+        bot = new SlackBot(settings, backend, Clock.systemUTC());
         events = bot.startHttp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).eventsUri();
         slack = new SlackRequests(SECRET);
     }
@@ -431,9 +432,9 @@ class SlackHttpBotTest {
 
     @Test
     void selfApprovalWorksWhenAllowed() throws Exception {
-        RecordingBackend other = new RecordingBackend();
-        try (SlackBot permissive = new SlackBot(new SlackSettings(settings(api.apiUrl(), Files.createTempDirectory("pgstaging-slack"), true), Map.of()),
-                other, Clock.systemUTC())) {
+        SlackSettings selfApproving = new SlackSettings(settings(api.apiUrl(), Files.createTempDirectory("pgstaging-slack"), true), Map.of());
+        RecordingBackend other = new RecordingBackend(SlackBot.jobPolicy(selfApproving));
+        try (SlackBot permissive = new SlackBot(selfApproving, other, Clock.systemUTC())) {
             URI ev = permissive.startHttp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).eventsUri();
             slack.send(ev, slack.signForm(slack.slashCommand(CAROL, CHANNEL, "/pgstaging", "restore foodb.dev", api.responseUrl())));
             awaitTrue(() -> !other.calls("submit").isEmpty(), "submit");

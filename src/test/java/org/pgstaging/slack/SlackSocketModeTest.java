@@ -29,8 +29,9 @@ class SlackSocketModeTest {
         m.put("mode", "socket");
         m.remove("signing_secret");
         m.put("app_token", APP_TOKEN);
-        backend = new RecordingBackend();
-        bot = new SlackBot(new SlackSettings(m, Map.of()), backend, Clock.systemUTC());
+        SlackSettings settings = new SlackSettings(m, Map.of());
+        backend = new RecordingBackend(SlackBot.jobPolicy(settings));
+        bot = new SlackBot(settings, backend, Clock.systemUTC());
         bot.start();
         api.awaitWebSocketClient(Duration.ofSeconds(15));
     }

@@ -267,8 +267,10 @@ public final class JobStore implements AutoCloseable {
     }
 
     /**
-     * A new job doing the same thing as a FAILED, CANCELLED or INTERRUPTED one, queued at the tail of
-     * its server (approved by whoever retries) and linked through {@link Job#retryOf()}. A job is retried once.
+     * A new job doing the same thing as a FAILED, CANCELLED or INTERRUPTED one, linked through
+     * {@link Job#retryOf()}; a job is retried once. The original's approval carries over: an approved
+     * job's retry is queued at the tail of its server, one cancelled before anyone approved it waits
+     * for approval again (a retry never skips the approvers). Who retried is in the history.
      */
     public Job retry(long jobId, String actor) {
         String who = name(actor, "actor");
@@ -286,12 +288,12 @@ public final class JobStore implements AutoCloseable {
             // "latest" or "today" may mean another database now: only an exact date keeps its target
             boolean exact = old.dateSpec() != null && DateSpec.parse(old.dateSpec()).kind() == DateSpec.Kind.EXACT;
             long id = Rows.insert(c, "INSERT INTO jobs (kind, section, date_spec, target_database, server_key, state, "
-                            + "requested_by, requested_at, approved_by, approved_at, queue_seq, channel, thread_ts, "
-                            + "approval_channel, approval_ts, retry_of) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NEXT VALUE FOR queue_seq_gen, ?, ?, ?, ?, ?)",
+                            + "requested_by, requested_at, channel, thread_ts, approval_channel, approval_ts, retry_of) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     old.kind().code(), old.section(), old.dateSpec(), exact ? old.targetDatabase() : null,
-                    old.serverKey(), JobState.QUEUED, old.requestedBy(), now, who, now, old.channel(), old.threadTs(),
+                    old.serverKey(), JobState.AWAITING_APPROVAL, old.requestedBy(), now, old.channel(), old.threadTs(),
                     old.approvalChannel(), old.approvalTs(), jobId);
+            if (old.approvedBy() != null) queue(c, id, old.approvedBy(), now);
             append(c, now, who, HistoryAction.RETRY, id, old.section(), "retry of job #" + jobId + " (" + old.state() + ")");
             return load(c, id);
         });

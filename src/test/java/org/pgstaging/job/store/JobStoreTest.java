@@ -143,6 +143,17 @@ class JobStoreTest {
     }
 
     @Test
+    void retryOfAJobNobodyApprovedWaitsForApprovalAgain() {
+        Job job = store.create(restore("foodb.dev", true));
+        store.cancel(job.id(), "alice");
+        Job retry = store.retry(job.id(), "alice");
+        assertThat(retry.state()).isEqualTo(JobState.AWAITING_APPROVAL);
+        assertThat(retry.approvedBy()).isNull();
+        assertThat(retry.queueSeq()).isNull();
+        assertThat(store.approve(retry.id(), "dba").state()).isEqualTo(JobState.QUEUED);
+    }
+
+    @Test
     void retryMakesOneLinkedQueuedJob() {
         Job job = store.create(restore("foodb.dev", false));
         store.start(job.id());
@@ -152,8 +163,9 @@ class JobStoreTest {
         assertThat(retry.state()).isEqualTo(JobState.QUEUED);
         assertThat(retry.retryOf()).isEqualTo(job.id());
         assertThat(retry.requestedBy()).isEqualTo("alice");
-        assertThat(retry.approvedBy()).isEqualTo("dba");
+        assertThat(retry.approvedBy()).as("the approval carries over").isEqualTo(JobStore.AUTO_APPROVER);
         assertThat(retry.threadTs()).isEqualTo("100.1");
+        assertThat(store.history().forJob(retry.id())).anyMatch(h -> h.actor().equals("dba"));
         assertThat(store.retryOf(job.id())).map(Job::id).contains(retry.id());
         assertThatThrownBy(() -> store.retry(job.id(), "dba")).isInstanceOf(JobStoreException.class)
                 .hasMessageContaining("already retried as job #" + retry.id());
