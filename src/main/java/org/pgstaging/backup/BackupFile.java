@@ -2,6 +2,8 @@ package org.pgstaging.backup;
 
 import java.net.URI;
 import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -25,4 +27,11 @@ public record BackupFile(String dbname, LocalDate date, String fileName, URI loc
     }
 
     public boolean isDirectory() { return kind == Kind.DIRECTORY; }
+
+    /** The latest (or oldest) dated dump of {@code files}, as the only element; empty when none is dated. */
+    public static List<BackupFile> pick(List<BackupFile> files, boolean latest) {
+        Comparator<BackupFile> byDate = Comparator.comparing(BackupFile::date);
+        var dated = files.stream().filter(f -> f.date() != null);
+        return (latest ? dated.max(byDate) : dated.min(byDate)).map(List::of).orElse(List.of());
+    }
 }

@@ -83,6 +83,17 @@ public final class DateSpec {
 
     public static String compact(LocalDate d) { return d.format(COMPACT_FORMAT); }
 
+    /** Same kind and, for an exact date, same day: {@code 20261124} and {@code 2026-11-24} are equal. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DateSpec d && d.kind == kind && java.util.Objects.equals(d.date, date);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(kind, date);
+    }
+
     @Override
     public String toString() {
         return kind == Kind.EXACT ? date.toString() : kind.name().toLowerCase();

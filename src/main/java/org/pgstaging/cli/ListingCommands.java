@@ -4,7 +4,6 @@ import org.pgstaging.TextTable;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -101,11 +100,7 @@ final class ListingCommands {
         protected void run() {
             String w = oneOf(which, "backup selection", "remote", "local", "oldest", "latest");
             List<BackupFile> files = new ArrayList<>(ops().backups(section(section), "local".equals(w)));
-            Comparator<BackupFile> byDate = Comparator.comparing(BackupFile::date,
-                    Comparator.nullsFirst(Comparator.naturalOrder()));
-            if ("oldest".equals(w) || "latest".equals(w)) {
-                files = files.stream().sorted("oldest".equals(w) ? byDate : byDate.reversed()).limit(1).toList();
-            }
+            if ("oldest".equals(w) || "latest".equals(w)) files = BackupFile.pick(files, "latest".equals(w));
             if (out().json()) {
                 out().emitJson(JsonViews.array(files, JsonViews::backup));
                 return;

@@ -3,11 +3,7 @@ package org.pgstaging.cli;
 import org.pgstaging.TextTable;
 import com.google.gson.JsonArray;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.pgstaging.backup.DateSpec;
 import org.pgstaging.config.Section;
 import org.pgstaging.job.PgbouncerDatabase;
@@ -36,7 +32,7 @@ final class PgbouncerCommands {
             List<PgbouncerDatabase> rows = ops().pgbouncer(s);
             String target = rows.stream().filter(r -> r.name().equals(dbname)).map(PgbouncerDatabase::database)
                     .findFirst().orElse(null);
-            if (w != null) rows = pick(rows, dbname, "latest".equals(w)).map(List::of).orElse(List.of());
+            if (w != null) rows = PgbouncerDatabase.datedCopy(rows, dbname, "latest".equals(w)).map(List::of).orElse(List.of());
             if (out().json()) {
                 JsonArray a = new JsonArray();
                 for (PgbouncerDatabase r : rows) a.add(JsonViews.pgbouncer(r, isActive(r, dbname, target)));
@@ -57,18 +53,6 @@ final class PgbouncerCommands {
 
         private static boolean isActive(PgbouncerDatabase r, String dbname, String target) {
             return !r.name().equals(dbname) && r.name().equals(target);
-        }
-
-        /** The oldest or latest dated entry {@code dbname_YYYYMMDD}; the alias itself never qualifies. */
-        static Optional<PgbouncerDatabase> pick(List<PgbouncerDatabase> rows, String dbname, boolean latest) {
-            Pattern dated = Pattern.compile(Pattern.quote(dbname) + "_(\\d{8})");
-            List<PgbouncerDatabase> copies = new ArrayList<>();
-            for (PgbouncerDatabase r : rows) {
-                Matcher m = dated.matcher(r.name());
-                if (m.matches()) copies.add(r);
-            }
-            Comparator<PgbouncerDatabase> byName = Comparator.comparing(PgbouncerDatabase::name);
-            return latest ? copies.stream().max(byName) : copies.stream().min(byName);
         }
     }
 

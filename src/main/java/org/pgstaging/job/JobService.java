@@ -46,8 +46,8 @@ public interface JobService {
     /** Waiting and running jobs, running first, then in queue order. */
     List<JobView> queue();
 
-    /** Every change recorded, newest first, whoever made it (bot jobs, buttons, consoles). */
-    List<Change> history(int limit);
+    /** Every change recorded, newest first, whoever made it (bot jobs, buttons, consoles); of one section unless null. */
+    List<Change> history(String section, int limit);
 
     void addListener(JobListener listener);
 
@@ -71,7 +71,11 @@ public interface JobService {
 
     List<DatabaseInfo> databases(String section);
 
-    List<BackupFile> backups(String section);
+    /** Dumps on the backup server, or already downloaded into tmpdir ({@code local}). */
+    List<BackupFile> backups(String section, boolean local);
+
+    /** The pgbouncer alias of the section (its dbname). */
+    String alias(String section);
 
     DatabaseSize dbsize(String section, DateSpec date);
 

@@ -192,8 +192,8 @@ public final class QueuedJobService implements JobService, AutoCloseable {
     }
 
     @Override
-    public List<Change> history(int limit) {
-        return staging.history(null, null, limit);
+    public List<Change> history(String section, int limit) {
+        return staging.history(section, null, limit);
     }
 
     @Override
@@ -249,7 +249,10 @@ public final class QueuedJobService implements JobService, AutoCloseable {
     public List<DatabaseInfo> databases(String section) { return staging.databases(section); }
 
     @Override
-    public List<BackupFile> backups(String section) { return staging.backups(section, false); }
+    public List<BackupFile> backups(String section, boolean local) { return staging.backups(section, local); }
+
+    @Override
+    public String alias(String section) { return staging.section(section).dbname(); }
 
     @Override
     public DatabaseSize dbsize(String section, DateSpec date) { return staging.dbsize(section, date); }

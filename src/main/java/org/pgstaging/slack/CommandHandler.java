@@ -8,12 +8,16 @@ import com.slack.api.bolt.response.Response;
 import java.io.IOException;
 import java.util.List;
 import org.pgstaging.PgStagingException;
+import org.pgstaging.backup.BackupFile;
 import org.pgstaging.backup.DateSpec;
 import org.pgstaging.job.DatabaseInfo;
 import org.pgstaging.job.JobService;
 import org.pgstaging.job.JobSubmission;
 import org.pgstaging.job.JobView;
+import org.pgstaging.job.PgbouncerDatabase;
 import org.pgstaging.job.RestorePreview;
+import org.pgstaging.job.Verb;
+import org.pgstaging.job.VerbCall;
 import org.pgstaging.job.model.JobKind;
 import org.pgstaging.job.model.JobState;
 import org.slf4j.Logger;
@@ -41,61 +45,84 @@ public final class CommandHandler {
     Response handle(SlashCommandPayload p, SlashCommandContext ctx) {
         var refusal = bot.access().refuseChannel(p.getChannelId()).or(() -> bot.access().refuseRequester(p.getUserId()));
         if (refusal.isPresent()) return ctx.ack(ephemeral(Messages.plain(":no_entry: " + refusal.get())));
-        ParsedCommand cmd;
+        List<String> words = words(p.getText());
+        if (words.isEmpty() || words.get(0).equalsIgnoreCase("help")) return ctx.ack(ephemeral(Messages.help(bot.settings().command())));
+        VerbCall call;
         try {
-            cmd = ParsedCommand.parse(p.getText(), bot.settings().command());
+            call = Verb.parse(words, Verb.Face.CHAT, bot.settings().command());
         } catch (PgStagingException e) {
             return ctx.ack(ephemeral(Messages.error(e.getMessage(), e.hint())));
         }
-        if (cmd.name().equals("help")) return ctx.ack(ephemeral(Messages.help(bot.settings().command())));
-        boolean accepted = bot.later(() -> respond(ctx, run(cmd, p)), m -> respond(ctx, m));
+        boolean accepted = bot.later(() -> respond(ctx, run(call, p)), m -> respond(ctx, m));
         return ctx.ack(ephemeral(Messages.plain(accepted ? WORKING : ":warning: pgstaging is busy, try again in a minute")));
     }
 
-    private Rendered run(ParsedCommand cmd, SlashCommandPayload p) {
+    private static List<String> words(String text) {
+        String t = text == null ? "" : text.trim();
+        return t.isEmpty() ? List.of() : List.of(t.split("\\s+"));
+    }
+
+    private Rendered run(VerbCall call, SlashCommandPayload p) {
         JobService b = bot.backend();
-        String section = cmd.section() == null ? null : bot.section(cmd.section());
-        return switch (cmd.name()) {
-            case "restore", "fetch", "vacuumdb" -> submit(cmd, section, p);
-            case "drop" -> {
-                DatabaseInfo copy = bot.copy(section, cmd.date());
+        String section = call.section() == null ? null : bot.section(call.section());
+        return switch (call.verb()) {
+            case RESTORE, FETCH, VACUUMDB -> submit(call, section, p);
+            case DROP -> {
+                DatabaseInfo copy = bot.copy(section, call.dateOrDefault());
                 if (copy.active()) {
                     throw new PgStagingException(copy.database() + " is the copy the alias points to",
-                            "switch to another copy first: " + bot.settings().command() + " switch " + section + " DATE");
+                            "switch to another copy first: " + Verb.SWITCH.usage(bot.settings().command()));
                 }
-                yield Messages.dropConfirm(section, copy.database(), b.connections(section, cmd.date()));
+                yield Messages.dropConfirm(section, copy.database(), b.connections(section, DatedName.parse(copy.database()).spec()));
             }
-            case "purge" -> Messages.purgeConfirm(section, b.connections(section, null));
-            case "switch" -> {
-                DatabaseInfo copy = bot.copy(section, cmd.date());
+            case PURGE -> Messages.purgeConfirm(section, b.connections(section, null));
+            case SWITCH -> {
+                DatabaseInfo copy = bot.copy(section, call.dateOrDefault());
                 if (copy.active()) yield Messages.plain("*" + DatedName.parse(copy.database()).alias() + "* already points to `" + copy.database() + "`.");
                 var current = bot.active(section);
                 yield Messages.switchConfirm(section, DatedName.parse(copy.database()).alias(), copy.database(),
                         current.isPresent() ? b.connections(section, DatedName.parse(current.get().database()).spec()) : List.of());
             }
-            case "databases" -> table("Copies of " + section, Tables.databases(b.databases(section)));
-            case "backups" -> table("Backups of " + section, Tables.backups(b.backups(section)));
-            case "dbsizes" -> {
-                List<String> sections = cmd.args().isEmpty() ? b.sections() : cmd.args().stream().map(bot::section).toList();
+            case DATABASES -> section == null
+                    ? Messages.plain("*Sections*: " + String.join(", ", b.sections().stream().map(Mrkdwn::escape).toList()))
+                    : table("Copies of " + section, Tables.databases(b.databases(section)));
+            case BACKUPS -> {
+                String which = call.value("WHICH");
+                List<BackupFile> files = b.backups(section, "local".equals(which));
+                if ("oldest".equals(which) || "latest".equals(which)) files = BackupFile.pick(files, "latest".equals(which));
+                yield table(("local".equals(which) ? "Downloaded backups of " : "Backups of ") + section, Tables.backups(files));
+            }
+            case DBSIZES -> {
+                List<String> sections = call.sections().isEmpty() ? b.sections() : call.sections().stream().map(bot::section).toList();
                 yield table("Database sizes", Tables.dbsizes(b.dbsizes(sections)));
             }
-            case "dbsize" -> {
-                var s = b.dbsize(section, cmd.date());
+            case DBSIZE -> {
+                var s = b.dbsize(section, call.date());
                 yield Messages.plain("`" + Mrkdwn.escape(s.database()) + "`: " + Human.bytes(s.bytes()) + (s.active() ? " (active)" : ""));
             }
-            case "show" -> Messages.plain("`" + Mrkdwn.escape(cmd.args().get(1)) + "` = `"
-                    + Mrkdwn.escape(b.show(section, cmd.date(), cmd.args().get(1))) + "`");
-            case "pgbouncer" -> table("pgbouncer for " + section, Tables.pgbouncer(b.pgbouncer(section)));
-            case "catalog" -> Messages.plain(Tables.catalog(b.catalog(section, cmd.date())));
-            case "queue" -> table("Queue", Tables.queue(b.queue(), bot.names()::name));
-            case "history" -> table("History", Tables.history(b.history(cmd.args().isEmpty() ? 10 : Integer.parseInt(cmd.args().get(0))), bot.names()::name));
-            default -> throw new IllegalStateException("no handler for " + cmd.name());
+            case SHOW -> {
+                String setting = call.value("SETTING");
+                yield Messages.plain("`" + Mrkdwn.escape(setting) + "` = `" + Mrkdwn.escape(b.show(section, call.date(), setting)) + "`");
+            }
+            case PGBOUNCER -> {
+                List<PgbouncerDatabase> rows = b.pgbouncer(section);
+                String which = call.value("WHICH");
+                if (which != null) {
+                    rows = PgbouncerDatabase.datedCopy(rows, b.alias(section), "latest".equals(which)).map(List::of).orElse(List.of());
+                }
+                yield table("pgbouncer for " + section, Tables.pgbouncer(rows));
+            }
+            case CATALOG -> Messages.plain(Tables.catalog(b.catalog(section, call.dateOrDefault())));
+            case QUEUE -> table("Queue", Tables.queue(b.queue(), bot.names()::name));
+            case HISTORY -> table(section == null ? "History" : "History of " + section,
+                    Tables.history(b.history(section, call.count() == null ? 10 : call.count()), bot.names()::name));
+            default -> throw new IllegalStateException("no chat handler for " + call.verb().word());
         };
     }
 
-    private Rendered submit(ParsedCommand cmd, String section, SlashCommandPayload p) {
-        JobKind kind = JobKind.valueOf(cmd.name().toUpperCase());
-        DateSpec date = cmd.date();
+    private Rendered submit(VerbCall call, String section, SlashCommandPayload p) {
+        JobKind kind = JobKind.parse(call.verb().word());
+        DateSpec date = call.dateOrDefault();
         RestorePreview preview = kind == JobKind.VACUUMDB ? null : bot.backend().preview(section, date);
         JobView job = bot.backend().submit(new JobSubmission(kind, section, date, p.getUserId(), p.getChannelId()));
         try {

@@ -1,6 +1,5 @@
 package org.pgstaging.slack;
 
-import org.pgstaging.TextTable;
 import static com.slack.api.model.block.Blocks.actions;
 import static com.slack.api.model.block.Blocks.context;
 import static com.slack.api.model.block.Blocks.input;
@@ -24,12 +23,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.pgstaging.TextTable;
 import org.pgstaging.job.CatalogReport;
 import org.pgstaging.job.ConnectedClient;
 import org.pgstaging.job.CopyComparison;
 import org.pgstaging.job.DatabaseSize;
 import org.pgstaging.job.JobView;
 import org.pgstaging.job.RestorePreview;
+import org.pgstaging.job.Verb;
 import org.pgstaging.job.model.JobState;
 
 /**
@@ -292,7 +293,11 @@ public final class Messages {
 
     public static Rendered help(String slash) {
         TextTable t = new TextTable("command", "what it does");
-        CommandSpec.ALL.forEach(c -> t.row(c.usage(slash), c.description()));
+        Verb.offeredBy(Verb.Face.CHAT).forEach(v -> t.row(v.usage(slash), v.summary() + switch (v.effect()) {
+            case QUEUED -> " (needs approval)";
+            case CHANGE -> " (asks to confirm)";
+            case READ -> "";
+        }));
         return new Rendered("pgstaging commands", List.of(text("*pgstaging*: fresh staging databases from production backups\n" + Tables.fenced(t)),
                 context(List.of(markdownText("DATE: YYYY-MM-DD, YYYYMMDD, today, latest or oldest. In a job's thread reply: status, cancel, retry, switch, dbsizes.")))));
     }

@@ -13,13 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.DateSpec;
 import org.pgstaging.job.CatalogReport;
 import org.pgstaging.job.CopyComparison;
 import org.pgstaging.job.DatabaseSize;
 import org.pgstaging.job.JobView;
 import org.pgstaging.job.RestorePreview;
+import org.pgstaging.job.Verb;
 import org.pgstaging.job.model.JobKind;
 import org.pgstaging.job.model.JobState;
 import org.pgstaging.restore.RestoreEvent;
@@ -117,28 +117,14 @@ class MessagesTest {
     void helpFitsAndListsEveryCommand() {
         Rendered help = Messages.help("/pgstaging");
         withinLimits(help);
-        CommandSpec.ALL.forEach(c -> assertThat(json(help)).contains("/pgstaging " + c.name()));
+        Verb.offeredBy(Verb.Face.CHAT).forEach(v -> assertThat(json(help)).contains("/pgstaging " + v.word()));
+        assertThat(json(help)).doesNotContain("/pgstaging load");
     }
 
     @Test
     void renderedRefusesMoreThanFiftyBlocks() {
         var blocks = IntStream.range(0, 51).mapToObj(i -> Messages.text("x")).toList();
         assertThatThrownBy(() -> new Rendered("x", blocks)).hasMessageContaining("51 blocks");
-    }
-
-    @Test
-    void parserValidatesBeforeAnythingHappens() {
-        assertThat(ParsedCommand.parse("", "/p").name()).isEqualTo("help");
-        assertThat(ParsedCommand.parse("restore foodb.dev", "/p").date().kind()).isEqualTo(DateSpec.Kind.TODAY);
-        assertThat(ParsedCommand.parse("catalog foodb.dev", "/p").date().kind()).isEqualTo(DateSpec.Kind.LATEST);
-        assertThat(ParsedCommand.parse("show foodb.dev work_mem 20261124", "/p").date().toString()).isEqualTo("2026-11-24");
-        assertThat(ParsedCommand.parse("DBSIZES a b c", "/p").args()).containsExactly("a", "b", "c");
-        assertThatThrownBy(() -> ParsedCommand.parse("swich foodb.dev 20261124", "/p"))
-                .isInstanceOf(PgStagingException.class).hasMessageContaining("unknown command 'swich'")
-                .satisfies(e -> assertThat(((PgStagingException) e).hint()).contains("/p switch SECTION DATE"));
-        assertThatThrownBy(() -> ParsedCommand.parse("history lots", "/p")).hasMessageContaining("not a number");
-        assertThatThrownBy(() -> ParsedCommand.parse("xyzzy", "/p"))
-                .satisfies(e -> assertThat(((PgStagingException) e).hint()).doesNotContain("did you mean"));
     }
 
     @Test

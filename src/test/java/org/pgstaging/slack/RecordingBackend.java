@@ -156,9 +156,9 @@ final class RecordingBackend implements JobService {
     }
 
     @Override
-    public List<org.pgstaging.job.model.Change> history(int limit) {
+    public List<org.pgstaging.job.model.Change> history(String section, int limit) {
         synchronized (jobs) {
-            return jobs.values().stream().filter(j -> j.finished()).limit(limit)
+            return jobs.values().stream().filter(j -> j.finished()).filter(j -> section == null || section.equals(j.section())).limit(limit)
                     .map(j -> new org.pgstaging.job.model.Change(Long.parseLong(j.id().replaceAll("\\D", "")), j.kind().code(),
                             j.section(), j.date(), j.database(), "staging-db1:5432", "Slack user " + j.requesterId(), null,
                             j.submittedAt(), j.finishedAt(), j.state() == JobState.DONE ? org.pgstaging.job.model.Change.Outcome.DONE
@@ -231,7 +231,13 @@ final class RecordingBackend implements JobService {
     }
 
     @Override
-    public List<BackupFile> backups(String section) {
+    public String alias(String section) {
+        section(section);
+        return "foodb";
+    }
+
+    @Override
+    public List<BackupFile> backups(String section, boolean local) {
         return List.of(preview(section, DateSpec.latest()).backup());
     }
 

@@ -217,7 +217,7 @@ class SlackHttpBotTest {
         HttpResponse<String> r2 = command(ALICE, CHANNEL, "restore foodb.dev 2026-02-30", api.responseUrl());
         assertThat(ackText(r2)).contains("invalid date '2026-02-30'");
         HttpResponse<String> r3 = command(ALICE, CHANNEL, "drop", api.responseUrl());
-        assertThat(ackText(r3)).contains("usage: /pgstaging drop SECTION DATE");
+        assertThat(ackText(r3)).contains("usage: /pgstaging drop SECTION [DATE]");
         assertThat(backend.calls("submit")).hasSize(submits);
     }
 
