@@ -2,13 +2,20 @@ package org.pgstaging.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.DateSpec;
 import org.pgstaging.job.StagingOperations;
+import org.pgstaging.job.Verb;
+import org.pgstaging.job.VerbCall;
+import org.pgstaging.job.VerbUsageException;
 import org.pgstaging.restore.RestoreListener;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Common ground of all commands: the session, and validation of sections, dates and files
@@ -17,14 +24,56 @@ import picocli.CommandLine.Option;
 abstract class BaseCommand implements Callable<Integer> {
     Session session;
 
+    @Spec
+    CommandSpec spec;
+
+    /** This run's arguments, placed and checked by the verb list (null for commands that are no verb). */
+    private VerbCall arguments;
+
     // a plain inherited field rather than a mixin: cheaper, and there are forty commands to build
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this command's usage.")
     boolean help;
 
     @Override
     public final Integer call() {
+        arguments = parseArguments();
         run();
         return ExitCodes.OK;
+    }
+
+    /**
+     * The words picocli collected for the verb's arguments (see {@link CommandRegistry#addVerbArguments}),
+     * placed and checked by {@link Verb#call}: the same parse the bot uses.
+     */
+    private VerbCall parseArguments() {
+        Verb verb = CommandRegistry.verbOf(spec);
+        if (verb == null) return null;
+        List<String> words = new ArrayList<>();
+        for (PositionalParamSpec p : spec.positionalParameters()) {
+            Object value = p.getValue();
+            if (value instanceof List<?> list) list.forEach(w -> words.add(String.valueOf(w)));
+        }
+        try {
+            return verb.call(words, Verb.Face.CONSOLE, "");
+        } catch (VerbUsageException e) {
+            throw new UsageException(e.getMessage(), e.hint());
+        }
+    }
+
+    /** The arguments of this run; only for commands that are a verb. */
+    protected VerbCall arguments() {
+        if (arguments == null) throw new IllegalStateException(spec.name() + " is not a verb of job.Verb");
+        return arguments;
+    }
+
+    /** The SECTION argument, checked against the configuration. */
+    protected String section() {
+        return section(arguments().section());
+    }
+
+    /** The DATE argument, null when omitted (the operation's default applies). */
+    protected DateSpec date() {
+        return arguments().date();
     }
 
     protected abstract void run();

@@ -9,7 +9,6 @@ import java.util.List;
 import org.pgstaging.job.CatalogReport;
 import org.pgstaging.job.TriggerInfo;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 /** Inspection of what a restore would load: filtered catalog, triggers, tables without data. */
 final class CatalogCommands {
@@ -18,19 +17,17 @@ final class CatalogCommands {
     static final List<Class<?>> ALL = List.of(Catalog.class, Triggers.class, Nodata.class);
 
     @Command(name = "catalog", description = {
-            "Print the filtered catalog (the pg_restore -L list) a restore of SECTION would use, for DUMPFILE"
-                    + " or, when omitted, for the latest backup (downloaded first). A summary follows as ;"
+            "Print the filtered catalog (the pg_restore -L list) a restore of SECTION would use, for DUMP (a dump"
+                    + " file, or the backup of a DATE) or, when omitted, for the latest backup (downloaded first). A summary follows as ;"
                     + " comments, so the output stays a valid list file. With --json only the summary is printed."})
     static final class Catalog extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "DUMPFILE") String dumpfile;
 
         @Override
         protected void run() {
-            Path dump = existingFile(dumpfile, "dump file");
-            String s = section(section);
+            Path dump = existingFile(arguments().file(), "dump file");
+            String s = section();
             Writer target = out().json() ? Writer.nullWriter() : new KeepOpen(out().out());
-            CatalogReport r = ops().catalog(s, dump, target);
+            CatalogReport r = date() != null ? ops().catalogAt(s, date(), target) : ops().catalog(s, dump, target);
             if (out().json()) {
                 out().emitJson(JsonViews.catalog(r));
                 return;
@@ -59,13 +56,11 @@ final class CatalogCommands {
     @Command(name = "triggers", description = "Triggers of DUMPFILE (default: the latest backup, downloaded)"
             + " with the schema-qualified function each one calls, and whether the filter drops it.")
     static final class Triggers extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "DUMPFILE") String dumpfile;
 
         @Override
         protected void run() {
-            Path dump = existingFile(dumpfile, "dump file");
-            List<TriggerInfo> triggers = ops().triggers(section(section), dump);
+            Path dump = existingFile(arguments().file(), "dump file");
+            List<TriggerInfo> triggers = ops().triggers(section(), dump);
             if (out().json()) {
                 out().emitJson(JsonViews.array(triggers, JsonViews::trigger));
                 return;
@@ -86,13 +81,11 @@ final class CatalogCommands {
             + " schemas_nodata and those matching tablename_nodata_regexp, found in DUMPFILE (default: the"
             + " latest backup, downloaded).")
     static final class Nodata extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "DUMPFILE") String dumpfile;
 
         @Override
         protected void run() {
-            Path dump = existingFile(dumpfile, "dump file");
-            Render.list(out(), "tables", ops().nodata(section(section), dump));
+            Path dump = existingFile(arguments().file(), "dump file");
+            Render.list(out(), "tables", ops().nodata(section(), dump));
         }
     }
 }

@@ -2,6 +2,7 @@ package org.pgstaging.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.pgstaging.job.Verb;
 import picocli.CommandLine;
 import picocli.CommandLine.IFactory;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,7 +40,7 @@ final class CommandRegistry {
         if (only == null || only == HelpCommands.Help.class) {
             register(root, factory);
         } else {
-            root.addSubcommand(new CommandLine(create(factory, only), factory));
+            root.addSubcommand(commandLine(factory, only));
         }
     }
 
@@ -68,7 +69,37 @@ final class CommandRegistry {
 
     /** Adds every command under {@code root}, instances made by {@code factory} (which injects the session). */
     static void register(CommandLine root, IFactory factory) {
-        for (Class<?> c : ALL) root.addSubcommand(new CommandLine(create(factory, c), factory));
+        for (Class<?> c : ALL) root.addSubcommand(commandLine(factory, c));
+    }
+
+    private static CommandLine commandLine(IFactory factory, Class<?> c) {
+        CommandLine cl = new CommandLine(create(factory, c), factory);
+        addVerbArguments(cl.getCommandSpec());
+        return cl;
+    }
+
+    /** The verb of job.Verb a command runs, or null for the console's own commands (help, get, set...). */
+    static Verb verbOf(CommandSpec spec) {
+        for (Verb v : Verb.offeredBy(Verb.Face.CONSOLE)) {
+            if (v.word().equals(spec.name())) return v;
+        }
+        return null;
+    }
+
+    /**
+     * Declares a verb's arguments to picocli from the one verb list: a single positional taking every
+     * word, labelled with the verb's syntax. picocli only collects the words (and the options between
+     * them); {@link Verb#call} places and checks them, as it does for the bot.
+     */
+    static void addVerbArguments(CommandSpec spec) {
+        Verb verb = verbOf(spec);
+        if (verb == null || verb.params().isEmpty()) return;
+        if (!spec.positionalParameters().isEmpty()) {
+            throw new IllegalStateException(spec.name() + " declares its own parameters; job.Verb declares them");
+        }
+        spec.addPositional(PositionalParamSpec.builder().index("0..*").arity("0..*").paramLabel(verb.syntax())
+                .hideParamSyntax(true).type(List.class).auxiliaryTypes(String.class)
+                .description(ParamHelp.of(verb)).build());
     }
 
     static List<String> names() {
@@ -93,6 +124,10 @@ final class CommandRegistry {
         for (PositionalParamSpec p : spec.positionalParameters()) {
             if (p.hidden()) continue;
             String label = p.paramLabel();
+            if (p.hideParamSyntax()) {   // a verb's syntax, shown as the verb list writes it
+                sb.append(' ').append(label);
+                continue;
+            }
             boolean many = p.arity().max() > 1 && !label.contains(" ");
             String shown = label + (many ? "..." : "");
             sb.append(' ').append(p.arity().min() == 0 ? "[" + shown + "]" : shown);

@@ -10,6 +10,7 @@ import org.jline.reader.Candidate;
 import org.jline.reader.Completer;
 import org.jline.reader.LineReader;
 import org.jline.reader.ParsedLine;
+import org.pgstaging.job.Verb;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -68,6 +69,19 @@ final class ConsoleCompleter implements Completer {
         if (sub == null) return Kind.NONE;
         String current = index < words.size() ? words.get(index) : "";
         if (current.startsWith("-")) return Kind.OPTION;
+        Verb verb = CommandRegistry.verbOf(sub.getCommandSpec());
+        if (verb != null) {
+            Verb.Param p = paramAt(verb, position(sub.getCommandSpec(), words, index));
+            if (p == null) return Kind.NONE;
+            if (!p.choices().isEmpty()) return Kind.FIXED;
+            return switch (p.kind()) {
+                case SECTION -> Kind.SECTION;
+                case DATE -> Kind.DATE;
+                case DUMP -> Kind.FILE;   // a date is typed in full; a dump file's path is worth completing
+                case TEXT -> p.label().endsWith("FILE") ? Kind.FILE : Kind.NONE;
+                default -> Kind.NONE;
+            };
+        }
         Slot slot = slot(sub.getCommandSpec(), words, index);
         if (slot == null) return Kind.NONE;
         if (slot.param.completionCandidates() != null) return Kind.FIXED;
@@ -84,8 +98,23 @@ final class ConsoleCompleter implements Completer {
         return Kind.NONE;
     }
 
+    /**
+     * The argument of {@code verb} at {@code position} (0 is the first), as a person fills them in
+     * order: an optional argument counts as given, since the typist is about to give it.
+     */
+    private static Verb.Param paramAt(Verb verb, int position) {
+        List<Verb.Param> params = verb.params();
+        if (params.isEmpty()) return null;
+        if (position < params.size()) return params.get(position);
+        Verb.Param last = params.get(params.size() - 1);
+        return last.rest() ? last : null;
+    }
+
     private List<String> fixed(List<String> words, int index) {
-        Slot slot = slot(root.getSubcommands().get(words.get(0)).getCommandSpec(), words, index);
+        CommandSpec spec = root.getSubcommands().get(words.get(0)).getCommandSpec();
+        Verb verb = CommandRegistry.verbOf(spec);
+        if (verb != null) return paramAt(verb, position(spec, words, index)).choices();
+        Slot slot = slot(spec, words, index);
         List<String> out = new ArrayList<>();
         slot.param.completionCandidates().forEach(out::add);
         return out;
@@ -102,7 +131,8 @@ final class ConsoleCompleter implements Completer {
     /** The positional parameter at {@code index}, and which word of its label ("[DATE] SETTING") applies. */
     private record Slot(PositionalParamSpec param, String label) { }
 
-    private static Slot slot(CommandSpec spec, List<String> words, int index) {
+    /** How many arguments (not options or their values) come before word {@code index}. */
+    private static int position(CommandSpec spec, List<String> words, int index) {
         int position = 0;
         for (int i = 1; i < index && i < words.size(); i++) {
             String w = words.get(i);
@@ -113,6 +143,11 @@ final class ConsoleCompleter implements Completer {
             }
             position++;
         }
+        return position;
+    }
+
+    private static Slot slot(CommandSpec spec, List<String> words, int index) {
+        int position = position(spec, words, index);
         for (PositionalParamSpec p : spec.positionalParameters()) {
             CommandLine.Range r = p.index();
             if (position < r.min() || position > r.max()) continue;

@@ -11,7 +11,6 @@ import org.pgstaging.backup.DateSpec;
 import org.pgstaging.job.model.Change;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code history}: every change of the servers, whoever made it (consoles, scripts, the Slack bot). */
 @Command(name = "history", description = {
@@ -20,16 +19,17 @@ import picocli.CommandLine.Parameters;
 final class HistoryCommand extends BaseCommand {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
     @Option(names = "--since", paramLabel = "DATE", description = "Only changes started that day or later (YYYY-MM-DD or YYYYMMDD).")
     String since;
-    @Option(names = "--limit", paramLabel = "N", description = "At most N changes (default 20).") int limit = 20;
+    @Option(names = "--limit", paramLabel = "N", description = "At most N changes (default 20); N may also follow SECTION.") int limit = 20;
 
     @Override
     protected void run() {
         if (limit < 1) throw new UsageException("--limit " + limit + " is not a number of changes", "give 1 or more");
         LocalDate from = since == null ? null : day(since);
-        List<Change> changes = ops().history(section == null ? null : section(section), from, limit);
+        String section = arguments().section() == null ? null : section();
+        int n = arguments().count() != null ? arguments().count() : limit;
+        List<Change> changes = ops().history(section, from, n);
         if (out().json()) {
             JsonArray a = new JsonArray();
             changes.forEach(c -> a.add(json(c)));

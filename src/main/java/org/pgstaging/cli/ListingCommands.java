@@ -8,13 +8,11 @@ import java.util.List;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.pgstaging.backup.BackupFile;
-import org.pgstaging.backup.DateSpec;
 import org.pgstaging.config.Section;
 import org.pgstaging.job.DatabaseInfo;
 import org.pgstaging.job.DatabaseSize;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** Listings: sections and their dated copies, backups, sizes, settings. */
 final class ListingCommands {
@@ -38,14 +36,13 @@ final class ListingCommands {
             "With SECTION: its dated copies as pgbouncer knows them, oldest first; * marks the one the alias"
                     + " points to."})
     static final class Databases extends BaseCommand {
-        @Parameters(index = "0", arity = "0..1", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
 
         @Override
         protected void run() {
-            if (section == null) {
+            if (arguments().section() == null) {
                 sections();
             } else {
-                copies(ops().databases(section(section)));
+                copies(ops().databases(section()));
             }
         }
 
@@ -76,7 +73,7 @@ final class ListingCommands {
                 return;
             }
             if (dbs.isEmpty()) {
-                out().info("(no dated database for [" + section + "])");
+                out().info("(no dated database for [" + arguments().section() + "])");
                 return;
             }
             TextTable t = new TextTable("", "DATABASE", "DATE", "IN POSTGRES", "PGBOUNCER");
@@ -92,14 +89,12 @@ final class ListingCommands {
             "The dumps of SECTION: on the backup server (remote, the default) or in tmpdir (local);"
                     + " oldest or latest shows only that one remote dump."})
     static final class Backups extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "WHICH",
-                completionCandidates = WhichBackups.class) String which;
 
         @Override
         protected void run() {
-            String w = oneOf(which, "backup selection", "remote", "local", "oldest", "latest");
-            List<BackupFile> files = new ArrayList<>(ops().backups(section(section), "local".equals(w)));
+            String w = arguments().value("WHICH");
+            String section = section();
+            List<BackupFile> files = new ArrayList<>(ops().backups(section, "local".equals(w)));
             if ("oldest".equals(w) || "latest".equals(w)) files = BackupFile.pick(files, "latest".equals(w));
             if (out().json()) {
                 out().emitJson(JsonViews.array(files, JsonViews::backup));
@@ -126,13 +121,10 @@ final class ListingCommands {
 
     @Command(name = "dbsize", description = "Size of the copy of DATE (default: the active one).")
     static final class Dbsize extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE", description = ParamHelp.DATE) String date;
 
         @Override
         protected void run() {
-            DateSpec d = date(date);
-            DatabaseSize s = ops().dbsize(section(section), d);
+            DatabaseSize s = ops().dbsize(section(), date());
             if (out().json()) {
                 out().emitJson(JsonViews.size(s));
             } else if (out().quiet()) {
@@ -152,7 +144,6 @@ final class ListingCommands {
         @Option(names = "--all", description = "All the sections of the configuration.") boolean all;
         @Option(names = "--match", paramLabel = "RE",
                 description = "Sections whose name matches RE (searched anywhere in the name).") String match;
-        @Parameters(arity = "0..*", paramLabel = "SECTION", description = ParamHelp.SECTION) List<String> sections;
 
         @Override
         protected void run() {
@@ -174,7 +165,8 @@ final class ListingCommands {
         }
 
         private List<String> targets() {
-            boolean given = sections != null && !sections.isEmpty();
+            List<String> sections = arguments().sections();
+            boolean given = !sections.isEmpty();
             int forms = (all ? 1 : 0) + (match != null ? 1 : 0) + (given ? 1 : 0);
             if (forms != 1) {
                 throw new UsageException(forms == 0 ? "dbsizes needs sections" : "dbsizes takes only one of --all,"
@@ -201,18 +193,11 @@ final class ListingCommands {
     @Command(name = "show", description = "Current value of the PostgreSQL SETTING (SHOW setting) in the copy"
             + " of DATE (default: the one the alias points to).")
     static final class Show extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
-        @Parameters(index = "1..2", arity = "1..2", paramLabel = "[DATE] SETTING") List<String> rest;
 
         @Override
         protected void run() {
-            DateSpec d = rest.size() == 2 ? date(rest.get(0)) : null;
-            String setting = rest.get(rest.size() - 1);
-            if (!setting.matches("[A-Za-z_][A-Za-z0-9_.]*")) {
-                throw new UsageException("invalid setting name '" + setting + "'",
-                        "a PostgreSQL setting name, e.g. search_path or work_mem");
-            }
-            String value = ops().show(section(section), d, setting);
+            String setting = arguments().value("SETTING");
+            String value = ops().show(section(), date(), setting);
             if (out().json()) {
                 JsonObject o = new JsonObject();
                 o.addProperty("setting", setting);

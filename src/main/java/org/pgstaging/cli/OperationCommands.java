@@ -6,7 +6,6 @@ import org.pgstaging.backup.DateSpec;
 import org.pgstaging.config.Section;
 import org.pgstaging.job.RestoreResult;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 /** The main operation and its parts: restore, load, fetch, createdb, drop, switch, purge, ... */
 final class OperationCommands {
@@ -24,13 +23,11 @@ final class OperationCommands {
                     + " on success and on failure (remove_dump).",
             "DATE: YYYY-MM-DD, YYYYMMDD, today, latest or oldest; default today."})
     static final class Restore extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE", description = ParamHelp.DATE) String date;
 
         @Override
         protected void run() {
-            DateSpec d = date(date);
-            RestoreResult r = ops().restore(section(section), d, listener());
+            DateSpec d = date();
+            RestoreResult r = ops().restore(section(), d, listener());
             Render.restore(out(), r, session.dryRun());
         }
     }
@@ -38,13 +35,11 @@ final class OperationCommands {
     @Command(name = "load", description = "pg_restore an already downloaded dump FILE into a new dated database"
             + " of SECTION (the date comes from the file name), skipping the download.")
     static final class Load extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
-        @Parameters(index = "1", paramLabel = "FILE") String file;
 
         @Override
         protected void run() {
-            Path dump = existingFile(file, "dump file");
-            RestoreResult r = ops().load(section(section), dump, listener());
+            Path dump = existingFile(arguments().file(), "dump file");
+            RestoreResult r = ops().load(section(), dump, listener());
             Render.restore(out(), r, session.dryRun());
         }
     }
@@ -52,13 +47,11 @@ final class OperationCommands {
     @Command(name = "fetch", description = "Only download the dump of DATE (default today) into tmpdir;"
             + " it is kept. Prints its path.")
     static final class Fetch extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE", description = ParamHelp.DATE) String date;
 
         @Override
         protected void run() {
-            DateSpec d = date(date);
-            Path p = ops().fetch(section(section), d, listener());
+            DateSpec d = date();
+            Path p = ops().fetch(section(), d, listener());
             Render.value(out(), "file", p == null ? null : p.toString(), "downloaded %s");
         }
     }
@@ -66,39 +59,33 @@ final class OperationCommands {
     @Command(name = "createdb", description = "Create the database dbname_YYYYMMDD of DATE (default today)"
             + " and add it to pgbouncer.")
     static final class Createdb extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE", description = ParamHelp.DATE) String date;
 
         @Override
         protected void run() {
-            DateSpec d = date(date);
-            Render.value(out(), "database", ops().createdb(section(section), d), "created database %s and added it to pgbouncer");
+            DateSpec d = date();
+            Render.value(out(), "database", ops().createdb(section(), d), "created database %s and added it to pgbouncer");
         }
     }
 
     @Command(name = "drop", description = "DROP DATABASE the copy of DATE (default: the oldest). The copy"
             + " the pgbouncer alias points to is never dropped.")
     static final class Drop extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE", description = ParamHelp.DATE) String date;
 
         @Override
         protected void run() {
-            DateSpec d = date(date);
-            Render.value(out(), "dropped", ops().drop(section(section), d), "dropped database %s");
+            DateSpec d = date();
+            Render.value(out(), "dropped", ops().drop(section(), d), "dropped database %s");
         }
     }
 
     @Command(name = "switch", description = "Point the pgbouncer alias dbname at the copy of DATE"
             + " (default: the latest) and reload pgbouncer.")
     static final class Switch extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE", description = ParamHelp.DATE) String date;
 
         @Override
         protected void run() {
-            DateSpec d = date(date);
-            String s = section(section);
+            DateSpec d = date();
+            String s = section();
             String alias = session.findSection(s).map(Section::dbname).orElse(s);
             Render.value(out(), "database", ops().switchTo(s, d),
                     "the pgbouncer alias " + alias.replace("%", "%%") + " now points to %s");
@@ -108,11 +95,10 @@ final class OperationCommands {
     @Command(name = "purge", description = "Drop the older copies, keeping the keep_bases most recent ones"
             + " (never the active one). Prints the databases dropped.")
     static final class Purge extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
 
         @Override
         protected void run() {
-            String s = section(section);
+            String s = section();
             Render.list(out(), "dropped", ops().purge(s), "dropped database %s",
                     "nothing to purge: [" + s + "] has no copy beyond keep_bases besides the active one");
         }
@@ -120,13 +106,11 @@ final class OperationCommands {
 
     @Command(name = "vacuumdb", description = "VACUUM ANALYZE the copy of DATE (default: the active one).")
     static final class Vacuumdb extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE", description = ParamHelp.DATE) String date;
 
         @Override
         protected void run() {
-            DateSpec d = date(date);
-            ops().vacuumdb(section(section), d, listener());
+            DateSpec d = date();
+            ops().vacuumdb(section(), d, listener());
             Render.done(out(), "vacuum analyze done");
         }
     }
@@ -134,53 +118,46 @@ final class OperationCommands {
     @Command(name = "presql", description = "Run the sql_path/SECTION/pre/*.sql files, in alphabetical order,"
             + " in the copy of DATE (default: the active one). Prints the files run.")
     static final class Presql extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE", description = ParamHelp.DATE) String date;
 
         @Override
         protected void run() {
-            DateSpec d = date(date);
-            Render.list(out(), "files", ops().sourceSql(section(section), d, true, listener()), "ran %s", "(no pre SQL file)");
+            DateSpec d = date();
+            Render.list(out(), "files", ops().sourceSql(section(), d, true, listener()), "ran %s", "(no pre SQL file)");
         }
     }
 
     @Command(name = "postsql", description = "Run the sql_path/SECTION/post/*.sql files, in alphabetical order,"
             + " in the copy of DATE (default: the active one). Prints the files run.")
     static final class Postsql extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE", description = ParamHelp.DATE) String date;
 
         @Override
         protected void run() {
-            DateSpec d = date(date);
-            Render.list(out(), "files", ops().sourceSql(section(section), d, false, listener()), "ran %s", "(no post SQL file)");
+            DateSpec d = date();
+            Render.list(out(), "files", ops().sourceSql(section(), d, false, listener()), "ran %s", "(no post SQL file)");
         }
     }
 
     @Command(name = "init", description = "Prepare the cluster: load the roles and other globals"
             + " (pg_dumpall -g output) found at dumpall_url.")
     static final class Init extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
 
         @Override
         protected void run() {
-            ops().initCluster(section(section), listener());
+            ops().initCluster(section(), listener());
             Render.done(out(), "cluster globals loaded");
         }
     }
 
     /** dump and redump differ only in whether an existing FILE may be overwritten. */
     abstract static class DumpCommand extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "FILE") String file;
 
         abstract boolean overwrite();
 
         @Override
         protected void run() {
-            String s = section(section);
+            String s = section();
             // no date: pg_dump always reads the active copy, through pgbouncer
-            Path p = ops().dump(s, null, file == null ? null : Path.of(file), overwrite());
+            Path p = ops().dump(s, null, arguments().file() == null ? null : Path.of(arguments().file()), overwrite());
             Render.value(out(), "file", p == null ? null : p.toString(), "dumped to %s");
         }
     }

@@ -4,11 +4,9 @@ import org.pgstaging.TextTable;
 import com.google.gson.JsonArray;
 import java.util.ArrayList;
 import java.util.List;
-import org.pgstaging.backup.DateSpec;
 import org.pgstaging.config.Section;
 import org.pgstaging.job.PgbouncerDatabase;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 /** pgbouncer listing, pause/resume, and the service actions (start, stop, restart, status). */
 final class PgbouncerCommands {
@@ -20,14 +18,11 @@ final class PgbouncerCommands {
     @Command(name = "pgbouncer", description = "pgbouncer's databases for SECTION (SHOW DATABASES): the alias and"
             + " the dated copies; * marks the copy the alias points to. oldest or latest shows only that copy.")
     static final class Pgbouncer extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "WHICH",
-                completionCandidates = OldestLatest.class) String which;
 
         @Override
         protected void run() {
-            String w = oneOf(which, "selection", "oldest", "latest");
-            String s = section(section);
+            String w = arguments().value("WHICH");
+            String s = section();
             String dbname = session.findSection(s).map(Section::dbname).orElse(s);
             List<PgbouncerDatabase> rows = ops().pgbouncer(s);
             String target = rows.stream().filter(r -> r.name().equals(dbname)).map(PgbouncerDatabase::database)
@@ -69,13 +64,10 @@ final class PgbouncerCommands {
     @Command(name = "pause", description = "PAUSE in pgbouncer the copy of DATE, or the alias dbname when DATE"
             + " is omitted.")
     static final class Pause extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE", description = ParamHelp.DATE) String date;
 
         @Override
         protected void run() {
-            DateSpec d = date(date);
-            ops().pause(section(section), d);
+            ops().pause(section(), date());
             Render.done(out(), "paused");
         }
     }
@@ -83,31 +75,23 @@ final class PgbouncerCommands {
     @Command(name = "resume", description = "RESUME in pgbouncer the copy of DATE, or the alias dbname when DATE"
             + " is omitted.")
     static final class Resume extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "DATE", description = ParamHelp.DATE) String date;
 
         @Override
         protected void run() {
-            DateSpec d = date(date);
-            ops().resume(section(section), d);
+            ops().resume(section(), date());
             Render.done(out(), "resumed");
         }
     }
 
     /** start/stop/restart/status share everything but the action. */
     abstract static class ServiceCommand extends BaseCommand {
-        @Parameters(index = "0", paramLabel = "SERVICE", completionCandidates = Services.class) String service;
-        @Parameters(index = "1", paramLabel = "SECTION", description = ParamHelp.SECTION) String section;
 
         abstract String action();
 
         @Override
         protected void run() {
-            if (!"pgbouncer".equals(service)) {
-                throw new UsageException("unknown service '" + service + "'",
-                        "pgstaging manages only the pgbouncer service: " + action() + " pgbouncer SECTION");
-            }
-            String result = ops().service(section(section), action());
+            // SERVICE can only be pgbouncer (job.Verb checks it): the one service pgstaging manages
+            String result = ops().service(section(), action());
             Render.value(out(), "status", result == null ? "" : result.strip());
         }
     }

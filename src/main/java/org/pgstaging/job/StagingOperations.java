@@ -90,6 +90,9 @@ public interface StagingOperations {
     /** Writes the filtered catalog (pg_restore -L list) of a dump (default: latest backup, fetched). */
     CatalogReport catalog(String section, Path dumpFile, Writer out);
 
+    /** Writes the filtered catalog of the backup of {@code date} (latest, oldest or a day), fetched. */
+    CatalogReport catalogAt(String section, DateSpec date, Writer out);
+
     /** Triggers of the dump with the schema-qualified functions they call. */
     List<TriggerInfo> triggers(String section, Path dumpFile);
 

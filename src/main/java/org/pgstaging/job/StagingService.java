@@ -763,6 +763,13 @@ public final class StagingService implements StagingOperations {
     }
 
     @Override
+    public CatalogReport catalogAt(String section, DateSpec date, Writer out) {
+        StagingTarget t = target(section);
+        FilterSummary f = CatalogPreparer.report(t, findBackup(t, date == null ? DateSpec.latest() : date), out);
+        return new CatalogReport(f.total(), f.kept(), f.excludedSchemas(), f.nodataTables(), f.droppedTriggers());
+    }
+
+    @Override
     public List<TriggerInfo> triggers(String section, Path dumpFile) {
         StagingTarget t = target(section);
         return CatalogPreparer.triggers(t, dumpFile).stream()

@@ -173,6 +173,11 @@ public enum Verb {
         /** What a value must look like. */
         public enum Kind { SECTION, DATE, COUNT, DUMP, SETTING, TEXT }
 
+        /** How messages name a value of this argument: {@code selection} for WHICH, else the label in lower case. */
+        public String noun() {
+            return label.equals("WHICH") ? "selection" : label.toLowerCase(Locale.ROOT);
+        }
+
         String display() {
             String s = label + (rest ? "..." : "");
             return optional ? "[" + s + "]" : s;

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.pgstaging.DidYouMean;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.DateSpec;
 import org.pgstaging.job.Verb.Param;
@@ -29,18 +30,15 @@ public record VerbCall(Verb verb, Map<String, String> values, List<String> rest)
     static VerbCall of(Verb verb, List<String> args, Verb.Face face, String prefix) {
         List<Param> params = verb.params();
         int required = (int) params.stream().filter(p -> !p.optional()).count();
-        boolean open = params.stream().anyMatch(Param::rest);
-        if (args.size() < required || (!open && args.size() > params.size())) {
-            throw usage(verb, prefix, "'" + verb.word() + "' takes " + count(verb) + ", got " + args.size());
-        }
         Map<String, String> values = new LinkedHashMap<>();
         List<String> rest = new ArrayList<>();
-        int extra = args.size() - required;
+        int extra = Math.max(0, args.size() - required);
         int next = 0;
         for (int i = 0; i < params.size(); i++) {
             Param p = params.get(i);
             if (p.rest()) {
-                rest.addAll(args.subList(next, args.size()));
+                rest.addAll(args.subList(Math.min(next, args.size()), args.size()));
+                if (rest.isEmpty() && !p.optional()) throw missing(verb, prefix, p);
                 rest.forEach(w -> check(verb, p, w, face, prefix));
                 next = args.size();
                 break;
@@ -51,14 +49,21 @@ public record VerbCall(Verb verb, Map<String, String> values, List<String> rest)
                 if (!p.fits(w) && laterOptionalFits(params, i, w)) continue;
                 extra--;
             }
+            if (next >= args.size()) throw missing(verb, prefix, p);
             String w = args.get(next++);
             check(verb, p, w, face, prefix);
             values.put(p.label(), p.choices().isEmpty() ? w : w.toLowerCase(Locale.ROOT));
         }
         if (next < args.size()) {
-            throw usage(verb, prefix, "'" + verb.word() + "' takes " + count(verb) + ", got " + args.size());
+            List<String> unexpected = args.subList(next, args.size());
+            throw usage(verb, prefix, verb.word() + ": unexpected argument" + (unexpected.size() > 1 ? "s " : " ")
+                    + String.join(" ", unexpected.stream().map(w -> "'" + w + "'").toList()));
         }
         return new VerbCall(verb, values, rest);
+    }
+
+    private static VerbUsageException missing(Verb verb, String prefix, Param p) {
+        return usage(verb, prefix, verb.word() + ": missing " + p.label());
     }
 
     private static boolean laterOptionalFits(List<Param> params, int from, String word) {
@@ -73,8 +78,10 @@ public record VerbCall(Verb verb, Map<String, String> values, List<String> rest)
         if (word.isBlank()) throw usage(verb, prefix, p.label() + " is empty");
         if (!p.choices().isEmpty()) {
             if (!p.choices().contains(word.toLowerCase(Locale.ROOT))) {
-                throw usage(verb, prefix, "'" + word + "' is not a " + p.label() + " of " + verb.word()
-                        + ": use " + String.join(", ", p.choices()));
+                List<String> near = DidYouMean.nearest(word.toLowerCase(Locale.ROOT), p.choices());
+                throw new VerbUsageException("invalid " + p.noun() + " '" + word + "'",
+                        (near.isEmpty() ? "" : "did you mean '" + near.get(0) + "'? ") + "use one of: "
+                                + String.join(", ", p.choices()) + "; usage: " + verb.usage(prefix));
             }
             return;
         }
@@ -87,7 +94,8 @@ public record VerbCall(Verb verb, Map<String, String> values, List<String> rest)
             }
             case SETTING -> {
                 if (!word.matches(SETTING_NAME)) {
-                    throw usage(verb, prefix, "invalid setting name '" + word + "': a PostgreSQL setting name, e.g. work_mem");
+                    throw new VerbUsageException("invalid setting name '" + word + "'",
+                            "a PostgreSQL setting name, e.g. search_path or work_mem; usage: " + verb.usage(prefix));
                 }
             }
             case DUMP -> {
@@ -109,16 +117,6 @@ public record VerbCall(Verb verb, Map<String, String> values, List<String> rest)
 
     private static VerbUsageException usage(Verb verb, String prefix, String message) {
         return new VerbUsageException(message, "usage: " + verb.usage(prefix));
-    }
-
-    private static String count(Verb verb) {
-        List<Param> params = verb.params();
-        long min = params.stream().filter(p -> !p.optional()).count();
-        boolean open = params.stream().anyMatch(Param::rest);
-        if (open) return min == 0 ? "any number of arguments" : "at least " + min + " argument" + (min == 1 ? "" : "s");
-        long max = params.size();
-        if (min == max) return min == 0 ? "no argument" : min + " argument" + (min == 1 ? "" : "s");
-        return min + " to " + max + " arguments";
     }
 
     /** The SECTION given, null when the verb takes none or it was omitted. */

@@ -225,6 +225,12 @@ final class RecordingOperations implements StagingOperations {
     }
 
     @Override
+    public CatalogReport catalogAt(String section, DateSpec date, Writer out) {
+        return call("catalog", () -> new CatalogReport(120, 97, List.of("pgq"), List.of("public.audit"), List.of("public.t_trg")),
+                section, date);
+    }
+
+    @Override
     public List<TriggerInfo> triggers(String section, Path dumpFile) {
         return call("triggers", () -> List.of(new TriggerInfo("public", "orders", "orders_audit",
                 "audit.log_change", false), new TriggerInfo("public", "t", "t_trg", "pgq.logtriga", true)),

@@ -58,9 +58,10 @@ class VerbTest {
     @Test
     void badArgumentsAreRefusedWithTheUsage() {
         assertThatThrownBy(() -> chat("restore")).isInstanceOf(VerbUsageException.class)
-                .hasMessage("'restore' takes 1 to 2 arguments, got 0")
+                .hasMessage("restore: missing SECTION")
                 .extracting(e -> ((VerbUsageException) e).hint()).isEqualTo("usage: /pgstaging restore SECTION [DATE]");
-        assertThatThrownBy(() -> chat("purge foodb.dev 2026-11-24")).hasMessage("'purge' takes 1 argument, got 2");
+        assertThatThrownBy(() -> chat("purge foodb.dev 2026-11-24")).hasMessage("purge: unexpected argument '2026-11-24'");
+        assertThatThrownBy(() -> console("load foodb.dev")).hasMessage("load: missing FILE");
         assertThatThrownBy(() -> chat("restore foodb.dev 2026-02-30")).isInstanceOf(VerbUsageException.class)
                 .extracting(e -> ((VerbUsageException) e).hint()).asString().contains("usage: /pgstaging restore SECTION [DATE]");
         assertThatThrownBy(() -> chat("drop foodb.dev yesterday")).isInstanceOf(VerbUsageException.class)
@@ -68,8 +69,10 @@ class VerbTest {
         assertThatThrownBy(() -> chat("history 0")).hasMessageContaining("not a number from 1 to 1000");
         assertThatThrownBy(() -> chat("history 5000")).hasMessageContaining("not a number from 1 to 1000");
         assertThatThrownBy(() -> chat("show foodb.dev work_mem;drop")).hasMessageContaining("invalid setting name");
-        assertThatThrownBy(() -> chat("backups foodb.dev everything")).hasMessageContaining("use remote, local, oldest, latest");
-        assertThatThrownBy(() -> console("start nginx foodb.dev")).hasMessageContaining("'nginx' is not a SERVICE of start");
+        assertThatThrownBy(() -> chat("backups foodb.dev lastest")).hasMessage("invalid selection 'lastest'")
+                .extracting(e -> ((VerbUsageException) e).hint()).asString()
+                .startsWith("did you mean 'latest'? use one of: remote, local, oldest, latest");
+        assertThatThrownBy(() -> console("start nginx foodb.dev")).hasMessage("invalid service 'nginx'");
     }
 
     @Test
