@@ -25,9 +25,9 @@ import org.apache.hc.core5.http.HttpEntity;
  * Dumps published by a web server's directory listing (Apache mod_autoindex, nginx autoindex HTML
  * or JSON; see {@link ListingParser}), downloaded with Apache HttpClient.
  *
- * <p>Listings are cached for {@link #LISTING_TTL} per listing URL, shared by all instances, because
- * a command often lists several times (resolve {@code latest}, then show sizes); {@link #refresh()}
- * forgets this URL's listing. Dumps are streamed through a fixed buffer into
+ * <p>Listings are cached for {@link #LISTING_TTL} by each source, because a command often lists
+ * several times (resolve {@code latest}, then show sizes) and the job layer keeps one source per
+ * section for as long as it runs (a console session, the bot); {@link #refresh()} forgets the listing. Dumps are streamed through a fixed buffer into
  * {@code targetDir/.name.part}, then renamed: see {@link #download(BackupFile, Path, DownloadListener)}.
  */
 public final class HttpBackupSource implements BackupSource {
@@ -37,16 +37,15 @@ public final class HttpBackupSource implements BackupSource {
     /** A listing bigger than this is not a backup directory; refusing it keeps memory bounded. */
     static final int MAX_LISTING_BYTES = 16 * 1024 * 1024;
 
-    private static final Cache<URI, List<ListingEntry>> SHARED_CACHE = newCache(LISTING_TTL, Ticker.systemTicker());
-    private static final Cache<URI, Boolean> TOC_CACHE = Caffeine.newBuilder().expireAfterWrite(LISTING_TTL)
-            .maximumSize(1024).build();
 
     private final URI listingUrl;
     private final Cache<URI, List<ListingEntry>> cache;
+    /** Whether each directory-format dump has its toc.dat yet. */
+    private final Cache<URI, Boolean> tocs = Caffeine.newBuilder().expireAfterWrite(LISTING_TTL).maximumSize(1024).build();
 
     /** @param listingUrl the directory listing, {@code http(s)://host[:port]/path/}; a missing final slash is added */
     public HttpBackupSource(URI listingUrl) {
-        this(listingUrl, SHARED_CACHE);
+        this(listingUrl, newCache(LISTING_TTL, Ticker.systemTicker()));
     }
 
     HttpBackupSource(URI listingUrl, Cache<URI, List<ListingEntry>> cache) {
@@ -87,8 +86,8 @@ public final class HttpBackupSource implements BackupSource {
      * not a dump at all) and must not be picked as the latest; a HEAD per directory tells, cached
      * like listings.
      */
-    private static boolean hasToc(BackupFile dir) {
-        return TOC_CACHE.get(dir.location(), url -> {
+    private boolean hasToc(BackupFile dir) {
+        return tocs.get(dir.location(), url -> {
             try (HttpTransport.Exchange ex = HttpTransport.head(url.resolve("toc.dat"))) {
                 return ex.status() == 200;
             }

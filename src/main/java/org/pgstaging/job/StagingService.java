@@ -56,29 +56,25 @@ import org.pgstaging.restore.Step;
  */
 public final class StagingService implements StagingOperations {
 
-    private final StagingConfig config;
+    private final SectionTargets targets;
     private final EngineOptions options;
     private final RestoreListener listener;
     /** Where changes are recorded; null: nowhere (tests, the engine alone). */
     private final java.util.function.Supplier<ChangeLog> history;
-    private final LocalHost local = new LocalHost();
-    private final ServerHosts servers = ServerHosts.shared();
-    /** Sections whose restores on their server were looked for leftovers by this process. */
-    private final java.util.Set<String> settled = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public StagingService(StagingConfig config, EngineOptions options, RestoreListener listener) {
-        this(config, options, listener, null);
+        this(new SectionTargets(config, options.tmpdir()), options, listener, null);
     }
 
-    private StagingService(StagingConfig config, EngineOptions options, RestoreListener listener,
+    private StagingService(SectionTargets targets, EngineOptions options, RestoreListener listener,
                            java.util.function.Supplier<ChangeLog> history) {
-        this.config = config;
+        this.targets = targets;
         this.options = options;
         this.listener = listener == null ? RestoreListener.NONE : listener;
         this.history = history;
     }
 
-    public StagingConfig config() { return config; }
+    public StagingConfig config() { return targets.config(); }
 
     /**
      * Loads the HTTP client, the JDBC driver and the logger on a daemon thread, so that their class
@@ -106,34 +102,23 @@ public final class StagingService implements StagingOperations {
 
     @Override
     public List<String> sections() {
-        return config.sections().stream().map(Section::name).toList();
+        return targets.config().sections().stream().map(Section::name).toList();
     }
 
     /** The section with the -t tmpdir override applied. */
     public Section section(String name) {
-        Section s = config.section(name);
-        return options.tmpdir().map(t -> s.with("tmpdir", t.toString())).orElse(s);
+        return targets.section(name);
     }
 
     /**
-     * Builds what a section's operations act on. Public so the bot can run pipelines itself. The
-     * first use of a section restoring on its server in this process looks there for restores that
-     * died without cleaning up.
+     * What a section's operations act on, built once per section (see {@link SectionTargets}). Public
+     * so the bot can run pipelines itself. The first use of a section restoring on its server in this
+     * process looks there for restores that died without cleaning up.
      */
     public StagingTarget target(String sectionName) {
-        StagingTarget t = newTarget(sectionName);
-        if (restoresOnTarget(t.section()) && !settled.contains(t.section().name())) settle(t, listener);
+        StagingTarget t = targets.target(sectionName);
+        if (restoresOnTarget(t.section()) && !targets.settled(t.section().name())) settle(t, listener);
         return t;
-    }
-
-    private StagingTarget newTarget(String sectionName) {
-        Section s = section(sectionName);
-        PostgresServerAddress pg = new PostgresServerAddress(s.host(), s.postgresPort(), s.dbuser());
-        PgbouncerConsole console = new PgbouncerConsole(local, Path.of(s.psql()), s.host(), s.pgbouncerPort(), s.dbuser(),
-                System.getenv("PGPASSWORD"));
-        Pgbouncer pgbouncer = new Pgbouncer(servers.forSection(s), s.pgbouncerConf(), console);
-        return new StagingTarget(s, local, pg, new ClusterAdmin(pg, s.maintdb()), pgbouncer,
-                BackupSources.forSection(s), PostgresTools.of(s));
     }
 
     /**
@@ -142,7 +127,7 @@ public final class StagingService implements StagingOperations {
      */
     private List<String> settle(StagingTarget t, RestoreListener l) {
         List<String> running = onTarget(t, l).settleLeftovers(options.dryRun());
-        settled.add(t.section().name());
+        targets.markSettled(t.section().name());
         return running;
     }
 
@@ -151,7 +136,7 @@ public final class StagingService implements StagingOperations {
     }
 
     private TargetRestore onTarget(StagingTarget t, RestoreListener l) {
-        return new TargetRestore(t, servers.ssh(t.section()), l);
+        return new TargetRestore(t, targets.servers().ssh(t.section()), l);
     }
 
     /**
@@ -159,7 +144,7 @@ public final class StagingService implements StagingOperations {
      * {@code noWait}: a change of a busy server fails at once (a button must not hang for an hour).
      */
     public StagingService actingFor(String who, boolean noWait) {
-        return new StagingService(config, options.actingAs(who).withNoWait(noWait), listener, history);
+        return new StagingService(targets, options.actingAs(who).withNoWait(noWait), listener, history);
     }
 
     /**
@@ -172,7 +157,7 @@ public final class StagingService implements StagingOperations {
 
     /** A StagingService that records every change in the history {@code changes} opens (lazily, once). */
     public StagingService recordingTo(java.util.function.Supplier<ChangeLog> changes) {
-        return new StagingService(config, options, listener, changes);
+        return new StagingService(targets, options, listener, changes);
     }
 
     /** The history of changes, newest first: of one section (null: all), since a day (null: ever), at most {@code limit}. */
@@ -260,7 +245,7 @@ public final class StagingService implements StagingOperations {
     }
 
     private RestoreResult restoreNow(String section, DateSpec date, RestoreListener l) {
-        StagingTarget t = newTarget(section);
+        StagingTarget t = targets.target(section);   // restoreOnTarget settles itself
         if (restoresOnTarget(t.section())) return restoreOnTarget(t, date, l);
         RestorePipeline pipeline = new RestorePipeline(t, both(l));
         // the checks that need no dump (pgbouncer, restore_settings on the server, and with them the
