@@ -1,6 +1,7 @@
 package org.pgstaging.job;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +15,9 @@ import org.pgstaging.pgbouncer.PgbouncerConsole;
 import org.pgstaging.postgres.ClusterAdmin;
 import org.pgstaging.postgres.PostgresServerAddress;
 import org.pgstaging.postgres.PostgresTools;
+import org.pgstaging.restore.RestoreListener;
 import org.pgstaging.restore.StagingTarget;
+import org.pgstaging.restore.TargetRestore;
 
 /**
  * What each section's operations act on, built once per section and kept: its server, pgbouncer,
@@ -40,10 +43,6 @@ final class SectionTargets {
         return config;
     }
 
-    ServerHosts servers() {
-        return servers;
-    }
-
     /** The section with the -t tmpdir override applied; an unknown name fails with the nearest ones. */
     Section section(String name) {
         Section s = config.section(name);
@@ -56,13 +55,34 @@ final class SectionTargets {
         return built.computeIfAbsent(s.name(), name -> build(s));
     }
 
-    /** Whether dead restores of this section were already looked for by this process. */
-    boolean settled(String sectionName) {
-        return settled.contains(sectionName);
+    /**
+     * The section's target; the first use in this process of a section restoring on its server
+     * ({@code restore_on = target}) looks there for restores that died without cleaning up.
+     */
+    StagingTarget settledTarget(String sectionName, RestoreListener listener, boolean dryRun) {
+        StagingTarget t = target(sectionName);
+        if (restoresOnTarget(t.section()) && !settled.contains(t.section().name())) settle(t, listener, dryRun);
+        return t;
     }
 
-    void markSettled(String sectionName) {
-        settled.add(sectionName);
+    /**
+     * Cleans up after restores that died on the section's server (a dry run says what it would do).
+     * Returns the copies restores still running there are making.
+     */
+    List<String> settle(StagingTarget t, RestoreListener listener, boolean dryRun) {
+        List<String> running = onTarget(t, listener).settleLeftovers(dryRun);
+        settled.add(t.section().name());
+        return running;
+    }
+
+    /** The restore run by pgstaging-client on the section's server. */
+    TargetRestore onTarget(StagingTarget t, RestoreListener listener) {
+        return new TargetRestore(t, servers.ssh(t.section()), listener);
+    }
+
+    /** {@code restore_on = target} on a remote server: pgstaging-client there fetches and restores. */
+    static boolean restoresOnTarget(Section s) {
+        return s.remote() && "target".equals(s.restoreOn());
     }
 
     private StagingTarget build(Section s) {

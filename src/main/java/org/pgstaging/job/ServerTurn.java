@@ -1,0 +1,102 @@
+package org.pgstaging.job;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.pgstaging.config.Section;
+import org.pgstaging.job.store.ChangeLog;
+import org.pgstaging.job.store.ServerKey;
+import org.pgstaging.postgres.PostgresServerAddress;
+import org.pgstaging.postgres.ServerLock;
+import org.pgstaging.restore.RestoreEvent;
+import org.pgstaging.restore.RestoreListener;
+import org.pgstaging.restore.Step;
+
+/**
+ * One change at a time per database server, whoever asks (a console, a script, the bot, on any
+ * machine): a change runs holding its server's {@link ServerLock}, waits its turn saying what runs
+ * and how many wait before it (unless --no-wait), and is recorded in the history of changes.
+ */
+final class ServerTurn {
+    private final VerbContext c;
+    /** Where changes are recorded; null: nowhere (tests, the engine alone). */
+    private final Supplier<ChangeLog> history;
+
+    ServerTurn(VerbContext c, Supplier<ChangeLog> history) {
+        this.c = c;
+        this.history = history;
+    }
+
+    /**
+     * Runs a change of the section's database server holding that server's lock, so that one
+     * change at a time runs there whoever asks: a console, a script or the bot, on any machine.
+     * Waits its turn, saying what runs and how many wait before it, unless --no-wait; a dry run
+     * changes nothing and takes no turn.
+     */
+    <T> T exclusive(String sectionName, String kind, Object date, RestoreListener l,
+                     Function<RestoreListener, T> change) {
+        if (c.options().dryRun()) return change.apply(l);
+        Section s = c.targets().section(sectionName);
+        String what = kind + " " + s.name() + (date == null ? "" : " " + date);
+        // the history opens beside the lock: on a console it is the first use of its file
+        CompletableFuture<ChangeLog> changes = history == null ? null
+                : CompletableFuture.supplyAsync(history, work -> StagingService.startDaemon("pgstaging-history", work));
+        RestoreListener out = c.both(l);
+        ServerLock lock = new ServerLock(new PostgresServerAddress(s.host(), s.postgresPort(), s.dbuser()), s.maintdb());
+        long[] waitStart = {0};
+        try (ServerLock.Held held = lock.take(what, c.options().actor(), c.options().noWait(), (holder, ahead) -> {
+            String line = "behind " + holder.describe() + (ahead.isEmpty() ? "" : "; " + ahead.size() + " more ahead")
+                    + estimatedStart(changes, holder, ahead);
+            if (waitStart[0] == 0) {
+                waitStart[0] = System.nanoTime();
+                out.on(new RestoreEvent.StepStarted(s.name(), Step.WAITING, line));
+            } else {
+                out.on(new RestoreEvent.Detail(s.name(), Step.WAITING, line));
+            }
+        })) {
+            if (waitStart[0] != 0) {
+                out.on(new RestoreEvent.StepFinished(s.name(), Step.WAITING, Duration.ofNanos(System.nanoTime() - waitStart[0]),
+                        "the server is free: " + what));
+            }
+            ChangeLog log = opened(changes);
+            ChangeRecording recording = log == null ? null : ChangeRecording.start(log, kind, s.name(),
+                    date == null ? null : date.toString(), ServerKey.of(s).toString(), c.options().actor());
+            if (recording == null) return change.apply(l);
+            try {
+                // the service's own c.listener() hears every event once: the watcher forwards only to another one
+                T result = change.apply(recording.watching(l == null || l == c.listener() ? RestoreListener.NONE : l));
+                recording.done(result);
+                return result;
+            } catch (RuntimeException | Error e) {
+                recording.failed(e, Thread.currentThread().isInterrupted());
+                throw e;
+            }
+        }
+    }
+
+    /** "; estimated start HH:MM" from the history of such changes, or nothing when it has none. */
+    static String estimatedStart(CompletableFuture<ChangeLog> changes, ServerLock.Holder holder,
+                                         List<ServerLock.Holder> ahead) {
+        ChangeLog log = opened(changes);
+        if (log == null) return "";
+        return StartEstimate.of(log, holder, ahead).map(at -> "; estimated start "
+                + DateTimeFormatter.ofPattern("HH:mm").format(at.atZone(ZoneId.systemDefault())))
+                .orElse("");
+    }
+
+    /** The history once open; null (said in the log) when it cannot be: a change never fails for its audit. */
+    static ChangeLog opened(CompletableFuture<ChangeLog> changes) {
+        if (changes == null) return null;
+        try {
+            return changes.join();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(StagingService.class).warn("history not written: {}",
+                    e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+            return null;
+        }
+    }
+}
