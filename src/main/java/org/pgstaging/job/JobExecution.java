@@ -53,9 +53,9 @@ public final class JobExecution {
             if (Thread.currentThread().isInterrupted() || job.cancelRequestedBy() != null) {
                 return JobOutcome.cancelled(e.cleanup());
             }
-            return JobOutcome.failed(e.getMessage() + (e.hint() == null ? "" : "\nhint: " + e.hint()), e.cleanup());
+            return JobOutcome.failed(e.getMessage(), e.hint(), e.step() == null ? null : e.step().name(), e.cleanup());
         } catch (PgStagingException e) {
-            return JobOutcome.failed(e.getMessage() + (e.hint() == null ? "" : "\nhint: " + e.hint()), "nothing was changed");
+            return JobOutcome.failed(e.getMessage(), e.hint(), null, "nothing was changed");
         }
     }
 

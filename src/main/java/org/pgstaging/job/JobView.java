@@ -17,8 +17,8 @@ public record JobView(String id, JobKind kind, String section, String date, Stri
     /** Who approved or denied, when, and why (reason only for denials). */
     public record Decision(String userId, boolean approved, Instant at, String reason) { }
 
-    /** Plain-words error, how to fix it and what was cleaned up after the failure. */
-    public record Failure(String message, String hint, String cleanup) { }
+    /** Plain-words error, how to fix it, the step that failed (a {@code Step} label) and what was cleaned up after it. */
+    public record Failure(String message, String hint, String step, String cleanup) { }
 
     /** No further change will come: a retry makes another job. */
     public boolean finished() {

@@ -28,6 +28,7 @@ import org.pgstaging.job.store.Job;
 import org.pgstaging.job.store.JobRequest;
 import org.pgstaging.job.store.JobStore;
 import org.pgstaging.restore.RestoreEvent;
+import org.pgstaging.restore.Step;
 
 /**
  * The {@link JobService} over the real parts: requests go to the durable {@link RestoreQueue}, jobs
@@ -349,19 +350,29 @@ public final class QueuedJobService implements JobService, AutoCloseable {
         } else if (j.approvedBy() != null && !j.approvedBy().equals(JobStore.AUTO_APPROVER)) {
             decision = new JobView.Decision(j.approvedBy(), true, j.approvedAt(), null);
         }
-        JobView.Failure failure = j.error() == null ? null : new JobView.Failure(firstLine(j.error()), hintOf(j.error()), j.cleanup());
+        JobView.Failure failure = j.error() == null ? null : failure(j);
         return new JobView(Long.toString(j.id()), j.kind(), j.section(), j.dateSpec(), j.targetDatabase(),
                 j.requestedBy(), j.state() == JobState.INTERRUPTED ? JobState.FAILED : j.state(), position, start, finish, decision, failure, j.requestedAt(), j.finishedAt());
     }
 
-    private static String firstLine(String error) {
-        int i = error.indexOf("\nhint: ");
-        return i < 0 ? error : error.substring(0, i);
-    }
-
-    private static String hintOf(String error) {
-        int i = error.indexOf("\nhint: ");
-        return i < 0 ? null : error.substring(i + 7);
+    /** The stored failure; jobs written before failures were kept as parts carry the hint in the message. */
+    private static JobView.Failure failure(Job j) {
+        String message = j.error();
+        String hint = j.failureHint();
+        int legacy = message.indexOf("\nhint: ");
+        if (hint == null && legacy >= 0) {
+            hint = message.substring(legacy + 7);
+            message = message.substring(0, legacy);
+        }
+        String step = null;
+        if (j.failedStep() != null) {
+            try {
+                step = Step.valueOf(j.failedStep()).label();
+            } catch (IllegalArgumentException e) {
+                step = j.failedStep();   // written by another version
+            }
+        }
+        return new JobView.Failure(message, hint, step, j.cleanup());
     }
 
     private Job stored(String jobId) {

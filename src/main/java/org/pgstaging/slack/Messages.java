@@ -124,7 +124,8 @@ public final class Messages {
 
     private static String failed(JobView.Failure f) {
         if (f == null) return ":x: Failed";
-        StringBuilder b = new StringBuilder(":x: Failed: ").append(Mrkdwn.escape(f.message()));
+        StringBuilder b = new StringBuilder(":x: Failed").append(f.step() == null ? "" : " while " + Mrkdwn.escape(f.step()))
+                .append(": ").append(Mrkdwn.escape(f.message()));
         if (f.hint() != null && !f.hint().isBlank()) b.append("\n*How to fix:* ").append(Mrkdwn.escape(f.hint()));
         b.append("\n*Cleaned up:* ").append(f.cleanup() == null || f.cleanup().isBlank() ? "nothing was left behind" : Mrkdwn.escape(f.cleanup()));
         return Mrkdwn.limit(b.toString(), SECTION_TEXT_LIMIT - 500);

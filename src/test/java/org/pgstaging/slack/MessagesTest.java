@@ -66,9 +66,9 @@ class MessagesTest {
     @Test
     void failureSaysWhatHowAndWhatWasCleanedUpWithRetry() {
         JobView failed = new JobView("j42", JobKind.RESTORE, "foodb.dev", "2026-11-24", "foodb_20261124", "U0ALICE", JobState.FAILED, 0,
-                null, null, null, new JobView.Failure("could not download: HTTP 404", "check backup_base_url", null), NOW, NOW);
+                null, null, null, new JobView.Failure("could not download: HTTP 404", "check backup_base_url", "downloading", null), NOW, NOW);
         String s = json(Messages.request(failed, null, NOW));
-        assertThat(s).contains("Failed: could not download: HTTP 404").contains("How to fix:* check backup_base_url")
+        assertThat(s).contains("Failed while downloading: could not download: HTTP 404").contains("How to fix:* check backup_base_url")
                 .contains("nothing was left behind").contains("job_retry");
     }
 

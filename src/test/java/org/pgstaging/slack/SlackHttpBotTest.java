@@ -399,7 +399,7 @@ class SlackHttpBotTest {
         Posted request = (Posted) r[1];
         backend.publish(new JobView(job.id(), job.kind(), job.section(), job.date(), job.database(), ALICE, JobState.FAILED, 0,
                 null, null, null, new JobView.Failure("pg_restore exited with status 1: out of disk space", "free space in /var/lib/postgresql",
-                "dropped foodb_20261124 and removed the dump"), job.submittedAt(), java.time.Instant.now()));
+                "restoring", "dropped foodb_20261124 and removed the dump"), job.submittedAt(), java.time.Instant.now()));
         Posted failed = api.awaitMessage(p -> p.ts().equals(request.ts()) && p.text().contains("out of disk space"), Duration.ofSeconds(15));
         assertThat(failed.text()).contains("dropped foodb_20261124 and removed the dump").contains(ActionIds.RETRY);
         int submits = backend.calls("submit").size();

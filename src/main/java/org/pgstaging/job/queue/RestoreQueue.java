@@ -360,10 +360,15 @@ public final class RestoreQueue implements AutoCloseable {
         if (outcome != null && outcome.result() == JobOutcome.Result.CANCELLED) {
             return new Completion(JobState.CANCELLED, JobStore.SYSTEM, null, cleanup, target, bytes);
         }
-        String error = outcome != null ? outcome.error()
-                : failure != null ? describe(failure) : "the runner returned no outcome";
-        return new Completion(JobState.FAILED, JobStore.SYSTEM, error == null ? "failed" : error, cleanup, target,
-                bytes);
+        if (outcome != null) {
+            return new Completion(JobState.FAILED, JobStore.SYSTEM, outcome.error() == null ? "failed" : outcome.error(),
+                    cleanup, target, bytes, outcome.hint(), outcome.failedStep());
+        }
+        if (failure instanceof PgStagingException p) {
+            return new Completion(JobState.FAILED, JobStore.SYSTEM, p.getMessage(), cleanup, target, bytes, p.hint(), null);
+        }
+        return new Completion(JobState.FAILED, JobStore.SYSTEM,
+                failure != null ? describe(failure) : "the runner returned no outcome", cleanup, target, bytes);
     }
 
     static String describe(Throwable t) {

@@ -14,13 +14,16 @@ import java.util.Optional;
  * @param queueSeq    order among queued jobs of a server, assigned at approval (lower runs first)
  * @param retryOf     the job this one retries, if any
  * @param cancelRequestedBy who asked a running job to stop (kept so a restart does not re-run it)
+ * @param failureHint how to fix what {@code error} says went wrong, when known
+ * @param failedStep  the step that failed ({@code Step} name), when known
  */
 public record Job(long id, JobKind kind, String section, String dateSpec, String targetDatabase, String serverKey,
                   JobState state, String requestedBy, Instant requestedAt, String approvedBy, Instant approvedAt,
                   String deniedBy, String denyReason, Instant startedAt, Instant finishedAt, String error,
                   String cleanup, String channel, String messageTs, String threadTs, String approvalChannel,
                   String approvalTs, int attempt, Long queueSeq, Instant lastProgressAt, String progress,
-                  Long dumpBytes, Long durationMs, Long retryOf, String cancelRequestedBy) {
+                  Long dumpBytes, Long durationMs, Long retryOf, String cancelRequestedBy, String failureHint,
+                  String failedStep) {
 
     /** Wall time of a finished job. */
     public Optional<Duration> duration() {

@@ -196,10 +196,11 @@ public final class JobStore implements AutoCloseable {
             long ms = Duration.between(job.startedAt(), now).toMillis();
             // a re-run after an interruption keeps the cleanup of the interruption unless it has its own
             Rows.update(c, "UPDATE jobs SET state = ?, finished_at = ?, duration_ms = ?, error = ?, "
-                            + "cleanup = COALESCE(?, cleanup), "
+                            + "failure_hint = ?, failed_step = ?, cleanup = COALESCE(?, cleanup), "
                             + "target_database = COALESCE(?, target_database), dump_bytes = COALESCE(?, dump_bytes) "
                             + "WHERE id = ?",
-                    end.state(), now, ms, Rows.clip(end.error(), ERROR_MAX), Rows.clip(end.cleanup(), TEXT_MAX),
+                    end.state(), now, ms, Rows.clip(end.error(), ERROR_MAX), Rows.clip(end.hint(), TEXT_MAX),
+                    Rows.clip(end.failedStep(), 64), Rows.clip(end.cleanup(), TEXT_MAX),
                     end.targetDatabase(), end.dumpBytes(), jobId);
             HistoryAction action = switch (end.state()) {
                 case DONE -> HistoryAction.DONE;

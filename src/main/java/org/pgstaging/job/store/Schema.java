@@ -63,7 +63,10 @@ final class Schema {
             )""",
             "CREATE INDEX history_job ON history(job_id, id)",
             "CREATE INDEX history_section ON history(section, id)",
-            "CREATE SEQUENCE queue_seq_gen START WITH 1"));
+            "CREATE SEQUENCE queue_seq_gen START WITH 1"),
+            // 2: a failure is kept as its parts (what went wrong, how to fix it, in which step), not one string
+            List.of("ALTER TABLE jobs ADD COLUMN failure_hint VARCHAR(4000)",
+                    "ALTER TABLE jobs ADD COLUMN failed_step VARCHAR(64)"));
 
     static final int CURRENT = MIGRATIONS.size();
 
@@ -71,6 +74,11 @@ final class Schema {
     }
 
     static void migrate(Connection c, Path stateDir) throws SQLException {
+        migrateTo(c, stateDir, CURRENT);
+    }
+
+    /** Applies the migrations up to {@code target} (tests make databases of older versions with it). */
+    static void migrateTo(Connection c, Path stateDir, int target) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute("CREATE TABLE IF NOT EXISTS schema_version ("
                     + "version INT PRIMARY KEY, applied_at TIMESTAMP WITH TIME ZONE NOT NULL)");
@@ -81,7 +89,7 @@ final class Schema {
                     + " but this pgstaging knows only up to " + CURRENT,
                     "run the newer pgstaging that wrote it, or point state_dir elsewhere");
         }
-        for (int v = version + 1; v <= CURRENT; v++) {
+        for (int v = version + 1; v <= target; v++) {
             try (Statement st = c.createStatement()) {
                 for (String sql : MIGRATIONS.get(v - 1)) st.execute(sql);
             }

@@ -229,7 +229,8 @@ class RestoreQueueTest {
         });
         Job job = queue.submit(request("a.dev", "db1:5432", false));
         JobEvent failed = log.awaitState(job.id(), JobState.FAILED);
-        assertThat(failed.job().error()).isEqualTo("pg_restore exited with 1 (hint: see the restore log)");
+        assertThat(failed.job().error()).isEqualTo("pg_restore exited with 1");
+        assertThat(failed.job().failureHint()).as("kept apart, not in the message").isEqualTo("see the restore log");
 
         Job retry = queue.retry(job.id(), "dba");
         assertThat(retry.retryOf()).isEqualTo(job.id());

@@ -300,4 +300,31 @@ class JobStoreTest {
                 .hasMessageContaining("schema version 99");
         store = JobStore.open(dir.resolve("fresh"), clock);
     }
+
+    @Test
+    void aFailureIsKeptAsItsParts() {
+        Job job = store.create(restore("foodb.dev", false));
+        store.start(job.id());
+        Job failed = store.finish(job.id(), new Completion(JobState.FAILED, JobStore.SYSTEM, "pg_restore exited with status 1",
+                "dropped foodb_20261124", null, null, "free space in /var/lib/postgresql", "RESTORE"));
+        assertThat(failed.error()).isEqualTo("pg_restore exited with status 1");
+        assertThat(failed.failureHint()).isEqualTo("free space in /var/lib/postgresql");
+        assertThat(failed.failedStep()).isEqualTo("RESTORE");
+        assertThat(failed.cleanup()).isEqualTo("dropped foodb_20261124");
+    }
+
+    @Test
+    void aStateDatabaseOfTheFirstVersionIsMigrated() throws Exception {
+        store.close();
+        Path old = dir.resolve("v1");
+        java.nio.file.Files.createDirectories(old);
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + old.resolve("pgstaging"))) {
+            Schema.migrateTo(c, old, 1);
+        }
+        store = JobStore.open(old, clock);
+        Job job = store.create(restore("foodb.dev", false));
+        store.start(job.id());
+        assertThat(store.finish(job.id(), new Completion(JobState.FAILED, JobStore.SYSTEM, "x", null, null, null, "y", "VACUUM"))
+                .failedStep()).isEqualTo("VACUUM");
+    }
 }
