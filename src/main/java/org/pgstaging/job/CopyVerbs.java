@@ -65,10 +65,7 @@ final class CopyVerbs {
         StagingTarget t = c.target(section);
         DatedCopies copies = new DatedCopies(t);
         String db = copies.resolve(date == null ? DateSpec.latest() : date);
-        if (!copies.inPostgres.contains(db)) {
-            throw new PgStagingException("database " + db + " is in pgbouncer.ini but not in PostgreSQL on " + t.postgres(),
-                    "restore it again, or drop the stale entry with pgstaging drop " + section + " " + db.substring(db.length() - 8));
-        }
+        copies.refuseMissing(db, t);
         copies.refuseIncomplete(db, "point " + t.section().dbname() + " at");
         if (c.options().dryRun()) {
             c.wouldDo(c.listener(), db, "point pgbouncer alias " + t.section().dbname() + " at " + db + " and RELOAD");

@@ -57,6 +57,14 @@ final class DatedCopies {
         return incomplete.containsKey(name);
     }
 
+    /** Refuses a copy pgbouncer.ini names but PostgreSQL does not have (a stale entry). */
+    void refuseMissing(String name, StagingTarget t) {
+        if (inPostgres.contains(name)) return;
+        throw new PgStagingException("database " + name + " is in pgbouncer.ini but not in PostgreSQL on " + t.postgres(),
+                "restore it again, or drop the stale entry with pgstaging drop " + t.section().name() + " "
+                        + name.substring(name.length() - 8));
+    }
+
     /** Refuses to drop (or {@code what}) the copy the alias points to, saying how to free it. */
     void refuseActive(String name, String what) {
         if (!isActive(name)) return;

@@ -62,6 +62,15 @@ public interface JobService {
     /** Returns the databases dropped. */
     List<String> purge(String section, String userId);
 
+    /**
+     * The copy a confirmed {@code drop} would drop (date null: the oldest); refused now, as the drop
+     * would be, when it is the copy the alias points to or there is none.
+     */
+    String copyToDrop(String section, DateSpec date);
+
+    /** The copy a confirmed {@code switch} would point the alias at (date null: the latest), refused as switch would. */
+    String copyToSwitchTo(String section, DateSpec date);
+
     /** Who is connected to the copy of {@code date} (or to every dated copy of the section when date is null). */
     List<ConnectedClient> connections(String section, DateSpec date);
 

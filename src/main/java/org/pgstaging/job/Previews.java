@@ -52,6 +52,24 @@ final class Previews {
         return new DatedCopies(c.target(section)).active;
     }
 
+    /** The copy {@code drop} would drop (default: the oldest), refused as drop refuses it: never the alias' copy. */
+    String copyToDrop(String section, DateSpec date) {
+        DatedCopies copies = new DatedCopies(c.target(section));
+        String db = copies.resolve(date == null ? DateSpec.oldest() : date);
+        copies.refuseActive(db, "drop");
+        return db;
+    }
+
+    /** The copy {@code switch} would point the alias at (default: the latest), refused as switch refuses it. */
+    String copyToSwitchTo(String section, DateSpec date) {
+        StagingTarget t = c.target(section);
+        DatedCopies copies = new DatedCopies(t);
+        String db = copies.resolve(date == null ? DateSpec.latest() : date);
+        copies.refuseMissing(db, t);
+        copies.refuseIncomplete(db, "point " + t.section().dbname() + " at");
+        return db;
+    }
+
     /** pgbouncer clients and PostgreSQL backends of one copy (date given) or of every dated copy. */
     List<ConnectedClient> connections(String section, DateSpec date) {
         StagingTarget t = c.target(section);

@@ -235,6 +235,12 @@ public final class QueuedJobService implements JobService, AutoCloseable {
     }
 
     @Override
+    public String copyToDrop(String section, DateSpec date) { return staging.copyToDrop(section, date); }
+
+    @Override
+    public String copyToSwitchTo(String section, DateSpec date) { return staging.copyToSwitchTo(section, date); }
+
+    @Override
     public List<ConnectedClient> connections(String section, DateSpec date) {
         return staging.connections(section, date).stream()
                 .map(c -> new ConnectedClient(c.via(), c.database(), c.user(), c.application(), c.address(), c.state()))

@@ -268,6 +268,12 @@ public final class StagingService implements StagingOperations {
     /** The database the alias points to now, if any. */
     public Optional<String> activeCopy(String section) { return previews.activeCopy(section); }
 
+    /** The copy {@code drop} would drop, refused as drop refuses it (the alias' copy). */
+    public String copyToDrop(String section, DateSpec date) { return previews.copyToDrop(section, date); }
+
+    /** The copy {@code switch} would point the alias at, refused as switch refuses it (missing, incomplete). */
+    public String copyToSwitchTo(String section, DateSpec date) { return previews.copyToSwitchTo(section, date); }
+
     /** pgbouncer clients and PostgreSQL backends of one copy (date given) or of every dated copy. */
     public List<ConnectedClient> connections(String section, DateSpec date) { return previews.connections(section, date); }
 

@@ -6,7 +6,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import org.pgstaging.PgStagingException;
-import org.pgstaging.backup.DateSpec;
 import org.pgstaging.job.DatabaseInfo;
 import org.pgstaging.job.JobService;
 import org.slf4j.Logger;
@@ -44,17 +43,6 @@ public record BotContext(SlackSettings settings, JobService backend, SlackPoster
         throw new PgStagingException("unknown section '" + name + "'",
                 Nearest.of(name, sections).map(n -> "did you mean " + n + "? ").orElse("")
                         + "sections: " + String.join(", ", sections));
-    }
-
-    /** The dated copy {@code date} designates among the section's copies. */
-    public DatabaseInfo copy(String section, DateSpec date) {
-        List<DatabaseInfo> copies = backend.databases(section);
-        Optional<java.time.LocalDate> d = date.resolve(copies.stream().map(DatabaseInfo::date).filter(x -> x != null).toList(),
-                java.time.LocalDate.now(clock));
-        return d.flatMap(day -> copies.stream().filter(c -> day.equals(c.date())).findFirst())
-                .orElseThrow(() -> new PgStagingException("no copy of " + section + " for " + date,
-                        copies.isEmpty() ? "there is no dated copy yet: restore one first"
-                                : "copies: " + String.join(", ", copies.stream().map(DatabaseInfo::database).toList())));
     }
 
     /** The copy the alias points to, if any. */

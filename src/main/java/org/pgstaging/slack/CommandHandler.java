@@ -10,7 +10,6 @@ import java.util.List;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.BackupFile;
 import org.pgstaging.backup.DateSpec;
-import org.pgstaging.job.DatabaseInfo;
 import org.pgstaging.job.JobService;
 import org.pgstaging.job.JobSubmission;
 import org.pgstaging.job.JobView;
@@ -68,19 +67,17 @@ public final class CommandHandler {
         return switch (call.verb()) {
             case RESTORE, FETCH, VACUUMDB -> submit(call, section, p);
             case DROP -> {
-                DatabaseInfo copy = bot.copy(section, call.dateOrDefault());
-                if (copy.active()) {
-                    throw new PgStagingException(copy.database() + " is the copy the alias points to",
-                            "switch to another copy first: " + Verb.SWITCH.usage(bot.settings().command()));
-                }
-                yield Messages.dropConfirm(section, copy.database(), b.connections(section, DatedName.parse(copy.database()).spec()));
+                String db = b.copyToDrop(section, call.date());
+                yield Messages.dropConfirm(section, db, b.connections(section, DatedName.parse(db).spec()));
             }
             case PURGE -> Messages.purgeConfirm(section, b.connections(section, null));
             case SWITCH -> {
-                DatabaseInfo copy = bot.copy(section, call.dateOrDefault());
-                if (copy.active()) yield Messages.plain("*" + DatedName.parse(copy.database()).alias() + "* already points to `" + copy.database() + "`.");
+                String db = b.copyToSwitchTo(section, call.date());
                 var current = bot.active(section);
-                yield Messages.switchConfirm(section, DatedName.parse(copy.database()).alias(), copy.database(),
+                if (current.isPresent() && current.get().database().equals(db)) {
+                    yield Messages.plain("*" + Mrkdwn.escape(DatedName.parse(db).alias()) + "* already points to `" + Mrkdwn.escape(db) + "`.");
+                }
+                yield Messages.switchConfirm(section, DatedName.parse(db).alias(), db,
                         current.isPresent() ? b.connections(section, DatedName.parse(current.get().database()).spec()) : List.of());
             }
             case DATABASES -> section == null

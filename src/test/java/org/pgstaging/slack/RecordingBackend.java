@@ -230,6 +230,31 @@ final class RecordingBackend implements JobService {
                 c + " = host=localhost dbname=" + c)).toList();
     }
 
+    /** As the engine does: the oldest copy by default, never the active one. */
+    @Override
+    public String copyToDrop(String section, DateSpec date) {
+        String db = copy(section, date == null ? DateSpec.oldest() : date);
+        if (db.equals(active)) {
+            throw new PgStagingException("refusing to drop " + db + ": the alias foodb points to it",
+                    "switch the alias to another copy first");
+        }
+        return db;
+    }
+
+    @Override
+    public String copyToSwitchTo(String section, DateSpec date) {
+        return copy(section, date == null ? DateSpec.latest() : date);
+    }
+
+    private String copy(String section, DateSpec date) {
+        section(section);
+        List<LocalDate> dates = copies.stream().map(c -> DatedName.parse(c).date()).toList();
+        LocalDate day = date.resolve(dates, LocalDate.of(2026, 11, 24))
+                .orElseThrow(() -> new PgStagingException("no copy of " + section + " for " + date, null));
+        return copies.stream().filter(c -> DatedName.parse(c).date().equals(day)).findFirst()
+                .orElseThrow(() -> new PgStagingException("no copy of " + section + " for " + date, "copies: " + copies));
+    }
+
     @Override
     public String alias(String section) {
         section(section);

@@ -418,7 +418,7 @@ class SlackHttpBotTest {
         String url2 = api.responseUrl();
         command(ALICE, CHANNEL, "drop foodb.dev 2026-11-20", url2);
         assertThat(api.await("response_url", c -> c.param("path").equals(URI.create(url2).getPath())).allText())
-                .contains("is the copy the alias points to");
+                .contains("refusing to drop foodb_20261120: the alias foodb points to it");
     }
 
     @Test
