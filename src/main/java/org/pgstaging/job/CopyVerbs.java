@@ -56,6 +56,9 @@ final class CopyVerbs {
         DatedCopies copies = new DatedCopies(t);
         if (copies.isActive(database)) return database + " is the alias' copy: left as is";
         boolean existed = t.admin().exists(database);
+        // only what the dead run half made: a complete copy of that date (restored earlier, or a
+        // vacuumdb's subject) is still good
+        if (existed && !copies.isIncomplete(database)) return database + " is a complete copy: left as is";
         boolean entry = copies.drop(database);
         return (existed ? "dropped database " + database : database + " did not exist")
                 + (entry ? "; removed it from pgbouncer" : "");

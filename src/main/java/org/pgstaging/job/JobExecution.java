@@ -2,6 +2,7 @@ package org.pgstaging.job;
 
 import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.DateSpec;
+import org.pgstaging.job.model.JobKind;
 import org.pgstaging.job.queue.JobOutcome;
 import org.pgstaging.job.queue.ProgressReporter;
 import org.pgstaging.job.store.Job;
@@ -65,7 +66,8 @@ public final class JobExecution {
      */
     public String cleanUpInterrupted(Job job) {
         String db = job.targetDatabase();
-        if (db == null) return "nothing to clean up";
+        // only a restore creates a copy; the others name one that was there before them
+        if (db == null || job.kind() != JobKind.RESTORE) return "nothing to clean up";
         return staging.actingFor(JobStore.SYSTEM + ", after job #" + job.id() + " was interrupted", false)
                 .dropLeftover(job.section(), db);
     }
