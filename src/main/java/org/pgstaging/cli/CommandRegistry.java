@@ -18,7 +18,7 @@ final class CommandRegistry {
 
     static final List<Group> GROUPS = List.of(
             new Group("Main operation", OperationCommands.ALL),
-            new Group("Listings", concat(ListingCommands.ALL, List.of(HistoryCommand.class))),
+            new Group("Listings", concat(ListingCommands.ALL, List.of(HistoryCommand.class, QueueCommand.class))),
             new Group("pgbouncer", PgbouncerCommands.ALL),
             new Group("Catalog", CatalogCommands.ALL),
             new Group("Session and help", concat(SessionCommands.ALL, HelpCommands.ALL)),

@@ -47,8 +47,13 @@ public final class JobExecution {
                     as.vacuumdb(job.section(), date, forward);
                     yield JobOutcome.done();
                 }
-                default -> throw new PgStagingException("job kind " + job.kind().code() + " does not queue",
-                        "switch, drop and purge run at once");
+                // confirmed with a button while the server was busy: the copy was named then
+                case SWITCH -> JobOutcome.done(as.switchTo(job.section(), date), null);
+                case DROP -> JobOutcome.done(as.drop(job.section(), date), null);
+                case PURGE -> {
+                    as.purge(job.section());
+                    yield JobOutcome.done();
+                }
             };
         } catch (RestoreFailedException e) {
             if (Thread.currentThread().isInterrupted() || job.cancelRequestedBy() != null) {

@@ -51,16 +51,19 @@ public interface JobService {
 
     void addListener(JobListener listener);
 
-    // ---- immediate changes (after a confirm dialog) --------------------------------
+    // ---- confirmed changes (after a confirm dialog) -----------------------------------
 
-    /** Points the alias at the copy of {@code date}; returns the new target database. */
-    String switchTo(String section, DateSpec date, String userId);
+    /**
+     * Points the alias at the copy of {@code date}: at once when the server is free, else queued
+     * behind what holds it ({@link Confirmed}). {@code channel}: where a queued job is followed.
+     */
+    Confirmed switchTo(String section, DateSpec date, String userId, String channel);
 
-    /** Returns the database dropped. */
-    String drop(String section, DateSpec date, String userId);
+    /** Drops the copy of {@code date}, at once or queued as {@link #switchTo} is. */
+    Confirmed drop(String section, DateSpec date, String userId, String channel);
 
-    /** Returns the databases dropped. */
-    List<String> purge(String section, String userId);
+    /** Drops the copies beyond keep_bases, at once or queued as {@link #switchTo} is. */
+    Confirmed purge(String section, String userId, String channel);
 
     /**
      * The copy a confirmed {@code drop} would drop (date null: the oldest); refused now, as the drop
@@ -77,6 +80,9 @@ public interface JobService {
     // ---- read-only, delegating to StagingOperations -----------------------------------
 
     List<String> sections();
+
+    /** What runs and waits on each database server of {@code sections} (all when empty), whoever asked. */
+    List<ServerActivity> activity(List<String> sections);
 
     List<DatabaseInfo> databases(String section);
 

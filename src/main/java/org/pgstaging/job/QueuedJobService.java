@@ -27,6 +27,7 @@ import org.pgstaging.job.store.HistoryAction;
 import org.pgstaging.job.store.Job;
 import org.pgstaging.job.store.JobRequest;
 import org.pgstaging.job.store.JobStore;
+import org.pgstaging.postgres.ServerBusyException;
 import org.pgstaging.restore.RestoreEvent;
 import org.pgstaging.restore.Step;
 
@@ -202,16 +203,18 @@ public final class QueuedJobService implements JobService, AutoCloseable {
         listeners.add(listener);
     }
 
-    // ---- immediate changes ------------------------------------------------------------
+    // ---- confirmed changes ------------------------------------------------------------
 
     @Override
-    public String switchTo(String section, DateSpec date, String userId) {
+    public Confirmed switchTo(String section, DateSpec date, String userId, String channel) {
         JobPolicy.enforce(policy.refuseRequester(userId));
-        Optional<String> before = staging.activeCopy(section);
-        String db = now(userId).switchTo(section, date);
-        store.record(userId, before.isPresent() && newer(before.get(), db) ? HistoryAction.SWITCH_BACK : HistoryAction.SWITCH,
-                null, section, before.orElse("-") + " -> " + db);
-        return db;
+        return confirmed(JobKind.SWITCH, section, date, userId, channel, () -> {
+            Optional<String> before = staging.activeCopy(section);
+            String db = now(userId).switchTo(section, date);
+            store.record(userId, before.isPresent() && newer(before.get(), db) ? HistoryAction.SWITCH_BACK : HistoryAction.SWITCH,
+                    null, section, before.orElse("-") + " -> " + db);
+            return List.of(db);
+        });
     }
 
     private static boolean newer(String a, String b) {
@@ -219,19 +222,40 @@ public final class QueuedJobService implements JobService, AutoCloseable {
     }
 
     @Override
-    public String drop(String section, DateSpec date, String userId) {
+    public Confirmed drop(String section, DateSpec date, String userId, String channel) {
         JobPolicy.enforce(policy.refuseRequester(userId));
-        String db = now(userId).drop(section, date);
-        store.record(userId, HistoryAction.DROP, null, section, db);
-        return db;
+        return confirmed(JobKind.DROP, section, date, userId, channel, () -> {
+            String db = now(userId).drop(section, date);
+            store.record(userId, HistoryAction.DROP, null, section, db);
+            return List.of(db);
+        });
     }
 
     @Override
-    public List<String> purge(String section, String userId) {
+    public Confirmed purge(String section, String userId, String channel) {
         JobPolicy.enforce(policy.refuseRequester(userId));
-        List<String> dropped = now(userId).purge(section);
-        store.record(userId, HistoryAction.PURGE, null, section, String.join(", ", dropped));
-        return dropped;
+        return confirmed(JobKind.PURGE, section, null, userId, channel, () -> {
+            List<String> dropped = now(userId).purge(section);
+            store.record(userId, HistoryAction.PURGE, null, section, String.join(", ", dropped));
+            return dropped;
+        });
+    }
+
+    /**
+     * Runs a confirmed change now when its server is free; when something holds it, queues the
+     * change as a job approved by the confirmation itself, so it runs in its turn instead of being
+     * lost.
+     */
+    private Confirmed confirmed(JobKind kind, String section, DateSpec date, String userId, String channel,
+                                java.util.function.Supplier<List<String>> now) {
+        try {
+            return Confirmed.done(now.get());
+        } catch (ServerBusyException busy) {
+            JobRequest r = JobRequest.of(staging.section(section), kind, date, userId).needingApproval().inThread(channel, null);
+            Job job = queue.submit(r);
+            job = queue.approve(job.id(), userId);
+            return Confirmed.queued(toView(job), busy.holder() == null ? "another change" : busy.holder().describe());
+        }
     }
 
     @Override
@@ -251,6 +275,9 @@ public final class QueuedJobService implements JobService, AutoCloseable {
 
     @Override
     public List<String> sections() { return staging.sections(); }
+
+    @Override
+    public List<ServerActivity> activity(List<String> sections) { return staging.activity(sections); }
 
     @Override
     public List<DatabaseInfo> databases(String section) { return staging.databases(section); }
@@ -297,7 +324,7 @@ public final class QueuedJobService implements JobService, AutoCloseable {
                 .toList());
     }
 
-    /** A change asked with a button: it does not wait for a busy server, it says who holds it. */
+    /** A change confirmed with a button tries the server once: busy, it is queued instead ({@link #confirmed}). */
     private StagingService now(String userId) {
         return staging.actingFor("Slack user " + userId, true);
     }

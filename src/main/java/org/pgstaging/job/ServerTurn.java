@@ -1,6 +1,10 @@
 package org.pgstaging.job;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -76,6 +80,52 @@ final class ServerTurn {
                 throw e;
             }
         }
+    }
+
+    /**
+     * What runs and waits on the servers of {@code sectionNames} (each named once, with every
+     * configured section it serves), in configuration order; a server that cannot be asked says
+     * why instead of failing the others.
+     */
+    List<ServerActivity> activity(List<String> sectionNames) {
+        java.util.Set<ServerKey> wanted = new java.util.HashSet<>();
+        for (String name : sectionNames) wanted.add(ServerKey.of(c.targets().section(name)));
+        Map<ServerKey, List<Section>> byServer = new LinkedHashMap<>();
+        for (Section s : c.targets().config().sections()) {
+            if (wanted.contains(ServerKey.of(s))) byServer.computeIfAbsent(ServerKey.of(s), k -> new ArrayList<>()).add(s);
+        }
+        ChangeLog log = null;
+        List<ServerActivity> out = new ArrayList<>();
+        for (Map.Entry<ServerKey, List<Section>> e : byServer.entrySet()) {
+            Section s = e.getValue().get(0);
+            List<String> names = e.getValue().stream().map(Section::name).toList();
+            List<ServerLock.Holder> queue;
+            try {
+                queue = new ServerLock(new PostgresServerAddress(s.host(), s.postgresPort(), s.dbuser()), s.maintdb()).queue();
+            } catch (RuntimeException failed) {
+                out.add(new ServerActivity(e.getKey().toString(), names, List.of(), failed.getMessage()));
+                continue;
+            }
+            if (log == null && history != null && queue.size() > 1) {
+                log = opened(CompletableFuture.supplyAsync(history, Runnable::run));
+            }
+            out.add(new ServerActivity(e.getKey().toString(), names, turns(queue, log), null));
+        }
+        return out;
+    }
+
+    private static List<ServerActivity.Turn> turns(List<ServerLock.Holder> queue, ChangeLog log) {
+        ServerLock.Holder holder = queue.stream().filter(ServerLock.Holder::granted).findFirst().orElse(null);
+        List<ServerLock.Holder> waiters = queue.stream().filter(h -> !h.granted()).toList();
+        List<ServerActivity.Turn> turns = new ArrayList<>();
+        if (holder != null) turns.add(new ServerActivity.Turn(0, holder.what(), holder.by(), holder.since(), null));
+        for (int i = 0; i < waiters.size(); i++) {
+            ServerLock.Holder w = waiters.get(i);
+            Instant start = holder == null || log == null ? null
+                    : StartEstimate.of(log, holder, waiters.subList(0, i)).orElse(null);
+            turns.add(new ServerActivity.Turn(i + 1, w.what(), w.by(), w.since(), start));
+        }
+        return turns;
     }
 
     /** "; estimated start HH:MM" from the history of such changes, or nothing when it has none. */

@@ -69,6 +69,12 @@ public interface StagingOperations {
     String show(String section, DateSpec date, String setting);
 
     /**
+     * What runs and waits on each database server of {@code sections} (all sections when empty),
+     * whoever asked: the bot, consoles, scripts on any machine.
+     */
+    List<ServerActivity> activity(List<String> sections);
+
+    /**
      * Every change recorded, newest first, whoever made it (consoles, scripts, the bot): of one
      * section (null: all), since a day (null: ever), at most {@code limit}.
      */

@@ -221,6 +221,11 @@ public final class StagingService implements StagingOperations {
     public List<DatabaseSize> dbsizes(List<String> sectionNames) { return listings.dbsizes(sectionNames); }
 
     @Override
+    public List<ServerActivity> activity(List<String> sectionNames) {
+        return turn.activity(sectionNames.isEmpty() ? sections() : sectionNames);
+    }
+
+    @Override
     public String show(String section, DateSpec date, String setting) { return listings.show(section, date, setting); }
 
     // ---- pgbouncer --------------------------------------------------------------------

@@ -40,7 +40,8 @@ public enum Verb {
     SHOW("show", "SECTION [DATE] SETTING", Effect.READ, Faces.BOTH, null, "SHOW a PostgreSQL setting on a copy"),
     HISTORY("history", "[SECTION] [N]", Effect.READ, Faces.BOTH, null,
             "the last N changes, whoever made them: the bot, consoles, scripts"),
-    QUEUE("queue", "", Effect.READ, Faces.CHAT, null, "waiting and running jobs"),
+    QUEUE("queue", "[SECTION...]", Effect.READ, Faces.BOTH, null,
+            "what runs and waits on each database server: the bot's jobs, consoles, scripts"),
 
     PGBOUNCER("pgbouncer", "SECTION [WHICH=oldest|latest]", Effect.READ, Faces.BOTH, null, "pgbouncer's databases for a section"),
     PAUSE("pause", "SECTION [DATE]", Effect.CHANGE, Faces.CONSOLE, null, "PAUSE a database in pgbouncer"),
@@ -65,12 +66,12 @@ public enum Verb {
         QUEUED
     }
 
-    /** Which faces offer a verb: files and service control stay on the console, the job queue in chat. */
+    /** Which faces offer a verb: local files and service control stay on the console. */
     public enum Faces {
-        BOTH, CONSOLE, CHAT;
+        BOTH, CONSOLE;
 
         boolean offers(Face face) {
-            return this == BOTH || name().equals(face.name());
+            return this == BOTH || face == Face.CONSOLE;
         }
     }
 
@@ -133,9 +134,7 @@ public enum Verb {
         for (Verb v : values()) {
             if (!v.word.equals(w)) continue;
             if (v.offeredTo(face)) return v;
-            throw new VerbUsageException("'" + w + "' is not offered " + (face == Face.CHAT ? "in chat" : "on the console"),
-                    face == Face.CHAT ? "run it on the console: pgstaging " + v.usage("")
-                            : "ask the Slack bot: /pgstaging " + v.usage(""));
+            throw new VerbUsageException("'" + w + "' is not offered in chat", "run it on the console: pgstaging " + v.usage(""));
         }
         List<String> near = DidYouMean.nearest(w, offeredBy(face).stream().map(Verb::word).toList());
         String hint = (near.isEmpty() ? "" : "did you mean " + near.stream()

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.pgstaging.PgStagingException;
+import org.pgstaging.job.Confirmed;
 import org.pgstaging.job.JobView;
 import org.pgstaging.job.RestorePreview;
 import org.pgstaging.job.model.JobKind;
@@ -175,7 +176,9 @@ public final class ActionHandler {
         String section = bot.section(v[0]);
         DatedName target = DatedName.parse(v[1]);
         String previous = bot.active(section).map(d -> d.database()).orElse(null);
-        String now = bot.backend().switchTo(section, target.spec(), c.user());
+        Confirmed done = bot.backend().switchTo(section, target.spec(), c.user(), c.channel());
+        if (queuedInstead(c, done, "switch of " + target.alias() + " to " + v[1])) return;
+        String now = done.databases().get(0);
         var original = c.payload().getMessage() != null && c.payload().getMessage().getBlocks() != null
                 ? c.payload().getMessage().getBlocks() : List.<com.slack.api.model.block.LayoutBlock>of();
         replace(c, Messages.afterSwitch(original, section, target.alias(), now, previous, c.user(), bot.clock().instant()),
@@ -189,7 +192,9 @@ public final class ActionHandler {
             return;
         }
         String[] v = c.value().split("\\|", 2);
-        String dropped = bot.backend().drop(bot.section(v[0]), DatedName.parse(v[1]).spec(), c.user());
+        Confirmed done = bot.backend().drop(bot.section(v[0]), DatedName.parse(v[1]).spec(), c.user(), c.channel());
+        if (queuedInstead(c, done, "drop of " + v[1])) return;
+        String dropped = done.databases().get(0);
         replace(c, Messages.plain(":wastebasket: " + Mrkdwn.user(c.user()) + " dropped `" + Mrkdwn.escape(dropped) + "`.").blocks(),
                 "dropped " + dropped);
     }
@@ -200,10 +205,28 @@ public final class ActionHandler {
             refuse(c, Messages.plain(":no_entry: " + no.get()));
             return;
         }
-        List<String> dropped = bot.backend().purge(bot.section(c.value()), c.user());
+        Confirmed done = bot.backend().purge(bot.section(c.value()), c.user(), c.channel());
+        if (queuedInstead(c, done, "purge of " + c.value())) return;
+        List<String> dropped = done.databases();
         String text = dropped.isEmpty() ? ":broom: Nothing to purge in " + Mrkdwn.escape(c.value()) + "."
                 : ":broom: " + Mrkdwn.user(c.user()) + " purged " + String.join(", ", dropped.stream().map(d -> "`" + Mrkdwn.escape(d) + "`").toList()) + ".";
         replace(c, Messages.plain(text).blocks(), text);
+    }
+
+    /**
+     * When the server was busy the change became a queued job: the clicked message says so and the
+     * job gets its own message (position, Cancel, the outcome when it has run).
+     */
+    private boolean queuedInstead(Click c, Confirmed done, String what) {
+        if (!done.isQueued()) return false;
+        JobView job = done.queued();
+        String text = ":hourglass_flowing_sand: The server is busy with " + Mrkdwn.escape(done.busyWith()) + ", so "
+                + Mrkdwn.user(c.user()) + "'s " + Mrkdwn.escape(what) + " is queued as job `" + job.id() + "`"
+                + (job.position() > 0 ? ", position " + job.position() : "")
+                + ". It runs in its turn; follow it below.";
+        replace(c, Messages.plain(text).blocks(), text);
+        bot.messenger().announce(job, null, c.channel());
+        return true;
     }
 
     /** Replaces the clicked message (ephemeral or not) through its response_url. */

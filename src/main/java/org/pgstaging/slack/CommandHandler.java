@@ -13,6 +13,7 @@ import org.pgstaging.backup.DateSpec;
 import org.pgstaging.job.JobService;
 import org.pgstaging.job.JobSubmission;
 import org.pgstaging.job.JobView;
+import org.pgstaging.job.ServerActivity;
 import org.pgstaging.job.PgbouncerDatabase;
 import org.pgstaging.job.RestorePreview;
 import org.pgstaging.job.Verb;
@@ -110,7 +111,14 @@ public final class CommandHandler {
                 yield table("pgbouncer for " + section, Tables.pgbouncer(rows));
             }
             case CATALOG -> Messages.plain(Tables.catalog(b.catalog(section, call.dateOrDefault())));
-            case QUEUE -> table("Queue", Tables.queue(b.queue(), bot.names()::name));
+            case QUEUE -> {
+                List<ServerActivity> servers = b.activity(call.sections().stream().map(bot::section).toList());
+                java.util.Set<String> served = new java.util.HashSet<>();
+                servers.forEach(s -> served.addAll(s.sections()));
+                String jobs = Tables.queue(b.queue().stream().filter(j -> served.contains(j.section())).toList(), bot.names()::name);
+                String others = Tables.outsideJobs(servers, bot.names()::name);
+                yield table("Queue", others == null ? jobs : jobs + "\n*Outside the bot* (consoles, scripts, buttons)\n" + others);
+            }
             case HISTORY -> table(section == null ? "History" : "History of " + section,
                     Tables.history(b.history(section, call.count() == null ? 10 : call.count()), bot.names()::name));
             default -> throw new IllegalStateException("no chat handler for " + call.verb().word());

@@ -17,6 +17,7 @@ import org.pgstaging.job.CopyComparison;
 import org.pgstaging.job.DatabaseInfo;
 import org.pgstaging.job.DatabaseSize;
 import org.pgstaging.job.JobView;
+import org.pgstaging.job.ServerActivity;
 import org.pgstaging.job.PgbouncerDatabase;
 import org.pgstaging.job.model.Change;
 import org.pgstaging.job.model.JobState;
@@ -130,6 +131,31 @@ public final class Tables {
         }
         return fenced(t);
     }
+
+    /**
+     * What else runs or waits on the servers (consoles, scripts, buttons): the server's own lock,
+     * without the bot's jobs, which the queue table shows. Null when there is nothing else to say.
+     */
+    public static String outsideJobs(List<ServerActivity> servers, Function<String, String> userName) {
+        TextTable t = new TextTable("server", "#", "what", "by", "since");
+        int rows = 0;
+        for (ServerActivity s : servers) {
+            if (s.error() != null) {
+                t.row(s.server(), "", "cannot tell: " + s.error(), "", "");
+                rows++;
+            }
+            for (ServerActivity.Turn turn : s.turns()) {
+                if (BOT_JOB.matcher(turn.by()).find()) continue;
+                t.row(s.server(), turn.running() ? "running" : Integer.toString(turn.position()), turn.what(),
+                        who(turn.by(), userName), WHEN.format(turn.since()));
+                rows++;
+            }
+        }
+        return rows == 0 ? null : fenced(t);
+    }
+
+    /** How a job of the bot names itself in the server's lock ({@code JobExecution.actor}). */
+    private static final java.util.regex.Pattern BOT_JOB = java.util.regex.Pattern.compile("^Slack user \\S+, job #\\d+");
 
     /** Every change recorded, whoever made it: the bot's jobs and buttons, consoles and scripts. */
     public static String history(List<Change> changes, Function<String, String> userName) {

@@ -126,6 +126,26 @@ class OutputFormatTest {
     }
 
     @Test
+    void queueShowsWhatRunsAndWaitsPerServer() {
+        CliHarness.Result r = cli.line("queue foodb.dev");
+        assertThat(r.code()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines.get(0)).startsWith("SERVER").contains("WHAT").contains("BY").contains("SINCE").contains("START");
+        assertThat(lines.get(1)).startsWith("127.0.0.1:5432").contains("running").contains("restore foodb.dev 2026-11-24")
+                .contains("alice@stage1 (console)");
+        assertThat(lines.get(2)).startsWith(" ").contains(" 1 ").contains("switch foodb.dev latest").contains("~");
+        assertThat(cli.ops.calls).contains("activity [foodb.dev]");
+        JsonArray a = json(cli.line("queue --json")).getAsJsonArray();
+        JsonObject server = a.get(0).getAsJsonObject();
+        assertThat(server.get("server").getAsString()).isEqualTo("127.0.0.1:5432");
+        JsonArray turns = server.getAsJsonArray("turns");
+        assertThat(turns.get(0).getAsJsonObject().get("running").getAsBoolean()).isTrue();
+        assertThat(turns.get(1).getAsJsonObject().get("position").getAsInt()).isEqualTo(1);
+        assertThat(turns.get(1).getAsJsonObject().get("estimated_start").getAsString()).isEqualTo("2026-11-24T09:30:00Z");
+        assertThat(cli.line("queue nosuch.dev").code()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
     void sectionsListing() {
         assertThat(cli.line("databases").out().lines()).containsExactly(
                 "SECTION        DBNAME  HOST",

@@ -156,6 +156,16 @@ final class RecordingOperations implements StagingOperations {
     }
 
     @Override
+    public List<org.pgstaging.job.ServerActivity> activity(List<String> sections) {
+        return call("activity", () -> List.of(new org.pgstaging.job.ServerActivity("127.0.0.1:5432", sections, List.of(
+                new org.pgstaging.job.ServerActivity.Turn(0, "restore foodb.dev 2026-11-24", "alice@stage1 (console)",
+                        java.time.Instant.parse("2026-11-24T09:00:00Z"), null),
+                new org.pgstaging.job.ServerActivity.Turn(1, "switch foodb.dev latest", "Slack user U0BOBBY01",
+                        java.time.Instant.parse("2026-11-24T09:05:00Z"), java.time.Instant.parse("2026-11-24T09:30:00Z"))), null)),
+                sections);
+    }
+
+    @Override
     public List<DatabaseSize> dbsizes(List<String> sections) {
         return call("dbsizes", () -> {
             List<DatabaseSize> out = new ArrayList<>();

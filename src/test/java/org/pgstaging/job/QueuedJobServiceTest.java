@@ -91,8 +91,8 @@ class QueuedJobServiceTest {
         jobs.cancel(job.id(), "U0ALICE");
         assertThatThrownBy(() -> jobs.retry(job.id(), "U0MALLORY")).isInstanceOf(JobRefusedException.class);
         assertThat(jobs.retry(job.id(), "U0BOB").state()).isEqualTo(JobState.AWAITING_APPROVAL);
-        assertThatThrownBy(() -> jobs.purge("foodb.dev", "U0MALLORY")).isInstanceOf(JobRefusedException.class);
-        assertThatThrownBy(() -> jobs.drop("foodb.dev", DateSpec.parse("2026-11-24"), "U0MALLORY"))
+        assertThatThrownBy(() -> jobs.purge("foodb.dev", "U0MALLORY", "C0STAGING")).isInstanceOf(JobRefusedException.class);
+        assertThatThrownBy(() -> jobs.drop("foodb.dev", DateSpec.parse("2026-11-24"), "U0MALLORY", "C0STAGING"))
                 .isInstanceOf(JobRefusedException.class);
     }
 

@@ -11,6 +11,8 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonParser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,6 +95,22 @@ class ServerTurnEndToEndTest {
         Gate.await("console B waiting behind A", PATIENCE, () -> read(logB).contains("waiting for the server behind restore turna.dev"));
         assertThat(read(logB)).contains("(" + System.getProperty("user.name") + "@").containsPattern("estimated start \\d\\d:\\d\\d");
         assertThat(sandbox.databaseExists("turnb_20261124")).as("B does nothing while A holds the server").isFalse();
+
+        // any other process sees the same queue, read from the server's lock
+        Path logQ = sandbox.dir.resolve("turnq.log");
+        Process q = console(logQ, "--json", "queue", "turnb.dev");
+        assertThat(q.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(q.exitValue()).as(read(logQ)).isZero();
+        String queue = read(logQ);
+        JsonArray servers = JsonParser.parseString(queue.substring(queue.indexOf('['))).getAsJsonArray();
+        assertThat(servers).hasSize(1);
+        JsonArray turns = servers.get(0).getAsJsonObject().getAsJsonArray("turns");
+        assertThat(turns).hasSize(2);
+        assertThat(turns.get(0).getAsJsonObject().get("what").getAsString()).isEqualTo("restore turna.dev latest");
+        assertThat(turns.get(0).getAsJsonObject().get("running").getAsBoolean()).isTrue();
+        assertThat(turns.get(1).getAsJsonObject().get("what").getAsString()).isEqualTo("restore turnb.dev latest");
+        assertThat(turns.get(1).getAsJsonObject().get("by").getAsString()).endsWith("(console)");
+        assertThat(turns.get(1).getAsJsonObject().get("estimated_start").isJsonNull()).isFalse();
 
         // --no-wait: fails at once, naming what runs and who started it; nothing done
         Path logC = sandbox.dir.resolve("turnc.log");

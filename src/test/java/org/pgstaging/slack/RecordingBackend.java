@@ -18,6 +18,7 @@ import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.BackupFile;
 import org.pgstaging.backup.DateSpec;
 import org.pgstaging.job.CatalogReport;
+import org.pgstaging.job.Confirmed;
 import org.pgstaging.job.ConnectedClient;
 import org.pgstaging.job.CopyComparison;
 import org.pgstaging.job.DatabaseInfo;
@@ -184,27 +185,27 @@ final class RecordingBackend implements JobService {
     }
 
     @Override
-    public String switchTo(String section, DateSpec date, String userId) {
+    public Confirmed switchTo(String section, DateSpec date, String userId, String channel) {
         section(section);
         record("switch " + section + " " + date + " by " + userId);
         active = "foodb_" + DateSpec.compact(date.fixedDate(LocalDate.now()).orElseThrow());
-        return active;
+        return new Confirmed(List.of(active), null, null);
     }
 
     @Override
-    public String drop(String section, DateSpec date, String userId) {
+    public Confirmed drop(String section, DateSpec date, String userId, String channel) {
         section(section);
         String db = "foodb_" + DateSpec.compact(date.fixedDate(LocalDate.now()).orElseThrow());
         record("drop " + db + " by " + userId);
         copies.remove(db);
-        return db;
+        return new Confirmed(List.of(db), null, null);
     }
 
     @Override
-    public List<String> purge(String section, String userId) {
+    public Confirmed purge(String section, String userId, String channel) {
         section(section);
         record("purge " + section + " by " + userId);
-        return List.of();
+        return new Confirmed(List.of(), null, null);
     }
 
     @Override
@@ -269,6 +270,14 @@ final class RecordingBackend implements JobService {
     @Override
     public DatabaseSize dbsize(String section, DateSpec date) {
         return new DatabaseSize(section, active, 1_234_567_890L, true);
+    }
+
+    @Override
+    public List<org.pgstaging.job.ServerActivity> activity(List<String> sections) {
+        record("activity " + sections);
+        return List.of(new org.pgstaging.job.ServerActivity("127.0.0.1:5432", sections(), List.of(
+                new org.pgstaging.job.ServerActivity.Turn(0, "restore foodb.dev 2026-11-24", "alice@stage1 (console)",
+                        java.time.Instant.parse("2026-11-24T09:00:00Z"), null)), null));
     }
 
     @Override

@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
+import org.pgstaging.postgres.PostgresServerAddress;
+import org.pgstaging.postgres.ServerLock;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -88,10 +90,10 @@ class SlackEndToEndTest {
     @BeforeAll
     void start() throws Exception {
         sandbox = StagingSandbox.start(StagingSandbox.Web.NGINX);
-        for (String db : List.of("slackdb", "slackdb2", "slackdb3", "slackdb4")) sandbox.publishDump(db, today);
+        for (String db : List.of("slackdb", "slackdb2", "slackdb3", "slackdb4", "slackdb5")) sandbox.publishDump(db, today);
         sandbox.publishDump("slackdb", OLD);
         ini = sandbox.writeConfig("slackdb", "auto_switch = False",
-                section("slackdb2"), section("slackdb3"), section("slackdb4"));
+                section("slackdb2"), section("slackdb3"), section("slackdb4"), section("slackdb5"));
         staging = new StagingService(ConfigLoader.load(ini), EngineOptions.defaults(), RestoreListener.NONE);
         api = SlackApiServer.start(BOT_TOKEN, "xapp-1-unused");
         api.user(ALICE, "alice").user(BOB, "bob").user(CAROL, "carol");
@@ -250,6 +252,51 @@ class SlackEndToEndTest {
         assertThat(sandbox.aliasTarget("slackdb")).isEqualTo(fresh);
         assertThat(store.history().forSection("slackdb.dev", 10)).anyMatch(h -> h.action() == HistoryAction.SWITCH
                 && h.actor().equals(ALICE) && h.detail().contains(fresh));
+    }
+
+    // ---- 3b. a confirmation on a busy server ----------------------------------------------------
+
+    /**
+     * A switch confirmed while a console holds the server is not refused nor lost: it becomes a
+     * queued job (the click is its approval) that runs when the server is free.
+     */
+    @Test
+    @Order(5)
+    void aSwitchConfirmedWhileTheServerIsBusyIsQueuedAndRunsInItsTurn() throws Exception {
+        String older = "slackdb5_20261120";
+        String fresh = "slackdb5_" + todaySuffix;
+        staging.createdb("slackdb5.dev", DateSpec.parse(OLD.toString()));
+        staging.createdb("slackdb5.dev", DateSpec.parse(today.toString()));
+        staging.switchTo("slackdb5.dev", DateSpec.parse(OLD.toString()));
+        ServerLock lock = new ServerLock(new PostgresServerAddress("127.0.0.1", sandbox.pg.port(), "postgres"), "postgres");
+        ServerLock.Held console = lock.take("restore slackdb4.dev latest", "dba@console1 (console)", true, (h, a) -> { });
+        try {
+            // the confirmation asked by /pgstaging switch, as the channel shows it
+            JsonObject confirmation = new JsonObject();
+            confirmation.addProperty("type", "message");
+            confirmation.addProperty("ts", "1764500000.000100");
+            confirmation.addProperty("text", "Point slackdb5 at " + fresh + "?");
+            Posted on = new Posted(CHANNEL, confirmation);
+            String responseUrl = api.responseUrl();
+            clickAs(ALICE, on, ActionIds.SWITCH, "slackdb5.dev|" + fresh, responseUrl);
+            Call answer = api.await("response_url", c -> responseUrl.endsWith(c.param("path")), LONG);
+            assertThat(answer.allText()).contains("busy with restore slackdb4.dev latest (dba@console1 (console)")
+                    .contains("queued as job");
+            Posted request = api.awaitMessage(p -> p.channel().equals(CHANNEL) && p.text().contains("Switch slackdb5.dev"), LONG);
+            assertThat(sandbox.aliasTarget("slackdb5")).as("nothing done while the console holds the server").isEqualTo(older);
+            Job queued = store.inState(JobState.QUEUED, JobState.RUNNING).stream()
+                    .filter(j -> j.section().equals("slackdb5.dev")).findFirst().orElseThrow();
+            assertThat(queued.kind()).isEqualTo(org.pgstaging.job.model.JobKind.SWITCH);
+            assertThat(queued.approvedBy()).isEqualTo(ALICE);
+
+            console.close();
+            awaitTrue(() -> fresh.equals(sandbox.aliasTarget("slackdb5")), "the queued switch to run");
+            api.await("chat.postMessage", c -> request.ts().equals(c.param("thread_ts")) && c.allText().contains("is done"), LONG);
+            awaitTrue(() -> store.get(queued.id()).state() == JobState.DONE, "the switch job to be done");
+            assertThat(store.get(queued.id()).targetDatabase()).isEqualTo(fresh);
+        } finally {
+            console.close();
+        }
     }
 
     // ---- 4. restart ------------------------------------------------------------------------------

@@ -245,6 +245,16 @@ class SlackHttpBotTest {
     }
 
     @Test
+    void queueShowsTheBotsJobsAndWhatElseHoldsTheServers() throws Exception {
+        String url = api.responseUrl();
+        assertThat(command(ALICE, CHANNEL, "queue foodb.dev", url).statusCode()).isEqualTo(200);
+        var answer = api.await("response_url", c -> c.param("path").equals(URI.create(url).getPath()));
+        assertThat(answer.allText()).contains("Queue").contains("Outside the bot")
+                .contains("restore foodb.dev 2026-11-24").contains("alice@stage1 (console)");
+        assertThat(backend.calls).contains("activity [foodb.dev]");
+    }
+
+    @Test
     void aRequestQueuedWithoutApprovalSaysSo() throws Exception {
         backend.noApproval.add("foodb.dev");
         try {

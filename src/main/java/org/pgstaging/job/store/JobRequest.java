@@ -52,6 +52,11 @@ public record JobRequest(JobKind kind, String section, String dateSpec, String t
         return !section.get(APPROVAL_OPTION).map(v -> v.toLowerCase(Locale.ROOT).equals("none")).orElse(false);
     }
 
+    /** The same request waiting for an approval whatever the section says (a confirmation to record as one). */
+    public JobRequest needingApproval() {
+        return new JobRequest(kind, section, dateSpec, targetDatabase, serverKey, requestedBy, true, channel, threadTs);
+    }
+
     /** The same request, answered in a Slack thread. */
     public JobRequest inThread(String channel, String threadTs) {
         return new JobRequest(kind, section, dateSpec, targetDatabase, serverKey, requestedBy, approvalRequired,
