@@ -81,6 +81,12 @@ public interface JobService {
 
     List<String> sections();
 
+    /**
+     * {@code name} when the configuration has that section; else a {@link org.pgstaging.PgStagingException}
+     * naming the nearest sections, as the console says it.
+     */
+    String section(String name);
+
     /** What runs and waits on each database server of {@code sections} (all when empty), whoever asked. */
     List<ServerActivity> activity(List<String> sections);
 

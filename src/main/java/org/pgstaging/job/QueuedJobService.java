@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.BackupFile;
 import org.pgstaging.backup.DateSpec;
+import org.pgstaging.config.ConfigException;
 import org.pgstaging.job.model.Change;
 import org.pgstaging.job.model.JobKind;
 import org.pgstaging.job.model.JobState;
@@ -275,6 +276,16 @@ public final class QueuedJobService implements JobService, AutoCloseable {
 
     @Override
     public List<String> sections() { return staging.sections(); }
+
+    @Override
+    public String section(String name) {
+        try {
+            return staging.section(name).name();
+        } catch (ConfigException e) {
+            // the configuration's words and hint, without the path of its file
+            throw new PgStagingException("unknown section '" + name + "'", e.hint());
+        }
+    }
 
     @Override
     public List<ServerActivity> activity(List<String> sections) { return staging.activity(sections); }

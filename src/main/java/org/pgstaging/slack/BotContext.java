@@ -1,7 +1,6 @@
 package org.pgstaging.slack;
 
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -36,13 +35,9 @@ public record BotContext(SlackSettings settings, JobService backend, SlackPoster
         }
     }
 
-    /** Checks a section name against the configuration, suggesting the nearest one. */
+    /** The section of that name, checked by the job layer (unknown: the nearest ones in the hint). */
     public String section(String name) {
-        List<String> sections = backend.sections();
-        if (sections.contains(name)) return name;
-        throw new PgStagingException("unknown section '" + name + "'",
-                Nearest.of(name, sections).map(n -> "did you mean " + n + "? ").orElse("")
-                        + "sections: " + String.join(", ", sections));
+        return backend.section(name);
     }
 
     /** The copy the alias points to, if any. */

@@ -220,8 +220,12 @@ final class RecordingBackend implements JobService {
         return List.of(SECTION, "bardb.dev");
     }
 
-    private void section(String s) {
-        if (!sections().contains(s)) throw new PgStagingException("unknown section " + s, null);
+    @Override
+    public String section(String s) {
+        if (!sections().contains(s)) {
+            throw new PgStagingException("unknown section '" + s + "'", "known sections: " + String.join(", ", sections()));
+        }
+        return s;
     }
 
     @Override
