@@ -31,6 +31,7 @@ public final class ServerLock {
     static final int KEY_OBJECT = 1;
     private static final String MARK = "/* pgstaging ";
     private static final long POLL_MILLIS = 2000;
+    private static final long FIRST_POLL_MILLIS = 150;
 
     private final PostgresServerAddress server;
     private final String maintdb;
@@ -118,11 +119,14 @@ public final class ServerLock {
             t.start();
         });
         String told = null;
+        // the first look comes soon (once the wait is in pg_locks): a waiter says at once what it waits for
+        long poll = FIRST_POLL_MILLIS;
         while (true) {
             try {
-                granted.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                granted.get(poll, TimeUnit.MILLISECONDS);
                 return new Held(c);
             } catch (TimeoutException stillWaiting) {
+                poll = POLL_MILLIS;
                 List<Holder> queue = queueOrEmpty();
                 Holder holder = queue.stream().filter(Holder::granted).findFirst().orElse(null);
                 List<Holder> waiters = queue.stream().filter(h -> !h.granted()).toList();

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.DateSpec;
 import org.pgstaging.config.ConfigLoader;
+import org.pgstaging.postgres.PostgresServerAddress;
+import org.pgstaging.postgres.ServerLock;
 import org.pgstaging.testkit.Gate;
+import org.pgstaging.testkit.RestoreSampler;
 import org.pgstaging.testkit.StagingSandbox;
 
 /**
@@ -40,11 +43,12 @@ class ServerTurnEndToEndTest {
     @BeforeAll
     void start() throws Exception {
         sandbox = StagingSandbox.start(StagingSandbox.Web.NGINX);
-        for (String db : List.of("turna", "turnb", "crashed")) {
+        for (String db : List.of("turna", "turnb", "crashed", "race1", "race2", "race3")) {
             sandbox.publishDump(db, DAY);
             sandbox.publishDump(db, OLD);
         }
-        ini = sandbox.writeConfig("turna", section("turnb"), section("crashed"));
+        ini = sandbox.writeConfig("turna", section("turnb"), section("crashed"), section("race1"), section("race2"),
+                section("race3"));
     }
 
     @AfterAll
@@ -130,6 +134,39 @@ class ServerTurnEndToEndTest {
         assertThat(sandbox.aliasTarget("turna")).isEqualTo("turna_20261124");
         assertThat(sandbox.aliasTarget("turnb")).isEqualTo("turnb_20261124");
         ungate("turna.dev");
+    }
+
+    @Test
+    void threeConsolesRacingForOneServerRestoreOneAfterAnother() throws Exception {
+        List<String> dbs = List.of("race1", "race2", "race3");
+        for (String db : dbs) gate(db + ".dev", "race_gate");
+        List<Process> consoles = new ArrayList<>();
+        List<Path> logs = new ArrayList<>();
+        ServerLock lock = new ServerLock(new PostgresServerAddress("127.0.0.1", sandbox.pg.port(), "postgres"), "postgres");
+        try (RestoreSampler sampler = RestoreSampler.start(sandbox.pg)) {
+            for (String db : dbs) {
+                Path log = sandbox.dir.resolve(db + ".log");
+                logs.add(log);
+                consoles.add(console(log, "restore", db + ".dev", DAY.toString()));
+            }
+            // all three asked: one holds the server (held at its gate), two wait in line
+            Gate.await("one console at its gate and two waiting", PATIENCE, () -> lock.queue().size() == 3
+                    && dbs.stream().anyMatch(db -> Gate.reached(sandbox.pg, db + "_20261124")));
+            assertThat(dbs.stream().filter(db -> sandbox.databaseExists(db + "_20261124")).count())
+                    .as("copies made while one console holds the server").isEqualTo(1);
+            Gate.open(sandbox.pg, "race_gate");
+            for (int i = 0; i < consoles.size(); i++) {
+                assertThat(consoles.get(i).waitFor(120, TimeUnit.SECONDS)).isTrue();
+                assertThat(consoles.get(i).exitValue()).as(read(logs.get(i))).isZero();
+            }
+            assertThat(sampler.busySamples()).as("the sampler saw the restores").isPositive();
+            assertThat(sampler.mostAtOnce()).as("copies restored at one instant").isEqualTo(1);
+        } finally {
+            for (String db : dbs) ungate(db + ".dev");
+        }
+        assertThat(logs.stream().filter(l -> read(l).contains("waiting for the server behind")).count())
+                .as("two of them said they waited their turn").isEqualTo(2);
+        for (String db : dbs) assertThat(sandbox.aliasTarget(db)).isEqualTo(db + "_20261124");
     }
 
     @Test

@@ -27,6 +27,7 @@ import org.pgstaging.job.store.ChangeLog;
 import org.pgstaging.job.store.JobStore;
 import org.pgstaging.restore.RestoreListener;
 import org.pgstaging.testkit.Gate;
+import org.pgstaging.testkit.RestoreSampler;
 import org.pgstaging.testkit.StagingSandbox;
 import org.pgstaging.testkit.Unprivileged;
 
@@ -76,6 +77,7 @@ class BotAndConsoleTurnTest {
 
     @Test
     void aConsoleRestoreWaitsForTheBotsRestoreOnTheSameServer() throws Exception {
+        RestoreSampler sampler = RestoreSampler.start(sandbox.pg);
         JobView job = backend.submit(new JobSubmission(JobKind.RESTORE, "botturn.dev", DateSpec.parse(DAY.toString()), "U0ALICE", "C0STAGING"));
         long id = Long.parseLong(job.id());
         Gate.await("the bot's restore at its gate", PATIENCE, () -> store.get(id).state() == JobState.RUNNING
@@ -93,6 +95,9 @@ class BotAndConsoleTurnTest {
         assertThat(console.waitFor(90, TimeUnit.SECONDS)).isTrue();
         assertThat(console.exitValue()).as(read(log)).isZero();
         Gate.await("the bot's job done", PATIENCE, () -> store.get(id).state() == JobState.DONE);
+        sampler.close();
+        assertThat(sampler.busySamples()).as("the sampler saw the restores").isPositive();
+        assertThat(sampler.mostAtOnce()).as("copies restored at one instant on the server").isEqualTo(1);
         assertThat(sandbox.aliasTarget("conturn")).isEqualTo("conturn_20261124");
         assertThat(sandbox.aliasTarget("botturn")).isEqualTo("botturn_20261124");
 
