@@ -3,7 +3,6 @@ package org.pgstaging.catalog;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.Charset;
 import java.util.Arrays;
 
 /**
@@ -43,10 +42,10 @@ final class ArchiveInput implements AutoCloseable {
         }
     }
 
-    String readString(int len, Charset charset) throws IOException {
+    String readString(int len, NameDecoding decoding) throws IOException {
         if (len <= buf.length) {
             if (limit - pos < len && !fillAtLeast(len)) throw new EOFException();
-            String s = new String(buf, pos, len, charset);
+            String s = decoding.decode(buf, pos, len);
             pos += len;
             return s;
         }
@@ -60,7 +59,7 @@ final class ArchiveInput implements AutoCloseable {
             pos += step;
             have += step;
         }
-        return new String(bytes, 0, len, charset);
+        return decoding.decode(bytes, 0, len);
     }
 
     /** Makes at least {@code n} (at most the buffer size) bytes available; false when the stream ends first. */

@@ -32,7 +32,7 @@ public final class ArchiveTocReader implements CatalogSource {
     private final ArchiveInput in;
     private final String name;
     private final ArchiveHeader header;
-    private Charset charset = StandardCharsets.UTF_8;
+    private NameDecoding decoding = NameDecoding.of(StandardCharsets.UTF_8);
     private int read;
 
     private ArchiveTocReader(ArchiveInput in, String name, ArchiveHeader header) {
@@ -195,7 +195,7 @@ public final class ArchiveTocReader implements CatalogSource {
             skipStr(is); // the data file name of directory and tar dumps
         }
         if (desc.equals("ENCODING") && defn != null) {
-            charset = charsetOf(defn);
+            decoding = decodingOf(defn);
         }
         return new CatalogEntry((int) dumpId, catalogOid, objectOid, desc, namespace, tag, owner,
                 desc.equals("ENCODING") ? null : defn, deps);
@@ -237,7 +237,7 @@ public final class ArchiveTocReader implements CatalogSource {
     private String readStr(int intSize) throws IOException {
         int len = readLength(intSize);
         if (len < 0) return null;
-        return in.readString(len, charset);
+        return in.readString(len, decoding);
     }
 
     /** Skips a string; returns null so callers can use it where a value is not wanted. */
@@ -271,6 +271,15 @@ public final class ArchiveTocReader implements CatalogSource {
         };
     }
 
+    /** How names are read: the dump's client_encoding, SQL_ASCII as the bytes stored ({@link NameDecoding}). */
+    static NameDecoding decodingOf(String encodingDefn) {
+        return isSqlAscii(encodingDefn) ? NameDecoding.storedBytes() : NameDecoding.of(charsetOf(encodingDefn));
+    }
+
+    private static boolean isSqlAscii(String encodingDefn) {
+        return encodingDefn.toUpperCase(Locale.ROOT).contains("'SQL_ASCII'");
+    }
+
     /** Java charset for the dump's client_encoding, so non-UTF-8 databases' names decode right. */
     static Charset charsetOf(String encodingDefn) {
         int q1 = encodingDefn.indexOf('\'');
@@ -279,7 +288,7 @@ public final class ArchiveTocReader implements CatalogSource {
         String pg = encodingDefn.substring(q1 + 1, q2).toUpperCase(Locale.ROOT);
         String java = switch (pg) {
             case "UTF8", "UNICODE" -> "UTF-8";
-            case "SQL_ASCII", "LATIN1" -> "ISO-8859-1";
+            case "LATIN1" -> "ISO-8859-1";
             case "LATIN2" -> "ISO-8859-2";
             case "LATIN9" -> "ISO-8859-15";
             case "WIN1250" -> "windows-1250";

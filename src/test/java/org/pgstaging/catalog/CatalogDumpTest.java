@@ -175,6 +175,35 @@ class CatalogDumpTest {
     }
 
     @Test
+    void namesOfSqlAsciiAndLatin1DatabasesAreReadAsTheirBytes() throws Exception {
+        pg.psql("postgres", "CREATE DATABASE asc_db ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+        pg.psql("postgres", "CREATE DATABASE latin_db ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+        // SQL_ASCII stores what clients send: one schema sent as UTF-8, one as Latin-1
+        Path sql = pg.dir.resolve("sql_ascii.sql");
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.writeBytes("CREATE SCHEMA \"Ventes Été\"; CREATE TABLE \"Ventes Été\".t (id int);\n".getBytes(StandardCharsets.UTF_8));
+        b.writeBytes("CREATE SCHEMA \"Café\"; CREATE TABLE \"Café\".t (id int);\n".getBytes(StandardCharsets.ISO_8859_1));
+        Files.write(sql, b.toByteArray());
+        pg.psqlFile("asc_db", sql, "SQL_ASCII");
+        Path latinSql = pg.dir.resolve("latin1.sql");
+        Files.writeString(latinSql, "CREATE SCHEMA \"Ventes Été\"; CREATE TABLE \"Ventes Été\".t (id int);\n", StandardCharsets.UTF_8);
+        pg.psqlFile("latin_db", latinSql, "UTF8");   // converted to LATIN1 by the server
+
+        List<CatalogEntry> ascii = readAll(Catalog.open(pg.dump("c", "asc.dump", "asc_db"), List.of()));
+        assertThat(ascii).filteredOn(e -> e.is("SCHEMA")).extracting(CatalogEntry::tag)
+                .contains("Ventes Été", "Café");
+        List<CatalogEntry> latin = readAll(Catalog.open(pg.dump("c", "latin.dump", "latin_db"), List.of()));
+        assertThat(latin).filteredOn(e -> e.is("TABLE")).extracting(CatalogEntry::namespace).containsExactly("Ventes Été");
+
+        // and a schema filter written in the ini (UTF-8) finds them
+        CatalogFilter only = new CatalogFilter(new FilterRules(List.of("Ventes Été"), List.of(), Optional.empty()));
+        java.io.StringWriter list = new java.io.StringWriter();
+        FilterSummary s = only.filter(Catalog.open(pg.dump("c", "asc2.dump", "asc_db"), List.of()), list);
+        assertThat(s.excludedSchemas()).contains("Café").doesNotContain("Ventes Été");
+        assertThat(list.toString().lines().filter(l -> !l.startsWith(";"))).anyMatch(l -> l.contains("TABLE Ventes Été t"));
+    }
+
+    @Test
     void plainSqlDumpIsRejectedWithAHint() {
         assertThatThrownBy(() -> Catalog.read(plain))
                 .isInstanceOf(CatalogException.class)

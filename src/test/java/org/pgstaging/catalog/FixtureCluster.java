@@ -65,10 +65,31 @@ final class FixtureCluster implements AutoCloseable {
 
     /** pg_dump of {@code src} in the given format (c, d, t, p) to a new path in the cluster's dir. */
     Path dump(String format, String name) throws IOException {
+        return dump(format, name, "src");
+    }
+
+    /** pg_dump of {@code database} in the given format to a new path in the cluster's dir. */
+    Path dump(String format, String name, String database) throws IOException {
         Path out = dir.resolve(name);
         run(List.of(bin.resolve("pg_dump").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port),
-                "-U", "postgres", "-F", format, "-f", out.toString(), "src"), null);
+                "-U", "postgres", "-F", format, "-f", out.toString(), database), null);
         return out;
+    }
+
+    /** Runs the SQL file on {@code db} as its bytes are (psql sends them unconverted with client_encoding SQL_ASCII). */
+    void psqlFile(String db, Path file, String clientEncoding) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(bin.resolve("psql").toString(), "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                "-h", "127.0.0.1", "-p", String.valueOf(port), "-U", "postgres", "-d", db, "-f", file.toString());
+        pb.environment().put("PGCLIENTENCODING", clientEncoding);
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (p.waitFor() != 0) throw new IOException("psql -f " + file + " failed: " + out);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
     }
 
     /** Output of a PostgreSQL client tool (pg_restore...) given its arguments after the binary name. */
