@@ -116,6 +116,21 @@ abstract class BaseCommand implements Callable<Integer> {
         return p;
     }
 
+    /**
+     * A dump to read the catalog of, as restore takes them: a custom or tar file, or a directory
+     * dump (the directory or its toc.dat).
+     */
+    protected static Path existingDump(String text) {
+        if (text == null) return null;
+        Path p = Path.of(text);
+        if (Files.isDirectory(p)) {
+            if (Files.isRegularFile(p.resolve("toc.dat")) && Files.isReadable(p.resolve("toc.dat"))) return p;
+            throw new UsageException("dump directory '" + text + "' has no readable toc.dat",
+                    "give a directory made by pg_dump -Fd, or a dump file (pg_dump -Fc or -Ft)");
+        }
+        return existingFile(text, "dump file");
+    }
+
     /** Rejects a word that must be one of a few keywords. */
     protected static String oneOf(String value, String what, String... allowed) {
         if (value == null) return null;

@@ -24,7 +24,7 @@ final class CatalogCommands {
 
         @Override
         protected void run() {
-            Path dump = existingFile(arguments().file(), "dump file");
+            Path dump = existingDump(arguments().file());
             String s = section();
             Writer target = out().json() ? Writer.nullWriter() : new KeepOpen(out().out());
             CatalogReport r = date() != null ? ops().catalogAt(s, date(), target) : ops().catalog(s, dump, target);
@@ -59,7 +59,7 @@ final class CatalogCommands {
 
         @Override
         protected void run() {
-            Path dump = existingFile(arguments().file(), "dump file");
+            Path dump = existingDump(arguments().file());
             List<TriggerInfo> triggers = ops().triggers(section(), dump);
             if (out().json()) {
                 out().emitJson(JsonViews.array(triggers, JsonViews::trigger));
@@ -84,7 +84,7 @@ final class CatalogCommands {
 
         @Override
         protected void run() {
-            Path dump = existingFile(arguments().file(), "dump file");
+            Path dump = existingDump(arguments().file());
             Render.list(out(), "tables", ops().nodata(section(), dump));
         }
     }

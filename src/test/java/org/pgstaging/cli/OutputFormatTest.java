@@ -248,6 +248,20 @@ class OutputFormatTest {
     }
 
     @Test
+    void catalogTriggersAndNodataTakeADirectoryDumpAsRestoreDoes() throws IOException {
+        Path dumpDir = Files.createDirectories(dir.resolve("foodb.2026-11-24.dir"));
+        Files.writeString(dumpDir.resolve("toc.dat"), "PGDMP");
+        for (String verb : List.of("catalog", "triggers", "nodata")) {
+            assertThat(cli.line(verb + " foodb.dev " + dumpDir).code()).as(verb).isZero();
+            assertThat(cli.ops.calls).anyMatch(c -> c.startsWith(verb + " foodb.dev") && c.contains("foodb.2026-11-24.dir"));
+        }
+        Path empty = Files.createDirectories(dir.resolve("not-a-dump"));
+        CliHarness.Result r = cli.line("catalog foodb.dev " + empty);
+        assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("has no readable toc.dat").contains("pg_dump -Fd");
+    }
+
+    @Test
     void triggersTable() {
         assertThat(cli.line("triggers foodb.dev").out().lines()).containsExactly(
                 "SCHEMA  TABLE   TRIGGER       FUNCTION          DROPPED",
