@@ -176,7 +176,8 @@ public final class ArchiveTocReader implements CatalogSource {
         }
         readInt(is); // section
         // only the definitions the filter reads are decoded; the rest is skipped unread
-        boolean wantDefn = desc.equals("TRIGGER") || desc.equals("EXTENSION") || desc.equals("ENCODING");
+        boolean wantDefn = desc.equals("TRIGGER") || desc.equals("EXTENSION") || desc.equals("ENCODING")
+                || desc.equals("FK CONSTRAINT");
         String defn = wantDefn ? readStr(is) : skipStr(is);
         skipStr(is); // dropStmt
         skipStr(is); // copyStmt

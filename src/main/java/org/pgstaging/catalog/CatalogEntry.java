@@ -13,7 +13,7 @@ import java.util.Arrays;
  * @param tag          object name as pg_dump tags it; for a trigger "table trigger", for a comment "TABLE name"
  * @param owner        owning role, empty when none
  * @param defn         the entry's SQL definition; only kept for the entry types the filter reads
- *                     (TRIGGER, EXTENSION) and null when the entry came from {@code pg_restore -l} text
+ *                     (TRIGGER, EXTENSION, FK CONSTRAINT) and null when the entry came from {@code pg_restore -l} text
  * @param dependencies dumpIds this entry depends on; empty when read from text
  */
 public record CatalogEntry(int dumpId, long catalogOid, long objectOid, String desc, String namespace,

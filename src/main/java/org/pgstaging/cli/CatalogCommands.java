@@ -38,6 +38,12 @@ final class CatalogCommands {
             comment("excluded schemas", r.excludedSchemas());
             comment("tables without data", r.nodataTables());
             comment("dropped triggers", r.droppedTriggers());
+            // one per line: each names the entry left out and the left-out entry it needs
+            r.dependencyDrops().forEach(d -> out().info("; left out for what it needs: " + d));
+            r.conflicts().forEach(d -> out().info("; CANNOT BE RESTORED AS FILTERED: " + d));
+            if (!r.conflicts().isEmpty()) {
+                out().info("; a restore refuses this list before creating anything: add the schemas named above to schemas");
+            }
         }
 
         private void comment(String what, List<String> names) {

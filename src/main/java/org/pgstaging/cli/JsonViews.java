@@ -98,6 +98,9 @@ final class JsonViews {
         o.add("excluded_schemas", strings(r.excludedSchemas()));
         o.add("nodata_tables", strings(r.nodataTables()));
         o.add("dropped_triggers", strings(r.droppedTriggers()));
+        o.add("dependency_drops", strings(r.dependencyDrops()));
+        o.add("conflicts", strings(r.conflicts()));
+        o.addProperty("summary", r.summary());
         return o;
     }
 

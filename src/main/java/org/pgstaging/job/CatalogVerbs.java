@@ -20,13 +20,13 @@ final class CatalogVerbs {
     CatalogReport catalog(String section, Path dumpFile, Writer out) {
         StagingTarget t = c.target(section);
         FilterSummary f = CatalogPreparer.report(t, dumpFile, out);
-        return new CatalogReport(f.total(), f.kept(), f.excludedSchemas(), f.nodataTables(), f.droppedTriggers());
+        return CatalogReport.of(f);
     }
 
     CatalogReport catalogAt(String section, DateSpec date, Writer out) {
         StagingTarget t = c.target(section);
         FilterSummary f = CatalogPreparer.report(t, VerbContext.findBackup(t, date == null ? DateSpec.latest() : date), out);
-        return new CatalogReport(f.total(), f.kept(), f.excludedSchemas(), f.nodataTables(), f.droppedTriggers());
+        return CatalogReport.of(f);
     }
 
     List<TriggerInfo> triggers(String section, Path dumpFile) {

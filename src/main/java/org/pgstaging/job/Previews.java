@@ -39,7 +39,7 @@ final class Previews {
     /** Catalog filter summary of one backup, reading only the catalog at the start of the file. */
     CatalogReport catalogOf(String section, BackupFile backup) {
         FilterSummary f = CatalogPreparer.report(c.target(section), backup, Writer.nullWriter());
-        return new CatalogReport(f.total(), f.kept(), f.excludedSchemas(), f.nodataTables(), f.droppedTriggers());
+        return CatalogReport.of(f);
     }
 
     /** The server key restores of this section queue on: one restore at a time per PostgreSQL server. */

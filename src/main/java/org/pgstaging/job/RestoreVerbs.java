@@ -11,9 +11,11 @@ import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.BackupFile;
 import org.pgstaging.backup.DateSpec;
 import org.pgstaging.backup.DumpName;
+import org.pgstaging.catalog.FilterSummary;
 import org.pgstaging.config.SessionSettings;
 import org.pgstaging.postgres.CopyMark;
 import org.pgstaging.postgres.DatedDatabase;
+import org.pgstaging.restore.CatalogPreparer;
 import org.pgstaging.restore.RestoreEvent;
 import org.pgstaging.restore.RestoreListener;
 import org.pgstaging.restore.RestorePipeline;
@@ -122,7 +124,15 @@ final class RestoreVerbs {
                                       SessionSettings checked, RestoreListener l, boolean replacing) {
         if (c.options().dryRun()) {
             if (!replacing) pipeline.checkPlan(plan);
+            FilterSummary catalog = pipeline.checkCatalog(plan);
             pipeline.describe(plan).forEach(line -> c.wouldDo(l, plan.database(), line));
+            if (catalog != null) {
+                c.wouldDo(l, plan.database(), "restore " + CatalogPreparer.describe(catalog));
+                catalog.dependencyDrops().forEach(d -> c.wouldDo(l, plan.database(), "leave out " + d));
+                if (catalog.moreDependencyDrops() > 0) {
+                    c.wouldDo(l, plan.database(), "leave out " + catalog.moreDependencyDrops() + " more for what they need");
+                }
+            }
             return new RestoreResult(t.section().name(), plan.database(), false,
                     Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
         }

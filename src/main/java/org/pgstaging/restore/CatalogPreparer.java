@@ -32,16 +32,55 @@ public final class CatalogPreparer {
     public record Prepared(FilterSummary summary) {
         public int kept() { return summary.kept(); }
 
+        /** One line: what is kept and what is left out, and why. */
         public String describe() {
-            StringBuilder b = new StringBuilder();
-            b.append(summary.kept()).append(" of ").append(summary.total()).append(" catalog entries kept");
-            if (!summary.excludedSchemas().isEmpty()) b.append("; schemas left out: ").append(String.join(", ", summary.excludedSchemas()));
-            int nodata = summary.nodataTables().size() + summary.moreNodataTables();
-            if (nodata > 0) b.append("; ").append(nodata).append(" table(s) without data");
-            int triggers = summary.droppedTriggers().size() + summary.moreDroppedTriggers();
-            if (triggers > 0) b.append("; ").append(triggers).append(" trigger(s) dropped: ").append(String.join(", ", summary.droppedTriggers()));
-            return b.toString();
+            return CatalogPreparer.describe(summary);
         }
+    }
+
+    /** Most entries named in one line; the rest are counted. */
+    private static final int NAMED = 3;
+
+    /** The one-line summary a restore prints before pg_restore starts (and the approval card shows). */
+    public static String describe(FilterSummary summary) {
+        StringBuilder b = new StringBuilder();
+        b.append(summary.kept()).append(" of ").append(summary.total()).append(" catalog entries kept");
+        if (!summary.excludedSchemas().isEmpty()) b.append("; schemas left out: ").append(String.join(", ", summary.excludedSchemas()));
+        int nodata = summary.nodataTables().size() + summary.moreNodataTables();
+        if (nodata > 0) b.append("; ").append(nodata).append(" table(s) without data");
+        int triggers = summary.droppedTriggers().size() + summary.moreDroppedTriggers();
+        if (triggers > 0) b.append("; ").append(triggers).append(" trigger(s) dropped: ").append(String.join(", ", summary.droppedTriggers()));
+        int dependent = summary.dependencyDrops().size() + summary.moreDependencyDrops();
+        if (dependent > 0) {
+            b.append("; ").append(dependent).append(" left out for what they need: ")
+                    .append(String.join(", ", summary.dependencyDrops().subList(0, Math.min(NAMED, summary.dependencyDrops().size()))))
+                    .append(dependent > NAMED ? " and " + (dependent - NAMED) + " more" : "");
+        }
+        return b.toString();
+    }
+
+    /**
+     * Refuses a catalog whose filtered list pg_restore could not restore: a kept table (or other
+     * entry holding data) needs an entry the filter leaves out. Said before anything is created,
+     * naming both entries and the schemas to add.
+     */
+    public static void refuseConflicts(Section section, FilterSummary summary) {
+        if (!summary.hasConflicts()) return;
+        int n = summary.conflicts().size() + summary.moreConflicts();
+        List<String> named = summary.conflicts().subList(0, Math.min(NAMED, summary.conflicts().size()));
+        throw new PgStagingException("[" + section.name() + "] the filtered catalog cannot be restored: "
+                + String.join("; ", named) + (n > NAMED ? "; and " + (n - NAMED) + " more" : ""),
+                (summary.conflictSchemas().isEmpty() ? "" : "add " + String.join(", ", summary.conflictSchemas())
+                        + " to schemas (or schemas_nodata) of [" + section.name() + "], or leave out the schemas of the"
+                        + " entries that need them; ") + "pgstaging catalog " + section.name() + " lists them all");
+    }
+
+    /**
+     * The filter's summary of what a restore would load, before anything is made: from the dump on
+     * disk, or from the catalog at the head of the backup (only those bytes are read).
+     */
+    public static FilterSummary preview(StagingTarget target, Path localDump, BackupFile backup) {
+        return localDump != null ? report(target, localDump, Writer.nullWriter()) : report(target, backup, Writer.nullWriter());
     }
 
     /** Opens a catalog; the checked exceptions of opening and closing are turned into one clear error. */

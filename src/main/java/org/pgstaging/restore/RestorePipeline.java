@@ -1,5 +1,7 @@
 package org.pgstaging.restore;
 
+import org.pgstaging.catalog.FilterRules;
+import org.pgstaging.catalog.FilterSummary;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -150,6 +152,19 @@ public final class RestorePipeline {
         RestoreMode.choose(s, plan.backup(), target.backups()); // an impossible restore_mode fails here
     }
 
+    /**
+     * What the catalog filter would leave out of {@code plan}'s dump, read before anything is made
+     * (the dump on disk, or only the catalog at the head of the backup); refuses a catalog the
+     * filtered list could not restore ({@link CatalogPreparer#refuseConflicts}). Null when the
+     * section restores every schema: then nothing is left out for what it needs.
+     */
+    public FilterSummary checkCatalog(Plan plan) {
+        if (!FilterRules.of(target.section()).restrictsSchemas()) return null;
+        FilterSummary f = CatalogPreparer.preview(target, plan.localDump(), plan.backup());
+        CatalogPreparer.refuseConflicts(target.section(), f);
+        return f;
+    }
+
     /** Runs {@code plan}; {@code checked} is what {@link #checkServers()} returned for this target. */
     public Outcome run(Plan plan, SessionSettings checked) {
         Section s = target.section();
@@ -160,6 +175,13 @@ public final class RestorePipeline {
         RestoreMode.Choice mode = RestoreMode.choose(s, plan.backup(), target.backups());
 
         Run run = new Run(plan, events, new Cleanup(target, db, events), mode, checked);
+        // the filtered list is known, and refused when it could not be restored, before anything is
+        // made: a streamed restore reads it from the backup's head now rather than after CREATE DATABASE
+        if (mode.streams() && plan.backup() != null) {
+            run.readStreamCatalog();
+        } else {
+            checkCatalog(plan);
+        }
         Duration vacuum = Duration.ZERO;
         boolean switched = false;
         try {
@@ -285,6 +307,32 @@ public final class RestorePipeline {
             restore = Duration.ofNanos(System.nanoTime() - t1);
         }
 
+        /** The filtered list of a streamed restore, from the head of the backup ({@link #readStreamCatalog}). */
+        CatalogPreparer.Prepared streamCatalog;
+
+        /**
+         * Reads the catalog at the head of the backup into the list file, before the database is
+         * created; refuses a list that could not be restored. Nothing is left behind when it fails.
+         */
+        void readStreamCatalog() {
+            BackupFile backup = plan.backup();
+            createTmpdir();
+            try {
+                current = Step.CATALOG;
+                streamCatalog = events.step(Step.CATALOG, "head of " + backup.location(), () ->
+                        CatalogPreparer.prepare(s, target.backups().openStream(backup), backup.fileName(), list));
+                events.detail(Step.CATALOG, streamCatalog.describe());
+                CatalogPreparer.refuseConflicts(s, streamCatalog.summary());
+            } catch (RuntimeException | Error e) {
+                try {
+                    Files.deleteIfExists(list);
+                } catch (IOException ignored) {
+                    // a stale list is rewritten by the next restore of this copy
+                }
+                throw e;
+            }
+        }
+
         /**
          * Catalog from the head of the remote dump, pre SQL, then pg_restore reading the download on
          * stdin. Returns false when the stream broke: the database was then dropped and created again,
@@ -298,11 +346,8 @@ public final class RestorePipeline {
                     "stream " + backup.location() + " into pg_restore [" + mode + "]"));
             createTmpdir();
 
-            current = Step.CATALOG;
             cleanup.temporaryFile(list);
-            CatalogPreparer.Prepared prepared = events.step(Step.CATALOG, "head of " + backup.location(), () ->
-                    CatalogPreparer.prepare(s, target.backups().openStream(backup), backup.fileName(), list));
-            events.detail(Step.CATALOG, prepared.describe());
+            CatalogPreparer.Prepared prepared = streamCatalog;
 
             preSql();
 

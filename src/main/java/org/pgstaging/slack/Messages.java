@@ -171,7 +171,10 @@ public final class Messages {
         return Mrkdwn.limit("*Catalog filter:* keeps " + Human.count(r.kept()) + " of " + Human.count(r.entries()) + " entries"
                 + "\n• excluded schemas: " + list(r.excludedSchemas())
                 + "\n• tables without data: " + list(r.nodataTables())
-                + "\n• dropped triggers: " + list(r.droppedTriggers()), SECTION_TEXT_LIMIT);
+                + "\n• dropped triggers: " + list(r.droppedTriggers())
+                + "\n• left out for what they need: " + list(r.dependencyDrops())
+                + (r.conflicts().isEmpty() ? "" : "\n• :warning: *cannot be restored as filtered* (the restore will refuse): "
+                        + list(r.conflicts())), SECTION_TEXT_LIMIT);
     }
 
     private static String list(List<String> items) {

@@ -233,7 +233,7 @@ class CatalogDumpTest {
                 "app.event_log", "app.sessions", "billing.payment_log", "audit.changes");
         assertThat(summary.droppedTriggers())
                 .containsExactly("billing.invoices.invoices_replicate -> pgq.logtriga");
-        assertThat(summary.brokenDependencies()).isEmpty();
+        assertThat(summary.conflicts()).isEmpty();
         assertThat(summary.total()).isEqualTo(entryLines(restoreList).size());
         List<String> written = Files.readAllLines(list);
         assertThat(written).hasSize(summary.total());

@@ -130,15 +130,90 @@ class CatalogFilterTest {
     }
 
     @Test
-    void namesKeptEntriesThatDependOnFilteredOutObjects() {
+    void entriesNeedingLeftOutOnesGoTooThroughAnyChainAndSayWhy() {
         Result r = run(RULES, List.of(
                 e(1, "SCHEMA", null, "pgq"),
                 e(2, "TABLE", "pgq", "event", 1),
                 e(3, "VIEW", "app", "recent_events", 2),
                 e(4, "TABLE", "app", "customers"),
-                e(5, "VIEW", "app", "customer_names", 4)));
-        assertThat(r.kept()).containsExactly("3", "4", "5");
-        assertThat(r.summary().brokenDependencies()).containsExactly("VIEW app.recent_events -> TABLE pgq.event");
+                e(5, "VIEW", "app", "customer_names", 4),
+                e(6, "VIEW", "app", "recent_names", 3, 5),          // through another view
+                e(7, "ACL", "app", "TABLE recent_names", 6),         // follows its object
+                e(8, "TYPE", "pgq", "ticket", 1),
+                e(9, "CAST", null, "CAST (pgq.ticket AS text)", 8),
+                e(10, "FUNCTION", "pgq", "on_ddl()", 1),
+                e(11, "EVENT TRIGGER", null, "ddl_watch", 10),
+                e(12, "COMMENT", null, "EVENT TRIGGER ddl_watch", 11),
+                e(13, "FK CONSTRAINT", "app", "customers customers_event_fkey", 4, 2)));
+        assertThat(r.kept()).containsExactly("4", "5");
+        assertThat(r.summary().dependencyDrops()).containsExactly(
+                "VIEW app.recent_events needs TABLE pgq.event",
+                "VIEW app.recent_names needs VIEW app.recent_events",
+                "CAST CAST (pgq.ticket AS text) needs TYPE pgq.ticket",
+                "EVENT TRIGGER ddl_watch needs FUNCTION pgq.on_ddl()",
+                "FK CONSTRAINT app.customers customers_event_fkey needs TABLE pgq.event");
+        assertThat(r.summary().conflicts()).isEmpty();
+    }
+
+    @Test
+    void entriesHoldingDataAreNeverDroppedSilentlyButReportedAsConflicts() {
+        Result r = run(RULES, List.of(
+                e(1, "SCHEMA", null, "pgq"),
+                e(2, "TYPE", "pgq", "ticket", 1),
+                e(3, "DOMAIN", "app", "ticket_d", 2),
+                e(4, "TABLE", "app", "tickets", 3),                   // a column of a left-out type, through a domain
+                e(5, "TABLE DATA", "app", "tickets", 4),
+                e(6, "TABLE", "pgq", "parent", 1),
+                e(7, "TABLE", "app", "child", 6)));                   // a partition of a left-out parent
+        assertThat(r.kept()).containsExactly("4", "5", "7");
+        assertThat(r.summary().conflicts()).containsExactly(
+                "TABLE app.tickets needs DOMAIN app.ticket_d (schema pgq is not restored)",
+                "TABLE app.child needs TABLE pgq.parent (schema pgq is not restored)");
+        assertThat(r.summary().conflictSchemas()).containsExactly("pgq");
+        assertThat(r.summary().hasConflicts()).isTrue();
+    }
+
+    @Test
+    void foreignServersOfLeftOutWrappersGoWithTheirUserMappingsAndThePublicSchemaIsNeverNeeded() {
+        CatalogEntry fdw = new CatalogEntry(2, 3079, 2, "EXTENSION", null, "postgres_fdw", "",
+                "CREATE EXTENSION IF NOT EXISTS postgres_fdw WITH SCHEMA pgq;", new int[] {1});
+        Result r = run(RULES, List.of(
+                e(1, "SCHEMA", null, "pgq"),
+                fdw,
+                e(3, "SERVER", null, "remote one", 2, 1),
+                e(4, "USER MAPPING", null, "USER MAPPING postgres SERVER remote one"),   // no dependencies in archives
+                e(5, "USER MAPPING", null, "USER MAPPING postgres SERVER kept"),
+                e(6, "SCHEMA", null, "public"),
+                e(7, "TABLE", "app", "t", 6)));
+        assertThat(r.dropped()).containsExactly("1", "2", "3", "4", "6");
+        assertThat(r.summary().conflicts()).isEmpty();
+    }
+
+    @Test
+    void foreignKeysFromTablesWithDataToTablesWithoutGo() {
+        Result r = run(RULES, List.of(
+                e(1, "TABLE", "app", "orders"),
+                e(2, "TABLE", "audit", "events"),                      // schemas_nodata
+                e(3, "TABLE", "app", "sessions"),                      // tablename_nodata_regexp
+                e(4, "TABLE DATA", "app", "orders", 1),
+                e(5, "TABLE DATA", "audit", "events", 2),
+                e(6, "TABLE DATA", "app", "sessions", 3),
+                fk(7, "app", "orders orders_event_fkey", "ALTER TABLE ONLY app.orders\n    ADD CONSTRAINT orders_event_fkey"
+                        + " FOREIGN KEY (event_id) REFERENCES audit.events(id);", 1, 2),
+                fk(8, "audit", "events events_order_fkey", "ALTER TABLE ONLY audit.events\n    ADD CONSTRAINT events_order_fkey"
+                        + " FOREIGN KEY (order_id) REFERENCES app.orders(id);", 2, 1),          // empty -> full: fine
+                fk(9, "app", "sessions sessions_self_fkey", "ALTER TABLE ONLY app.sessions\n    ADD CONSTRAINT"
+                        + " sessions_self_fkey FOREIGN KEY (parent) REFERENCES app.sessions(id);", 3),   // empty -> empty
+                fk(10, "Sales Data", "Order \"Items\" items_fkey", "ALTER TABLE ONLY \"Sales Data\".\"Order \"\"Items\"\"\"\n"
+                        + "    ADD CONSTRAINT items_fkey FOREIGN KEY (s) REFERENCES app.sessions(id);", 3)));
+        assertThat(r.dropped()).containsExactly("5", "6", "7", "10");
+        assertThat(r.summary().dependencyDrops()).containsExactly(
+                "FK CONSTRAINT app.orders orders_event_fkey references a table restored without its data",
+                "FK CONSTRAINT Sales Data.Order \"Items\" items_fkey references a table restored without its data");
+    }
+
+    static CatalogEntry fk(int id, String ns, String tag, String defn, int... deps) {
+        return new CatalogEntry(id, 2606, id, "FK CONSTRAINT", ns, tag, "owner", defn, deps);
     }
 
     @Test

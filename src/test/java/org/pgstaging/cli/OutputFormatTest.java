@@ -241,10 +241,13 @@ class OutputFormatTest {
         assertThat(r.out()).startsWith("; Archive created at 2026-11-24\n3; 2615 2200 SCHEMA - public postgres\n");
         // every added line is a pg_restore list comment
         assertThat(r.out().lines().skip(2)).allMatch(l -> l.startsWith(";"))
-                .contains("; pgstaging: kept 97 of 120 entries", "; excluded schemas: pgq");
+                .contains("; pgstaging: kept 97 of 120 entries", "; excluded schemas: pgq",
+                        "; left out for what it needs: CAST CAST (pgq.ticket AS text) needs TYPE pgq.ticket");
         JsonObject o = json(cli.line("--json catalog foodb.dev " + dump)).getAsJsonObject();
         assertThat(o.get("kept").getAsInt()).isEqualTo(97);
         assertThat(o.getAsJsonArray("nodata_tables").get(0).getAsString()).isEqualTo("public.audit");
+        assertThat(o.getAsJsonArray("dependency_drops").get(0).getAsString()).startsWith("CAST");
+        assertThat(o.getAsJsonArray("conflicts")).isEmpty();
     }
 
     @Test

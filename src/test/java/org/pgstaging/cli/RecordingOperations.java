@@ -230,13 +230,13 @@ final class RecordingOperations implements StagingOperations {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return new CatalogReport(120, 97, List.of("pgq"), List.of("public.audit"), List.of("public.t_trg"));
+            return new CatalogReport(120, 97, List.of("pgq"), List.of("public.audit"), List.of("public.t_trg"), List.of("CAST CAST (pgq.ticket AS text) needs TYPE pgq.ticket"), List.of(), "97 of 120 catalog entries kept");
         }, section, dumpFile == null ? null : dumpFile.getFileName());
     }
 
     @Override
     public CatalogReport catalogAt(String section, DateSpec date, Writer out) {
-        return call("catalog", () -> new CatalogReport(120, 97, List.of("pgq"), List.of("public.audit"), List.of("public.t_trg")),
+        return call("catalog", () -> new CatalogReport(120, 97, List.of("pgq"), List.of("public.audit"), List.of("public.t_trg"), List.of("CAST CAST (pgq.ticket AS text) needs TYPE pgq.ticket"), List.of(), "97 of 120 catalog entries kept"),
                 section, date);
     }
 

@@ -77,10 +77,13 @@ class MessagesTest {
         List<String> many = IntStream.range(0, 500).mapToObj(i -> "schema_" + i + ".a_rather_long_table_name_" + i).toList();
         RestorePreview preview = new RecordingBackend().preview("foodb.dev", DateSpec.latest());
         RestorePreview big = new RestorePreview(preview.section(), preview.backup(), preview.targetServer(), preview.targetDatabase(),
-                java.util.Optional.of(new CatalogReport(5000, 4000, many, many, many)));
+                java.util.Optional.of(new CatalogReport(5000, 4000, many, many, many, many, many, "4000 of 5000 catalog entries kept")));
         Rendered card = Messages.approvalCard(job(JobState.AWAITING_APPROVAL), big);
         withinLimits(card);
         assertThat(json(card)).contains("500 (").contains("492 more").contains("job_approve").contains("job_deny");
+        Rendered fine = Messages.approvalCard(job(JobState.AWAITING_APPROVAL), preview);
+        assertThat(json(fine)).contains("left out for what they need: 1").contains("CAST CAST (audit.stamp AS text) needs TYPE audit.stamp")
+                .doesNotContain("cannot be restored");
         Rendered unknown = Messages.approvalCard(job(JobState.AWAITING_APPROVAL), new RestorePreview(preview.section(), preview.backup(),
                 preview.targetServer(), preview.targetDatabase(), java.util.Optional.empty()));
         assertThat(json(unknown)).contains("computed after the download");

@@ -105,7 +105,8 @@ final class RecordingBackend implements JobService {
         BackupFile file = new BackupFile("foodb", LocalDate.of(2026, 11, 24), "foodb.2026-11-24.dump",
                 URI.create("http://backups.example/foodb/foodb.2026-11-24.dump"), OptionalLong.of(3_500_000_000L));
         return new RestorePreview(section, file, "staging-db1:5432", "foodb_20261124", Optional.of(new CatalogReport(1200, 1100,
-                List.of("audit", "archive"), List.of("public.sessions", "public.events"), List.of("public.orders.audit_trigger"))));
+                List.of("audit", "archive"), List.of("public.sessions", "public.events"), List.of("public.orders.audit_trigger"),
+                List.of("CAST CAST (audit.stamp AS text) needs TYPE audit.stamp"), List.of(), "1100 of 1200 catalog entries kept")));
     }
 
     private JobView change(String id, java.util.function.UnaryOperator<JobView> f) {
