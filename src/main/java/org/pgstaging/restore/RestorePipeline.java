@@ -175,16 +175,17 @@ public final class RestorePipeline {
         RestoreMode.Choice mode = RestoreMode.choose(s, plan.backup(), target.backups());
 
         Run run = new Run(plan, events, new Cleanup(target, db, events), mode, checked);
-        // the filtered list is known, and refused when it could not be restored, before anything is
-        // made: a streamed restore reads it from the backup's head now rather than after CREATE DATABASE
-        if (mode.streams() && plan.backup() != null) {
-            run.readStreamCatalog();
-        } else {
-            checkCatalog(plan);
-        }
         Duration vacuum = Duration.ZERO;
         boolean switched = false;
         try {
+            // the filtered list is known, and refused when it could not be restored, before anything
+            // is made: a streamed restore reads it from the backup's head now, not after CREATE DATABASE
+            run.current = Step.CATALOG;
+            if (mode.streams() && plan.backup() != null) {
+                run.readStreamCatalog();
+            } else {
+                checkCatalog(plan);
+            }
             run.current = Step.CREATE_DATABASE;
             events.step(Step.CREATE_DATABASE, db, () -> {
                 target.admin().createDatabase(db, s.dbowner(), s.dbEncoding());
@@ -317,20 +318,11 @@ public final class RestorePipeline {
         void readStreamCatalog() {
             BackupFile backup = plan.backup();
             createTmpdir();
-            try {
-                current = Step.CATALOG;
-                streamCatalog = events.step(Step.CATALOG, "head of " + backup.location(), () ->
-                        CatalogPreparer.prepare(s, target.backups().openStream(backup), backup.fileName(), list));
-                events.detail(Step.CATALOG, streamCatalog.describe());
-                CatalogPreparer.refuseConflicts(s, streamCatalog.summary());
-            } catch (RuntimeException | Error e) {
-                try {
-                    Files.deleteIfExists(list);
-                } catch (IOException ignored) {
-                    // a stale list is rewritten by the next restore of this copy
-                }
-                throw e;
-            }
+            cleanup.temporaryFile(list);
+            streamCatalog = events.step(Step.CATALOG, "head of " + backup.location(), () ->
+                    CatalogPreparer.prepare(s, target.backups().openStream(backup), backup.fileName(), list));
+            events.detail(Step.CATALOG, streamCatalog.describe());
+            CatalogPreparer.refuseConflicts(s, streamCatalog.summary());
         }
 
         /**
@@ -346,7 +338,6 @@ public final class RestorePipeline {
                     "stream " + backup.location() + " into pg_restore [" + mode + "]"));
             createTmpdir();
 
-            cleanup.temporaryFile(list);
             CatalogPreparer.Prepared prepared = streamCatalog;
 
             preSql();

@@ -47,16 +47,20 @@ class FilteredRestoreEndToEndTest {
         sandbox = StagingSandbox.start(StagingSandbox.Web.NGINX);
         okDump = dumpOf("deps_src", null);
         sandbox.publish("depsok", "depsok." + DAY + ".dump", okDump);
+        sandbox.publish("depsall", "depsall." + DAY + ".dump", okDump);
         // the same, plus a kept table with a column of a type of the left-out schema
         sandbox.publish("depsbad", "depsbad." + DAY + ".dump", dumpOf("deps_bad_src",
                 "CREATE TABLE keep.tags (id int, attrs gone.hstore)"));
         Path base = sandbox.writeConfig("depsok", "\n[depsbad.dev]\nbackup_base_url = /depsbad/\ndbname = depsbad\n"
-                + "dbowner = postgres\n");
+                + "dbowner = postgres\nschemas = keep, Ventes Été, public\nschemas_nodata = audit\n",
+                // every schema, but gone.parent and audit without data
+                "\n[depsall.dev]\nbackup_base_url = /depsall/\ndbname = depsall\ndbowner = postgres\n"
+                + "tablename_nodata_regexp = ^gone\\.parent$, ^audit\\.\n");
+        // [depsok.dev]: the sandbox's first section, its filter replaced
         String text = Files.readString(base, StandardCharsets.UTF_8)
-                .replaceAll("(?m)^schemas\\s*=.*$", "schemas = keep, Ventes Été, public")
-                .replaceAll("(?m)^schemas_nodata\\s*=.*$", "schemas_nodata = audit")
-                .replaceAll("(?m)^tablename_nodata_regexp\\s*=.*$", "");
-        text = text.replace("dbowner = postgres\n", "dbowner = postgres\nschemas = keep, Ventes Été, public\nschemas_nodata = audit\n");
+                .replaceFirst("(?m)^schemas\\s*=.*$", "schemas = keep, Ventes Été, public")
+                .replaceFirst("(?m)^schemas_nodata\\s*=.*$", "schemas_nodata = audit")
+                .replaceFirst("(?m)^tablename_nodata_regexp\\s*=.*$", "");
         ini = Files.writeString(base, text, StandardCharsets.UTF_8);
     }
 
@@ -102,17 +106,8 @@ class FilteredRestoreEndToEndTest {
         RestoreResult restored = staging().restore("depsok.dev", DateSpec.of(DAY), RestoreListener.NONE);
         assertThat(restored.database()).isEqualTo("depsok_20261124");
 
-        sandbox.pg.dropDatabase("deps_reference");
-        sandbox.pg.createDatabase("deps_reference");
-        Path handList = sandbox.dir.resolve("deps.hand.list");
-        Files.writeString(handList, handBuiltList(), StandardCharsets.UTF_8);
-        Unprivileged.chmod(handList, "rw-r--r--");
-        Unprivileged.run(List.of(sandbox.pg.binDir().resolve("pg_restore").toString(), "--exit-on-error",
-                "-h", "127.0.0.1", "-p", Integer.toString(sandbox.pg.port()), "-U", "postgres", "-d", "deps_reference",
-                "-L", handList.toString(), okDump.toString()), null, 300);
-
         List<String> ours = snapshot("depsok_20261124");
-        List<String> reference = snapshot("deps_reference");
+        List<String> reference = snapshot(referenceRestore("deps_reference", LEFT_OUT_WITH_GONE));
         assertThat(ours).as("pgstaging's copy against pg_restore -L of the hand-built list").isEqualTo(reference);
         // and the snapshot sees what matters: it is not empty or blind
         assertThat(ours).contains("rel keep.orders r", "lo 424242", "rows audit.actors 0 ", "pubrel deps_pub keep.orders",
@@ -144,12 +139,40 @@ class FilteredRestoreEndToEndTest {
                 .hasMessageContaining("TABLE keep.tags needs EXTENSION hstore");
     }
 
-    /** pg_restore -l of the dump, with the lines this test knows must go commented out, written by hand. */
-    private String handBuiltList() {
-        String listing = Unprivileged.run(List.of(sandbox.pg.binDir().resolve("pg_restore").toString(), "-l",
-                okDump.toString()), null, 60);
-        List<Pattern> out = new ArrayList<>();
-        for (String p : List.of(
+    @Test
+    void everySchemaWithTablesWithoutDataKeepsAllButTheDataAndTheForeignKeysThatCouldNotBeValidated() throws Exception {
+        CatalogReport report = staging().catalogAt("depsall.dev", DateSpec.of(DAY), new StringWriter());
+        assertThat(report.excludedSchemas()).isEmpty();
+        assertThat(report.nodataTables()).containsExactlyInAnyOrder("gone.parent", "audit.actors", "audit.log");
+        assertThat(report.dependencyDrops()).containsExactlyInAnyOrder(
+                "FK CONSTRAINT keep.orders orders_parent_id_fkey references a table restored without its data",
+                "FK CONSTRAINT keep.actions actions_actor_fkey references a table restored without its data");
+
+        staging().restore("depsall.dev", DateSpec.of(DAY), RestoreListener.NONE);
+
+        List<String> ours = snapshot("depsall_20261124");
+        assertThat(ours).isEqualTo(snapshot(referenceRestore("deps_reference_all", List.of(
+                " TABLE DATA gone parent ", " TABLE DATA audit ",
+                " FK CONSTRAINT keep orders orders_parent_id_fkey ", " FK CONSTRAINT keep actions actions_actor_fkey "))));
+        assertThat(ours).contains("evt deps_ddl", "srv remote1", "rows gone.parent 0 ", "con keep.orders orders_pkey p");
+        assertThat(ours).noneMatch(l -> l.startsWith("con keep.orders orders_parent_id_fkey"));
+    }
+
+    /** What pg_restore --exit-on-error -L restores of the dump with the lines matching {@code leftOut} commented out. */
+    private String referenceRestore(String db, List<String> leftOut) throws Exception {
+        sandbox.pg.dropDatabase(db);
+        sandbox.pg.createDatabase(db);
+        Path handList = sandbox.dir.resolve(db + ".list");
+        Files.writeString(handList, handBuiltList(leftOut), StandardCharsets.UTF_8);
+        Unprivileged.chmod(handList, "rw-r--r--");
+        Unprivileged.run(List.of(sandbox.pg.binDir().resolve("pg_restore").toString(), "--exit-on-error",
+                "-h", "127.0.0.1", "-p", Integer.toString(sandbox.pg.port()), "-U", "postgres", "-d", db,
+                "-L", handList.toString(), okDump.toString()), null, 300);
+        return db;
+    }
+
+    /** The lines that must go when schema gone is left out and audit restored without data, written by hand. */
+    private static final List<String> LEFT_OUT_WITH_GONE = List.of(
                 "^\\d+; \\d+ \\d+ [A-Z ]+ gone ",                        // anything in schema gone
                 " SCHEMA - gone ", " COMMENT - SCHEMA gone ",
                 " EXTENSION - (postgres_fdw|hstore) ", " COMMENT - EXTENSION (postgres_fdw|hstore) ",
@@ -162,9 +185,13 @@ class FilteredRestoreEndToEndTest {
                 " MATERIALIZED VIEW( DATA)? keep parent_counts ",
                 " FK CONSTRAINT keep orders orders_parent_id_fkey ",
                 " TABLE DATA audit ",                                   // schemas_nodata
-                " FK CONSTRAINT keep actions actions_actor_fkey ")) {
-            out.add(Pattern.compile(p));
-        }
+                " FK CONSTRAINT keep actions actions_actor_fkey ");
+
+    /** pg_restore -l of the dump, with the lines matching {@code leftOut} commented out. */
+    private String handBuiltList(List<String> leftOut) {
+        String listing = Unprivileged.run(List.of(sandbox.pg.binDir().resolve("pg_restore").toString(), "-l",
+                okDump.toString()), null, 60);
+        List<Pattern> out = leftOut.stream().map(Pattern::compile).toList();
         StringBuilder b = new StringBuilder();
         for (String line : listing.lines().toList()) {
             boolean drop = !line.startsWith(";") && out.stream().anyMatch(p -> p.matcher(line + " ").find());
