@@ -47,6 +47,14 @@ public interface BackupSource {
         return download(backup, targetDir, listener);
     }
 
+    /**
+     * The dump as byte ranges, when its server serves them (HTTP with {@code Accept-Ranges: bytes}
+     * and a length); empty otherwise: local files are read in place, directory dumps are many files.
+     */
+    default java.util.Optional<RangedFile> ranged(BackupFile backup) {
+        return java.util.Optional.empty();
+    }
+
     /** Human description for messages, e.g. the listing URL. */
     String describe();
 

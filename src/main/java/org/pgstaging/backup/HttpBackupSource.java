@@ -202,6 +202,15 @@ public final class HttpBackupSource implements BackupSource {
     }
 
     @Override
+    public java.util.Optional<RangedFile> ranged(BackupFile backup) {
+        if (backup.isDirectory()) return java.util.Optional.empty();
+        checkFileName(backup);
+        URI url = requireHttp(backup.location());
+        RangedDownload.Probe probe = RangedDownload.probe(url, 2);
+        return probe == null ? java.util.Optional.empty() : java.util.Optional.of(new RangedFile(url, probe));
+    }
+
+    @Override
     public boolean canStream(BackupFile backup) {
         return !backup.isDirectory();
     }

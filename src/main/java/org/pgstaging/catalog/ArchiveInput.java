@@ -15,6 +15,8 @@ final class ArchiveInput implements AutoCloseable {
     private final byte[] buf;
     private int pos;
     private int limit;
+    /** Bytes of the stream before buf[0]: the stream position is {@code base + pos}. */
+    private long base;
 
     ArchiveInput(InputStream raw, int bufferSize) {
         this.raw = raw;
@@ -30,6 +32,11 @@ final class ArchiveInput implements AutoCloseable {
     int readByte() throws IOException {
         if (pos == limit && !fillAtLeast(1)) throw new EOFException();
         return buf[pos++] & 0xff;
+    }
+
+    /** How many bytes of the stream were consumed so far. */
+    long position() {
+        return base + pos;
     }
 
     void skip(long n) throws IOException {
@@ -68,6 +75,7 @@ final class ArchiveInput implements AutoCloseable {
         if (pos > 0) {
             System.arraycopy(buf, pos, buf, 0, limit - pos);
             limit -= pos;
+            base += pos;
             pos = 0;
         }
         while (limit < n) {

@@ -32,6 +32,11 @@ public final class ArchiveTocReader implements CatalogSource {
     private final ArchiveInput in;
     private final String name;
     private final ArchiveHeader header;
+    /** The data state of an entry whose data offset is recorded (pg_dump's K_OFFSET_POS_SET). */
+    private static final int OFFSET_SET = 2;
+    /** An entry with data whose offset the dump does not record (written to a pipe). */
+    private static final int OFFSET_NOT_SET = 1;
+    private int entriesWithoutOffset;
     private NameDecoding decoding = NameDecoding.of(StandardCharsets.UTF_8);
     private int read;
 
@@ -188,10 +193,13 @@ public final class ArchiveTocReader implements CatalogSource {
         String owner = readStr(is);
         skipStr(is); // "false": tables WITH OIDS
         int[] deps = readDependencies(is);
+        long dataOffset = -1;
         if (header.format() == ArchiveHeader.Format.CUSTOM) {
             int flag = readByte(); // data state: 1 not set, 2 set, 3 no data
             if (flag < 1 || flag > 3) throw corrupt("entry " + dumpId + " has data state " + flag);
-            in.skip(header.offSize());
+            long offset = readOffset(header.offSize());
+            if (flag == OFFSET_SET) dataOffset = offset;
+            if (flag == OFFSET_NOT_SET) entriesWithoutOffset++;
         } else {
             skipStr(is); // the data file name of directory and tar dumps
         }
@@ -199,7 +207,7 @@ public final class ArchiveTocReader implements CatalogSource {
             decoding = decodingOf(defn);
         }
         return new CatalogEntry((int) dumpId, catalogOid, objectOid, desc, namespace, tag, owner,
-                desc.equals("ENCODING") ? null : defn, deps);
+                desc.equals("ENCODING") ? null : defn, deps, dataOffset);
     }
 
     private int[] readDependencies(int is) throws IOException {
@@ -214,6 +222,29 @@ public final class ArchiveTocReader implements CatalogSource {
             }
         }
         return Arrays.copyOf(deps, n);
+    }
+
+    /** pg_dump's offsets: {@code offSize} bytes, least significant first. */
+    private long readOffset(int offSize) throws IOException {
+        long v = 0;
+        for (int i = 0; i < offSize; i++) {
+            long b = readByte();
+            if (i < 8) v |= b << (8 * i);
+        }
+        return v;
+    }
+
+    /**
+     * Where the data blocks start: the stream position once every catalog entry has been read (of
+     * a custom-format file, or a tar member's toc.dat). Only meaningful when {@link #hasNext()} is false.
+     */
+    public long catalogEnd() {
+        return in.position();
+    }
+
+    /** Entries read so far that have data but no recorded offset (a dump written to a pipe has only those). */
+    public int entriesWithoutOffset() {
+        return entriesWithoutOffset;
     }
 
     private int readByte() throws IOException {

@@ -15,9 +15,11 @@ import java.util.Arrays;
  * @param defn         the entry's SQL definition; only kept for the entry types the filter reads
  *                     (TRIGGER, EXTENSION, FK CONSTRAINT) and null when the entry came from {@code pg_restore -l} text
  * @param dependencies dumpIds this entry depends on; empty when read from text
+ * @param dataOffset   where the entry's data block starts in a custom-format file, -1 when it has none
+ *                     or the dump does not say (written to a pipe, or not a custom-format file)
  */
 public record CatalogEntry(int dumpId, long catalogOid, long objectOid, String desc, String namespace,
-                           String tag, String owner, String defn, int[] dependencies) {
+                           String tag, String owner, String defn, int[] dependencies, long dataOffset) {
 
     private static final int[] NONE = new int[0];
 
@@ -26,6 +28,12 @@ public record CatalogEntry(int dumpId, long catalogOid, long objectOid, String d
         if (tag == null) tag = "";
         if (owner == null) owner = "";
         if (dependencies == null) dependencies = NONE;
+    }
+
+    /** An entry whose data offset is unknown. */
+    public CatalogEntry(int dumpId, long catalogOid, long objectOid, String desc, String namespace,
+                        String tag, String owner, String defn, int[] dependencies) {
+        this(dumpId, catalogOid, objectOid, desc, namespace, tag, owner, defn, dependencies, -1);
     }
 
     /** An entry without definition or dependencies, as read from {@code pg_restore -l} text. */
@@ -81,7 +89,7 @@ public record CatalogEntry(int dumpId, long catalogOid, long objectOid, String d
         return o instanceof CatalogEntry e && dumpId == e.dumpId && catalogOid == e.catalogOid
                 && objectOid == e.objectOid && desc.equals(e.desc) && java.util.Objects.equals(namespace, e.namespace)
                 && tag.equals(e.tag) && owner.equals(e.owner) && java.util.Objects.equals(defn, e.defn)
-                && Arrays.equals(dependencies, e.dependencies);
+                && Arrays.equals(dependencies, e.dependencies) && dataOffset == e.dataOffset;
     }
 
     @Override

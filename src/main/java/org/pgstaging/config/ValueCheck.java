@@ -71,10 +71,11 @@ final class ValueCheck {
                         : new Issue("'" + v + "' is not an approval mode", "write none (restores run at once) or dba (a DBA approves)");
             case RESTORE_MODE:
                 String m = v.toLowerCase(Locale.ROOT);
-                return m.equals("auto") || m.equals("stream") || m.equals("file") ? null
+                return m.equals("auto") || m.equals("stream") || m.equals("file") || m.equals("ranges") ? null
                         : new Issue("'" + v + "' is not a restore mode",
                         "write auto (stream when restore_jobs = 1 and the dumps are on HTTP), stream"
-                                + " (pg_restore reads the download as it arrives) or file (download, then restore)");
+                                + " (pg_restore reads the download as it arrives), ranges (each table's data fetched"
+                                + " and loaded in parallel as it arrives) or file (download, then restore)");
             case SETTINGS:
                 try {
                     SessionSettings.parse(v);

@@ -14,6 +14,7 @@ import org.pgstaging.backup.BackupFile;
 import org.pgstaging.catalog.Catalog;
 import org.pgstaging.catalog.CatalogFilter;
 import org.pgstaging.catalog.CatalogSource;
+import org.pgstaging.catalog.DataBlocks;
 import org.pgstaging.catalog.FilterRules;
 import org.pgstaging.catalog.FilterSummary;
 import org.pgstaging.catalog.TriggerFunction;
@@ -122,6 +123,29 @@ public final class CatalogPreparer {
 
     static Prepared prepare(Section section, Path dump, Path listFile) {
         return writeList(section, dump.toString(), () -> Catalog.open(dump, section.schemas()), listFile);
+    }
+
+    /** Like {@link #prepare(Section, InputStream, String, Path)}, noting where each data block lies. */
+    static DataBlocks.Result prepareBlocks(Section section, InputStream archive, String name, Path listFile) {
+        try {
+            try {
+                Files.createDirectories(listFile.toAbsolutePath().getParent());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the directory of the restore list " + listFile, e);
+            }
+            return withCatalog(name, () -> Catalog.read(archive, name), source -> {
+                try (Writer out = Files.newBufferedWriter(listFile, StandardCharsets.UTF_8)) {
+                    return DataBlocks.filter((org.pgstaging.catalog.ArchiveTocReader) source,
+                            new CatalogFilter(FilterRules.of(section)), out);
+                }
+            });
+        } finally {
+            try {
+                archive.close();
+            } catch (IOException ignored) {
+                // only the head was wanted
+            }
+        }
     }
 
     /** The filtered list from the catalog at the head of an archive stream, closed here (early: only the catalog is read). */

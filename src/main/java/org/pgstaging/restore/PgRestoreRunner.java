@@ -57,6 +57,25 @@ final class PgRestoreRunner {
         return argv;
     }
 
+    /** One section ({@code pre-data}, {@code data}, {@code post-data}) of a list, from {@code archive} (a seekable file). */
+    CommandResult runSection(String database, Path archive, Path list, String section, int jobs) {
+        List<String> argv = new ArrayList<>(List.of(target.tools().pgRestore(), "--verbose", "--exit-on-error",
+                "--section=" + section));
+        if (jobs > 1) argv.add("--jobs=" + jobs);
+        argv.addAll(PostgresTools.connection(target.postgres(), database));
+        argv.add("--use-list=" + list);
+        argv.add(archive.toString());
+        return run(argv, 0, cmd -> cmd);
+    }
+
+    /** The one item of {@code list}, from an archive read on stdin (its head, then its data block). */
+    CommandResult runItem(String database, Supplier<InputStream> archive, Path list) {
+        List<String> argv = new ArrayList<>(List.of(target.tools().pgRestore(), "--exit-on-error"));
+        argv.addAll(PostgresTools.connection(target.postgres(), database));
+        argv.add("--use-list=" + list);
+        return run(argv, 0, cmd -> cmd.withStdinStream(archive));
+    }
+
     CommandResult run(String database, Path dump, Path list, long items) {
         return run(argv(database, dump, list), items, cmd -> cmd);
     }
@@ -74,11 +93,11 @@ final class PgRestoreRunner {
         Command cmd = Command.of(argv)
                 .withEnv(env())
                 .withOutput(line -> { }, line -> {
-                    if (isItemLine(line)) {
+                    if (items > 0 && isItemLine(line)) {
                         long n = done.incrementAndGet();
                         double secs = Math.max(1e-3, (System.nanoTime() - start) / 1e9);
                         events.progress(Step.PG_RESTORE, Math.min(n, items), items, "items", n / secs);
-                    } else {
+                    } else if (items > 0 || !isItemLine(line)) {
                         events.detail(Step.PG_RESTORE, line);
                     }
                 });

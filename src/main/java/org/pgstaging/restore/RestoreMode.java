@@ -8,14 +8,18 @@ import org.pgstaging.config.Section;
 /**
  * How a dump reaches pg_restore, from {@code restore_mode} and what the dump and its source allow:
  * {@link #STREAM} feeds the download to pg_restore's stdin (time ≈ max(download, restore));
+ * {@link #RANGES} fetches each table's data block with its own byte range and loads it in parallel
+ * as it arrives ({@link BlockRestore}; falls back to FILE when the server or the dump cannot);
  * {@link #FILE} downloads to tmpdir first (needed by pg_restore -j and directory-format dumps).
  */
 public enum RestoreMode {
-    STREAM, FILE;
+    STREAM, RANGES, FILE;
 
     /** The mode and why, as shown in the download step. */
     public record Choice(RestoreMode mode, String why) {
         public boolean streams() { return mode == STREAM; }
+
+        public boolean byBlocks() { return mode == RANGES; }
 
         @Override
         public String toString() { return mode.name().toLowerCase(java.util.Locale.ROOT) + " (" + why + ")"; }
@@ -35,6 +39,14 @@ public enum RestoreMode {
         switch (configured) {
             case "file":
                 return new Choice(FILE, "restore_mode = file");
+            case "ranges":
+                if (backup.isDirectory() || !canStream) {
+                    throw new PgStagingException("[" + s.name() + "] restore_mode = ranges cannot be used for "
+                            + backup.fileName() + ": " + (backup.isDirectory() ? "a directory-format dump is many files"
+                            : "dumps in " + source.describe() + " are read in place or copied, not fetched by ranges"),
+                            "set restore_mode = auto or file for this section");
+                }
+                return new Choice(RANGES, "restore_mode = ranges");
             case "stream":
                 if (whyNot != null) {
                     throw new PgStagingException("[" + s.name() + "] restore_mode = stream cannot be used for "

@@ -1,7 +1,10 @@
 package org.pgstaging.restore;
 
 import org.pgstaging.catalog.FilterRules;
+import org.pgstaging.catalog.DataBlocks;
 import org.pgstaging.catalog.FilterSummary;
+import org.pgstaging.backup.RangedFile;
+import java.util.Optional;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -81,6 +84,10 @@ public final class RestorePipeline {
         if (mode.streams()) {
             lines.add("read the catalog from the head of " + plan.backup().location() + ", then stream it into pg_restore ["
                     + mode + "]" + (plan.removeDumpAfter() ? "" : ", keeping a copy in " + s.tmpdir()));
+        } else if (mode.byBlocks()) {
+            lines.add("read the catalog from the head of " + plan.backup().location() + ", restore pre-data, then fetch"
+                    + " each kept table's data with its own byte range and load it as it arrives, " + s.restoreJobs()
+                    + " at a time, then post-data with --jobs=" + s.restoreJobs() + " [" + mode + "]");
         } else if (plan.backup() != null) {
             lines.add("download " + plan.backup().location() + " to " + s.tmpdir() + " [" + mode + "]");
         }
@@ -92,10 +99,12 @@ public final class RestorePipeline {
             lines.add("pg_restore's sessions set " + settings + " (restore_settings"
                     + (settings.explicit() ? ")" : " default; a memory size only where the server's is lower)"));
         }
-        lines.add(String.join(" ", new PgRestoreRunner(target, new EventEmitter(db, RestoreListener.NONE), settings)
-                .argv(db, plan.localDump() != null ? plan.localDump()
-                                : mode.streams() ? null : s.tmpdir().resolve(plan.backup().fileName()),
-                        s.tmpdir().resolve(db + ".list"))));
+        if (!mode.byBlocks()) {
+            lines.add(String.join(" ", new PgRestoreRunner(target, new EventEmitter(db, RestoreListener.NONE), settings)
+                    .argv(db, plan.localDump() != null ? plan.localDump()
+                                    : mode.streams() ? null : s.tmpdir().resolve(plan.backup().fileName()),
+                            s.tmpdir().resolve(db + ".list"))));
+        }
         s.searchPath().ifPresent(p -> lines.add("ALTER DATABASE " + db + " SET search_path TO " + p));
         if (s.restoreVacuum()) lines.add("VACUUM ANALYZE " + db);
         for (Path f : SqlScripts.files(target, false)) lines.add("psql -f " + f);
@@ -183,6 +192,8 @@ public final class RestorePipeline {
             run.current = Step.CATALOG;
             if (mode.streams() && plan.backup() != null) {
                 run.readStreamCatalog();
+            } else if (mode.byBlocks()) {
+                run.readBlockCatalog();
             } else {
                 checkCatalog(plan);
             }
@@ -194,7 +205,9 @@ public final class RestorePipeline {
             });
             run.cleanup.createdDatabase();
 
-            if (!mode.streams() || !run.streamRestore()) {
+            if (run.mode.byBlocks()) {
+                run.blockRestore();
+            } else if (!run.mode.streams() || !run.streamRestore()) {
                 run.fileRestore();
             }
 
@@ -306,6 +319,68 @@ public final class RestorePipeline {
                     new PgRestoreRunner(target, events, settings).run(db, dumpFile, list, prepared.kept()));
             checkRestored(result);
             restore = Duration.ofNanos(System.nanoTime() - t1);
+        }
+
+        /** For restore_mode = ranges: the dump's ranges, where its blocks lie, and its head on disk. */
+        RangedFile rangedFile;
+        DataBlocks.Result blockCatalog;
+        Path head;
+
+        /**
+         * restore_mode = ranges: the catalog from the backup's head into the list, noting where each
+         * data block lies, then the head itself into tmpdir; all before the database is created. Falls
+         * back to file mode, saying why, when the server serves no ranges or the dump records no offsets.
+         */
+        void readBlockCatalog() {
+            BackupFile backup = plan.backup();
+            String why = s.pgRestoreSingleTransaction() ? "pg_restore_st = True restores in one transaction"
+                    : !plan.removeDumpAfter() ? "remove_dump = False asks for a copy of the dump, which ranges do not make"
+                    : null;
+            Optional<RangedFile> ranged = why != null ? Optional.empty() : target.backups().ranged(backup);
+            if (why == null && ranged.isEmpty()) why = "the server does not serve byte ranges of " + backup.fileName();
+            if (why != null) {
+                toFileMode(why);
+                checkCatalog(plan);
+                return;
+            }
+            createTmpdir();
+            cleanup.temporaryFile(list);
+            DataBlocks.Result r = events.step(Step.CATALOG, "head of " + backup.location(), () ->
+                    CatalogPreparer.prepareBlocks(s, target.backups().openStream(backup), backup.fileName(), list));
+            events.detail(Step.CATALOG, CatalogPreparer.describe(r.summary()));
+            CatalogPreparer.refuseConflicts(s, r.summary());
+            Optional<String> noBlocks = r.blocks().whyNotByBlocks();
+            if (noBlocks.isPresent()) {
+                toFileMode(noBlocks.get());
+                return;
+            }
+            rangedFile = ranged.get();
+            blockCatalog = r;
+            head = s.tmpdir().resolve("." + db + ".head");
+            cleanup.temporaryFile(head);
+            BlockRestore.fetchHead(rangedFile, r.blocks(), head);
+        }
+
+        private void toFileMode(String why) {
+            mode = new RestoreMode.Choice(RestoreMode.FILE, "restore_mode = " + s.restoreMode() + " fell back: " + why);
+            events.detail(Step.CATALOG, "restoring from a downloaded file: " + why);
+        }
+
+        /** Pre SQL, then pre-data, the data blocks as they arrive, post-data ({@link BlockRestore}). */
+        void blockRestore() {
+            preSql();
+            BackupFile backup = plan.backup();
+            current = Step.DOWNLOAD;
+            long t0 = System.nanoTime();
+            events.emit(new RestoreEvent.StepStarted(db, Step.DOWNLOAD, "fetch the data of " + backup.location()
+                    + " block by block, loading each as it arrives [" + mode + "]"));
+            current = Step.PG_RESTORE;
+            long bytes = events.step(Step.PG_RESTORE, blockCatalog.summary().kept() + " items, "
+                    + s.restoreJobs() + " at a time", () -> new BlockRestore(target, events, settings, rangedFile,
+                    blockCatalog.blocks(), db, list, head).run());
+            restore = Duration.ofNanos(System.nanoTime() - t0);
+            download = restore;
+            events.emit(new RestoreEvent.StepFinished(db, Step.DOWNLOAD, download, bytes + " bytes of data blocks"));
         }
 
         /** The filtered list of a streamed restore, from the head of the backup ({@link #readStreamCatalog}). */

@@ -28,6 +28,7 @@ import org.pgstaging.restore.RestoreEvent;
 import org.pgstaging.restore.RestoreFailedException;
 import org.pgstaging.restore.RestoreListener;
 import org.pgstaging.restore.Step;
+import org.pgstaging.testkit.DatabaseSnapshot;
 import org.pgstaging.testkit.SourceDump;
 import org.pgstaging.testkit.StagingSandbox;
 
@@ -376,6 +377,78 @@ class FastRestoreEndToEndTest {
     }
 
     // ---- helpers ---------------------------------------------------------------------------
+
+    @Test
+    void rangesLoadEachTablesDataAsItArrivesAndRestoreWhatAFileRestores() throws Exception {
+        sandbox.publishDump("rngdb", NEW);
+        sandbox.publishDump("rngref", NEW);
+        List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
+        service("rngref", e -> { }, "restore_mode = file").restore("rngref.dev", DateSpec.latest(), null);
+        StagingService s = service("rngdb", events::add, "restore_mode = ranges", "restore_jobs = 3");
+
+        RestoreResult r = s.restore("rngdb.dev", DateSpec.latest(), null);
+
+        assertThat(r.switched()).isTrue();
+        assertRestoredFixture("rngdb_20261124");
+        assertThat(DatabaseSnapshot.of(sandbox.pg, "rngdb_20261124"))
+                .as("block by block, the same database as pg_restore of the downloaded file")
+                .isEqualTo(DatabaseSnapshot.of(sandbox.pg, "rngref_20261124"));
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.StepStarted st && st.step() == Step.DOWNLOAD
+                && st.detail().contains("block by block") && st.detail().contains("restore_mode = ranges"));
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.StepProgress p && p.step() == Step.PG_RESTORE
+                && p.unit().equals("tables") && p.done() == p.total() && p.total() > 3);
+        // the catalog (one GET, closed early), the head (a range), then one range per kept data block
+        String path = "/rngdb/rngdb.2026-11-24.dump";
+        List<String> log = sandbox.http.accessLogLines().stream().filter(l -> l.contains("\"GET " + path + " ")).toList();
+        assertThat(log.stream().filter(l -> l.contains("\" 206 ")).count()).as(String.join("\n", log)).isGreaterThan(4);
+        assertThat(tmpFiles("rngdb")).as("no dump, no list, no head left in tmpdir").isEmpty();
+    }
+
+    @Test
+    void rangesFallBackToAFileForADumpWrittenToAPipe() throws Exception {
+        // the fixture, dumped again to stdout: pg_dump cannot go back to record where each table's data lies
+        Path fixturePiped = sandbox.dir.resolve("fixture-piped.dump");
+        sandbox.pg.execute("postgres", "DROP DATABASE IF EXISTS piped_src");
+        sandbox.pg.execute("postgres", "CREATE DATABASE piped_src");
+        Process restore = new ProcessBuilder(sandbox.pg.binDir().resolve("pg_restore").toString(), "-h", "127.0.0.1",
+                "-p", Integer.toString(sandbox.pg.port()), "-U", "postgres", "-d", "piped_src", SourceDump.custom().toString())
+                .redirectErrorStream(true).start();
+        restore.getInputStream().readAllBytes();
+        restore.waitFor();
+        Process again = new ProcessBuilder("sh", "-c", "\"$0\" -Fc -h 127.0.0.1 -p \"$1\" -U postgres piped_src | cat > \"$2\"",
+                sandbox.pg.binDir().resolve("pg_dump").toString(), Integer.toString(sandbox.pg.port()), fixturePiped.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        assertThat(again.waitFor()).isZero();
+        sandbox.publish("pipedb", "pipedb.2026-11-24.dump", fixturePiped);
+        List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
+
+        service("pipedb", events::add, "restore_mode = ranges", "restore_jobs = 2").restore("pipedb.dev", DateSpec.latest(), null);
+
+        assertRestoredFixture("pipedb_20261124");
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Detail d && d.step() == Step.CATALOG
+                && d.line().contains("restoring from a downloaded file") && d.line().contains("pg_dump wrote it to a pipe"));
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.StepStarted st && st.step() == Step.DOWNLOAD
+                && st.detail().contains("restore_mode = ranges fell back"));
+    }
+
+    @Test
+    void aBrokenRangeIsFetchedAgainAndTheRestoreCompletes() throws Exception {
+        sandbox.publishDump("brkdb", NEW);
+        String path = "/brkdb/brkdb.2026-11-24.dump";
+        // requests: 1 catalog, 2 head, 3.. blocks (largest first): cut the first block's range early
+        try (CuttingProxy proxy = new CuttingProxy(sandbox.http.port(), path, n -> n == 3, 200)) {
+            List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
+            StagingService s = service("brkdb", events::add, "backup_host = " + proxy.hostAndPort(),
+                    "restore_mode = ranges", "restore_jobs = 1");
+
+            s.restore("brkdb.dev", DateSpec.latest(), null);
+
+            assertThat(proxy.cuts()).isEqualTo(1);
+            assertRestoredFixture("brkdb_20261124");
+            assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Detail d && d.step() == Step.DOWNLOAD
+                    && d.line().contains("broke") && d.line().contains("attempt 2 of 3"));
+        }
+    }
 
     private void assertRestoredFixture(String db) throws SQLException {
         try (Connection c = sandbox.pg.connect(db); Statement st = c.createStatement()) {

@@ -7,11 +7,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -22,6 +18,7 @@ import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.DateSpec;
 import org.pgstaging.config.ConfigLoader;
 import org.pgstaging.restore.RestoreListener;
+import org.pgstaging.testkit.DatabaseSnapshot;
 import org.pgstaging.testkit.StagingSandbox;
 import org.pgstaging.testkit.Unprivileged;
 
@@ -48,6 +45,7 @@ class FilteredRestoreEndToEndTest {
         okDump = dumpOf("deps_src", null);
         sandbox.publish("depsok", "depsok." + DAY + ".dump", okDump);
         sandbox.publish("depsall", "depsall." + DAY + ".dump", okDump);
+        sandbox.publish("depsrng", "depsrng." + DAY + ".dump", okDump);
         // the same, plus a kept table with a column of a type of the left-out schema
         sandbox.publish("depsbad", "depsbad." + DAY + ".dump", dumpOf("deps_bad_src",
                 "CREATE TABLE keep.tags (id int, attrs gone.hstore)"));
@@ -55,7 +53,10 @@ class FilteredRestoreEndToEndTest {
                 + "dbowner = postgres\nschemas = keep, Ventes Été, public\nschemas_nodata = audit\n",
                 // every schema, but gone.parent and audit without data
                 "\n[depsall.dev]\nbackup_base_url = /depsall/\ndbname = depsall\ndbowner = postgres\n"
-                + "tablename_nodata_regexp = ^gone\\.parent$, ^audit\\.\n");
+                + "tablename_nodata_regexp = ^gone\\.parent$, ^audit\\.\n",
+                // as depsok, each table's data fetched by its own range and loaded in parallel
+                "\n[depsrng.dev]\nbackup_base_url = /depsrng/\ndbname = depsrng\ndbowner = postgres\n"
+                + "schemas = keep, Ventes Été, public\nschemas_nodata = audit\nrestore_mode = ranges\nrestore_jobs = 2\n");
         // [depsok.dev]: the sandbox's first section, its filter replaced
         String text = Files.readString(base, StandardCharsets.UTF_8)
                 .replaceFirst("(?m)^schemas\\s*=.*$", "schemas = keep, Ventes Été, public")
@@ -116,6 +117,10 @@ class FilteredRestoreEndToEndTest {
         assertThat(ours).anyMatch(l -> l.startsWith("rows \"Ventes Été\".\"Lignes \"\"été\"\"\" 30 "))
                 .anyMatch(l -> l.startsWith("rows keep.orders 200 "));
         assertThat(ours).noneMatch(l -> l.contains("gone.")).doesNotContain("evt deps_ddl");
+
+        // the same list restored block by block, in parallel: the same database, large object included
+        staging().restore("depsrng.dev", DateSpec.of(DAY), RestoreListener.NONE);
+        assertThat(snapshot("depsrng_20261124")).isEqualTo(ours);
     }
 
     @Test
@@ -200,55 +205,7 @@ class FilteredRestoreEndToEndTest {
         return b.toString();
     }
 
-    /** What a copy holds, by name: objects, comments, ACLs, rows and a checksum of each table's content. */
     private List<String> snapshot(String db) throws Exception {
-        List<String> out = new ArrayList<>();
-        String userNs = " NOT IN ('pg_catalog', 'information_schema', 'pg_toast')";
-        try (Connection c = sandbox.pg.connect(db); Statement st = c.createStatement()) {
-            collect(st, out, "SELECT 'rel ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' ' || c.relkind::text"
-                    + " || ' ' || coalesce(c.relacl::text, '') || ' ' || c.relrowsecurity || ' ' || c.relispopulated"
-                    + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname" + userNs);
-            collect(st, out, "SELECT 'rel ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' ' || c.relkind::text"
-                    + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname" + userNs);
-            collect(st, out, "SELECT 'con ' || conrelid::regclass || ' ' || conname || ' ' || contype::text FROM pg_constraint"
-                    + " WHERE connamespace::regnamespace::text" + userNs);
-            collect(st, out, "SELECT 'trg ' || tgrelid::regclass || ' ' || tgname FROM pg_trigger WHERE NOT tgisinternal");
-            collect(st, out, "SELECT 'pol ' || polrelid::regclass || ' ' || polname FROM pg_policy");
-            collect(st, out, "SELECT 'fn ' || pronamespace::regnamespace || '.' || proname FROM pg_proc"
-                    + " WHERE pronamespace::regnamespace::text" + userNs);
-            collect(st, out, "SELECT 'type ' || typnamespace::regnamespace || '.' || typname || ' ' || typtype::text FROM pg_type t"
-                    + " WHERE typnamespace::regnamespace::text" + userNs + " AND typtype IN ('c', 'd', 'e')"
-                    + " AND (typrelid = 0 OR (SELECT relkind FROM pg_class WHERE oid = typrelid) = 'c')");
-            collect(st, out, "SELECT 'cast ' || casttarget::regtype FROM pg_cast WHERE oid >= 16384");
-            collect(st, out, "SELECT 'evt ' || evtname FROM pg_event_trigger");
-            collect(st, out, "SELECT 'srv ' || srvname FROM pg_foreign_server");
-            collect(st, out, "SELECT 'um ' || srvname || ' ' || usename FROM pg_user_mappings");
-            collect(st, out, "SELECT 'ext ' || extname || ' ' || extnamespace::regnamespace FROM pg_extension");
-            collect(st, out, "SELECT 'pub ' || pubname FROM pg_publication");
-            collect(st, out, "SELECT 'pubrel ' || p.pubname || ' ' || r.prrelid::regclass FROM pg_publication_rel r"
-                    + " JOIN pg_publication p ON p.oid = r.prpubid");
-            collect(st, out, "SELECT 'lo ' || oid FROM pg_largeobject_metadata");
-            collect(st, out, "SELECT 'defacl ' || coalesce(defaclnamespace::regnamespace::text, '-') || ' ' || defaclacl::text"
-                    + " FROM pg_default_acl");
-            collect(st, out, "SELECT 'comment ' || classoid::regclass || ' ' || description FROM pg_description"
-                    + " WHERE objoid >= 16384");
-            List<String> tables = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery("SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) FROM pg_class c"
-                    + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname" + userNs)) {
-                while (rs.next()) tables.add(rs.getString(1));
-            }
-            for (String t : tables) {
-                collect(st, out, "SELECT 'rows " + t.replace("'", "''") + " ' || count(*) || ' '"
-                        + " || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') FROM ONLY " + t + " x");
-            }
-        }
-        out.sort(null);
-        return out;
-    }
-
-    private static void collect(Statement st, List<String> out, String sql) throws Exception {
-        try (ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) out.add(rs.getString(1));
-        }
+        return DatabaseSnapshot.of(sandbox.pg, db);
     }
 }

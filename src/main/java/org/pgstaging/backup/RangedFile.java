@@ -1,0 +1,88 @@
+package org.pgstaging.backup;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A dump on a server that serves byte ranges: its length, and any part of it as a stream of its
+ * own (with If-Range: a dump replaced meanwhile is refused, never mixed). A range that ends early
+ * is an {@link IOException} from the stream, like any broken download.
+ */
+public final class RangedFile {
+    private final URI url;
+    private final RangedDownload.Probe probe;
+    private final Set<HttpTransport.Exchange> open = ConcurrentHashMap.newKeySet();
+
+    RangedFile(URI url, RangedDownload.Probe probe) {
+        this.url = url;
+        this.probe = probe;
+    }
+
+    public long length() {
+        return probe.length();
+    }
+
+    public String location() {
+        return url.toString();
+    }
+
+    /** Bytes {@code [from, end)}; {@link BackupException} when the server refuses the range. */
+    public InputStream open(long from, long end) {
+        if (from < 0 || end > probe.length() || from >= end) {
+            throw new IllegalArgumentException("range " + from + "-" + end + " of a " + probe.length() + "-byte file");
+        }
+        HttpTransport.Exchange ex = RangedDownload.openRange(url, probe, from, end - 1, open);
+        return new RangeBody(ex, from, end);
+    }
+
+    /** Aborts every range still being read (a cancelled restore). */
+    public void abortAll() {
+        for (HttpTransport.Exchange ex : open) ex.abort();
+    }
+
+    private final class RangeBody extends InputStream {
+        private final HttpTransport.Exchange ex;
+        private final InputStream in;
+        private final long from;
+        private final long end;
+        private long at;
+        private boolean closed;
+
+        RangeBody(HttpTransport.Exchange ex, long from, long end) {
+            this.ex = ex;
+            this.in = ex.body();
+            this.from = from;
+            this.end = end;
+            this.at = from;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (closed) throw new IOException("range closed");
+            if (at == end) return -1;
+            int n = in.read(b, off, (int) Math.min(len, end - at));
+            if (n < 0) throw new IOException("truncated: bytes " + from + "-" + (end - 1) + " of " + url + " ended at " + at);
+            at += n;
+            return n;
+        }
+
+        @Override
+        public void close() {
+            if (closed) return;
+            closed = true;
+            open.remove(ex);
+            if (at == end) ex.close();
+            else ex.abort();
+        }
+    }
+}

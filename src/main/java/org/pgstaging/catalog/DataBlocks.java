@@ -1,0 +1,111 @@
+package org.pgstaging.catalog;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where the data of a custom-format archive lies, as its catalog records it: the end of the
+ * catalog (where data blocks start) and each block's byte range, so each item can be fetched and
+ * loaded on its own. Built while the catalog streams through the filter; holds one small record
+ * per entry with data (tables, large objects), never the catalog.
+ */
+public final class DataBlocks {
+
+    /** One entry's data: bytes {@code [offset, end)} of the file. */
+    public record Block(int dumpId, String desc, String name, long offset, long end) {
+        public long length() {
+            return end - offset;
+        }
+    }
+
+    private record Seen(int dumpId, String desc, String name, long offset) { }
+
+    private final List<Seen> seen = new ArrayList<>();
+    private long catalogEnd = -1;
+    private int withoutOffset;
+    private boolean customFormat;
+
+    /** Notes an entry as it goes by. */
+    void add(CatalogEntry e) {
+        if (e.dataOffset() >= 0) seen.add(new Seen(e.dumpId(), e.desc(), e.qualifiedName(), e.dataOffset()));
+    }
+
+    /** What the reader learnt once the whole catalog was read. */
+    void finish(ArchiveTocReader reader) {
+        catalogEnd = reader.catalogEnd();
+        withoutOffset = reader.entriesWithoutOffset();
+        customFormat = reader.archiveHeader().format() == ArchiveHeader.Format.CUSTOM;
+    }
+
+    /** Bytes before the first data block: the header and the catalog. */
+    public long catalogEnd() {
+        return catalogEnd;
+    }
+
+    /**
+     * Why the data cannot be fetched block by block, or empty when it can: not a custom-format
+     * file, or a dump written to a pipe (pg_dump could not go back to record offsets).
+     */
+    public Optional<String> whyNotByBlocks() {
+        if (!customFormat) return Optional.of("only a custom-format file records where each table's data lies");
+        if (withoutOffset > 0) {
+            return Optional.of("the dump does not record where its data lies (" + withoutOffset
+                    + " entries without offsets: pg_dump wrote it to a pipe)");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The blocks of the entries {@code kept} (by dumpId), largest first; each ends where the next
+     * block of the file starts (whether kept or not), the last one at {@code fileLength}.
+     */
+    public List<Block> kept(BitSet kept, long fileLength) {
+        List<Seen> byOffset = new ArrayList<>(seen);
+        byOffset.sort(Comparator.comparingLong(Seen::offset));
+        List<Block> out = new ArrayList<>();
+        for (int i = 0; i < byOffset.size(); i++) {
+            Seen s = byOffset.get(i);
+            long end = i + 1 < byOffset.size() ? byOffset.get(i + 1).offset() : fileLength;
+            if (kept.get(s.dumpId())) out.add(new Block(s.dumpId(), s.desc(), s.name(), s.offset(), end));
+        }
+        out.sort(Comparator.comparingLong(Block::length).reversed());
+        return out;
+    }
+
+    /** Every entry with a data block, by dumpId. */
+    public BitSet withBlocks() {
+        BitSet b = new BitSet();
+        seen.forEach(s -> b.set(s.dumpId()));
+        return b;
+    }
+
+    /**
+     * Filters {@code reader}'s catalog into {@code list} like {@link CatalogFilter#filter}, noting
+     * the data blocks on the way.
+     */
+    public static Result filter(ArchiveTocReader reader, CatalogFilter filter, java.io.Writer list) {
+        DataBlocks blocks = new DataBlocks();
+        java.util.Iterator<CatalogEntry> noting = new java.util.Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return reader.hasNext();
+            }
+
+            @Override
+            public CatalogEntry next() {
+                CatalogEntry e = reader.next();
+                blocks.add(e);
+                return e;
+            }
+        };
+        FilterSummary summary = filter.filter(noting, list);
+        blocks.finish(reader);
+        return new Result(summary, blocks);
+    }
+
+    /** A filtered catalog and where its data lies. */
+    public record Result(FilterSummary summary, DataBlocks blocks) { }
+}

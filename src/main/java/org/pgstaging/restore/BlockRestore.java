@@ -1,0 +1,261 @@
+package org.pgstaging.restore;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.pgstaging.PgStagingException;
+import org.pgstaging.backup.RangedFile;
+import org.pgstaging.catalog.DataBlocks;
+import org.pgstaging.config.SessionSettings;
+import org.pgstaging.host.CommandResult;
+
+/**
+ * A restore that loads table data in parallel while it downloads: the catalog's head is fetched
+ * once into a small file, pre-data is restored from it, then each kept data block is fetched with
+ * its own byte-range request and fed, behind the head, to its own {@code pg_restore -L item}
+ * (largest first, {@code restore_jobs} at a time; with a non-seekable input pg_restore reads block
+ * headers until it finds its item, which is the first one), then post-data runs with
+ * {@code pg_restore -j N} on the head alone (indexes and constraints need no data). Data items
+ * without a block (sequence values) come from the head too.
+ *
+ * <p>A table's COPY is one statement: a block whose range breaks loads nothing, so it is fetched
+ * and loaded again, at most {@link #ATTEMPTS} times; large objects are not retried (they load one
+ * by one). Any other failure stops the others and fails the restore, which the pipeline cleans up.
+ */
+final class BlockRestore {
+    static final int ATTEMPTS = 3;
+
+    private final StagingTarget target;
+    private final EventEmitter events;
+    private final SessionSettings settings;
+    private final RangedFile file;
+    private final DataBlocks blocks;
+    private final String db;
+    private final Path list;
+    private final Path head;
+    private final int jobs;
+
+    BlockRestore(StagingTarget target, EventEmitter events, SessionSettings settings, RangedFile file,
+                 DataBlocks blocks, String db, Path list, Path head) {
+        this.target = target;
+        this.events = events;
+        this.settings = settings;
+        this.file = file;
+        this.blocks = blocks;
+        this.db = db;
+        this.list = list;
+        this.head = head;
+        this.jobs = Math.max(1, target.section().restoreJobs());
+    }
+
+    /** Fetches the bytes before the first data block (header and catalog) into {@code head}. */
+    static void fetchHead(RangedFile file, DataBlocks blocks, Path head) {
+        try (InputStream in = file.open(0, blocks.catalogEnd())) {
+            Files.copy(in, head, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new PgStagingException("cannot fetch the catalog of " + file.location() + ": " + e.getMessage(),
+                    "check the backup server; the restore can be run again", e);
+        }
+    }
+
+    /** Pre-data, the data blocks in parallel, the data without blocks, post-data. Returns the bytes fetched. */
+    long run() {
+        Path dir = list.getParent();
+        BitSet kept = keptIds();
+        List<DataBlocks.Block> todo = blocks.kept(kept, file.length());
+        Map<Integer, String> lines = listLines(todo);
+        Path withoutBlocks = dir.resolve("." + db + ".noblocks.list");
+        writeWithout(blocks.withBlocks(), withoutBlocks);
+        try {
+            check(section("pre-data", list, false), "pre-data");
+            long fetched = loadBlocks(todo, lines, dir);
+            check(section("data", withoutBlocks, false), "data without blocks (sequence values)");
+            check(section("post-data", list, jobs > 1), "post-data");
+            return fetched;
+        } finally {
+            delete(withoutBlocks);
+        }
+    }
+
+    private CommandResult section(String section, Path sectionList, boolean parallel) {
+        return new PgRestoreRunner(target, events, settings).runSection(db, head, sectionList, section, parallel ? jobs : 1);
+    }
+
+    private long loadBlocks(List<DataBlocks.Block> todo, Map<Integer, String> lines, Path dir) {
+        long total = todo.stream().mapToLong(DataBlocks.Block::length).sum();
+        AtomicLong fetched = new AtomicLong();
+        AtomicLong done = new AtomicLong();
+        long start = System.nanoTime();
+        events.detail(Step.DOWNLOAD, todo.size() + " data blocks (" + total + " bytes) over up to " + jobs
+                + " ranged connections, each loaded as it arrives");
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(jobs, todo.size())), r -> {
+            Thread t = new Thread(r, "block-restore-" + db);
+            t.setDaemon(true);
+            return t;
+        });
+        List<Future<?>> running = new ArrayList<>();
+        try {
+            for (DataBlocks.Block b : todo) {
+                running.add(pool.submit(() -> {
+                    load(b, lines.get(b.dumpId()), dir, fetched, total, start);
+                    long n = done.incrementAndGet();
+                    events.progress(Step.PG_RESTORE, n, todo.size(), "tables", n / Math.max(1e-3, (System.nanoTime() - start) / 1e9));
+                    return null;
+                }));
+            }
+            for (Future<?> f : running) f.get();
+            return fetched.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PgStagingException("cancelled while loading data blocks", null, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) throw r;
+            throw new PgStagingException(String.valueOf(cause.getMessage()), null, cause);
+        } finally {
+            pool.shutdownNow();
+            file.abortAll();
+            try {
+                pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void load(DataBlocks.Block b, String line, Path dir, AtomicLong fetched, long total, long start) {
+        Path itemList = dir.resolve("." + db + "." + b.dumpId() + ".list");
+        try {
+            Files.writeString(itemList, line + "\n", StandardCharsets.UTF_8);
+            int attempts = b.desc().equals("TABLE DATA") ? ATTEMPTS : 1;
+            for (int attempt = 1; ; attempt++) {
+                AtomicLong mine = new AtomicLong();
+                CommandResult r = new PgRestoreRunner(target, events, settings).runItem(db, () -> archive(b, fetched, mine, total, start), itemList);
+                if (r.ok()) return;
+                if (r.stdinFailure() != null && attempt < attempts && !Thread.currentThread().isInterrupted()) {
+                    fetched.addAndGet(-mine.get());
+                    events.detail(Step.DOWNLOAD, "the range of " + b.name() + " broke (" + r.stdinFailure().getMessage()
+                            + "): fetching it again, attempt " + (attempt + 1) + " of " + attempts);
+                    continue;
+                }
+                String why = r.stdinFailure() != null ? "its download broke: " + r.stdinFailure().getMessage()
+                        : String.join("\n", r.stderrTail());
+                throw new PgStagingException("loading the data of " + b.name() + " failed: " + why,
+                        RestorePipeline.hintForRestoreError(r.stderrTail()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + itemList, e);
+        } finally {
+            delete(itemList);
+        }
+    }
+
+    /** The head, then the block's range, counted as it is read. */
+    private InputStream archive(DataBlocks.Block b, AtomicLong fetched, AtomicLong mine, long total, long start) {
+        try {
+            InputStream range = file.open(b.offset(), b.end());
+            InputStream counted = new java.io.FilterInputStream(range) {
+                @Override
+                public int read(byte[] buf, int off, int len) throws IOException {
+                    int n = super.read(buf, off, len);
+                    if (n > 0) {
+                        mine.addAndGet(n);
+                        long all = fetched.addAndGet(n);
+                        double secs = Math.max(1e-3, (System.nanoTime() - start) / 1e9);
+                        events.progress(Step.DOWNLOAD, Math.min(all, total), total, "bytes", all / secs);
+                    }
+                    return n;
+                }
+            };
+            return new SequenceInputStream(Files.newInputStream(head), counted);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The dump ids the filtered list keeps (lines not commented out). */
+    private BitSet keptIds() {
+        BitSet kept = new BitSet();
+        try (BufferedReader r = Files.newBufferedReader(list, StandardCharsets.UTF_8)) {
+            for (String l = r.readLine(); l != null; l = r.readLine()) {
+                int id = idOf(l);
+                if (id > 0) kept.set(id);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + list, e);
+        }
+        return kept;
+    }
+
+    /** The list lines of the blocks to load, by dump id (one short line per table). */
+    private Map<Integer, String> listLines(List<DataBlocks.Block> todo) {
+        BitSet wanted = new BitSet();
+        todo.forEach(b -> wanted.set(b.dumpId()));
+        Map<Integer, String> out = new HashMap<>();
+        try (BufferedReader r = Files.newBufferedReader(list, StandardCharsets.UTF_8)) {
+            for (String l = r.readLine(); l != null; l = r.readLine()) {
+                int id = idOf(l);
+                if (id > 0 && wanted.get(id)) out.put(id, l);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + list, e);
+        }
+        return out;
+    }
+
+    /** The list with the entries of {@code ids} commented out. */
+    private void writeWithout(BitSet ids, Path out) {
+        try (BufferedReader r = Files.newBufferedReader(list, StandardCharsets.UTF_8);
+             Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+            for (String l = r.readLine(); l != null; l = r.readLine()) {
+                int id = idOf(l);
+                w.write(id > 0 && ids.get(id) ? ";" + l : l);
+                w.write('\n');
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out, e);
+        }
+    }
+
+    /** The dump id of a kept list line ({@code 123; 0 16588 TABLE DATA ...}), or -1. */
+    private static int idOf(String line) {
+        int semi = line.indexOf(';');
+        if (semi <= 0) return -1;
+        try {
+            return Integer.parseInt(line.substring(0, semi).trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private void check(CommandResult r, String what) {
+        if (r.exitCode() != 0) {
+            throw new PgStagingException("pg_restore of the " + what + " failed: " + String.join("\n", r.stderrTail()),
+                    RestorePipeline.hintForRestoreError(r.stderrTail()));
+        }
+    }
+
+    private static void delete(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a leftover list in tmpdir is harmless and overwritten next time
+        }
+    }
+}
