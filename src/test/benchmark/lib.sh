@@ -169,6 +169,7 @@ section_for() {
     case $m in
         stream) mode=stream; rj=1 ;;
         file) mode=file; rj=$jobs ;;
+        ranges) mode=ranges; rj=$jobs ;;
         auto|dir-auto) mode=auto; rj=$jobs ;;
     esac
     cat >>"$sandbox/pgstaging.ini" <<INI
@@ -187,7 +188,7 @@ link_round_files() {
     local size link m db r target
     for size in "${size_list[@]}"; do
         for link in "${link_list[@]}"; do
-            for m in stream file auto dir-auto; do
+            for m in stream file ranges auto dir-auto; do
                 want_method "$m" || continue
                 db=$(dbname_for "$m" "$size" "$link")
                 target="../../../files/$size.dump"
@@ -268,7 +269,7 @@ run_method() {
             fi
             psql_ -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" 2>/dev/null
             ;;
-        stream|file|auto|dir-auto)
+        stream|file|ranges|auto|dir-auto)
             db=$(dbname_for "$m" "$size" "$link")
             local gclog="$sandbox/logs/$m-$size-$link-$r.gc" rssf="$sandbox/logs/$m-$size-$link-$r.rss"
             t0=$(now)
@@ -304,7 +305,7 @@ detect_mode() {
         echo "file(restore_mode-unknown)"; return
     fi
     # the download step says "[stream (restore_mode = ...)]" or "[file (restore_mode = ...)]": the mode chosen
-    said=$(grep -oE "\[(stream|file) \(restore_mode" "$f" 2>/dev/null | head -n 1 | sed -E 's/^\[([a-z]+) .*/\1/' || true)
+    said=$(grep -oE "\[(stream|file|ranges) \(restore_mode" "$f" 2>/dev/null | head -n 1 | sed -E 's/^\[([a-z]+) .*/\1/' || true)
     if [ -n "$said" ]; then echo "$said"; return; fi
     if grep -qE "pg_restore .*--dbname=[^ ]+ .*\.dump$" "$f" 2>/dev/null; then echo "file(from-log)"; return; fi
     if grep -qE "pg_restore .*--dbname=[^ ]+( --use-list=[^ ]+)?$" "$f" 2>/dev/null; then echo "stream(from-log)"; return; fi
@@ -415,6 +416,7 @@ ini_mode() {
     case $1 in
         stream) echo "stream/j1" ;;
         file) echo "file/j$jobs" ;;
+        ranges) echo "ranges/j$jobs" ;;
         auto) echo "auto/j$jobs" ;;
         dir-auto) echo "auto/j$jobs -Fd" ;;
     esac

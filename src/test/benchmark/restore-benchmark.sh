@@ -2,7 +2,7 @@
 # Restore benchmark: how long does "get last night's dump into a fresh database" take with
 #   (a) curl -o FILE, then pg_restore -j N FILE          (download first, parallel restore)
 #   (b) curl URL | pg_restore                            (stream, single job)
-#   (c) pgstaging restore, once per restore_mode (stream, file with restore_jobs = N, auto)
+#   (c) pgstaging restore, once per restore_mode (stream, file and ranges with restore_jobs = N, auto)
 # over a fast link (nginx, no limit) and a modelled WAN link (nginx limit_rate), for two dump
 # sizes, several rounds each, methods interleaved. It prints medians, the ratios the fast-restore
 # issue targets, and the peak heap and RSS of the pgstaging JVM (run with -Xmx64m).
@@ -29,7 +29,7 @@ usage: bash src/test/benchmark/restore-benchmark.sh [options]
                       20m a pgbench dump downloads faster than it restores here, leaving little to overlap)
   --links LIST        fast,wan (default both)
   --jobs N            pg_restore -j for (a) and for restore_jobs of the file/auto sections (default 2)
-  --methods LIST      among a,b,b-tuned,stream,file,auto,dir-a,dir-auto (default a,b,stream,file,auto)
+  --methods LIST      among a,b,b-tuned,stream,file,ranges,auto,dir-a,dir-auto (default a,b,stream,file,ranges,auto)
                       b-tuned: (b) with the session settings pgstaging gives pg_restore by default
                       (PGOPTIONS='-c maintenance_work_mem=1GB -c synchronous_commit=off')
                       dir-*: a pg_dump -Fd directory dump, (dir-a) parallel curl + pg_restore -j N,
@@ -43,7 +43,7 @@ USAGE
 }
 
 rounds=3 sizes=small,large scale_small=20 scale_large=100 rate=10m links=fast,wan jobs=2
-methods=a,b,stream,file,auto filler=md5 op_timeout=600 build=0
+methods=a,b,stream,file,ranges,auto filler=md5 op_timeout=600 build=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) rounds=$2; shift 2 ;;
@@ -79,7 +79,7 @@ IFS=, read -r -a link_list <<<"$links"
 for l in "${link_list[@]}"; do [[ $l =~ ^(fast|wan)$ ]] || bad "--links: unknown link '$l'" "use fast, wan or fast,wan"; done
 IFS=, read -r -a method_list <<<"$methods"
 for m in "${method_list[@]}"; do
-    [[ $m =~ ^(a|b|b-tuned|stream|file|auto|dir-a|dir-auto)$ ]] || bad "--methods: unknown method '$m'" "use some of a,b,b-tuned,stream,file,auto,dir-a,dir-auto"
+    [[ $m =~ ^(a|b|b-tuned|stream|file|ranges|auto|dir-a|dir-auto)$ ]] || bad "--methods: unknown method '$m'" "use some of a,b,b-tuned,stream,file,ranges,auto,dir-a,dir-auto"
 done
 scale_of() { if [ "$1" = small ]; then echo "$scale_small"; else echo "$scale_large"; fi; }
 wants_dir=0; for m in "${method_list[@]}"; do [[ $m == dir-* ]] && wants_dir=1; done
@@ -126,7 +126,7 @@ done
 write_ini
 for size in "${size_list[@]}"; do
     for link in "${link_list[@]}"; do
-        for m in stream file auto dir-auto; do
+        for m in stream file ranges auto dir-auto; do
             want_method "$m" || continue
             section_for "$m" "$size" "$link"
         done
