@@ -83,10 +83,16 @@ final class BlockRestore {
         Path withoutBlocks = dir.resolve("." + db + ".noblocks.list");
         writeWithout(blocks.withBlocks(), withoutBlocks);
         try {
+            long t0 = System.nanoTime();
             check(section("pre-data", list, false), "pre-data");
+            long t1 = System.nanoTime();
             long fetched = loadBlocks(todo, lines, dir);
+            long t2 = System.nanoTime();
             check(section("data", withoutBlocks, false), "data without blocks (sequence values)");
             check(section("post-data", list, jobs > 1), "post-data");
+            long t3 = System.nanoTime();
+            events.detail(Step.PG_RESTORE, String.format(java.util.Locale.ROOT,
+                    "pre-data %.2f s, data blocks %.2f s, post-data %.2f s", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9));
             return fetched;
         } finally {
             delete(withoutBlocks);
@@ -146,8 +152,13 @@ final class BlockRestore {
             int attempts = b.desc().equals("TABLE DATA") ? ATTEMPTS : 1;
             for (int attempt = 1; ; attempt++) {
                 AtomicLong mine = new AtomicLong();
+                long t0 = System.nanoTime();
                 CommandResult r = new PgRestoreRunner(target, events, settings).runItem(db, () -> archive(b, fetched, mine, total, start), itemList);
-                if (r.ok()) return;
+                if (r.ok()) {
+                    events.detail(Step.PG_RESTORE, "loaded " + b.name() + " (" + b.length() + " bytes) in "
+                            + String.format(java.util.Locale.ROOT, "%.2f s", (System.nanoTime() - t0) / 1e9));
+                    return;
+                }
                 if (r.stdinFailure() != null && attempt < attempts && !Thread.currentThread().isInterrupted()) {
                     fetched.addAndGet(-mine.get());
                     events.detail(Step.DOWNLOAD, "the range of " + b.name() + " broke (" + r.stdinFailure().getMessage()
