@@ -40,6 +40,8 @@ final class ChunkedRangeStream extends InputStream {
     private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> free = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.atomic.AtomicInteger allocated = new java.util.concurrent.atomic.AtomicInteger();
     private long nextFrom;
+    /** Where the bytes handed out stop (exclusive): the file's length, or the end of one range. */
+    private final long end;
     private Chunk current;
     private int pos;
 
@@ -47,9 +49,16 @@ final class ChunkedRangeStream extends InputStream {
     private boolean closed;
 
     ChunkedRangeStream(URI url, RangedDownload.Probe probe, int connections, int chunkBytes) {
+        this(url, probe, connections, chunkBytes, 0, probe.length());
+    }
+
+    /** Bytes {@code [from, end)} of the file only, in order, over {@code connections} connections. */
+    ChunkedRangeStream(URI url, RangedDownload.Probe probe, int connections, int chunkBytes, long from, long end) {
         if (connections < 2) throw new IllegalArgumentException("connections must be at least 2: " + connections);
         this.url = url;
         this.probe = probe;
+        this.nextFrom = from;
+        this.end = end;
         this.chunkBytes = chunkBytes;
         this.window = connections + 1;
         this.pool = Executors.newFixedThreadPool(connections, r -> {
@@ -66,9 +75,9 @@ final class ChunkedRangeStream extends InputStream {
     }
 
     private void schedule() {
-        while (ahead.size() < window && nextFrom < probe.length()) {
+        while (ahead.size() < window && nextFrom < end) {
             long from = nextFrom;
-            long to = Math.min(probe.length(), from + chunkBytes) - 1;
+            long to = Math.min(end, from + chunkBytes) - 1;
             nextFrom = to + 1;
             ahead.addLast(pool.submit(() -> fetch(from, to)));
         }

@@ -29,6 +29,21 @@ public final class RangedFile {
         return url.toString();
     }
 
+    /**
+     * Bytes {@code [from, end)} over up to {@code connections} connections: a range of more than two
+     * 4 MB chunks comes as consecutive chunks fetched in parallel and handed out in order, so one big
+     * table is not held to one connection's rate.
+     */
+    public InputStream open(long from, long end, int connections) {
+        if (connections > 1 && end - from > 2L * ChunkedRangeStream.DEFAULT_CHUNK_BYTES) {
+            if (from < 0 || end > probe.length() || from >= end) {
+                throw new IllegalArgumentException("range " + from + "-" + end + " of a " + probe.length() + "-byte file");
+            }
+            return new ChunkedRangeStream(url, probe, connections, ChunkedRangeStream.DEFAULT_CHUNK_BYTES, from, end);
+        }
+        return open(from, end);
+    }
+
     /** Bytes {@code [from, end)}; {@link BackupException} when the server refuses the range. */
     public InputStream open(long from, long end) {
         if (from < 0 || end > probe.length() || from >= end) {

@@ -180,7 +180,7 @@ final class BlockRestore {
     /** The head, then the block's range, counted as it is read. */
     private InputStream archive(DataBlocks.Block b, AtomicLong fetched, AtomicLong mine, long total, long start) {
         try {
-            InputStream range = file.open(b.offset(), b.end());
+            InputStream range = file.open(b.offset(), b.end(), target.section().downloadConnections());
             InputStream counted = new java.io.FilterInputStream(range) {
                 @Override
                 public int read(byte[] buf, int off, int len) throws IOException {

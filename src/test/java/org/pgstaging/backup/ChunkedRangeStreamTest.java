@@ -70,6 +70,23 @@ class ChunkedRangeStreamTest {
     }
 
     @Test
+    void aRangeOfTheFileComesWholeAndAloneOverSeveralConnections() throws IOException {
+        byte[] all = Files.readAllBytes(dumps.resolve("foodb.2026-11-24.dump"));
+        RangedDownload.Probe probe = RangedDownload.probe(url(nginx), 3);
+        long from = 123_457;
+        long end = 876_543;
+        try (ChunkedRangeStream in = new ChunkedRangeStream(url(nginx), probe, 3, 100_000, from, end)) {
+            assertThat(readAll(in, 4_099)).isEqualTo(java.util.Arrays.copyOfRange(all, (int) from, (int) end));
+        }
+        // through RangedFile: small ranges over one connection, big ones chunked, both exact
+        RangedFile file = new RangedFile(url(nginx), probe);
+        try (InputStream one = file.open(10, 20_010, 3)) {
+            assertThat(one).isNotInstanceOf(ChunkedRangeStream.class);
+            assertThat(readAll(one, 1000)).isEqualTo(java.util.Arrays.copyOfRange(all, 10, 20_010));
+        }
+    }
+
+    @Test
     void aDumpReplacedSinceTheProbeFailsTheStreamInsteadOfMixingVersions() throws IOException {
         RangedDownload.Probe probe = RangedDownload.probe(url(nginx), 2);
         RangedDownload.Probe stale = new RangedDownload.Probe(probe.length(), "\"not-the-current-etag\"");

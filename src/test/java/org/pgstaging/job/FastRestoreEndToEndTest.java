@@ -405,6 +405,37 @@ class FastRestoreEndToEndTest {
     }
 
     @Test
+    void rangesFetchOneBigTableOverSeveralConnections() throws Exception {
+        sandbox.pg.execute("postgres", "DROP DATABASE IF EXISTS bigrng_src");
+        sandbox.pg.execute("postgres", "CREATE DATABASE bigrng_src");
+        sandbox.pg.execute("bigrng_src", "CREATE TABLE big AS SELECT g AS id, md5(g::text) || md5((g + 1)::text)"
+                + " || md5((g + 2)::text) AS filler FROM generate_series(1, 450000) g");
+        sandbox.pg.execute("bigrng_src", "ALTER TABLE big ADD PRIMARY KEY (id)");
+        Path dump = sandbox.dir.resolve("bigrng_src.dump");
+        sandbox.pg.pgDump("bigrng_src", dump, "c");
+        sandbox.pg.dropDatabase("bigrng_src");
+        sandbox.publish("bigrngdb", "bigrngdb.2026-11-24.dump", dump);
+        List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
+
+        service("bigrngdb", events::add, "restore_mode = ranges", "restore_jobs = 2", "download_connections = 3")
+                .restore("bigrngdb.dev", DateSpec.latest(), null);
+
+        try (Connection c = sandbox.pg.connect("bigrngdb_20261124"); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*), sum(id) FROM big")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(450_000L);
+            assertThat(rs.getLong(2)).isEqualTo(450_000L * 450_001L / 2);
+        }
+        assertThat(count(sandbox.pg.connect("bigrngdb_20261124").createStatement(),
+                "SELECT count(*) FROM pg_constraint WHERE conname = 'big_pkey'")).isOne();
+        String path = "/bigrngdb/bigrngdb.2026-11-24.dump";
+        long chunks = (Files.size(dump) + 4L * 1024 * 1024 - 1) / (4L * 1024 * 1024);
+        List<String> ranged = sandbox.http.accessLogLines().stream()
+                .filter(l -> l.contains("\"GET " + path + " ") && l.contains("\" 206 ")).toList();
+        assertThat(ranged.size()).as("the head, then the one table's block in 4 MB chunks").isGreaterThanOrEqualTo((int) chunks);
+    }
+
+    @Test
     void rangesFallBackToAFileForADumpWrittenToAPipe() throws Exception {
         // the fixture, dumped again to stdout: pg_dump cannot go back to record where each table's data lies
         Path fixturePiped = sandbox.dir.resolve("fixture-piped.dump");
