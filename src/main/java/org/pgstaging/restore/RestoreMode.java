@@ -9,7 +9,8 @@ import org.pgstaging.config.Section;
  * How a dump reaches pg_restore, from {@code restore_mode} and what the dump and its source allow:
  * {@link #STREAM} feeds the download to pg_restore's stdin (time ≈ max(download, restore));
  * {@link #RANGES} fetches each table's data block with its own byte range and loads it in parallel
- * as it arrives ({@link BlockRestore}; falls back to FILE when the server or the dump cannot);
+ * as it arrives ({@link BlockRestore}; auto's choice for restore_jobs above 1; falls back to FILE
+ * when the server or the dump cannot);
  * {@link #FILE} downloads to tmpdir first (needed by pg_restore -j and directory-format dumps).
  */
 public enum RestoreMode {
@@ -57,9 +58,15 @@ public enum RestoreMode {
                 }
                 return new Choice(STREAM, "restore_mode = stream");
             default:
-                return whyNot == null
-                        ? new Choice(STREAM, "restore_mode = auto: restore_jobs = 1 and an HTTP source")
-                        : new Choice(FILE, "restore_mode = auto: " + whyNot);
+                if (whyNot == null) return new Choice(STREAM, "restore_mode = auto: restore_jobs = 1 and an HTTP source");
+                if (s.restoreJobs() > 1 && canStream && !backup.isDirectory()) {
+                    // a copy of the dump is what remove_dump = False asks for: ranges do not make one
+                    return s.removeDump()
+                            ? new Choice(RANGES, "restore_mode = auto: restore_jobs = " + s.restoreJobs() + " and an HTTP source")
+                            : new Choice(FILE, "restore_mode = auto: restore_jobs = " + s.restoreJobs()
+                                    + " with remove_dump = False downloads the dump, then restores it");
+                }
+                return new Choice(FILE, "restore_mode = auto: " + whyNot);
         }
     }
 }

@@ -310,7 +310,8 @@ class FastRestoreEndToEndTest {
         assertThat(log).as(String.join("\n", log)).hasSize(4);
         assertThat(log.subList(1, 4)).allMatch(l -> l.contains("\" 206 "));
         assertThat(events).anyMatch(e -> e instanceof RestoreEvent.StepStarted st && st.step() == Step.DOWNLOAD
-                && st.detail().contains("[file (restore_mode = auto: restore_jobs = 2 needs a seekable file)]"));
+                && st.detail().contains("[file (restore_mode = auto: restore_jobs = 2 with remove_dump = False downloads"
+                + " the dump, then restores it)]"));
         assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Detail d && d.step() == Step.PG_RESTORE
                 && d.line().contains("--jobs=2") && d.line().contains(kept.toString()));
     }
@@ -417,9 +418,12 @@ class FastRestoreEndToEndTest {
         sandbox.publish("bigrngdb", "bigrngdb.2026-11-24.dump", dump);
         List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
 
-        service("bigrngdb", events::add, "restore_mode = ranges", "restore_jobs = 2", "download_connections = 3")
+        // restore_mode = auto: with restore_jobs above 1 and an HTTP source, ranges
+        service("bigrngdb", events::add, "restore_jobs = 2", "download_connections = 3")
                 .restore("bigrngdb.dev", DateSpec.latest(), null);
 
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.StepStarted st && st.step() == Step.DOWNLOAD
+                && st.detail().contains("[ranges (restore_mode = auto: restore_jobs = 2 and an HTTP source)]"));
         try (Connection c = sandbox.pg.connect("bigrngdb_20261124"); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT count(*), sum(id) FROM big")) {
             rs.next();
