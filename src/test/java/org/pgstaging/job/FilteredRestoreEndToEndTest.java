@@ -113,7 +113,8 @@ class FilteredRestoreEndToEndTest {
         // and the snapshot sees what matters: it is not empty or blind
         assertThat(ours).contains("rel keep.orders r", "lo 424242", "rows audit.actors 0 ", "pubrel deps_pub keep.orders",
                 "pol keep.orders see_paid", "ext pgcrypto keep", "defacl keep {deps_reader=r/postgres}", "type keep.status e",
-                "rel keep.events_2026 r", "rel keep.order_counts m  false true");
+                "rel keep.events_2026 r", "rel keep.order_counts m  false true", "owner keep.actions deps_owner",
+                "owner keep.paid deps_owner", "seq keep.invoice_no 1234", "seq keep.tickets_id_seq 2", "seq keep.tickets_n_seq 2");
         assertThat(ours).anyMatch(l -> l.startsWith("rows \"Ventes Été\".\"Lignes \"\"été\"\"\" 30 "))
                 .anyMatch(l -> l.startsWith("rows keep.orders 200 "));
         assertThat(ours).noneMatch(l -> l.contains("gone.")).doesNotContain("evt deps_ddl");

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * What a restored database holds, by name only (OIDs differ between restores), sorted: relations
- * with kind, ACL, RLS and matview population, constraints, triggers, policies, functions, types,
+ * with kind, owner, ACL, RLS and matview population, sequence values, constraints, triggers, policies, functions, types,
  * casts, event triggers, foreign servers and user mappings, extensions, publications and their
  * tables, large objects, default privileges, comments, and each table's row count and content
  * checksum. Two restores of the same list must give equal snapshots.
@@ -26,6 +26,11 @@ public final class DatabaseSnapshot {
                     + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname" + userNs);
             collect(st, out, "SELECT 'rel ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' ' || c.relkind::text"
                     + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname" + userNs);
+            collect(st, out, "SELECT 'owner ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' '"
+                    + " || c.relowner::regrole FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    + " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND n.nspname" + userNs);
+            collect(st, out, "SELECT 'seq ' || quote_ident(schemaname) || '.' || quote_ident(sequencename) || ' '"
+                    + " || coalesce(last_value::text, 'unset') FROM pg_sequences");
             collect(st, out, "SELECT 'con ' || conrelid::regclass || ' ' || conname || ' ' || contype::text FROM pg_constraint"
                     + " WHERE connamespace::regnamespace::text" + userNs);
             collect(st, out, "SELECT 'trg ' || tgrelid::regclass || ' ' || tgname FROM pg_trigger WHERE NOT tgisinternal");
