@@ -14,14 +14,28 @@ import java.util.Optional;
  */
 public final class DataBlocks {
 
-    /** One entry's data: bytes {@code [offset, end)} of the file. */
-    public record Block(int dumpId, String desc, String name, long offset, long end) {
+    /**
+     * One entry's data: bytes {@code [offset, end)} of the file; {@code owner} is the dump id of the
+     * object it fills (the TABLE of a TABLE DATA), -1 when none.
+     */
+    public record Block(int dumpId, String desc, String name, long offset, long end, int owner) {
         public long length() {
             return end - offset;
         }
     }
 
-    private record Seen(int dumpId, String desc, String name, long offset) { }
+    private record Seen(int dumpId, String desc, String name, long offset, int owner) { }
+
+    /** An index or a primary key / unique constraint, with what it needs: it may be built as soon as its table is filled. */
+    private record TableIndex(int dumpId, int[] dependencies) { }
+
+    /** Post-data kinds an index could wait for: an index is built early only when it needs none of them. */
+    private static final java.util.Set<String> POST_DATA = java.util.Set.of("INDEX", "CONSTRAINT", "FK CONSTRAINT",
+            "TRIGGER", "RULE", "POLICY", "INDEX ATTACH", "MATERIALIZED VIEW DATA", "EVENT TRIGGER", "STATISTICS",
+            "PUBLICATION TABLE", "PUBLICATION TABLES IN SCHEMA", "DEFAULT ACL");
+
+    private final List<TableIndex> indexes = new ArrayList<>();
+    private final BitSet postData = new BitSet();
 
     private final List<Seen> seen = new ArrayList<>();
     private long catalogEnd = -1;
@@ -30,7 +44,53 @@ public final class DataBlocks {
 
     /** Notes an entry as it goes by. */
     void add(CatalogEntry e) {
-        if (e.dataOffset() >= 0) seen.add(new Seen(e.dumpId(), e.desc(), e.qualifiedName(), e.dataOffset()));
+        if (e.dataOffset() >= 0) {
+            int owner = e.is("TABLE DATA") && e.dependencies().length > 0 ? e.dependencies()[0] : -1;
+            seen.add(new Seen(e.dumpId(), e.desc(), e.qualifiedName(), e.dataOffset(), owner));
+        }
+        if (POST_DATA.contains(e.desc())) postData.set(e.dumpId());
+        if (e.is("INDEX") || e.is("CONSTRAINT")) indexes.add(new TableIndex(e.dumpId(), e.dependencies()));
+    }
+
+    /** Early indexes by table, computed once: each index goes to the one filled table it needs. */
+    private java.util.Map<Integer, List<Integer>> early;
+
+    /**
+     * The indexes and primary key / unique constraints that need only table {@code tableId} (and no
+     * other post-data entry): they can be built as soon as that table's data is in, while other
+     * tables still load.
+     */
+    public synchronized List<Integer> indexesOf(int tableId) {
+        if (early == null) {
+            early = new java.util.HashMap<>();
+            for (TableIndex i : indexes) {
+                int table = -1;
+                boolean alone = true;
+                for (int d : i.dependencies()) {
+                    if (postData.get(d)) alone = false;
+                    else if (isFilled(d)) {
+                        if (table >= 0 && table != d) alone = false;
+                        table = d;
+                    }
+                }
+                if (alone && table >= 0) early.computeIfAbsent(table, k -> new ArrayList<>()).add(i.dumpId());
+            }
+        }
+        return early.getOrDefault(tableId, List.of());
+    }
+
+    /** Tables some data block fills, by dump id (an index needing two of them waits for post-data). */
+    private BitSet filled;
+
+    private boolean isFilled(int id) {
+        if (filled == null) {
+            BitSet b = new BitSet();
+            seen.forEach(s -> {
+                if (s.owner() >= 0) b.set(s.owner());
+            });
+            filled = b;
+        }
+        return filled.get(id);
     }
 
     /** What the reader learnt once the whole catalog was read. */
@@ -69,7 +129,7 @@ public final class DataBlocks {
         for (int i = 0; i < byOffset.size(); i++) {
             Seen s = byOffset.get(i);
             long end = i + 1 < byOffset.size() ? byOffset.get(i + 1).offset() : fileLength;
-            if (kept.get(s.dumpId())) out.add(new Block(s.dumpId(), s.desc(), s.name(), s.offset(), end));
+            if (kept.get(s.dumpId())) out.add(new Block(s.dumpId(), s.desc(), s.name(), s.offset(), end, s.owner()));
         }
         out.sort(Comparator.comparingLong(Block::length).reversed());
         return out;

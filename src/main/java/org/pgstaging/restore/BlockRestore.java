@@ -30,9 +30,11 @@ import org.pgstaging.host.CommandResult;
  * once into a small file, pre-data is restored from it, then each kept data block is fetched with
  * its own byte-range request and fed, behind the head, to its own {@code pg_restore -L item}
  * (largest first, {@code restore_jobs} at a time; with a non-seekable input pg_restore reads block
- * headers until it finds its item, which is the first one), then post-data runs with
- * {@code pg_restore -j N} on the head alone (indexes and constraints need no data). Data items
- * without a block (sequence values) come from the head too.
+ * headers until it finds its item, which is the first one). As soon as a table's data is in, the
+ * same worker builds its indexes and primary key / unique constraints that need nothing else,
+ * while other tables still load; the rest of post-data (foreign keys, triggers, indexes over
+ * several tables...) then runs with {@code pg_restore -j N} on the head alone (post-data needs no
+ * data). Data items without a block (sequence values) come from the head too.
  *
  * <p>A table's COPY is one statement: a block whose range breaks loads nothing, so it is fetched
  * and loaded again, at most {@link #ATTEMPTS} times; large objects are not retried (they load one
@@ -50,6 +52,8 @@ final class BlockRestore {
     private final Path list;
     private final Path head;
     private final int jobs;
+    /** Indexes already built right after their table's data (synchronized on itself). */
+    private final BitSet indexesBuilt = new BitSet();
 
     BlockRestore(StagingTarget target, EventEmitter events, SessionSettings settings, RangedFile file,
                  DataBlocks blocks, String db, Path list, Path head) {
@@ -79,8 +83,15 @@ final class BlockRestore {
         Path dir = list.getParent();
         BitSet kept = keptIds();
         List<DataBlocks.Block> todo = blocks.kept(kept, file.length());
-        Map<Integer, String> lines = listLines(todo);
+        BitSet wanted = new BitSet();
+        for (DataBlocks.Block b : todo) {
+            wanted.set(b.dumpId());
+            if (b.owner() >= 0) blocks.indexesOf(b.owner()).forEach(wanted::set);
+        }
+        wanted.and(kept);
+        Map<Integer, String> lines = listLines(wanted);
         Path withoutBlocks = dir.resolve("." + db + ".noblocks.list");
+        Path rest = dir.resolve("." + db + ".post.list");
         writeWithout(blocks.withBlocks(), withoutBlocks);
         try {
             long t0 = System.nanoTime();
@@ -89,13 +100,21 @@ final class BlockRestore {
             long fetched = loadBlocks(todo, lines, dir);
             long t2 = System.nanoTime();
             check(section("data", withoutBlocks, false), "data without blocks (sequence values)");
-            check(section("post-data", list, jobs > 1), "post-data");
+            // what was built with its table's data is not built again
+            BitSet built;
+            synchronized (indexesBuilt) {
+                built = (BitSet) indexesBuilt.clone();
+            }
+            writeWithout(built, rest);
+            check(section("post-data", rest, jobs > 1), "post-data");
             long t3 = System.nanoTime();
             events.detail(Step.PG_RESTORE, String.format(java.util.Locale.ROOT,
-                    "pre-data %.2f s, data blocks %.2f s, post-data %.2f s", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9));
+                    "pre-data %.2f s, data blocks and their %d indexes %.2f s, the rest of post-data %.2f s",
+                    (t1 - t0) / 1e9, built.cardinality(), (t2 - t1) / 1e9, (t3 - t2) / 1e9));
             return fetched;
         } finally {
             delete(withoutBlocks);
+            delete(rest);
         }
     }
 
@@ -119,7 +138,7 @@ final class BlockRestore {
         try {
             for (DataBlocks.Block b : todo) {
                 running.add(pool.submit(() -> {
-                    load(b, lines.get(b.dumpId()), dir, fetched, total, start);
+                    load(b, lines, dir, fetched, total, start);
                     long n = done.incrementAndGet();
                     events.progress(Step.PG_RESTORE, n, todo.size(), "tables", n / Math.max(1e-3, (System.nanoTime() - start) / 1e9));
                     return null;
@@ -145,7 +164,8 @@ final class BlockRestore {
         }
     }
 
-    private void load(DataBlocks.Block b, String line, Path dir, AtomicLong fetched, long total, long start) {
+    private void load(DataBlocks.Block b, Map<Integer, String> lines, Path dir, AtomicLong fetched, long total, long start) {
+        String line = lines.get(b.dumpId());
         Path itemList = dir.resolve("." + db + "." + b.dumpId() + ".list");
         try {
             Files.writeString(itemList, line + "\n", StandardCharsets.UTF_8);
@@ -157,6 +177,7 @@ final class BlockRestore {
                 if (r.ok()) {
                     events.detail(Step.PG_RESTORE, "loaded " + b.name() + " (" + b.length() + " bytes) in "
                             + String.format(java.util.Locale.ROOT, "%.2f s", (System.nanoTime() - t0) / 1e9));
+                    buildIndexes(b, lines, dir);
                     return;
                 }
                 if (r.stdinFailure() != null && attempt < attempts && !Thread.currentThread().isInterrupted()) {
@@ -174,6 +195,37 @@ final class BlockRestore {
             throw new UncheckedIOException("cannot write " + itemList, e);
         } finally {
             delete(itemList);
+        }
+    }
+
+    /**
+     * The table's indexes and primary key / unique constraints that need nothing else, built now on
+     * this worker while other tables still load (rather than all after the last block).
+     */
+    private void buildIndexes(DataBlocks.Block b, Map<Integer, String> lines, Path dir) throws IOException {
+        if (b.owner() < 0) return;
+        List<String> mine = new ArrayList<>();
+        List<Integer> ids = new ArrayList<>();
+        for (int id : blocks.indexesOf(b.owner())) {
+            String line = lines.get(id);
+            if (line != null) {
+                mine.add(line);
+                ids.add(id);
+            }
+        }
+        if (mine.isEmpty()) return;
+        Path indexList = dir.resolve("." + db + "." + b.dumpId() + ".indexes.list");
+        try {
+            Files.write(indexList, mine, StandardCharsets.UTF_8);
+            long t0 = System.nanoTime();
+            check(section("post-data", indexList, false), "indexes of " + b.name());
+            synchronized (indexesBuilt) {
+                ids.forEach(indexesBuilt::set);
+            }
+            events.detail(Step.PG_RESTORE, "built " + ids.size() + " index(es) of " + b.name() + " in "
+                    + String.format(java.util.Locale.ROOT, "%.2f s", (System.nanoTime() - t0) / 1e9));
+        } finally {
+            delete(indexList);
         }
     }
 
@@ -214,10 +266,8 @@ final class BlockRestore {
         return kept;
     }
 
-    /** The list lines of the blocks to load, by dump id (one short line per table). */
-    private Map<Integer, String> listLines(List<DataBlocks.Block> todo) {
-        BitSet wanted = new BitSet();
-        todo.forEach(b -> wanted.set(b.dumpId()));
+    /** The list lines of {@code wanted} (blocks to load, indexes to build early), by dump id. */
+    private Map<Integer, String> listLines(BitSet wanted) {
         Map<Integer, String> out = new HashMap<>();
         try (BufferedReader r = Files.newBufferedReader(list, StandardCharsets.UTF_8)) {
             for (String l = r.readLine(); l != null; l = r.readLine()) {

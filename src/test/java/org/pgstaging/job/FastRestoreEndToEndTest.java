@@ -398,6 +398,9 @@ class FastRestoreEndToEndTest {
                 && st.detail().contains("block by block") && st.detail().contains("restore_mode = ranges"));
         assertThat(events).anyMatch(e -> e instanceof RestoreEvent.StepProgress p && p.step() == Step.PG_RESTORE
                 && p.unit().equals("tables") && p.done() == p.total() && p.total() > 3);
+        // a table's own indexes and keys are built as soon as its data is in; foreign keys wait for post-data
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Detail d && d.step() == Step.PG_RESTORE
+                && d.line().startsWith("built 2 index(es) of app.customers"));
         // the catalog (one GET, closed early), the head (a range), then one range per kept data block
         String path = "/rngdb/rngdb.2026-11-24.dump";
         List<String> log = sandbox.http.accessLogLines().stream().filter(l -> l.contains("\"GET " + path + " ")).toList();
