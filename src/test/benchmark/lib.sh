@@ -130,6 +130,14 @@ make_dump() {
         "$PGBIN/pgbench" -i -q -s "$scale" -h 127.0.0.1 -p "$pgport" -U postgres "$db" 2>/dev/null
     fi
     psql_ -d "$db" -f "$root/src/test/resources/fixtures/source.sql" >/dev/null
+    if [ "$size" = indexed ]; then
+        # index-heavy: data spread over several tables, each with indexes to build afterwards
+        psql_ -d "$db" -c "CREATE TABLE words AS SELECT g AS id, md5(g::text) AS w FROM generate_series(1, 1500000) g" \
+            -c "CREATE INDEX words_w ON words (w)" -c "ALTER TABLE words ADD PRIMARY KEY (id)" \
+            -c "CREATE TABLE events AS SELECT g AS id, g % 1000 AS kind, md5((g * 7)::text) AS payload FROM generate_series(1, 1000000) g" \
+            -c "CREATE INDEX events_kind ON events (kind)" -c "CREATE INDEX events_payload ON events (payload)" \
+            -c "ALTER TABLE events ADD PRIMARY KEY (id)" >/dev/null
+    fi
     "$PGBIN/pg_dump" -Fc -h 127.0.0.1 -p "$pgport" -U postgres -f "$sandbox/files/$size.dump" "$db"
     [ "$want_dir" = 1 ] && "$PGBIN/pg_dump" -Fd -j 2 -h 127.0.0.1 -p "$pgport" -U postgres -f "$sandbox/files/$size.dir" "$db"
     local dbsize
