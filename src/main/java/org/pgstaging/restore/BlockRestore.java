@@ -52,6 +52,8 @@ final class BlockRestore {
     private final Path list;
     private final Path head;
     private final int jobs;
+    /** The one permit to fetch a block over several connections at a time. */
+    private final java.util.concurrent.Semaphore chunkedRange = new java.util.concurrent.Semaphore(1);
     /** Indexes already built right after their table's data (synchronized on itself). */
     private final BitSet indexesBuilt = new BitSet();
 
@@ -232,8 +234,30 @@ final class BlockRestore {
     /** The head, then the block's range, counted as it is read. */
     private InputStream archive(DataBlocks.Block b, AtomicLong fetched, AtomicLong mine, long total, long start) {
         try {
-            InputStream range = file.open(b.offset(), b.end(), target.section().downloadConnections());
+            // one block at a time comes over several connections: their chunk buffers stay bounded
+            // ((connections + 2) x 4 MB) whatever restore_jobs is
+            boolean several = target.section().downloadConnections() > 1 && chunkedRange.tryAcquire();
+            InputStream range;
+            try {
+                range = file.open(b.offset(), b.end(), several ? target.section().downloadConnections() : 1);
+            } catch (RuntimeException e) {
+                if (several) chunkedRange.release();
+                throw e;
+            }
             InputStream counted = new java.io.FilterInputStream(range) {
+                private boolean closed;
+
+                @Override
+                public void close() throws IOException {
+                    if (closed) return;
+                    closed = true;
+                    try {
+                        super.close();
+                    } finally {
+                        if (several) chunkedRange.release();
+                    }
+                }
+
                 @Override
                 public int read(byte[] buf, int off, int len) throws IOException {
                     int n = super.read(buf, off, len);
