@@ -31,18 +31,24 @@ public final class RangedFile {
 
     /**
      * Bytes {@code [from, end)} over up to {@code connections} connections: a range of more than two
-     * 4 MB chunks comes as consecutive chunks fetched in parallel and handed out in order, so one big
-     * table is not held to one connection's rate.
+     * {@link #CHUNK_BYTES} chunks comes as consecutive chunks fetched in parallel and handed out in
+     * order, so one big table is not held to one connection's rate.
      */
     public InputStream open(long from, long end, int connections) {
-        if (connections > 1 && end - from > 2L * ChunkedRangeStream.DEFAULT_CHUNK_BYTES) {
+        if (connections > 1 && end - from > 2L * CHUNK_BYTES) {
             if (from < 0 || end > probe.length() || from >= end) {
                 throw new IllegalArgumentException("range " + from + "-" + end + " of a " + probe.length() + "-byte file");
             }
-            return new ChunkedRangeStream(url, probe, connections, ChunkedRangeStream.DEFAULT_CHUNK_BYTES, from, end);
+            return new ChunkedRangeStream(url, probe, connections, CHUNK_BYTES, from, end);
         }
         return open(from, end);
     }
+
+    /**
+     * Chunks of a range read over several connections: smaller than a whole dump's stream, since
+     * several ranges may be read at once; a range holds at most {@code connections + 2} of them.
+     */
+    public static final int CHUNK_BYTES = 2 * 1024 * 1024;
 
     /** Bytes {@code [from, end)}; {@link BackupException} when the server refuses the range. */
     public InputStream open(long from, long end) {

@@ -52,8 +52,10 @@ final class BlockRestore {
     private final Path list;
     private final Path head;
     private final int jobs;
-    /** The one permit to fetch a block over several connections at a time. */
-    private final java.util.concurrent.Semaphore chunkedRange = new java.util.concurrent.Semaphore(1);
+    /** Heap that chunks of blocks read over several connections may hold at once (under -Xmx64m). */
+    static final long CHUNK_BUDGET = 24L * 1024 * 1024;
+    /** Permits to fetch a block over several connections, each holding up to (connections + 2) chunks. */
+    private final java.util.concurrent.Semaphore chunkedRange;
     /** Indexes already built right after their table's data (synchronized on itself). */
     private final BitSet indexesBuilt = new BitSet();
 
@@ -68,6 +70,8 @@ final class BlockRestore {
         this.list = list;
         this.head = head;
         this.jobs = Math.max(1, target.section().restoreJobs());
+        long perRange = (long) (target.section().downloadConnections() + 2) * RangedFile.CHUNK_BYTES;
+        this.chunkedRange = new java.util.concurrent.Semaphore((int) Math.max(1, CHUNK_BUDGET / perRange));
     }
 
     /** Fetches the bytes before the first data block (header and catalog) into {@code head}. */
@@ -234,8 +238,8 @@ final class BlockRestore {
     /** The head, then the block's range, counted as it is read. */
     private InputStream archive(DataBlocks.Block b, AtomicLong fetched, AtomicLong mine, long total, long start) {
         try {
-            // one block at a time comes over several connections: their chunk buffers stay bounded
-            // ((connections + 2) x 4 MB) whatever restore_jobs is
+            // a few blocks at a time come over several connections: their chunk buffers stay within
+            // CHUNK_BUDGET whatever restore_jobs is
             boolean several = target.section().downloadConnections() > 1 && chunkedRange.tryAcquire();
             InputStream range;
             try {
