@@ -40,8 +40,7 @@ final class CopyVerbs {
     String drop(String section, DateSpec date) {
         StagingTarget t = c.target(section);
         DatedCopies copies = new DatedCopies(t);
-        String db = copies.resolve(date == null ? DateSpec.oldest() : date);
-        copies.refuseActive(db, "drop");
+        String db = copies.toDrop(date);
         if (c.options().dryRun()) {
             c.wouldDo(c.listener(), db, "KILL " + db + " in pgbouncer, remove its entry, RELOAD, DROP DATABASE " + db + " WITH (FORCE)");
             return db;
@@ -66,10 +65,7 @@ final class CopyVerbs {
 
     String switchTo(String section, DateSpec date) {
         StagingTarget t = c.target(section);
-        DatedCopies copies = new DatedCopies(t);
-        String db = copies.resolve(date == null ? DateSpec.latest() : date);
-        copies.refuseMissing(db, t);
-        copies.refuseIncomplete(db, "point " + t.section().dbname() + " at");
+        String db = new DatedCopies(t).toSwitchTo(date);
         if (c.options().dryRun()) {
             c.wouldDo(c.listener(), db, "point pgbouncer alias " + t.section().dbname() + " at " + db + " and RELOAD");
             return db;

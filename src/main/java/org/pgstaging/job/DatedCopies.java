@@ -116,6 +116,21 @@ final class DatedCopies {
                 + name.substring(name.length() - 8) + " replaces it), or drop it");
     }
 
+    /** The copy {@code switch} points the alias at (default: the latest), refused when it is missing or incomplete. */
+    String toSwitchTo(DateSpec spec) {
+        String db = resolve(spec == null ? DateSpec.latest() : spec);
+        refuseMissing(db, target);
+        refuseIncomplete(db, "point " + target.section().dbname() + " at");
+        return db;
+    }
+
+    /** The copy {@code drop} drops (default: the oldest), refused when it is the alias' copy. */
+    String toDrop(DateSpec spec) {
+        String db = resolve(spec == null ? DateSpec.oldest() : spec);
+        refuseActive(db, "drop");
+        return db;
+    }
+
     /** The copy a date designates; fails with the existing copies as a hint. */
     String resolve(DateSpec spec) {
         String dbname = target.section().dbname();

@@ -54,20 +54,12 @@ final class Previews {
 
     /** The copy {@code drop} would drop (default: the oldest), refused as drop refuses it: never the alias' copy. */
     String copyToDrop(String section, DateSpec date) {
-        DatedCopies copies = new DatedCopies(c.target(section));
-        String db = copies.resolve(date == null ? DateSpec.oldest() : date);
-        copies.refuseActive(db, "drop");
-        return db;
+        return new DatedCopies(c.target(section)).toDrop(date);
     }
 
     /** The copy {@code switch} would point the alias at (default: the latest), refused as switch refuses it. */
     String copyToSwitchTo(String section, DateSpec date) {
-        StagingTarget t = c.target(section);
-        DatedCopies copies = new DatedCopies(t);
-        String db = copies.resolve(date == null ? DateSpec.latest() : date);
-        copies.refuseMissing(db, t);
-        copies.refuseIncomplete(db, "point " + t.section().dbname() + " at");
-        return db;
+        return new DatedCopies(c.target(section)).toSwitchTo(date);
     }
 
     /** pgbouncer clients and PostgreSQL backends of one copy (date given) or of every dated copy. */
