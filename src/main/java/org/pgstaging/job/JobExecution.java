@@ -83,4 +83,13 @@ public final class JobExecution {
                 : ", approved by " + job.approvedBy();
         return "Slack user " + job.requestedBy() + ", job #" + job.id() + approved;
     }
+
+    /** How {@link #actor} names a job, read back from a server lock's holder. */
+    private static final java.util.regex.Pattern JOB_ACTOR = java.util.regex.Pattern.compile("^Slack user \\S+, job #(\\d+)");
+
+    /** The job number an actor names ({@link #actor}), or null: consoles, scripts and buttons name none. */
+    static String jobOf(String by) {
+        java.util.regex.Matcher m = JOB_ACTOR.matcher(by == null ? "" : by);
+        return m.find() ? m.group(1) : null;
+    }
 }

@@ -25,8 +25,9 @@ public record ServerActivity(String server, List<String> sections, List<Turn> tu
      * @param by             who started it: a console's {@code user@host (console)}, a Slack user and job
      * @param since          when it started running, or started waiting
      * @param estimatedStart for a waiting change, from the history of such changes; null when unknown
+     * @param jobId          the bot's job this change is, null for consoles, scripts and buttons
      */
-    public record Turn(int position, String what, String by, Instant since, Instant estimatedStart) {
+    public record Turn(int position, String what, String by, Instant since, Instant estimatedStart, String jobId) {
         public boolean running() {
             return position == 0;
         }

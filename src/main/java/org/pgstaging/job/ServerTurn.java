@@ -107,7 +107,7 @@ final class ServerTurn {
                 continue;
             }
             if (log == null && history != null && queue.size() > 1) {
-                log = opened(CompletableFuture.supplyAsync(history, Runnable::run));
+                log = opened(history);
             }
             out.add(new ServerActivity(e.getKey().toString(), names, turns(queue, log), null));
         }
@@ -118,12 +118,14 @@ final class ServerTurn {
         ServerLock.Holder holder = queue.stream().filter(ServerLock.Holder::granted).findFirst().orElse(null);
         List<ServerLock.Holder> waiters = queue.stream().filter(h -> !h.granted()).toList();
         List<ServerActivity.Turn> turns = new ArrayList<>();
-        if (holder != null) turns.add(new ServerActivity.Turn(0, holder.what(), holder.by(), holder.since(), null));
+        if (holder != null) {
+            turns.add(new ServerActivity.Turn(0, holder.what(), holder.by(), holder.since(), null, JobExecution.jobOf(holder.by())));
+        }
         for (int i = 0; i < waiters.size(); i++) {
             ServerLock.Holder w = waiters.get(i);
             Instant start = holder == null || log == null ? null
                     : StartEstimate.of(log, holder, waiters.subList(0, i)).orElse(null);
-            turns.add(new ServerActivity.Turn(i + 1, w.what(), w.by(), w.since(), start));
+            turns.add(new ServerActivity.Turn(i + 1, w.what(), w.by(), w.since(), start, JobExecution.jobOf(w.by())));
         }
         return turns;
     }
@@ -140,9 +142,13 @@ final class ServerTurn {
 
     /** The history once open; null (said in the log) when it cannot be: a change never fails for its audit. */
     static ChangeLog opened(CompletableFuture<ChangeLog> changes) {
-        if (changes == null) return null;
+        return changes == null ? null : opened(changes::join);
+    }
+
+    /** The history {@code open} gives; null (said in the log) when it cannot be opened. */
+    private static ChangeLog opened(Supplier<ChangeLog> open) {
         try {
-            return changes.join();
+            return open.get();
         } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(StagingService.class).warn("history not written: {}",
                     e.getCause() == null ? e.getMessage() : e.getCause().getMessage());

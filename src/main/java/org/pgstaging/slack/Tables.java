@@ -145,7 +145,7 @@ public final class Tables {
                 rows++;
             }
             for (ServerActivity.Turn turn : s.turns()) {
-                if (BOT_JOB.matcher(turn.by()).find()) continue;
+                if (turn.jobId() != null) continue;
                 t.row(s.server(), turn.running() ? "running" : Integer.toString(turn.position()), turn.what(),
                         who(turn.by(), userName), WHEN.format(turn.since()));
                 rows++;
@@ -153,9 +153,6 @@ public final class Tables {
         }
         return rows == 0 ? null : fenced(t);
     }
-
-    /** How a job of the bot names itself in the server's lock ({@code JobExecution.actor}). */
-    private static final java.util.regex.Pattern BOT_JOB = java.util.regex.Pattern.compile("^Slack user \\S+, job #\\d+");
 
     /** Every change recorded, whoever made it: the bot's jobs and buttons, consoles and scripts. */
     public static String history(List<Change> changes, Function<String, String> userName) {

@@ -159,9 +159,9 @@ final class RecordingOperations implements StagingOperations {
     public List<org.pgstaging.job.ServerActivity> activity(List<String> sections) {
         return call("activity", () -> List.of(new org.pgstaging.job.ServerActivity("127.0.0.1:5432", sections, List.of(
                 new org.pgstaging.job.ServerActivity.Turn(0, "restore foodb.dev 2026-11-24", "alice@stage1 (console)",
-                        java.time.Instant.parse("2026-11-24T09:00:00Z"), null),
+                        java.time.Instant.parse("2026-11-24T09:00:00Z"), null, null),
                 new org.pgstaging.job.ServerActivity.Turn(1, "switch foodb.dev latest", "Slack user U0BOBBY01",
-                        java.time.Instant.parse("2026-11-24T09:05:00Z"), java.time.Instant.parse("2026-11-24T09:30:00Z"))), null)),
+                        java.time.Instant.parse("2026-11-24T09:05:00Z"), java.time.Instant.parse("2026-11-24T09:30:00Z"), null)), null)),
                 sections);
     }
 

@@ -282,7 +282,9 @@ final class RecordingBackend implements JobService {
         record("activity " + sections);
         return List.of(new org.pgstaging.job.ServerActivity("127.0.0.1:5432", sections(), List.of(
                 new org.pgstaging.job.ServerActivity.Turn(0, "restore foodb.dev 2026-11-24", "alice@stage1 (console)",
-                        java.time.Instant.parse("2026-11-24T09:00:00Z"), null)), null));
+                        java.time.Instant.parse("2026-11-24T09:00:00Z"), null, null),
+                new org.pgstaging.job.ServerActivity.Turn(1, "vacuumdb bardb.dev 2026-11-23", "Slack user U0BOBBY01, job #7",
+                        java.time.Instant.parse("2026-11-24T09:01:00Z"), null, "7")), null));
     }
 
     @Override

@@ -250,7 +250,8 @@ class SlackHttpBotTest {
         assertThat(command(ALICE, CHANNEL, "queue foodb.dev", url).statusCode()).isEqualTo(200);
         var answer = api.await("response_url", c -> c.param("path").equals(URI.create(url).getPath()));
         assertThat(answer.allText()).contains("Queue").contains("Outside the bot")
-                .contains("restore foodb.dev 2026-11-24").contains("alice@stage1 (console)");
+                .contains("restore foodb.dev 2026-11-24").contains("alice@stage1 (console)")
+                .as("the bot's own jobs are in its queue table, not among the others").doesNotContain("vacuumdb bardb.dev 2026-11-23");
         assertThat(backend.calls).contains("activity [foodb.dev]");
     }
 
