@@ -132,6 +132,8 @@ public final class CatalogFilter {
         private TriggerDefinition lastTrigger;
         /** For DEPENDENCY: the left-out entry the last decided one needs. */
         private int blockedBy;
+        /** The left-out schema the schema rules named while deciding the last entry, else null. */
+        private String leftOutSchema;
 
         private Pass() {}
 
@@ -140,14 +142,15 @@ public final class CatalogFilter {
             total++;
             lastTrigger = null;
             blockedBy = -1;
+            leftOutSchema = null;
             Reason r = reason(e);
             switch (r) {
                 case KEEP -> kept++;
                 case NODATA -> nodataTableNames.add(e.qualifiedName());
-                case EXCLUDED_SCHEMA -> leftOut(e, new Dropped(describe(e), schemaOf(e)));
+                case EXCLUDED_SCHEMA -> leftOut(e, new Dropped(describe(e), leftOutSchema));
                 case PARENT_EXCLUDED, DEPENDENCY -> {
                     Dropped cause = blockedBy < 0 ? null : droppedNames.get(blockedBy);
-                    leftOut(e, new Dropped(describe(e), cause == null ? null : cause.schema()));
+                    leftOut(e, new Dropped(describe(e), cause != null ? cause.schema() : leftOutSchema));
                     if (r == Reason.DEPENDENCY) {
                         dependencyDrops.add(describe(e) + " needs " + (cause == null ? "entry " + blockedBy : cause.name()));
                     }
@@ -257,6 +260,7 @@ public final class CatalogFilter {
 
         private Reason excludedIfNotKept(String schema, boolean schemaEntry) {
             if (keptSchemas.contains(schema)) return Reason.KEEP;
+            leftOutSchema = schema;
             if (!excludedSchemaNames.contains(schema)) {
                 if (excludedSchemaNames.size() < FilterSummary.CAP) {
                     excludedSchemaNames.add(schema);
@@ -279,15 +283,6 @@ public final class CatalogFilter {
 
     /** A left-out entry: how to name it, and the left-out schema it comes from (null when none). */
     private record Dropped(String name, String schema) { }
-
-    /** The schema an entry left out by the schema rules belongs to. */
-    private static String schemaOf(CatalogEntry e) {
-        if (e.namespace() != null) return e.namespace();
-        if (e.is("SCHEMA")) return e.tag();
-        if (e.is("EXTENSION")) return extensionSchema(e.defn());
-        if (e.tag().startsWith("SCHEMA ")) return SqlTokens.identifier(e.tag().substring("SCHEMA ".length()));
-        return null;
-    }
 
     /**
      * Entries whose loss loses data: never left out because of a dependency (the restore refuses

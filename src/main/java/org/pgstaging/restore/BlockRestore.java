@@ -101,26 +101,26 @@ final class BlockRestore {
         writeWithout(blocks.withBlocks(), withoutBlocks);
         try {
             long t0 = System.nanoTime();
-            check(section("pre-data", list, false), "pre-data");
+            RestorePipeline.refuseFailed(section("pre-data", list, false), "pre-data");
             long t1 = System.nanoTime();
             long fetched = loadBlocks(todo, lines, dir);
             long t2 = System.nanoTime();
-            check(section("data", withoutBlocks, false), "data without blocks (sequence values)");
+            RestorePipeline.refuseFailed(section("data", withoutBlocks, false), "data without blocks (sequence values)");
             // what was built with its table's data is not built again
             BitSet built;
             synchronized (indexesBuilt) {
                 built = (BitSet) indexesBuilt.clone();
             }
             writeWithout(built, rest);
-            check(section("post-data", rest, jobs > 1), "post-data");
+            RestorePipeline.refuseFailed(section("post-data", rest, jobs > 1), "post-data");
             long t3 = System.nanoTime();
             events.detail(Step.PG_RESTORE, String.format(java.util.Locale.ROOT,
                     "pre-data %.2f s, data blocks and their %d indexes %.2f s, the rest of post-data %.2f s",
                     (t1 - t0) / 1e9, built.cardinality(), (t2 - t1) / 1e9, (t3 - t2) / 1e9));
             return fetched;
         } finally {
-            delete(withoutBlocks);
-            delete(rest);
+            Cleanup.delete(withoutBlocks);
+            Cleanup.delete(rest);
         }
     }
 
@@ -200,7 +200,7 @@ final class BlockRestore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + itemList, e);
         } finally {
-            delete(itemList);
+            Cleanup.delete(itemList);
         }
     }
 
@@ -224,14 +224,14 @@ final class BlockRestore {
         try {
             Files.write(indexList, mine, StandardCharsets.UTF_8);
             long t0 = System.nanoTime();
-            check(section("post-data", indexList, false), "indexes of " + b.name());
+            RestorePipeline.refuseFailed(section("post-data", indexList, false), "indexes of " + b.name());
             synchronized (indexesBuilt) {
                 ids.forEach(indexesBuilt::set);
             }
             events.detail(Step.PG_RESTORE, "built " + ids.size() + " index(es) of " + b.name() + " in "
                     + String.format(java.util.Locale.ROOT, "%.2f s", (System.nanoTime() - t0) / 1e9));
         } finally {
-            delete(indexList);
+            Cleanup.delete(indexList);
         }
     }
 
@@ -333,18 +333,4 @@ final class BlockRestore {
         }
     }
 
-    private void check(CommandResult r, String what) {
-        if (r.exitCode() != 0) {
-            throw new PgStagingException("pg_restore of the " + what + " failed: " + String.join("\n", r.stderrTail()),
-                    RestorePipeline.hintForRestoreError(r.stderrTail()));
-        }
-    }
-
-    private static void delete(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // a leftover list in tmpdir is harmless and overwritten next time
-        }
-    }
 }

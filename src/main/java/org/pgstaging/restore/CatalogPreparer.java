@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.BackupFile;
+import org.pgstaging.catalog.ArchiveTocReader;
 import org.pgstaging.catalog.Catalog;
 import org.pgstaging.catalog.CatalogFilter;
 import org.pgstaging.catalog.CatalogSource;
@@ -107,8 +109,13 @@ public final class CatalogPreparer {
         }
     }
 
+    /** What filtering an open catalog writes into the list, and what it returns. */
+    private interface Filtering<T> {
+        T apply(CatalogSource source, Writer list) throws Exception;
+    }
+
     /** Filters a catalog into the list file pg_restore -L reads. */
-    private static Prepared writeList(Section section, String name, Opener opener, Path listFile) {
+    private static <T> T writeList(String name, Opener opener, Path listFile, Filtering<T> filtering) {
         try {
             Files.createDirectories(listFile.toAbsolutePath().getParent());
         } catch (IOException e) {
@@ -116,49 +123,41 @@ public final class CatalogPreparer {
         }
         return withCatalog(name, opener, source -> {
             try (Writer out = Files.newBufferedWriter(listFile, StandardCharsets.UTF_8)) {
-                return new Prepared(new CatalogFilter(FilterRules.of(section)).filter(source, out));
+                return filtering.apply(source, out);
             }
         });
     }
 
+    /** Work on the head of an archive stream, closed afterwards (early: only the catalog is read). */
+    private static <T> T fromHead(InputStream archive, Supplier<T> work) {
+        try {
+            return work.get();
+        } finally {
+            try {
+                archive.close();
+            } catch (IOException ignored) {
+                // only the head was wanted
+            }
+        }
+    }
+
+    private static Filtering<Prepared> filterFor(Section section) {
+        return (source, list) -> new Prepared(new CatalogFilter(FilterRules.of(section)).filter(source, list));
+    }
+
     static Prepared prepare(Section section, Path dump, Path listFile) {
-        return writeList(section, dump.toString(), () -> Catalog.open(dump, section.schemas()), listFile);
+        return writeList(dump.toString(), () -> Catalog.open(dump, section.schemas()), listFile, filterFor(section));
     }
 
     /** Like {@link #prepare(Section, InputStream, String, Path)}, noting where each data block lies. */
     static DataBlocks.Result prepareBlocks(Section section, InputStream archive, String name, Path listFile) {
-        try {
-            try {
-                Files.createDirectories(listFile.toAbsolutePath().getParent());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create the directory of the restore list " + listFile, e);
-            }
-            return withCatalog(name, () -> Catalog.read(archive, name), source -> {
-                try (Writer out = Files.newBufferedWriter(listFile, StandardCharsets.UTF_8)) {
-                    return DataBlocks.filter((org.pgstaging.catalog.ArchiveTocReader) source,
-                            new CatalogFilter(FilterRules.of(section)), out);
-                }
-            });
-        } finally {
-            try {
-                archive.close();
-            } catch (IOException ignored) {
-                // only the head was wanted
-            }
-        }
+        return fromHead(archive, () -> writeList(name, () -> Catalog.read(archive, name), listFile,
+                (source, list) -> DataBlocks.filter((ArchiveTocReader) source, new CatalogFilter(FilterRules.of(section)), list)));
     }
 
     /** The filtered list from the catalog at the head of an archive stream, closed here (early: only the catalog is read). */
     static Prepared prepare(Section section, InputStream archive, String name, Path listFile) {
-        try {
-            return writeList(section, name, () -> Catalog.read(archive, name), listFile);
-        } finally {
-            try {
-                archive.close();
-            } catch (IOException ignored) {
-                // only the head was wanted
-            }
-        }
+        return fromHead(archive, () -> writeList(name, () -> Catalog.read(archive, name), listFile, filterFor(section)));
     }
 
     /** Writes the filtered list of a dump (default: the newest backup) and returns what the filter did. */

@@ -474,11 +474,7 @@ public final class RestorePipeline {
         }
 
         private void checkRestored(CommandResult result) {
-            if (result.exitCode() != 0) {
-                throw new PgStagingException("pg_restore exited with " + result.exitCode() + ": "
-                        + String.join("\n", result.stderrTail()),
-                        hintForRestoreError(result.stderrTail()));
-            }
+            refuseFailed(result, null);
         }
 
         private void createTmpdir() {
@@ -489,6 +485,13 @@ public final class RestorePipeline {
                         "set tmpdir to a writable directory", e);
             }
         }
+    }
+
+    /** A pg_restore that exited with an error, as the restore's failure: its last lines and a hint. */
+    static void refuseFailed(CommandResult result, String of) {
+        if (result.exitCode() == 0) return;
+        throw new PgStagingException("pg_restore" + (of == null ? "" : " of the " + of) + " exited with " + result.exitCode()
+                + ": " + String.join("\n", result.stderrTail()), hintForRestoreError(result.stderrTail()));
     }
 
     static String hintForRestoreError(List<String> stderr) {
