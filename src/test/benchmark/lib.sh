@@ -230,6 +230,44 @@ run_method() {
     port=$(port_for "$link")
     logf="$sandbox/logs/$m-$size-$link-$r.log"
     case $m in
+        dl)
+            # the download alone over the connections pgstaging's parallel modes open at most:
+            # restore_jobs blocks at a time, each over download_connections ranged requests
+            local bytes_var="dump_bytes_$size" k part from to
+            k=$(dl_connections)
+            url="http://127.0.0.1:$port/$size/baseline/src.dump"
+            part=$(( (${!bytes_var} + k - 1) / k ))
+            t0=$(now)
+            local pids=() i
+            for ((i = 0; i < k; i++)); do
+                from=$((i * part)); to=$((from + part - 1))
+                bounded curl -sS --fail -r "$from-$to" -o /dev/null "$url" 2>>"$logf" & pids+=($!)
+            done
+            for i in "${pids[@]}"; do wait "$i" || rc=$?; done
+            t2=$(now)
+            if [ $rc -eq 0 ]; then
+                record "$size" "$link" "$m" "$r" "$(elapsed "$t0" "$t2")" ok - - - - "$(elapsed "$t0" "$t2")" - ""
+            else
+                record "$size" "$link" "$m" "$r" "$(elapsed "$t0" "$t2")" fail - - - - - - "$(tail -n 1 "$logf" | cut -c1-120)"
+            fi
+            ;;
+        local)
+            # the server's side of the limit: createdb + pg_restore -j N from a local file, with the
+            # session settings pgstaging gives pg_restore by default (restore_settings)
+            db="base_local_${size}_$link"
+            psql_ -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" 2>/dev/null
+            t0=$(now)
+            psql_ -d postgres -c "CREATE DATABASE $db" || rc=$?
+            [ $rc -eq 0 ] && { PGOPTIONS="-c maintenance_work_mem=1GB -c synchronous_commit=off" bounded "$PGBIN/pg_restore" \
+                --exit-on-error -j "$jobs" -h 127.0.0.1 -p "$pgport" -U postgres -d "$db" "$sandbox/files/$size.dump" 2>>"$logf" || rc=$?; }
+            t2=$(now)
+            if [ $rc -eq 0 ]; then
+                record "$size" "$link" "$m" "$r" "$(elapsed "$t0" "$t2")" ok - - - - - - ""
+            else
+                record "$size" "$link" "$m" "$r" "$(elapsed "$t0" "$t2")" fail - - - - - - "$(tail -n 1 "$logf" | cut -c1-120)"
+            fi
+            psql_ -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" 2>/dev/null
+            ;;
         a|b|b-tuned|dir-a)
             db="base_${m//-/}_${size}_$link"
             psql_ -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" 2>/dev/null
@@ -352,15 +390,26 @@ stats() {
 column_of() {   # SIZE LINK METHOD COLUMN: the ok rounds' values of that column
     awk -F'\t' -v s="$1" -v l="$2" -v m="$3" -v c="$4" '$1 == s && $2 == l && $3 == m && $6 == "ok" && $c != "" && $c != "-" { print $c }' "$sandbox/results.tsv"
 }
+# connections of the download-alone reference: restore_jobs x download_connections (its default,
+# restore_jobs clamped to 2..4), as ranges mode may read that many blocks' chunks at once
+dl_connections() { local c=$jobs; [ "$c" -lt 2 ] && c=2; [ "$c" -gt 4 ] && c=4; echo $((jobs * c)); }
+# L: the physical limit of one round, max(download alone, local pg_restore -j N), from the medians
+limit_of() {
+    local d l
+    d=$(column_of "$1" "$2" dl 5 | stats | cut -d' ' -f1); l=$(column_of "$1" "$2" local 5 | stats | cut -d' ' -f1)
+    awk -v d="$d" -v l="$l" 'BEGIN { if (d == "-" || l == "-") print "-"; else print (d + 0 > l + 0 ? d : l) }'
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
 
 print_report() {
-    local size link m med mn mx n fails best a_med b_med mode heap live rss dl_med dl eng ra rb verdict target bytes
+    local size link m med mn mx n fails best a_med b_med mode heap live rss dl_med dl eng ra rb rl lim verdict target bytes
     echo
     echo "pgstaging restore benchmark — $(date -u +%FT%TZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), PostgreSQL $("$PGBIN/pg_restore" --version | awk '{ print $3 }'), rounds $rounds, jobs $jobs, WAN limit_rate $rate"
     echo "worktree HEAD: $(git -C "$root" log -1 --format='%h %s' 2>/dev/null | cut -c1-100)"
     echo "wall seconds per restore, median (min-max) of the ok rounds; VACUUM excluded (restore_vacuum = False); c/best: pgstaging over"
-    echo "the better of (a) and (b); c/a: over curl -o + pg_restore -j $jobs. Targets: fast link c/best <= 1.05, WAN link c/a <= 0.75."
+    echo "the better of (a) and (b); c/a: over curl -o + pg_restore -j $jobs; c/L: over L = max(dl, local), the physical limit (dl: the"
+    echo "download alone over $(dl_connections) ranged connections, local: pg_restore -j $jobs from a local file). Targets of the parallel"
+    echo "streaming issue: c/L <= 1.2 for every parallel mode, and c/a <= 0.5 on the WAN link, c/a <= 1.0 on the fast one."
     echo "pgstaging's pg_restore sessions get its default restore_settings (maintenance_work_mem=1GB, synchronous_commit=off); (a) and (b)"
     echo "run with the server's (maintenance_work_mem=256MB, synchronous_commit=off); b-tuned is (b) with pgstaging's settings in PGOPTIONS."
     for size in "${size_list[@]}"; do
@@ -370,6 +419,7 @@ print_report() {
             b_med=$(column_of "$size" "$link" b 5 | stats | cut -d' ' -f1)
             best=$(awk -v a="$a_med" -v b="$b_med" 'BEGIN { if (a == "-") print b; else if (b == "-") print a; else print (a + 0 < b + 0 ? a : b) }')
             dl_med=$(column_of "$size" "$link" a 11 | stats | cut -d' ' -f1)
+            lim=$(limit_of "$size" "$link")
             echo
             printf '%s dump (%s MB -Fc), %s link' "$size" "$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1048576 }')" "$link"
             [ "$link" = wan ] && printf ' (limit_rate %s per connection)' "$rate"
@@ -381,7 +431,10 @@ print_report() {
                     "$(awk -v a="$a_med" -v d="$dl_med" 'BEGIN { printf "%.2f", a - d }')" \
                     "$(awk -v a="$a_med" -v d="$dl_med" 'BEGIN { r = a - d; printf "%.2f", (d > r ? d : r) / a }')"
             fi
-            printf '  %-9s %-40s %18s %5s %6s %6s %6s %6s %-6s %6s %6s %6s\n' method "how -> mode seen" "median (min-max) s" ok "dl s" "eng s" c/best c/a target heapMB liveMB rssMB
+            if [ "$lim" != "-" ]; then
+                printf '  L = %s s, limited by the %s\n' "$lim" "$(awk -v d="$(column_of "$size" "$link" dl 5 | stats | cut -d' ' -f1)" -v l="$lim" 'BEGIN { print (d + 0 >= l + 0 ? "network (the download alone takes longer than the local restore)" : "server (the local restore takes longer than the download alone)") }')"
+            fi
+            printf '  %-9s %-40s %18s %5s %6s %6s %6s %6s %6s %-6s %6s %6s %6s\n' method "how -> mode seen" "median (min-max) s" ok "dl s" "eng s" c/best c/a c/L target heapMB liveMB rssMB
             for m in "${method_list[@]}"; do
                 read -r med mn mx n < <(column_of "$size" "$link" "$m" 5 | stats)
                 fails=$(awk -F'\t' -v s="$size" -v l="$link" -v m="$m" '$1 == s && $2 == l && $3 == m && $6 != "ok"' "$sandbox/results.tsv" | wc -l)
@@ -391,24 +444,28 @@ print_report() {
                 rss=$(column_of "$size" "$link" "$m" 10 | stats | cut -d' ' -f3)
                 dl=$(column_of "$size" "$link" "$m" 11 | stats | cut -d' ' -f1)
                 eng=$(column_of "$size" "$link" "$m" 12 | stats | cut -d' ' -f1)
-                ra="" rb="" target=""
+                ra="" rb="" rl="" target=""
                 case $m in
                     a) mode="curl -o, pg_restore -j $jobs" ;;
                     b) mode="curl | pg_restore" ;;
                     b-tuned) mode="curl | pg_restore, restore_settings" ;;
                     dir-a) mode="-Fd: curl x$jobs, pg_restore -j $jobs" ;;
+                    dl) mode="download alone, curl x$(dl_connections) ranges" ;;
+                    local) mode="local file, pg_restore -j $jobs, settings" ;;
                     *)  mode="pgstaging $(ini_mode "$m") -> ${mode:-?}"
-                        rb=$(ratio "$med" "$best"); ra=$(ratio "$med" "$a_med")
-                        if [ "$link" = wan ]; then
-                            target=$(awk -v r="$ra" 'BEGIN { print (r == "-" ? "n/a" : (r + 0 <= 0.75 ? "PASS" : "FAIL")) }')
+                        rb=$(ratio "$med" "$best"); ra=$(ratio "$med" "$a_med"); rl=$(ratio "$med" "$lim")
+                        if [ "$m" = stream ]; then
+                            target="-" # one pg_restore job: the parallel goals do not apply
                         else
-                            target=$(awk -v r="$rb" 'BEGIN { print (r == "-" ? "n/a" : (r + 0 <= 1.05 ? "PASS" : "FAIL")) }')
+                            target=$(awk -v a="$ra" -v l="$rl" -v w="$link" 'BEGIN {
+                                if (a == "-" || l == "-") { print "n/a"; exit }
+                                print ((l + 0 <= 1.2 && a + 0 <= (w == "wan" ? 0.5 : 1.0)) ? "PASS" : "FAIL") }')
                         fi ;;
                 esac
                 case $m in dir-a|b-tuned) ra=$(ratio "$med" "$a_med"); rb=$(ratio "$med" "$best") ;; esac
-                printf '  %-9s %-40s %18s %5s %6s %6s %6s %6s %-6s %6s %6s %6s\n' "$m" "${mode:0:40}" \
+                printf '  %-9s %-40s %18s %5s %6s %6s %6s %6s %6s %-6s %6s %6s %6s\n' "$m" "${mode:0:40}" \
                     "$( [ "$med" = - ] && echo - || echo "$med ($mn-$mx)")" "$n/$((n + fails))" "$dl" "$eng" \
-                    "${rb:--}" "${ra:--}" "${target:--}" "${heap%.00}" "${live%.00}" "${rss%.00}"
+                    "${rb:--}" "${ra:--}" "${rl:--}" "${target:--}" "${heap%.00}" "${live%.00}" "${rss%.00}"
             done
             awk -F'\t' -v s="$size" -v l="$link" '$1 == s && $2 == l && $6 != "ok" { printf "  failed: %s round %s: %s\n", $3, $4, $13 }' "$sandbox/results.tsv"
         done

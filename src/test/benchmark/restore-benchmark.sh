@@ -4,8 +4,9 @@
 #   (b) curl URL | pg_restore                            (stream, single job)
 #   (c) pgstaging restore, once per restore_mode (stream, file and ranges with restore_jobs = N, auto)
 # over a fast link (nginx, no limit) and a modelled WAN link (nginx limit_rate), for two dump
-# sizes, several rounds each, methods interleaved. It prints medians, the ratios the fast-restore
-# issue targets, and the peak heap and RSS of the pgstaging JVM (run with -Xmx64m).
+# sizes, several rounds each, methods interleaved, beside the physical limit L = max(download alone
+# over the same connections, pg_restore -j N from a local file). It prints medians, the ratios the
+# restore issues target (c/a, c/L), and the peak heap and RSS of the pgstaging JVM (run with -Xmx64m).
 #
 # Not a test: it prints figures. Everything lives in one temporary directory on loopback ports
 # and is removed on exit (KEEP=1 keeps it). Usage: see usage() below or --help.
@@ -31,7 +32,9 @@ usage: bash src/test/benchmark/restore-benchmark.sh [options]
                       20m a pgbench dump downloads faster than it restores here, leaving little to overlap)
   --links LIST        fast,wan (default both)
   --jobs N            pg_restore -j for (a) and for restore_jobs of the file/auto sections (default 2)
-  --methods LIST      among a,b,b-tuned,stream,file,ranges,auto,dir-a,dir-auto (default a,b,stream,file,ranges,auto)
+  --methods LIST      among dl,local,a,b,b-tuned,stream,file,ranges,auto,dir-a,dir-auto (default dl,local,a,b,stream,file,ranges,auto)
+                      dl: the download alone over restore_jobs x download_connections ranged connections;
+                      local: pg_restore -j N from a local file with restore_settings; L = max(dl, local)
                       b-tuned: (b) with the session settings pgstaging gives pg_restore by default
                       (PGOPTIONS='-c maintenance_work_mem=1GB -c synchronous_commit=off')
                       dir-*: a pg_dump -Fd directory dump, (dir-a) parallel curl + pg_restore -j N,
@@ -45,7 +48,7 @@ USAGE
 }
 
 rounds=3 sizes=small,large scale_small=20 scale_large=100 rate=10m links=fast,wan jobs=2
-methods=a,b,stream,file,ranges,auto filler=md5 op_timeout=600 build=0
+methods=dl,local,a,b,stream,file,ranges,auto filler=md5 op_timeout=600 build=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) rounds=$2; shift 2 ;;
@@ -81,7 +84,7 @@ IFS=, read -r -a link_list <<<"$links"
 for l in "${link_list[@]}"; do [[ $l =~ ^(fast|wan)$ ]] || bad "--links: unknown link '$l'" "use fast, wan or fast,wan"; done
 IFS=, read -r -a method_list <<<"$methods"
 for m in "${method_list[@]}"; do
-    [[ $m =~ ^(a|b|b-tuned|stream|file|ranges|auto|dir-a|dir-auto)$ ]] || bad "--methods: unknown method '$m'" "use some of a,b,b-tuned,stream,file,ranges,auto,dir-a,dir-auto"
+    [[ $m =~ ^(dl|local|a|b|b-tuned|stream|file|ranges|auto|dir-a|dir-auto)$ ]] || bad "--methods: unknown method '$m'" "use some of dl,local,a,b,b-tuned,stream,file,ranges,auto,dir-a,dir-auto"
 done
 scale_of() { case $1 in small) echo "$scale_small" ;; indexed) echo 5 ;; *) echo "$scale_large" ;; esac; }
 wants_dir=0; for m in "${method_list[@]}"; do [[ $m == dir-* ]] && wants_dir=1; done

@@ -55,6 +55,14 @@ public interface BackupSource {
         return java.util.Optional.empty();
     }
 
+    /**
+     * A directory-format dump's files, to fetch one at a time (HTTP sources); empty otherwise: local
+     * directory dumps are read in place, and other dumps are one file.
+     */
+    default java.util.Optional<DumpFiles> files(BackupFile backup) {
+        return java.util.Optional.empty();
+    }
+
     /** Human description for messages, e.g. the listing URL. */
     String describe();
 

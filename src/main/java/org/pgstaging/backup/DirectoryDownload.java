@@ -33,19 +33,7 @@ final class DirectoryDownload {
 
     static Path run(BackupFile backup, List<ListingEntry> entries, Path targetDir, int connections,
                     DownloadListener listener, FileFetcher fetcher) {
-        List<ListingEntry> files = new ArrayList<>();
-        for (ListingEntry e : entries) {
-            if (e.directory()) continue;
-            if (!MEMBER.matcher(e.name()).matches()) {
-                throw new BackupException("unexpected file '" + e.name() + "' in directory dump " + backup.location(),
-                        "a pg_dump -Fd directory holds toc.dat and numbered data files only");
-            }
-            files.add(e);
-        }
-        if (files.stream().noneMatch(e -> e.name().equals("toc.dat"))) {
-            throw new BackupException(backup.location() + " is a directory without a toc.dat, not a pg_dump -Fd dump",
-                    "publish dumps as dbname.YYYY-MM-DD.dump files, or as directories made by pg_dump -Fd");
-        }
+        List<ListingEntry> files = members(backup, entries);
         long total = files.stream().allMatch(e -> e.size().isPresent())
                 ? files.stream().mapToLong(e -> e.size().getAsLong()).sum() : -1;
         Transfer.checkTargetDir(targetDir, total);
@@ -98,6 +86,28 @@ final class DirectoryDownload {
             pool.shutdownNow();
             if (!done) deleteTree(part);
         }
+    }
+
+    /** The plain files of a directory dump's listing, refused when one has a strange name or toc.dat is missing. */
+    static List<ListingEntry> members(BackupFile backup, List<ListingEntry> entries) {
+        List<ListingEntry> files = new ArrayList<>();
+        for (ListingEntry e : entries) {
+            if (e.directory()) continue;
+            if (!isMemberName(e.name())) {
+                throw new BackupException("unexpected file '" + e.name() + "' in directory dump " + backup.location(),
+                        "a pg_dump -Fd directory holds toc.dat and numbered data files only");
+            }
+            files.add(e);
+        }
+        if (files.stream().noneMatch(e -> e.name().equals("toc.dat"))) {
+            throw new BackupException(backup.location() + " is a directory without a toc.dat, not a pg_dump -Fd dump",
+                    "publish dumps as dbname.YYYY-MM-DD.dump files, or as directories made by pg_dump -Fd");
+        }
+        return files;
+    }
+
+    static boolean isMemberName(String name) {
+        return MEMBER.matcher(name).matches();
     }
 
     /** A directory dump is one level of plain files. */

@@ -129,9 +129,7 @@ public final class HttpBackupSource implements BackupSource {
         if (backup.isDirectory()) {
             checkFileName(backup);
             List<ListingEntry> files = fetchListing(requireHttp(backup.location()));
-            return DirectoryDownload.run(backup, files, targetDir, connections, listener,
-                    (url, target, l) -> fetch(url, target, l, () -> new BackupException("not found: " + url
-                            + " (HTTP 404), listed in " + backup.location(), "retry: the dump may be being replaced"), false));
+            return DirectoryDownload.run(backup, files, targetDir, connections, listener, this::fetchMember);
         }
         if (connections <= 1) return download(backup, targetDir, listener);
         checkFileName(backup);
@@ -144,6 +142,12 @@ public final class HttpBackupSource implements BackupSource {
         } catch (RangedDownload.RangesIgnored e) {
             return download(backup, targetDir, listener);
         }
+    }
+
+    /** One file of a directory dump, with a download's guarantees. */
+    private Path fetchMember(URI url, Path target, DownloadListener listener) {
+        return fetch(url, target, listener, () -> new BackupException("not found: " + url
+                + " (HTTP 404), listed in its dump's directory", "retry: the dump may be being replaced"), false);
     }
 
     /**
@@ -208,6 +212,14 @@ public final class HttpBackupSource implements BackupSource {
         URI url = requireHttp(backup.location());
         RangedDownload.Probe probe = RangedDownload.probe(url, 2);
         return probe == null ? java.util.Optional.empty() : java.util.Optional.of(new RangedFile(url, probe));
+    }
+
+    @Override
+    public java.util.Optional<DumpFiles> files(BackupFile backup) {
+        if (!backup.isDirectory()) return java.util.Optional.empty();
+        checkFileName(backup);
+        List<ListingEntry> entries = fetchListing(requireHttp(backup.location()));
+        return java.util.Optional.of(new DumpFiles(backup, entries, this::fetchMember));
     }
 
     @Override

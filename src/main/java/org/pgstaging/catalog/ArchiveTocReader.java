@@ -194,20 +194,23 @@ public final class ArchiveTocReader implements CatalogSource {
         skipStr(is); // "false": tables WITH OIDS
         int[] deps = readDependencies(is);
         long dataOffset = -1;
+        String dataFile = null;
         if (header.format() == ArchiveHeader.Format.CUSTOM) {
             int flag = readByte(); // data state: 1 not set, 2 set, 3 no data
             if (flag < 1 || flag > 3) throw corrupt("entry " + dumpId + " has data state " + flag);
             long offset = readOffset(header.offSize());
             if (flag == OFFSET_SET) dataOffset = offset;
             if (flag == OFFSET_NOT_SET) entriesWithoutOffset++;
+        } else if (header.format() == ArchiveHeader.Format.DIRECTORY) {
+            dataFile = readStr(is);
         } else {
-            skipStr(is); // the data file name of directory and tar dumps
+            skipStr(is); // the data file name of a tar dump's member
         }
         if (desc.equals("ENCODING") && defn != null) {
             decoding = decodingOf(defn);
         }
         return new CatalogEntry((int) dumpId, catalogOid, objectOid, desc, namespace, tag, owner,
-                desc.equals("ENCODING") ? null : defn, deps, dataOffset);
+                desc.equals("ENCODING") ? null : defn, deps, dataOffset, dataFile);
     }
 
     private int[] readDependencies(int is) throws IOException {

@@ -17,9 +17,13 @@ import java.util.Arrays;
  * @param dependencies dumpIds this entry depends on; empty when read from text
  * @param dataOffset   where the entry's data block starts in a custom-format file, -1 when it has none
  *                     or the dump does not say (written to a pipe, or not a custom-format file)
+ * @param dataFile     the file holding the entry's data in a directory-format dump, as its toc.dat names
+ *                     it ({@code 1234.dat}, {@code blobs.toc}; pg_dump adds {@code .gz}, {@code .lz4} or
+ *                     {@code .zst} on disk when it compresses), null when it has none or in other formats
  */
 public record CatalogEntry(int dumpId, long catalogOid, long objectOid, String desc, String namespace,
-                           String tag, String owner, String defn, int[] dependencies, long dataOffset) {
+                           String tag, String owner, String defn, int[] dependencies, long dataOffset,
+                           String dataFile) {
 
     private static final int[] NONE = new int[0];
 
@@ -28,6 +32,13 @@ public record CatalogEntry(int dumpId, long catalogOid, long objectOid, String d
         if (tag == null) tag = "";
         if (owner == null) owner = "";
         if (dependencies == null) dependencies = NONE;
+        if (dataFile != null && dataFile.isEmpty()) dataFile = null;
+    }
+
+    /** An entry of a custom-format file (or of a listing): no data file. */
+    public CatalogEntry(int dumpId, long catalogOid, long objectOid, String desc, String namespace,
+                        String tag, String owner, String defn, int[] dependencies, long dataOffset) {
+        this(dumpId, catalogOid, objectOid, desc, namespace, tag, owner, defn, dependencies, dataOffset, null);
     }
 
     /** An entry whose data offset is unknown. */
@@ -89,7 +100,8 @@ public record CatalogEntry(int dumpId, long catalogOid, long objectOid, String d
         return o instanceof CatalogEntry e && dumpId == e.dumpId && catalogOid == e.catalogOid
                 && objectOid == e.objectOid && desc.equals(e.desc) && java.util.Objects.equals(namespace, e.namespace)
                 && tag.equals(e.tag) && owner.equals(e.owner) && java.util.Objects.equals(defn, e.defn)
-                && Arrays.equals(dependencies, e.dependencies) && dataOffset == e.dataOffset;
+                && Arrays.equals(dependencies, e.dependencies) && dataOffset == e.dataOffset
+                && java.util.Objects.equals(dataFile, e.dataFile);
     }
 
     @Override

@@ -7,24 +7,31 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where the data of a custom-format archive lies, as its catalog records it: the end of the
- * catalog (where data blocks start) and each block's byte range, so each item can be fetched and
- * loaded on its own. Built while the catalog streams through the filter; holds one small record
- * per entry with data (tables, large objects), never the catalog.
+ * Where the data of an archive lies, as its catalog records it, so each item can be fetched and
+ * loaded on its own: in a custom-format file, the end of the catalog (where data blocks start) and
+ * each block's byte range; in a directory-format dump, each item's file. Built while the catalog
+ * streams through the filter; holds one small record per entry with data (tables, large objects),
+ * never the catalog.
  */
 public final class DataBlocks {
 
     /**
-     * One entry's data: bytes {@code [offset, end)} of the file; {@code owner} is the dump id of the
-     * object it fills (the TABLE of a TABLE DATA), -1 when none.
+     * One entry's data: bytes {@code [offset, end)} of the custom-format file, or the whole of
+     * {@code file} (the name toc.dat gives it, {@code end} its size) in a directory dump, where
+     * {@code file} is null; {@code owner} is the dump id of the object it fills (the TABLE of a
+     * TABLE DATA), -1 when none.
      */
-    public record Block(int dumpId, String desc, String name, long offset, long end, int owner) {
+    public record Block(int dumpId, String desc, String name, long offset, long end, int owner, String file) {
+        public Block(int dumpId, String desc, String name, long offset, long end, int owner) {
+            this(dumpId, desc, name, offset, end, owner, null);
+        }
+
         public long length() {
             return end - offset;
         }
     }
 
-    private record Seen(int dumpId, String desc, String name, long offset, int owner) { }
+    private record Seen(int dumpId, String desc, String name, long offset, int owner, String file) { }
 
     /** An index or a primary key / unique constraint, with what it needs: it may be built as soon as its table is filled. */
     private record TableIndex(int dumpId, int[] dependencies) { }
@@ -40,13 +47,13 @@ public final class DataBlocks {
     private final List<Seen> seen = new ArrayList<>();
     private long catalogEnd = -1;
     private int withoutOffset;
-    private boolean customFormat;
+    private ArchiveHeader.Format format;
 
     /** Notes an entry as it goes by. */
     void add(CatalogEntry e) {
-        if (e.dataOffset() >= 0) {
+        if (e.dataOffset() >= 0 || e.dataFile() != null) {
             int owner = e.is("TABLE DATA") && e.dependencies().length > 0 ? e.dependencies()[0] : -1;
-            seen.add(new Seen(e.dumpId(), e.desc(), e.qualifiedName(), e.dataOffset(), owner));
+            seen.add(new Seen(e.dumpId(), e.desc(), e.qualifiedName(), e.dataOffset(), owner, e.dataFile()));
         }
         if (POST_DATA.contains(e.desc())) postData.set(e.dumpId());
         if (e.is("INDEX") || e.is("CONSTRAINT")) indexes.add(new TableIndex(e.dumpId(), e.dependencies()));
@@ -97,7 +104,7 @@ public final class DataBlocks {
     void finish(ArchiveTocReader reader) {
         catalogEnd = reader.catalogEnd();
         withoutOffset = reader.entriesWithoutOffset();
-        customFormat = reader.archiveHeader().format() == ArchiveHeader.Format.CUSTOM;
+        format = reader.archiveHeader().format();
     }
 
     /** Bytes before the first data block: the header and the catalog. */
@@ -110,7 +117,10 @@ public final class DataBlocks {
      * file, or a dump written to a pipe (pg_dump could not go back to record offsets).
      */
     public Optional<String> whyNotByBlocks() {
-        if (!customFormat) return Optional.of("only a custom-format file records where each table's data lies");
+        if (format == ArchiveHeader.Format.DIRECTORY) return Optional.empty();
+        if (format != ArchiveHeader.Format.CUSTOM) {
+            return Optional.of("only a custom-format file or a directory dump says where each table's data lies");
+        }
         if (withoutOffset > 0) {
             return Optional.of("the dump does not record where its data lies (" + withoutOffset
                     + " entries without offsets: pg_dump wrote it to a pipe)");
@@ -133,6 +143,26 @@ public final class DataBlocks {
         }
         out.sort(Comparator.comparingLong(Block::length).reversed());
         return out;
+    }
+
+    /**
+     * The blocks of the entries {@code kept} of a directory dump, largest first: each is its file,
+     * {@code sizeOf} its size (0 when unknown: such files come last).
+     */
+    public List<Block> keptFiles(BitSet kept, java.util.function.ToLongFunction<String> sizeOf) {
+        List<Block> out = new ArrayList<>();
+        for (Seen s : seen) {
+            if (s.file() != null && kept.get(s.dumpId())) {
+                out.add(new Block(s.dumpId(), s.desc(), s.name(), 0, Math.max(0, sizeOf.applyAsLong(s.file())), s.owner(), s.file()));
+            }
+        }
+        out.sort(Comparator.comparingLong(Block::length).reversed());
+        return out;
+    }
+
+    /** Whether the blocks are files of a directory dump rather than ranges of one file. */
+    public boolean inFiles() {
+        return format == ArchiveHeader.Format.DIRECTORY;
     }
 
     /** Every entry with a data block, by dumpId. */

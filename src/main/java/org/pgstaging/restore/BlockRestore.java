@@ -2,8 +2,6 @@ package org.pgstaging.restore;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -20,25 +18,25 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.pgstaging.PgStagingException;
-import org.pgstaging.backup.RangedFile;
 import org.pgstaging.catalog.DataBlocks;
 import org.pgstaging.config.SessionSettings;
 import org.pgstaging.host.CommandResult;
 
 /**
- * A restore that loads table data in parallel while it downloads: the catalog's head is fetched
- * once into a small file, pre-data is restored from it, then each kept data block is fetched with
- * its own byte-range request and fed, behind the head, to its own {@code pg_restore -L item}
- * (largest first, {@code restore_jobs} at a time; with a non-seekable input pg_restore reads block
- * headers until it finds its item, which is the first one). As soon as a table's data is in, the
- * same worker builds its indexes and primary key / unique constraints that need nothing else,
- * while other tables still load; the rest of post-data (foreign keys, triggers, indexes over
- * several tables...) then runs with {@code pg_restore -j N} on the head alone (post-data needs no
- * data). Data items without a block (sequence values) come from the head too.
+ * A restore that loads table data in parallel while it downloads: the dump's catalog is fetched
+ * once (a custom-format file's head, a directory dump's toc.dat), pre-data is restored from it,
+ * then each kept data block is fetched on its own ({@link BlockFeed}: a byte range fed behind the
+ * head, or the item's file of a directory dump) and loaded by its own {@code pg_restore -L item}
+ * (largest first, {@code restore_jobs} at a time). As soon as a table's data is in, the same worker
+ * builds its indexes and primary key / unique constraints that need nothing else, while other
+ * tables still load; the rest of post-data (foreign keys, triggers, indexes over several tables...)
+ * then runs with {@code pg_restore -j N} on the catalog alone (post-data needs no data). Data items
+ * without a block (sequence values) come from the catalog too.
  *
- * <p>A table's COPY is one statement: a block whose range breaks loads nothing, so it is fetched
- * and loaded again, at most {@link #ATTEMPTS} times; large objects are not retried (they load one
- * by one). Any other failure stops the others and fails the restore, which the pipeline cleans up.
+ * <p>A table's COPY is one statement: a block whose bytes break on the way loads nothing, so it is
+ * fetched and loaded again, at most {@link #ATTEMPTS} times; large objects from a range are not
+ * retried (they load one by one). Any other failure stops the others and fails the restore, which
+ * the pipeline cleans up.
  */
 final class BlockRestore {
     static final int ATTEMPTS = 3;
@@ -46,49 +44,31 @@ final class BlockRestore {
     private final StagingTarget target;
     private final EventEmitter events;
     private final SessionSettings settings;
-    private final RangedFile file;
+    private final BlockFeed feed;
     private final DataBlocks blocks;
     private final String db;
     private final Path list;
-    private final Path head;
     private final int jobs;
-    /** Heap that chunks of blocks read over several connections may hold at once (under -Xmx64m). */
-    static final long CHUNK_BUDGET = 24L * 1024 * 1024;
-    /** Permits to fetch a block over several connections, each holding up to (connections + 2) chunks. */
-    private final java.util.concurrent.Semaphore chunkedRange;
     /** Indexes already built right after their table's data (synchronized on itself). */
     private final BitSet indexesBuilt = new BitSet();
 
-    BlockRestore(StagingTarget target, EventEmitter events, SessionSettings settings, RangedFile file,
-                 DataBlocks blocks, String db, Path list, Path head) {
+    BlockRestore(StagingTarget target, EventEmitter events, SessionSettings settings, BlockFeed feed,
+                 DataBlocks blocks, String db, Path list) {
         this.target = target;
         this.events = events;
         this.settings = settings;
-        this.file = file;
+        this.feed = feed;
         this.blocks = blocks;
         this.db = db;
         this.list = list;
-        this.head = head;
         this.jobs = Math.max(1, target.section().restoreJobs());
-        long perRange = (long) (target.section().downloadConnections() + 2) * RangedFile.CHUNK_BYTES;
-        this.chunkedRange = new java.util.concurrent.Semaphore((int) Math.max(1, CHUNK_BUDGET / perRange));
-    }
-
-    /** Fetches the bytes before the first data block (header and catalog) into {@code head}. */
-    static void fetchHead(RangedFile file, DataBlocks blocks, Path head) {
-        try (InputStream in = file.open(0, blocks.catalogEnd())) {
-            Files.copy(in, head, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new PgStagingException("cannot fetch the catalog of " + file.location() + ": " + e.getMessage(),
-                    "check the backup server; the restore can be run again", e);
-        }
     }
 
     /** Pre-data, the data blocks in parallel, the data without blocks, post-data. Returns the bytes fetched. */
     long run() {
         Path dir = list.getParent();
         BitSet kept = keptIds();
-        List<DataBlocks.Block> todo = blocks.kept(kept, file.length());
+        List<DataBlocks.Block> todo = feed.blocks(blocks, kept);
         BitSet wanted = new BitSet();
         for (DataBlocks.Block b : todo) {
             wanted.set(b.dumpId());
@@ -125,7 +105,7 @@ final class BlockRestore {
     }
 
     private CommandResult section(String section, Path sectionList, boolean parallel) {
-        return new PgRestoreRunner(target, events, settings).runSection(db, head, sectionList, section, parallel ? jobs : 1);
+        return new PgRestoreRunner(target, events, settings).runSection(db, feed.archive(), sectionList, section, parallel ? jobs : 1);
     }
 
     private long loadBlocks(List<DataBlocks.Block> todo, Map<Integer, String> lines, Path dir) {
@@ -133,8 +113,8 @@ final class BlockRestore {
         AtomicLong fetched = new AtomicLong();
         AtomicLong done = new AtomicLong();
         long start = System.nanoTime();
-        events.detail(Step.DOWNLOAD, todo.size() + " data blocks (" + total + " bytes) over up to " + jobs
-                + " ranged connections, each loaded as it arrives");
+        events.detail(Step.DOWNLOAD, todo.size() + " data " + (blocks.inFiles() ? "files" : "blocks") + " (" + total
+                + " bytes), " + jobs + " at a time, each loaded as it arrives");
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(jobs, todo.size())), r -> {
             Thread t = new Thread(r, "block-restore-" + db);
             t.setDaemon(true);
@@ -161,7 +141,7 @@ final class BlockRestore {
             throw new PgStagingException(String.valueOf(cause.getMessage()), null, cause);
         } finally {
             pool.shutdownNow();
-            file.abortAll();
+            feed.abortAll();
             try {
                 pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -176,10 +156,16 @@ final class BlockRestore {
         try {
             Files.writeString(itemList, line + "\n", StandardCharsets.UTF_8);
             int attempts = b.desc().equals("TABLE DATA") ? ATTEMPTS : 1;
+            java.util.function.LongConsumer counted = n -> {
+                long all = fetched.addAndGet(n);
+                if (n > 0) {
+                    double secs = Math.max(1e-3, (System.nanoTime() - start) / 1e9);
+                    events.progress(Step.DOWNLOAD, Math.min(all, total), total, "bytes", all / secs);
+                }
+            };
             for (int attempt = 1; ; attempt++) {
-                AtomicLong mine = new AtomicLong();
                 long t0 = System.nanoTime();
-                CommandResult r = new PgRestoreRunner(target, events, settings).runItem(db, () -> archive(b, fetched, mine, total, start), itemList);
+                CommandResult r = feed.load(new PgRestoreRunner(target, events, settings), db, b, itemList, counted);
                 if (r.ok()) {
                     events.detail(Step.PG_RESTORE, "loaded " + b.name() + " (" + b.length() + " bytes) in "
                             + String.format(java.util.Locale.ROOT, "%.2f s", (System.nanoTime() - t0) / 1e9));
@@ -187,7 +173,6 @@ final class BlockRestore {
                     return;
                 }
                 if (r.stdinFailure() != null && attempt < attempts && !Thread.currentThread().isInterrupted()) {
-                    fetched.addAndGet(-mine.get());
                     events.detail(Step.DOWNLOAD, "the range of " + b.name() + " broke (" + r.stdinFailure().getMessage()
                             + "): fetching it again, attempt " + (attempt + 1) + " of " + attempts);
                     continue;
@@ -232,51 +217,6 @@ final class BlockRestore {
                     + String.format(java.util.Locale.ROOT, "%.2f s", (System.nanoTime() - t0) / 1e9));
         } finally {
             Cleanup.delete(indexList);
-        }
-    }
-
-    /** The head, then the block's range, counted as it is read. */
-    private InputStream archive(DataBlocks.Block b, AtomicLong fetched, AtomicLong mine, long total, long start) {
-        try {
-            // a few blocks at a time come over several connections: their chunk buffers stay within
-            // CHUNK_BUDGET whatever restore_jobs is
-            boolean several = target.section().downloadConnections() > 1 && chunkedRange.tryAcquire();
-            InputStream range;
-            try {
-                range = file.open(b.offset(), b.end(), several ? target.section().downloadConnections() : 1);
-            } catch (RuntimeException e) {
-                if (several) chunkedRange.release();
-                throw e;
-            }
-            InputStream counted = new java.io.FilterInputStream(range) {
-                private boolean closed;
-
-                @Override
-                public void close() throws IOException {
-                    if (closed) return;
-                    closed = true;
-                    try {
-                        super.close();
-                    } finally {
-                        if (several) chunkedRange.release();
-                    }
-                }
-
-                @Override
-                public int read(byte[] buf, int off, int len) throws IOException {
-                    int n = super.read(buf, off, len);
-                    if (n > 0) {
-                        mine.addAndGet(n);
-                        long all = fetched.addAndGet(n);
-                        double secs = Math.max(1e-3, (System.nanoTime() - start) / 1e9);
-                        events.progress(Step.DOWNLOAD, Math.min(all, total), total, "bytes", all / secs);
-                    }
-                    return n;
-                }
-            };
-            return new SequenceInputStream(Files.newInputStream(head), counted);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

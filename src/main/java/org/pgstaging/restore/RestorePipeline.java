@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.pgstaging.backup.DownloadListener;
+import org.pgstaging.backup.DumpFiles;
 import org.pgstaging.backup.DumpStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,6 +86,10 @@ public final class RestorePipeline {
         if (mode.streams()) {
             lines.add("read the catalog from the head of " + plan.backup().location() + ", then stream it into pg_restore ["
                     + mode + "]" + (plan.removeDumpAfter() ? "" : ", keeping a copy in " + s.tmpdir()));
+        } else if (mode.byBlocks() && plan.backup().isDirectory()) {
+            lines.add("fetch toc.dat of " + plan.backup().location() + ", restore pre-data, then fetch each kept table's"
+                    + " data file and load it as it arrives, " + s.restoreJobs() + " at a time, removing each once loaded,"
+                    + " then post-data with --jobs=" + s.restoreJobs() + " [" + mode + "]");
         } else if (mode.byBlocks()) {
             lines.add("read the catalog from the head of " + plan.backup().location() + ", restore pre-data, then fetch"
                     + " each kept table's data with its own byte range and load it as it arrives, " + s.restoreJobs()
@@ -321,10 +327,9 @@ public final class RestorePipeline {
             restore = Duration.ofNanos(System.nanoTime() - t1);
         }
 
-        /** For restore_mode = ranges: the dump's ranges, where its blocks lie, and its head on disk. */
-        RangedFile rangedFile;
+        /** For restore_mode = ranges: where the dump's blocks lie, and how each reaches its pg_restore. */
         DataBlocks.Result blockCatalog;
-        Path head;
+        BlockFeed feed;
 
         /**
          * restore_mode = ranges: the catalog from the backup's head into the list, noting where each
@@ -336,6 +341,10 @@ public final class RestorePipeline {
             String why = s.pgRestoreSingleTransaction() ? "pg_restore_st = True restores in one transaction"
                     : !plan.removeDumpAfter() ? "remove_dump = False asks for a copy of the dump, which ranges do not make"
                     : null;
+            if (backup.isDirectory()) {
+                readFilesCatalog(why);
+                return;
+            }
             Optional<RangedFile> ranged = why != null ? Optional.empty() : target.backups().ranged(backup);
             if (why == null && ranged.isEmpty()) why = "the server does not serve byte ranges of " + backup.fileName();
             if (why != null) {
@@ -354,11 +363,46 @@ public final class RestorePipeline {
                 toFileMode(noBlocks.get());
                 return;
             }
-            rangedFile = ranged.get();
             blockCatalog = r;
-            head = s.tmpdir().resolve("." + db + ".head");
+            Path head = s.tmpdir().resolve("." + db + ".head");
             cleanup.temporaryFile(head);
-            BlockRestore.fetchHead(rangedFile, r.blocks(), head);
+            RangeFeed.fetchHead(ranged.get(), r.blocks(), head);
+            feed = new RangeFeed(ranged.get(), head, s.downloadConnections());
+        }
+
+        /**
+         * restore_mode = ranges on a directory dump: its toc.dat into a directory of its own in
+         * tmpdir, the catalog filtered from it, before the database is created; the data files come
+         * one by one later ({@link DumpFileFeed}).
+         */
+        private void readFilesCatalog(String why) {
+            BackupFile backup = plan.backup();
+            Optional<DumpFiles> files = why != null ? Optional.empty() : target.backups().files(backup);
+            if (why == null && files.isEmpty()) why = target.backups().describe() + " does not serve the files of " + backup.fileName();
+            if (why != null) {
+                toFileMode(why);
+                checkCatalog(plan);
+                return;
+            }
+            createTmpdir();
+            Path dir = s.tmpdir().resolve("." + db + ".dir");
+            cleanup.temporaryFile(dir);
+            cleanup.temporaryFile(list);
+            DataBlocks.Result r = events.step(Step.CATALOG, "toc.dat of " + backup.location(), () -> {
+                try {
+                    Cleanup.delete(dir);
+                    Files.createDirectory(dir);
+                    Path toc = files.get().fetchToc(dir, DownloadListener.NONE);
+                    return CatalogPreparer.prepareBlocks(s, Files.newInputStream(toc), backup.fileName(), list);
+                } catch (IOException e) {
+                    throw new PgStagingException("cannot write " + dir + ": " + e.getMessage(),
+                            "check the permissions and free space of tmpdir " + s.tmpdir(), e);
+                }
+            });
+            events.detail(Step.CATALOG, CatalogPreparer.describe(r.summary()));
+            CatalogPreparer.refuseConflicts(s, r.summary());
+            blockCatalog = r;
+            feed = new DumpFileFeed(files.get(), dir, BlockRestore.ATTEMPTS);
         }
 
         private void toFileMode(String why) {
@@ -373,11 +417,11 @@ public final class RestorePipeline {
             current = Step.DOWNLOAD;
             long t0 = System.nanoTime();
             events.emit(new RestoreEvent.StepStarted(db, Step.DOWNLOAD, "fetch the data of " + backup.location()
-                    + " block by block, loading each as it arrives [" + mode + "]"));
+                    + (backup.isDirectory() ? " file by file" : " block by block") + ", loading each as it arrives [" + mode + "]"));
             current = Step.PG_RESTORE;
             long bytes = events.step(Step.PG_RESTORE, blockCatalog.summary().kept() + " items, "
-                    + s.restoreJobs() + " at a time", () -> new BlockRestore(target, events, settings, rangedFile,
-                    blockCatalog.blocks(), db, list, head).run());
+                    + s.restoreJobs() + " at a time", () -> new BlockRestore(target, events, settings, feed,
+                    blockCatalog.blocks(), db, list).run());
             restore = Duration.ofNanos(System.nanoTime() - t0);
             download = restore;
             events.emit(new RestoreEvent.StepFinished(db, Step.DOWNLOAD, download, bytes + " bytes of data blocks"));

@@ -43,6 +43,27 @@ class DataBlocksTest {
     }
 
     @Test
+    void aDirectoryDumpsBlocksAreItsKeptEntriesFilesBiggestFirstUnsizedLast() {
+        DataBlocks blocks = of(
+                new CatalogEntry(1, 0, 1, "TABLE", "app", "small", "o", null, null, -1, null),
+                new CatalogEntry(11, 0, 11, "TABLE DATA", "app", "small", "o", null, new int[] {1}, -1, "11.dat"),
+                new CatalogEntry(12, 0, 12, "TABLE DATA", "app", "big", "o", null, new int[] {2}, -1, "12.dat"),
+                new CatalogEntry(13, 0, 13, "TABLE DATA", "pgq", "left_out", "o", null, new int[] {3}, -1, "13.dat"),
+                new CatalogEntry(14, 0, 14, "BLOBS", null, "BLOBS", "o", null, null, -1, "blobs.toc"),
+                new CatalogEntry(15, 0, 15, "TABLE DATA", "app", "unlisted", "o", null, new int[] {5}, -1, "15.dat"));
+        BitSet kept = new BitSet();
+        kept.set(11);
+        kept.set(12);
+        kept.set(14);
+        kept.set(15);
+        java.util.Map<String, Long> sizes = java.util.Map.of("11.dat", 10L, "12.dat", 500L, "13.dat", 900L, "blobs.toc", 40L);
+        List<DataBlocks.Block> todo = blocks.keptFiles(kept, f -> sizes.getOrDefault(f, 0L));
+        assertThat(todo).extracting(DataBlocks.Block::file).containsExactly("12.dat", "blobs.toc", "11.dat", "15.dat");
+        assertThat(todo.get(0)).isEqualTo(new DataBlocks.Block(12, "TABLE DATA", "app.big", 0, 500, 2, "12.dat"));
+        assertThat(blocks.withBlocks().stream().boxed().toList()).containsExactly(11, 12, 13, 14, 15);
+    }
+
+    @Test
     void onlyIndexesNeedingOneFilledTableAndNoOtherPostDataAreBuiltEarly() {
         DataBlocks blocks = of(
                 e(1, "TABLE", "app", "orders", -1),

@@ -325,14 +325,14 @@ class FastRestoreEndToEndTest {
         }
         org.pgstaging.testkit.HttpServerProcess.makeWorldReadable(sandbox.docroot);
         List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
-        StagingService s = service("dirdb", events::add, "restore_jobs = 2");
+        StagingService s = service("dirdb", events::add, "restore_jobs = 2", "restore_mode = file");
 
         RestoreResult r = s.restore("dirdb.dev", DateSpec.latest(), null);
 
         assertThat(r.database()).isEqualTo("dirdb_20261124");
         assertRestoredFixture("dirdb_20261124");
         assertThat(events).anyMatch(e -> e instanceof RestoreEvent.StepStarted st && st.step() == Step.DOWNLOAD
-                && st.detail().contains("a directory-format dump is many files"));
+                && st.detail().contains("restore_mode = file"));
         assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Detail d && d.step() == Step.PG_RESTORE
                 && d.line().contains("--jobs=2") && d.line().endsWith("dirdb.2026-11-24.dump"));
         assertThat(tmpFiles("dirdb")).as("remove_dump removes the downloaded directory").isEmpty();
@@ -345,6 +345,63 @@ class FastRestoreEndToEndTest {
         assertThat(sandbox.http.accessLogLines().stream()
                 .filter(l -> l.contains("\"GET /dirdb/dirdb.2026-11-24.dump/") && l.contains(".dat.gz ")).count())
                 .isEqualTo(dataFiles);
+    }
+
+    @Test
+    void directoryDumpOnHttpLoadsEachTablesFileAsItArrivesAndRestoresWhatAFileRestores() throws Exception {
+        SourceDump.custom(); // creates the fixture database
+        sandbox.pg.execute("postgres", "DROP DATABASE IF EXISTS dirrng_src");
+        sandbox.pg.execute("postgres", "CREATE DATABASE dirrng_src TEMPLATE fixture_source");
+        // large objects live in their own files (blobs.toc and one file each) in a directory dump
+        sandbox.pg.execute("dirrng_src", "SELECT lo_from_bytea(0, convert_to(repeat('blob ', 1000), 'UTF8'))");
+        sandbox.pg.execute("dirrng_src", "SELECT lo_from_bytea(0, '\\x00ff00ff'::bytea)");
+        Path dump = org.pgstaging.testkit.Unprivileged.ownedTempDir("pgstaging-dirrng").resolve("dump");
+        sandbox.pg.pgDump("dirrng_src", dump, "d");
+        sandbox.pg.dropDatabase("dirrng_src");
+        for (String db : List.of("dirrng", "dirref")) {
+            Path published = Files.createDirectories(sandbox.docroot.resolve(db + "/" + db + ".2026-11-24.dump"));
+            try (var files = Files.list(dump)) {
+                for (Path f : (Iterable<Path>) files::iterator) Files.copy(f, published.resolve(f.getFileName()));
+            }
+        }
+        org.pgstaging.testkit.HttpServerProcess.makeWorldReadable(sandbox.docroot);
+        service("dirref", e -> { }, "restore_mode = file", "restore_jobs = 2").restore("dirref.dev", DateSpec.latest(), null);
+        List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
+        StagingService s = service("dirrng", events::add, "restore_jobs = 2");
+
+        RestoreResult r = s.restore("dirrng.dev", DateSpec.latest(), null);
+
+        assertThat(r.switched()).isTrue();
+        assertRestoredFixture("dirrng_20261124");
+        assertThat(DatabaseSnapshot.of(sandbox.pg, "dirrng_20261124"))
+                .as("file by file, the same database as pg_restore -j 2 of the downloaded directory")
+                .isEqualTo(DatabaseSnapshot.of(sandbox.pg, "dirref_20261124"));
+        String blobs = "SELECT string_agg(md5(lo_get(oid)), ',' ORDER BY md5(lo_get(oid))) FROM pg_largeobject_metadata";
+        assertThat(one("dirrng_20261124", blobs)).isNotNull().contains(",").isEqualTo(one("dirref_20261124", blobs));
+        assertThat(events).as("auto chooses to fetch a directory dump file by file with restore_jobs = 2")
+                .anyMatch(e -> e instanceof RestoreEvent.StepStarted st && st.step() == Step.DOWNLOAD
+                        && st.detail().contains("file by file") && st.detail().contains("ranges (restore_mode = auto"));
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Detail d && d.step() == Step.PG_RESTORE
+                && d.line().startsWith("built 2 index(es) of app.customers"));
+        // toc.dat once for the catalog, each data file once, and nothing else of the dump
+        String prefix = "\"GET /dirrng/dirrng.2026-11-24.dump/";
+        List<String> gets = sandbox.http.accessLogLines().stream().filter(l -> l.contains(prefix)).toList();
+        List<String> files;
+        try (var list = Files.list(dump)) {
+            files = list.map(f -> f.getFileName().toString()).toList();
+        }
+        for (String f : files) {
+            assertThat(gets.stream().filter(l -> l.contains(prefix + f + " ")).count()).as(f + " in\n" + String.join("\n", gets))
+                    .isLessThanOrEqualTo(1);
+        }
+        assertThat(gets.stream().filter(l -> l.contains(prefix + "toc.dat ")).count()).isOne();
+        long dataFiles = files.stream().filter(f -> f.endsWith(".dat.gz")).count();
+        assertThat(gets.stream().filter(l -> l.contains(".dat.gz ")).count())
+                .as("the kept tables' and the large objects' files, not those the catalog filter leaves out")
+                .isGreaterThan(3).isLessThan(dataFiles);
+        assertThat(gets.stream().filter(l -> l.contains(prefix + "blob_")).count()).isEqualTo(2);
+        assertThat(gets.stream().filter(l -> l.contains(prefix + "blobs.toc ")).count()).isOne();
+        assertThat(tmpFiles("dirrng")).as("no toc.dat, data file or list left in tmpdir").isEmpty();
     }
 
     @Test
@@ -496,6 +553,13 @@ class FastRestoreEndToEndTest {
             assertThat(count(st, "SELECT count(*) FROM \"données\".\"Ünïcode table\"")).isPositive();
             assertThat(count(st, "SELECT count(*) FROM pg_trigger WHERE tgname = 'invoices_replicate'")).isZero();
             assertThat(count(st, "SELECT count(*) FROM pg_trigger WHERE tgname = 'invoices_updated_at'")).isOne();
+        }
+    }
+
+    private String one(String db, String sql) throws SQLException {
+        try (Connection c = sandbox.pg.connect(db); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 

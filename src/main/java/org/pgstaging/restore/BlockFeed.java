@@ -1,0 +1,31 @@
+package org.pgstaging.restore;
+
+import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.List;
+import java.util.function.LongConsumer;
+import org.pgstaging.catalog.DataBlocks;
+import org.pgstaging.host.CommandResult;
+
+/**
+ * Where {@link BlockRestore}'s data blocks come from and how one reaches its pg_restore: byte
+ * ranges of a custom-format file fed behind its head ({@link RangeFeed}), or the files of a
+ * directory dump fetched one by one ({@link DumpFileFeed}).
+ */
+interface BlockFeed {
+    /** What pg_restore reads for pre-data, post-data and data without blocks: the head file, or the dump's directory. */
+    Path archive();
+
+    /** The blocks of the {@code kept} entries, largest first. */
+    List<DataBlocks.Block> blocks(DataBlocks blocks, BitSet kept);
+
+    /**
+     * Loads one block with the single item of {@code itemList}, counting its bytes into
+     * {@code fetched} as they arrive (and back out, negated, when a broken attempt is dropped).
+     * A result with a stdin failure means the bytes broke on the way: the COPY loaded nothing.
+     */
+    CommandResult load(PgRestoreRunner runner, String db, DataBlocks.Block b, Path itemList, LongConsumer fetched);
+
+    /** Stops every transfer under way (a block failed, or the restore is cancelled). */
+    void abortAll();
+}

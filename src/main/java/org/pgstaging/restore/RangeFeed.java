@@ -1,0 +1,118 @@
+package org.pgstaging.restore;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+import org.pgstaging.PgStagingException;
+import org.pgstaging.backup.RangedFile;
+import org.pgstaging.catalog.DataBlocks;
+import org.pgstaging.host.CommandResult;
+
+/**
+ * Blocks of a custom-format file as byte ranges, each fed on stdin behind the file's head to its
+ * own pg_restore: with a non-seekable input pg_restore reads block headers until it finds its
+ * item, which is the first one.
+ */
+final class RangeFeed implements BlockFeed {
+    /** Heap that chunks of blocks read over several connections may hold at once (under -Xmx64m). */
+    static final long CHUNK_BUDGET = 24L * 1024 * 1024;
+
+    private final RangedFile file;
+    private final Path head;
+    private final int connections;
+    /** Permits to fetch a block over several connections, each holding up to (connections + 2) chunks. */
+    private final Semaphore chunkedRange;
+
+    RangeFeed(RangedFile file, Path head, int connections) {
+        this.file = file;
+        this.head = head;
+        this.connections = connections;
+        long perRange = (long) (connections + 2) * RangedFile.CHUNK_BYTES;
+        this.chunkedRange = new Semaphore((int) Math.max(1, CHUNK_BUDGET / perRange));
+    }
+
+    /** Fetches the bytes before the first data block (header and catalog) into {@code head}. */
+    static void fetchHead(RangedFile file, DataBlocks blocks, Path head) {
+        try (InputStream in = file.open(0, blocks.catalogEnd())) {
+            Files.copy(in, head, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new PgStagingException("cannot fetch the catalog of " + file.location() + ": " + e.getMessage(),
+                    "check the backup server; the restore can be run again", e);
+        }
+    }
+
+    @Override
+    public Path archive() {
+        return head;
+    }
+
+    @Override
+    public List<DataBlocks.Block> blocks(DataBlocks blocks, BitSet kept) {
+        return blocks.kept(kept, file.length());
+    }
+
+    @Override
+    public CommandResult load(PgRestoreRunner runner, String db, DataBlocks.Block b, Path itemList, LongConsumer fetched) {
+        AtomicLong mine = new AtomicLong();
+        CommandResult r = runner.runItem(db, () -> archive(b, fetched, mine), itemList);
+        if (!r.ok()) fetched.accept(-mine.get());
+        return r;
+    }
+
+    @Override
+    public void abortAll() {
+        file.abortAll();
+    }
+
+    /** The head, then the block's range, counted as it is read. */
+    private InputStream archive(DataBlocks.Block b, LongConsumer fetched, AtomicLong mine) {
+        try {
+            // a few blocks at a time come over several connections: their chunk buffers stay within
+            // CHUNK_BUDGET whatever restore_jobs is
+            boolean several = connections > 1 && chunkedRange.tryAcquire();
+            InputStream range;
+            try {
+                range = file.open(b.offset(), b.end(), several ? connections : 1);
+            } catch (RuntimeException e) {
+                if (several) chunkedRange.release();
+                throw e;
+            }
+            InputStream counted = new FilterInputStream(range) {
+                private boolean closed;
+
+                @Override
+                public void close() throws IOException {
+                    if (closed) return;
+                    closed = true;
+                    try {
+                        super.close();
+                    } finally {
+                        if (several) chunkedRange.release();
+                    }
+                }
+
+                @Override
+                public int read(byte[] buf, int off, int len) throws IOException {
+                    int n = super.read(buf, off, len);
+                    if (n > 0) {
+                        mine.addAndGet(n);
+                        fetched.accept(n);
+                    }
+                    return n;
+                }
+            };
+            return new SequenceInputStream(Files.newInputStream(head), counted);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
