@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Fixed cost of one restore: what pgstaging spends besides moving data, on a dump so small
+# (the multi-schema fixture, a few hundred KB) that its data costs nothing. Each part is timed as
+# the difference between two commands users run, median of N rounds:
+#   JVM start            pgstaging --version (the launcher, its class archive warm)
+#   configuration+listing  pgstaging backups SECTION, minus the JVM start
+#   plan and checks      pgstaging restore -n SECTION (tools, pgbouncer, settings, catalog head), minus the listing
+#   restore steps        pgstaging -v restore SECTION DATE: each step's own time from its output
+#                        (create database, catalog, pg_restore, pgbouncer switch), and what is left
+# beside the reference: createdb + curl | pg_restore of the same dump.
+#
+# Not a test: it prints figures. Usage: bash src/test/benchmark/fixed-cost.sh [--rounds N] [--build] [--keep]
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../.." && pwd)
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+# shellcheck source=../../main/scripts/sandbox-pgbouncer.sh
+source "$root/src/main/scripts/sandbox-pgbouncer.sh"
+
+rounds=7 build=0 rate=10m
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --rounds) rounds=$2; shift 2 ;;
+        --build) build=1; shift ;;
+        --keep) KEEP=1; shift ;;
+        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "fixed-cost: unknown argument '$1'" >&2; exit 2 ;;
+    esac
+done
+[[ $rounds =~ ^[0-9]+$ ]] && [ "$rounds" -ge 1 ] && [ "$rounds" -le 50 ] \
+    || { echo "fixed-cost: --rounds '$rounds' is not a number from 1 to 50" >&2; exit 2; }
+
+PGBIN=/usr/lib/postgresql/15/bin
+jar="$root/target/pgstaging.jar"
+launcher="$root/src/main/scripts/pgstaging"
+export PGSTAGING_JAR="$jar"
+if [ ! -f "$jar" ] || [ "$build" = 1 ]; then
+    (cd "$root" && mvn -B -q -o -DskipTests package)
+fi
+
+sandbox=$(mktemp -d /tmp/pgstaging-fixed.XXXXXX)
+chmod 755 "$sandbox"
+trap 'sandbox_cleanup' EXIT
+trap 'exit 130' INT TERM
+sandbox_start "$sandbox"
+link_list=(fast) method_list=() size_list=()
+
+psql_ -d postgres -c "CREATE DATABASE fixture_src"
+psql_ -d fixture_src -f "$root/src/test/resources/fixtures/source.sql" >/dev/null
+mkdir -p "$sandbox/www/fixed"
+for ((r = 1; r <= rounds; r++)); do
+    "$PGBIN/pg_dump" -Fc -h 127.0.0.1 -p "$pgport" -U postgres -f "$sandbox/www/fixed/fixed.$(printf '2024-01-%02d' "$r").dump" fixture_src
+done
+chmod -R a+rX "$sandbox/www"
+write_ini
+cat >>"$sandbox/pgstaging.ini" <<INI
+
+[fixed.bench]
+dbname          = fixed
+backup_host     = 127.0.0.1:$fastport
+backup_base_url = /fixed/
+INI
+warm_launcher fixed.bench
+size=$(stat -c %s "$sandbox/www/fixed/fixed.2024-01-01.dump")
+log "dump: the multi-schema fixture, $size bytes; $rounds rounds"
+
+pgs() { "$launcher" -c "$sandbox/pgstaging.ini" "$@"; }
+timed() { local t0; t0=$(now); "$@" >/dev/null 2>&1 || { echo "fixed-cost: '$*' failed" >&2; return 1; }; elapsed "$t0" "$(now)"; }
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "-"; exit } printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+: >"$sandbox/fixed.tsv"
+# the step lines of -v restore, "creating database NAME ... 0.2s" or "restoring   0.5s  118 items"
+# (a step that showed progress); their first word names the step
+step_times() {
+    awk '/^[a-z]/ && / \.\.\. [0-9.]+s$/ { t = $NF; sub(/s$/, "", t); printf "%s\t%s\n", $1, t; next }
+         /^[a-z]+ +[0-9.]+s( |$)/ { t = $2; sub(/s$/, "", t); printf "%s\t%s\n", $1, t }' "$1"
+}
+
+for ((r = 1; r <= rounds; r++)); do
+    date=$(printf '2024-01-%02d' "$r")
+    psql_ -d postgres -c CHECKPOINT
+    echo -e "jvm\t$(timed pgs --version)" >>"$sandbox/fixed.tsv"
+    echo -e "listing\t$(timed pgs -q backups fixed.bench)" >>"$sandbox/fixed.tsv"
+    echo -e "dryrun\t$(timed pgs -q restore -n fixed.bench "$date")" >>"$sandbox/fixed.tsv"
+    t0=$(now)
+    pgs -v restore fixed.bench "$date" >"$sandbox/logs/restore-$r.log" 2>&1 || { echo "fixed-cost: restore failed, see $sandbox/logs/restore-$r.log" >&2; KEEP=1; exit 1; }
+    echo -e "restore\t$(elapsed "$t0" "$(now)")" >>"$sandbox/fixed.tsv"
+    step_times "$sandbox/logs/restore-$r.log" | sed 's/^/step:/' >>"$sandbox/fixed.tsv"
+    pgs -q purge fixed.bench >/dev/null 2>&1 || true
+    psql_ -d postgres -c "DROP DATABASE IF EXISTS ref WITH (FORCE)"
+    t0=$(now)
+    psql_ -d postgres -c "CREATE DATABASE ref"
+    curl -sS --fail "http://127.0.0.1:$fastport/fixed/fixed.$date.dump" | "$PGBIN/pg_restore" -h 127.0.0.1 -p "$pgport" -U postgres -d ref 2>/dev/null || true
+    echo -e "reference\t$(elapsed "$t0" "$(now)")" >>"$sandbox/fixed.tsv"
+done
+
+m() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$sandbox/fixed.tsv" | median; }
+jvm=$(m jvm) listing=$(m listing) dryrun=$(m dryrun) restore=$(m restore) reference=$(m reference)
+echo
+echo "pgstaging fixed cost per restore — $(date -u +%FT%TZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "worktree HEAD: $(git -C "$root" log -1 --format='%h %s' 2>/dev/null | cut -c1-100)"
+echo "dump: $size bytes (the multi-schema fixture), median of $rounds rounds, seconds"
+printf '  %-44s %7s\n' "JVM start (pgstaging --version)" "$jvm"
+printf '  %-44s %7s\n' "configuration + listing (backups - JVM)" "$(awk -v a="$listing" -v b="$jvm" 'BEGIN { printf "%.3f", a - b }')"
+printf '  %-44s %7s\n' "plan and checks (restore -n - backups)" "$(awk -v a="$dryrun" -v b="$listing" 'BEGIN { printf "%.3f", a - b }')"
+printf '  %-44s %7s\n' "whole restore (-v restore)" "$restore"
+for s in $(awk -F'\t' '$1 ~ /^step:/ { print $1 }' "$sandbox/fixed.tsv" | sort -u); do
+    printf '    %-42s %7s\n' "step ${s#step:}" "$(m "$s")"
+done
+printf '  %-44s %7s\n' "createdb + curl | pg_restore (reference)" "$reference"
+printf '  %-44s %7s\n' "pgstaging over the reference" "$(awk -v a="$restore" -v b="$reference" 'BEGIN { printf "+%.3f", a - b }')"
