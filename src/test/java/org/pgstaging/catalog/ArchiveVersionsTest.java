@@ -38,11 +38,13 @@ class ArchiveVersionsTest {
             assertThat(h.pgDumpVersion()).isEqualTo("17.2");
             List<CatalogEntry> read = Catalog.readAll(r);
             // the reader keeps definitions only where the filter reads them (triggers, extensions), and
-            // the data offsets a custom-format file records (the writer puts table data at byte 64)
+            // the data offsets a custom-format file records (the writer puts table data at byte 64), and
+            // the data file a directory dump's toc.dat names
             assertThat(read).containsExactlyElementsOf(ENTRIES.stream().map(e -> new CatalogEntry(e.dumpId(),
                     e.catalogOid(), e.objectOid(), e.desc(), e.namespace(), e.tag(), e.owner(),
                     e.is("TRIGGER") ? e.defn() : null, e.dependencies(),
-                    formatCode == 1 && e.is("TABLE DATA") ? 64 : -1)).toList());
+                    formatCode == 1 && e.is("TABLE DATA") ? 64 : -1,
+                    formatCode == 3 && e.is("TABLE DATA") ? e.dumpId() + ".dat" : null)).toList());
         }
     }
 
