@@ -7,7 +7,9 @@ import com.slack.api.bolt.AppConfig;
 import com.slack.api.bolt.middleware.Middleware;
 import com.slack.api.bolt.request.Request;
 import com.slack.api.bolt.response.Response;
-import com.slack.api.util.http.listener.HttpResponseListener;
+import com.slack.api.util.http.SlackHttpClient;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
 import com.slack.api.util.http.listener.DetailedLoggingListener;
 import java.time.Clock;
 import java.util.List;
@@ -25,8 +27,8 @@ public final class SlackAppFactory {
         return slack(settings, null);
     }
 
-    /** The same, with {@code answers} told of every Web API answer (null: none). */
-    static Slack slack(SlackSettings settings, HttpResponseListener answers) {
+    /** The same, with {@code answers} seeing every Web API answer (null: none). */
+    static Slack slack(SlackSettings settings, Interceptor answers) {
         SlackConfig config = new SlackConfig();
         config.setMethodsEndpointUrlPrefix(settings.apiUrl());
         config.setProxyUrl(null);
@@ -35,8 +37,9 @@ public final class SlackAppFactory {
         config.setPrettyResponseLoggingEnabled(false);
         // At DEBUG it dumps every request and response body (messages, modals, response_urls) into the log.
         config.getHttpClientResponseHandlers().removeIf(h -> h instanceof DetailedLoggingListener);
-        if (answers != null) config.getHttpClientResponseHandlers().add(answers);
-        return Slack.getInstance(config);
+        if (answers == null) return Slack.getInstance(config);
+        OkHttpClient http = SlackHttpClient.buildOkHttpClient(config).newBuilder().addInterceptor(answers).build();
+        return Slack.getInstance(config, new SlackHttpClient(http));
     }
 
     /**

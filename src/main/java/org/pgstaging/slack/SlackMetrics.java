@@ -4,7 +4,9 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import com.slack.api.util.http.listener.HttpResponseListener;
+import java.io.IOException;
+import okhttp3.Interceptor;
+import okhttp3.Response;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -20,6 +22,8 @@ final class SlackMetrics {
     private static final Duration[] ACK_BUCKETS = millis(5, 10, 25, 50, 100, 250, 500, 1000, 2000, 3000, 5000);
     private static final Duration[] WAIT_BUCKETS = millis(1000, 2000, 5000, 10000, 30000, 60000, 120000, 300000);
     /** Web API methods are dotted names; anything else (a response_url, a file) must not become a label. */
+    /** An error answer is a few dozen bytes; a long ok answer (a user list) need not be read whole to see it is ok. */
+    private static final long MAX_PEEK = 64 * 1024;
     private static final Pattern METHOD = Pattern.compile("[a-z]+(\\.[A-Za-z]+)+");
 
     private final MeterRegistry registry;
@@ -47,25 +51,35 @@ final class SlackMetrics {
                 .tag("method", method).serviceLevelObjectives(WAIT_BUCKETS).register(registry).record(wait);
     }
 
-    /** Sees every Web API answer: counts those that are not ok, and the 429s among them. */
-    HttpResponseListener apiAnswers() {
-        return new HttpResponseListener() {
-            @Override
-            public void accept(State state) {
-                List<String> path = state.getResponse().request().url().pathSegments();
-                String method = path.isEmpty() ? "" : path.get(path.size() - 1);
-                if (!METHOD.matcher(method).matches()) return;
-                int status = state.getResponse().code();
-                String error = error(status, state.getParsedResponseBody());
-                if (error == null) return;
-                Counter.builder("pgstaging.slack.api.errors").description("Web API answers that were not ok, by method and error")
-                        .tag("method", method).tag("error", error).register(registry).increment();
-                if (status == 429) {
-                    Counter.builder("pgstaging.slack.api.rate.limited").description("Web API calls answered 429 (rate limited)")
-                            .tag("method", method).register(registry).increment();
-                }
+    /**
+     * Sees every Web API answer on the HTTP client itself: counts those that are not ok, and the 429s
+     * among them. (The SDK's response listeners are not told of a non-200 answer: it throws first.)
+     */
+    Interceptor apiAnswers() {
+        return chain -> {
+            Response response = chain.proceed(chain.request());
+            try {
+                seen(response);
+            } catch (IOException | RuntimeException e) {
+                // counting must never cost the call its answer
             }
+            return response;
         };
+    }
+
+    private void seen(Response response) throws IOException {
+        List<String> path = response.request().url().pathSegments();
+        String method = path.isEmpty() ? "" : path.get(path.size() - 1);
+        if (!METHOD.matcher(method).matches()) return;
+        int status = response.code();
+        String error = error(status, response.peekBody(MAX_PEEK).string());
+        if (error == null) return;
+        Counter.builder("pgstaging.slack.api.errors").description("Web API answers that were not ok, by method and error")
+                .tag("method", method).tag("error", error).register(registry).increment();
+        if (status == 429) {
+            Counter.builder("pgstaging.slack.api.rate.limited").description("Web API calls answered 429 (rate limited)")
+                    .tag("method", method).register(registry).increment();
+        }
     }
 
     /** Slack's error code of an answer, or null when it is ok. */

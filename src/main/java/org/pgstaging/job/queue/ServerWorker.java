@@ -39,6 +39,7 @@ final class ServerWorker implements Runnable {
             Job job;
             while ((job = queue.takeNext(this)) != null) {
                 try (JobLogContext named = JobLogContext.of(job)) {
+                    LOG.info("job #{} started: {} {}", job.id(), job.kind().code(), job.section());
                     JobOutcome outcome = null;
                     Throwable failure = null;
                     try {
