@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The layers of the house, checked on the compiled classes: faces (cli, slack, and client on the
- * database servers) call job, job calls the engine, the engine never calls up, and no two packages
- * depend on each other.
+ * database servers) call job, job calls the engine, the engine never calls up (nor records metrics: the
+ * job layer turns its events into them), and no two packages depend on each other.
  */
 class LayersTest {
     private static final String[] ENGINE = {"org.pgstaging.backup..", "org.pgstaging.catalog..", "org.pgstaging.config..",
@@ -33,6 +33,22 @@ class LayersTest {
     }
 
     @Test
+    void theEngineRecordsNoMetricsItEmitsEvents() {
+        noClasses().that().resideInAnyPackage(ENGINE)
+                .should().dependOnClassesThat().resideInAnyPackage("io.micrometer..", "io.prometheus..", "org.pgstaging.metrics..")
+                .check(classes);
+    }
+
+    @Test
+    void metricsHaveNoPgstagingDependencies() {
+        noClasses().that().resideInAPackage("org.pgstaging.metrics..")
+                .should().dependOnClassesThat().resideInAPackage("org.pgstaging")
+                .orShould().dependOnClassesThat().resideInAnyPackage("org.pgstaging.job..", "org.pgstaging.cli..",
+                        "org.pgstaging.slack..", "org.pgstaging.client..", "org.pgstaging.restore..", "org.pgstaging.config..")
+                .check(classes);
+    }
+
+    @Test
     void jobNeverCallsAFace() {
         noClasses().that().resideInAPackage("org.pgstaging.job..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.pgstaging.cli..", "org.pgstaging.slack..",
@@ -43,7 +59,8 @@ class LayersTest {
     @Test
     void facesUseTheJobApiNotItsQueueOrStore() {
         noClasses().that().resideInAnyPackage("org.pgstaging.cli..", "org.pgstaging.slack..", "org.pgstaging.client..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.pgstaging.job.queue..", "org.pgstaging.job.store..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.pgstaging.job.queue..", "org.pgstaging.job.store..",
+                        "org.pgstaging.job.metrics..")
                 .check(classes);
     }
 

@@ -10,7 +10,9 @@ import org.pgstaging.job.StagingService;
 import org.pgstaging.restore.RestoreListener;
 import org.pgstaging.slack.SlackBot;
 import org.pgstaging.slack.SlackSettings;
+import org.pgstaging.metrics.Metrics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code pgstaging bot}: the Slack face. It drives the same engine as the console, through the
@@ -19,6 +21,11 @@ import picocli.CommandLine.Command;
 @Command(name = "bot", description = "Run the Slack chat-ops bot described by the [slack] section (Socket Mode"
         + " or HTTP) until stopped; queued restores survive restarts.")
 final class BotCommand extends BaseCommand {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BotCommand.class);
+
+    @Option(names = "--log-format", paramLabel = "FORMAT",
+            description = "text or json (one JSON object per line on stderr); overrides [slack] log_format.")
+    String logFormat;
 
     @Override
     protected void run() {
@@ -26,18 +33,26 @@ final class BotCommand extends BaseCommand {
             throw new UsageException("bot runs from the command line, not from the console or a script",
                     "start it with: java -jar pgstaging.jar -c FILE bot");
         }
-        SlackSettings settings = new SlackSettings(session.config().slack());
+        SlackSettings settings = new SlackSettings(withLogFormat(session.config().slack()));
+        boolean json = settings.logFormat() == SlackSettings.LogFormat.JSON;
+        if (json) Logging.json();
         // the bot's jobs and buttons go into the same history as consoles sharing its state_dir
         StagingService staging = new StagingService(session.config(), EngineOptions.defaults(), RestoreListener.NONE)
                 .recordingIn(settings.stateDir());
-        try (QueuedJobService backend = QueuedJobService.open(staging, settings.stateDir(),
-                     Duration.ofMinutes(settings.stallMinutes()), SlackBot.jobPolicy(settings));
-             SlackBot bot = new SlackBot(settings, backend, Clock.systemUTC())) {
+        try (Metrics metrics = Metrics.withJvm();
+             QueuedJobService backend = QueuedJobService.open(staging, settings.stateDir(),
+                     Duration.ofMinutes(settings.stallMinutes()), SlackBot.jobPolicy(settings)).recordMetricsIn(metrics.registry());
+             SlackBot bot = new SlackBot(settings, backend, Clock.systemUTC(), metrics)) {
             backend.start();
             bot.start();
-            out().err().println("pgstaging bot running in " + settings.mode().name().toLowerCase() + " mode ("
-                    + settings + "); stop it with Ctrl-C or SIGTERM");
-            out().err().flush();
+            String running = "pgstaging bot running in " + settings.mode().name().toLowerCase() + " mode ("
+                    + settings + "); stop it with Ctrl-C or SIGTERM";
+            if (json) {
+                log.info(running); // a plain line would break a JSON-lines stream
+            } else {
+                out().err().println(running);
+                out().err().flush();
+            }
             new CountDownLatch(1).await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -47,5 +62,13 @@ final class BotCommand extends BaseCommand {
             throw new PgStagingException("the Slack bot could not start: " + e.getMessage(),
                     "check bot_token/app_token and api_url in [slack]", e);
         }
+    }
+
+    /** The [slack] section with --log-format, when given, in place of its log_format. */
+    private java.util.Map<String, String> withLogFormat(java.util.Map<String, String> slack) {
+        if (logFormat == null) return slack;
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>(slack);
+        m.put("log_format", logFormat);
+        return m;
     }
 }

@@ -19,6 +19,7 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class StderrLogConfigurator extends ContextAwareBase implements Configurator {
+    static final String APPENDER = "STDERR";
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
@@ -31,7 +32,7 @@ public final class StderrLogConfigurator extends ContextAwareBase implements Con
         encoder.start();
         ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
         stderr.setContext(context);
-        stderr.setName("STDERR");
+        stderr.setName(APPENDER);
         stderr.setTarget("System.err");
         stderr.setEncoder(encoder);
         stderr.start();

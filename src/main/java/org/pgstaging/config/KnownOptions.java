@@ -78,7 +78,7 @@ public final class KnownOptions {
     private static final List<String> SLACK = List.of(
             "bot_token", "app_token", "signing_secret", "mode", "http_port", "state_dir", "command",
             "channels", "requesters", "approvers", "approval_channel", "self_approval", "api_url",
-            "stall_minutes");
+            "stall_minutes", "metrics_port", "log_format");
 
     private static void add(String name, OptionType type, boolean required, String dflt) {
         STAGING.put(name, new OptionSpec(name, type, required, dflt));

@@ -14,6 +14,9 @@ import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.BackupFile;
 import org.pgstaging.backup.DateSpec;
 import org.pgstaging.config.ConfigException;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.pgstaging.job.metrics.JobMetrics;
+import org.pgstaging.job.metrics.QueueGauges;
 import org.pgstaging.job.model.Change;
 import org.pgstaging.job.model.JobKind;
 import org.pgstaging.job.model.JobState;
@@ -28,8 +31,10 @@ import org.pgstaging.job.store.HistoryAction;
 import org.pgstaging.job.store.Job;
 import org.pgstaging.job.store.JobRequest;
 import org.pgstaging.job.store.JobStore;
+import org.pgstaging.job.store.ServerKey;
 import org.pgstaging.postgres.ServerBusyException;
 import org.pgstaging.restore.RestoreEvent;
+import org.pgstaging.restore.RestoreListener;
 import org.pgstaging.restore.Step;
 
 /**
@@ -52,6 +57,8 @@ public final class QueuedJobService implements JobService, AutoCloseable {
 
     private final StallWatcher stalls;
     private final JobPolicy policy;
+    /** Null until {@link #recordMetricsIn}. */
+    private volatile JobMetrics metrics;
     /** Closed with this service when it opened the store itself ({@link #open}). */
     private final JobStore ownedStore;
 
@@ -102,6 +109,19 @@ public final class QueuedJobService implements JobService, AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /**
+     * Records the jobs in {@code registry} from now on: how they ended, their steps, and gauges of
+     * the store and of each server's queue. Call it before {@link #start()} to count the jobs it resumes.
+     */
+    public QueuedJobService recordMetricsIn(MeterRegistry registry) {
+        JobMetrics jobs = new JobMetrics(registry);
+        queue.addListener(jobs);
+        queue.addListener(new QueueGauges(registry, queue::snapshot, store::countsByKindAndState,
+                staging.sections().stream().map(s -> ServerKey.of(staging.section(s)).toString()).distinct().toList()));
+        metrics = jobs;
+        return this;
     }
 
     /** Starts the workers: queued jobs continue, interrupted ones are cleaned up and re-queued once. */
@@ -344,7 +364,9 @@ public final class QueuedJobService implements JobService, AutoCloseable {
 
     private JobOutcome run(Job job, ProgressReporter reporter) {
         try {
-            return execution.run(job, reporter, event -> onEvent(job, reporter, event));
+            RestoreListener events = event -> onEvent(job, reporter, event);
+            JobMetrics measured = metrics;
+            return execution.run(job, reporter, measured == null ? events : measured.watching(events));
         } finally {
             lastProgress.remove(job.id());
         }

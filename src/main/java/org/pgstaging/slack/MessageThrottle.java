@@ -34,10 +34,17 @@ public final class MessageThrottle {
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
     private final AtomicLong blockedUntil = new AtomicLong();
+    /** Null: not measured. */
+    private final SlackMetrics metrics;
     /** Slots outlive their last send long enough to keep the interval; then they go. */
     private final Cache<String, Slot> slots = Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(10)).build();
 
     public MessageThrottle(Sender sender, Duration interval, ScheduledExecutorService scheduler, Clock clock) {
+        this(sender, interval, scheduler, clock, null);
+    }
+
+    MessageThrottle(Sender sender, Duration interval, ScheduledExecutorService scheduler, Clock clock, SlackMetrics metrics) {
+        this.metrics = metrics;
         this.sender = sender;
         this.intervalMillis = interval.toMillis();
         this.scheduler = scheduler;
@@ -48,6 +55,8 @@ public final class MessageThrottle {
         final String channel;
         final String ts;
         Rendered pending;
+        /** The log context of whoever asked for the newest edit: a job's, so its sending logs as the job. */
+        java.util.Map<String, String> context;
         boolean scheduled;
         boolean sending;
         long nextAllowed;
@@ -64,6 +73,7 @@ public final class MessageThrottle {
         Slot slot = slots.get(channel + ":" + ts, k -> new Slot(channel, ts));
         synchronized (slot) {
             slot.pending = message;
+            slot.context = org.slf4j.MDC.getCopyOfContextMap();
             slot.attempts = 0;
             scheduleIfIdle(slot);
         }
@@ -74,7 +84,7 @@ public final class MessageThrottle {
         slot.scheduled = true;
         long at = Math.max(slot.nextAllowed, blockedUntil.get());
         long delay = Math.max(0, at - clock.millis());
-        scheduler.schedule(() -> drain(slot), delay, TimeUnit.MILLISECONDS);
+        scheduler.schedule(LogContextExecutor.carrying(slot.context, () -> drain(slot)), delay, TimeUnit.MILLISECONDS);
     }
 
     private void drain(Slot slot) {
@@ -101,6 +111,7 @@ public final class MessageThrottle {
                 blockedUntil.accumulateAndGet(clock.millis() + pause, Math::max);
                 resend = true;
                 log.info("chat.update rate limited; waiting {} ms before editing again", pause);
+                if (metrics != null) metrics.heldBack("chat.update", Duration.ofMillis(pause));
             } else {
                 log.warn("Could not edit message {} in {}: {}", slot.ts, slot.channel,
                         e.getError() != null ? e.getError().getError() : e.getResponse() == null ? e.toString() : "HTTP " + e.getResponse().code());

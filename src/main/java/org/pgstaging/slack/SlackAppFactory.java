@@ -5,6 +5,11 @@ import com.slack.api.SlackConfig;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.AppConfig;
 import com.slack.api.bolt.middleware.Middleware;
+import com.slack.api.bolt.request.Request;
+import com.slack.api.bolt.response.Response;
+import com.slack.api.util.http.SlackHttpClient;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
 import com.slack.api.util.http.listener.DetailedLoggingListener;
 import java.time.Clock;
 import java.util.List;
@@ -19,6 +24,11 @@ public final class SlackAppFactory {
     private SlackAppFactory() {}
 
     public static Slack slack(SlackSettings settings) {
+        return slack(settings, null);
+    }
+
+    /** The same, with {@code answers} seeing every Web API answer (null: none). */
+    static Slack slack(SlackSettings settings, Interceptor answers) {
         SlackConfig config = new SlackConfig();
         config.setMethodsEndpointUrlPrefix(settings.apiUrl());
         config.setProxyUrl(null);
@@ -27,13 +37,18 @@ public final class SlackAppFactory {
         config.setPrettyResponseLoggingEnabled(false);
         // At DEBUG it dumps every request and response body (messages, modals, response_urls) into the log.
         config.getHttpClientResponseHandlers().removeIf(h -> h instanceof DetailedLoggingListener);
-        return Slack.getInstance(config);
+        if (answers == null) return Slack.getInstance(config);
+        OkHttpClient http = SlackHttpClient.buildOkHttpClient(config).newBuilder().addInterceptor(answers).build();
+        return Slack.getInstance(config, new SlackHttpClient(http));
     }
 
-    /** The App with strict request verification first; checks the bot token with auth.test on first start. */
-    public static App create(SlackSettings settings, Clock clock) {
+    /**
+     * The App with strict request verification first; checks the bot token with auth.test on first
+     * start. {@code metrics} hears of the Web API's answers and of Socket Mode acknowledgements.
+     */
+    static App create(SlackSettings settings, Clock clock, SlackMetrics metrics) {
         AppConfig appConfig = AppConfig.builder()
-                .slack(slack(settings))
+                .slack(slack(settings, metrics.apiAnswers()))
                 .singleTeamBotToken(settings.botToken())
                 .signingSecret(settings.signingSecret())
                 .verificationToken(null)
@@ -47,16 +62,34 @@ public final class SlackAppFactory {
         if (settings.mode() == SlackSettings.Mode.HTTP && strict == null) {
             throw new IllegalStateException("http mode without signing secret"); // SlackSettings already refuses this
         }
-        return new VerifiedApp(appConfig, strict);
+        return new VerifiedApp(appConfig, strict, metrics);
     }
 
     /** Puts our verification in front of Bolt's default middleware (ssl_check, authorization, self events). */
     private static final class VerifiedApp extends App {
         private final Middleware first;
+        private final SlackMetrics metrics;
 
-        VerifiedApp(AppConfig config, Middleware first) {
+        VerifiedApp(AppConfig config, Middleware first, SlackMetrics metrics) {
             super(config);
             this.first = first;
+            this.metrics = metrics;
+        }
+
+        /**
+         * Times Socket Mode requests here: Bolt sends the ack as soon as this returns, and its
+         * socket client offers no hook of its own. HTTP requests are timed by {@link SlackHttpServer},
+         * from their arrival to the response written.
+         */
+        @Override
+        public Response run(Request req) throws Exception {
+            if (!req.isSocketMode()) return super.run(req);
+            long start = System.nanoTime();
+            try {
+                return super.run(req);
+            } finally {
+                metrics.acknowledged(true, System.nanoTime() - start);
+            }
         }
 
         @Override

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.pgstaging.job.JobService;
 import org.pgstaging.job.JobPolicy;
+import org.pgstaging.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,20 +36,31 @@ public final class SlackBot implements AutoCloseable {
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService scheduler;
     private volatile boolean started;
+    private final Metrics metrics;
+    private final SlackMetrics slackMetrics;
     private SlackHttpServer http;
     private SocketModeApp socket;
+    private MetricsHttpServer metricsServer;
 
+    /** A bot whose /metrics shows only its own meters: see {@link #SlackBot(SlackSettings, JobService, Clock, Metrics)}. */
     public SlackBot(SlackSettings settings, JobService backend, Clock clock) {
+        this(settings, backend, clock, Metrics.ownOnly());
+    }
+
+    /** A bot recording in {@code metrics} and serving them on /metrics (not closed with the bot). */
+    public SlackBot(SlackSettings settings, JobService backend, Clock clock, Metrics metrics) {
         this.settings = settings;
-        this.app = SlackAppFactory.create(settings, clock);
+        this.metrics = metrics;
+        this.slackMetrics = new SlackMetrics(metrics.registry());
+        this.app = SlackAppFactory.create(settings, clock, slackMetrics);
         // Bounded: a flood of commands gets "busy" answers instead of an unbounded backlog.
         this.workers = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(500), daemon("pgstaging-slack"));
         this.scheduler = Executors.newScheduledThreadPool(2, daemon("pgstaging-slack-edits"));
         var client = app.slack().methods(settings.botToken());
         SlackPoster poster = new SlackPoster(client);
-        MessageThrottle throttle = new MessageThrottle(poster::update, Duration.ofSeconds(3), scheduler, clock);
+        MessageThrottle throttle = new MessageThrottle(poster::update, Duration.ofSeconds(3), scheduler, clock, slackMetrics);
         MessageIndex index = new MessageIndex(settings.stateDir());
-        JobMessenger messenger = new JobMessenger(backend, poster, throttle, index, workers, clock,
+        JobMessenger messenger = new JobMessenger(backend, poster, throttle, index, new LogContextExecutor(workers), clock,
                 settings.approvalChannel().orElse(null));
         this.context = new BotContext(settings, backend, poster, new AccessPolicy(settings, backend.policy()), new UserNames(client),
                 index, messenger, workers, clock);
@@ -85,11 +97,19 @@ public final class SlackBot implements AutoCloseable {
         } else {
             startSocketMode();
         }
+        if (settings.metricsPort().isPresent()) startMetrics(new InetSocketAddress(settings.metricsPort().getAsInt()));
+    }
+
+    /** Serves /metrics and /healthz on a server of their own ({@code metrics_port}); returns its port. */
+    public int startMetrics(InetSocketAddress address) throws java.io.IOException {
+        metricsServer = new MetricsHttpServer(address, metrics::scrape, () -> started);
+        log.info("pgstaging metrics on port {} ({})", metricsServer.port(), Probes.METRICS_PATH);
+        return metricsServer.port();
     }
 
     public SlackHttpServer startHttp(InetSocketAddress address) throws Exception {
         app.start();
-        http = new SlackHttpServer(app, address, () -> started).start();
+        http = new SlackHttpServer(app, address, () -> started, slackMetrics, metrics::scrape).start();
         started = true;
         log.info("pgstaging Slack bot listening on port {} ({})", http.port(), settings);
         return http;
@@ -120,6 +140,7 @@ public final class SlackBot implements AutoCloseable {
             log.warn("Closing Socket Mode: {}", e.toString());
         }
         if (http != null) http.close();
+        if (metricsServer != null) metricsServer.close();
         app.stop();
         workers.shutdown();
         scheduler.shutdownNow();

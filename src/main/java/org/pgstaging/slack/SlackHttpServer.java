@@ -26,12 +26,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP face for mode = http: one path, {@code /slack/events}, for slash commands, interactivity and
  * events (what Bolt's servlet adapters do, on the JDK's server since bolt-jetty does not exist at
- * 1.47), plus {@code GET /healthz} for Kubernetes probes. The body is read as bytes and decoded as
+ * 1.47), plus {@code GET /healthz} for Kubernetes probes and {@code GET /metrics} for Prometheus. The body is read as bytes and decoded as
  * UTF-8 explicitly, because Slack signs the UTF-8 bytes.
  */
 public final class SlackHttpServer implements AutoCloseable {
     public static final String EVENTS_PATH = "/slack/events";
-    public static final String HEALTH_PATH = "/healthz";
+    public static final String HEALTH_PATH = Probes.HEALTH_PATH;
+    public static final String METRICS_PATH = Probes.METRICS_PATH;
     /** Slack payloads are a few KB; a cap keeps a hostile client from filling memory. */
     static final int MAX_BODY_BYTES = 1 << 20;
     private static final Logger log = LoggerFactory.getLogger(SlackHttpServer.class);
@@ -40,12 +41,13 @@ public final class SlackHttpServer implements AutoCloseable {
     private final SlackRequestParser parser;
     private final HttpServer server;
     private final ExecutorService executor;
-    private final BooleanSupplier healthy;
+    private final SlackMetrics metrics;
 
-    public SlackHttpServer(App app, InetSocketAddress address, BooleanSupplier healthy) throws IOException {
+    SlackHttpServer(App app, InetSocketAddress address, BooleanSupplier healthy, SlackMetrics metrics,
+                    java.util.function.Supplier<String> scrape) throws IOException {
         this.app = app;
         this.parser = new SlackRequestParser(app.config());
-        this.healthy = healthy;
+        this.metrics = metrics;
         this.server = HttpServer.create(address, 64);
         this.executor = Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "slack-http");
@@ -54,7 +56,8 @@ public final class SlackHttpServer implements AutoCloseable {
         });
         server.setExecutor(executor);
         server.createContext(EVENTS_PATH, this::events);
-        server.createContext(HEALTH_PATH, this::health);
+        server.createContext(HEALTH_PATH, ex -> Probes.health(ex, healthy));
+        server.createContext(METRICS_PATH, ex -> Probes.metrics(ex, scrape));
     }
 
     public SlackHttpServer start() {
@@ -70,14 +73,8 @@ public final class SlackHttpServer implements AutoCloseable {
         return URI.create("http://" + server.getAddress().getHostString() + ":" + port() + EVENTS_PATH);
     }
 
-    private void health(HttpExchange ex) throws IOException {
-        try (ex) {
-            boolean ok = healthy.getAsBoolean();
-            write(ex, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ok\n" : "starting\n", Map.of());
-        }
-    }
-
     private void events(HttpExchange ex) throws IOException {
+        long arrived = System.nanoTime();
         try (ex) {
             if (!"POST".equals(ex.getRequestMethod())) {
                 ex.getResponseHeaders().add("Allow", "POST");
@@ -92,6 +89,7 @@ public final class SlackHttpServer implements AutoCloseable {
             Response resp = run(ex, new String(body, StandardCharsets.UTF_8));
             String ct = resp.getContentType() == null ? "text/plain; charset=utf-8" : resp.getContentType();
             write(ex, resp.getStatusCode(), ct, resp.getBody() == null ? "" : resp.getBody(), resp.getHeaders());
+            metrics.acknowledged(false, System.nanoTime() - arrived);
         }
     }
 
@@ -117,7 +115,7 @@ public final class SlackHttpServer implements AutoCloseable {
         return data.length > MAX_BODY_BYTES ? null : data;
     }
 
-    private static void write(HttpExchange ex, int status, String contentType, String body,
+    static void write(HttpExchange ex, int status, String contentType, String body,
                               Map<String, List<String>> extra) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         if (extra != null) {

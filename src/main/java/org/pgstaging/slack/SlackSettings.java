@@ -20,6 +20,9 @@ import org.pgstaging.config.ConfigValues;
 public final class SlackSettings {
     public enum Mode { SOCKET, HTTP }
 
+    /** How the bot writes its log on stderr: lines for people, or one JSON object per line for a collector. */
+    public enum LogFormat { TEXT, JSON }
+
     static final String SECTION = "slack";
     private static final Pattern CHANNEL_ID = Pattern.compile("[CGD][A-Z0-9]{2,}");
     private static final Pattern USER_ID = Pattern.compile("[UW][A-Z0-9]{2,}");
@@ -33,6 +36,9 @@ public final class SlackSettings {
     private final String signingSecret;
     private final Mode mode;
     private final int httpPort;
+    /** 0: none. */
+    private final int metricsPort;
+    private final LogFormat logFormat;
     private final Path stateDir;
     private final String command;
     private final List<String> channels;
@@ -60,6 +66,8 @@ public final class SlackSettings {
         appToken = value(section, "app_token").or(() -> nonBlank(env.get("SLACK_APP_TOKEN"))).orElse(null);
         signingSecret = value(section, "signing_secret").or(() -> nonBlank(env.get("SLACK_SIGNING_SECRET"))).orElse(null);
         httpPort = value(section, "http_port").map(v -> ConfigValues.parseInt(SECTION, "http_port", v)).orElse(3000);
+        metricsPort = value(section, "metrics_port").map(v -> ConfigValues.parseInt(SECTION, "metrics_port", v)).orElse(0);
+        logFormat = parseLogFormat(value(section, "log_format").orElse("text"));
         stateDir = org.pgstaging.config.StagingConfig.stateDir(
                 value(section, "state_dir").map(v -> Map.of("state_dir", v)).orElse(Map.of()));
         command = value(section, "command").orElse("/pgstaging");
@@ -103,6 +111,12 @@ public final class SlackSettings {
         if (httpPort < 1 || httpPort > 65535) {
             throw error("http_port", "port " + httpPort + " is out of range", "use a port between 1 and 65535, e.g. 3000");
         }
+        if (metricsPort != 0 && (metricsPort < 1 || metricsPort > 65535)) {
+            throw error("metrics_port", "port " + metricsPort + " is out of range", "use a port between 1 and 65535, e.g. 9464, or leave it out");
+        }
+        if (mode == Mode.HTTP && metricsPort == httpPort) {
+            throw error("metrics_port", "port " + metricsPort + " is http_port", "in http mode /metrics is already on http_port: leave metrics_port out, or give another port");
+        }
         if (!COMMAND.matcher(command).matches()) {
             throw error("command", "'" + command + "' is not a slash command", "write it with its slash, lower case, e.g. /pgstaging");
         }
@@ -131,6 +145,14 @@ public final class SlackSettings {
             case "socket" -> Mode.SOCKET;
             case "http" -> Mode.HTTP;
             default -> throw error("mode", "'" + v + "' is not a mode", "use socket (no public URL needed) or http");
+        };
+    }
+
+    private static LogFormat parseLogFormat(String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "text" -> LogFormat.TEXT;
+            case "json" -> LogFormat.JSON;
+            default -> throw error("log_format", "'" + v + "' is not a log format", "use text (the default) or json (one JSON object per line)");
         };
     }
 
@@ -163,6 +185,9 @@ public final class SlackSettings {
     public String signingSecret() { return signingSecret; }
     public Mode mode() { return mode; }
     public int httpPort() { return httpPort; }
+    /** Where a server of its own serves /metrics and /healthz; empty: none (http mode still has /metrics on http_port). */
+    public java.util.OptionalInt metricsPort() { return metricsPort == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(metricsPort); }
+    public LogFormat logFormat() { return logFormat; }
     public Path stateDir() { return stateDir; }
     public String command() { return command; }
     /** Empty means every channel the bot is in. */
@@ -183,7 +208,8 @@ public final class SlackSettings {
     @Override
     public String toString() {
         return "SlackSettings[mode=" + mode.name().toLowerCase(Locale.ROOT) + ", command=" + command
-                + ", http_port=" + httpPort + ", api_url=" + apiUrl + ", state_dir=" + stateDir
+                + ", http_port=" + httpPort + (metricsPort == 0 ? "" : ", metrics_port=" + metricsPort)
+                + ", log_format=" + logFormat.name().toLowerCase(Locale.ROOT) + ", api_url=" + apiUrl + ", state_dir=" + stateDir
                 + ", channels=" + channels + ", requesters=" + requesters
                 + ", approvers=" + approverUsers + approverGroups + ", approval_channel=" + approvalChannel
                 + ", self_approval=" + selfApproval + ", stall_minutes=" + stallMinutes

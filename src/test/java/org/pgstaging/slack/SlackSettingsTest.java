@@ -36,6 +36,33 @@ class SlackSettingsTest {
     }
 
     @Test
+    void metricsPortAndLogFormat() {
+        SlackSettings plain = new SlackSettings(base(), Map.of());
+        assertThat(plain.metricsPort()).isEmpty();
+        assertThat(plain.logFormat()).isEqualTo(SlackSettings.LogFormat.TEXT);
+        Map<String, String> m = base();
+        m.put("metrics_port", "9464");
+        m.put("log_format", "JSON");
+        SlackSettings set = new SlackSettings(m, Map.of());
+        assertThat(set.metricsPort()).hasValue(9464);
+        assertThat(set.logFormat()).isEqualTo(SlackSettings.LogFormat.JSON);
+        assertThat(set.toString()).contains("metrics_port=9464").contains("log_format=json");
+
+        m.put("metrics_port", "70000");
+        assertThatThrownBy(() -> new SlackSettings(m, Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("port 70000 is out of range");
+        m.put("metrics_port", "3000");
+        m.put("mode", "http");
+        m.put("signing_secret", SIGNING);
+        assertThatThrownBy(() -> new SlackSettings(m, Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("is http_port");
+        m.put("metrics_port", "9464");
+        m.put("log_format", "xml");
+        assertThatThrownBy(() -> new SlackSettings(m, Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'xml' is not a log format");
+    }
+
+    @Test
     void tokensComeFromTheEnvironmentWhenNotInTheFile() {
         Map<String, String> m = base();
         m.remove("bot_token");

@@ -37,11 +37,13 @@ final class EventThread {
     private void deliver(Consumer<QueueListener> call, Job job) {
         try {
             thread.execute(() -> {
-                for (QueueListener l : listeners) {
-                    try {
-                        call.accept(l);
-                    } catch (RuntimeException e) {
-                        LOG.warn("queue listener {} failed on job #{}", l, job.id(), e);
+                try (JobLogContext named = JobLogContext.of(job)) {
+                    for (QueueListener l : listeners) {
+                        try {
+                            call.accept(l);
+                        } catch (RuntimeException e) {
+                            LOG.warn("queue listener {} failed on job #{}", l, job.id(), e);
+                        }
                     }
                 }
             });

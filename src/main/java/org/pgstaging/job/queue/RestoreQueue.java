@@ -324,6 +324,7 @@ public final class RestoreQueue implements AutoCloseable {
                 case FAILED -> HistoryAction.FAILED;
                 default -> HistoryAction.CANCEL;
             };
+            LOG.info("job #{} ended: {}", job.id(), ended.state().name().toLowerCase(java.util.Locale.ROOT));
             events.changed(new JobEvent(ended, JobState.RUNNING, action, end.actor()));
         } catch (RuntimeException e) {
             LOG.error("could not record the end of job #{}: {}", job.id(), e.getMessage(), e);

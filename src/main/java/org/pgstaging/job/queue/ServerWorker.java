@@ -38,14 +38,17 @@ final class ServerWorker implements Runnable {
         try {
             Job job;
             while ((job = queue.takeNext(this)) != null) {
-                JobOutcome outcome = null;
-                Throwable failure = null;
-                try {
-                    outcome = runner.run(job, queue.reporterFor(job));
-                } catch (Throwable t) { // the job fails, the worker lives on for the next one
-                    failure = t;
+                try (JobLogContext named = JobLogContext.of(job)) {
+                    LOG.info("job #{} started: {} {}", job.id(), job.kind().code(), job.section());
+                    JobOutcome outcome = null;
+                    Throwable failure = null;
+                    try {
+                        outcome = runner.run(job, queue.reporterFor(job));
+                    } catch (Throwable t) { // the job fails, the worker lives on for the next one
+                        failure = t;
+                    }
+                    queue.complete(this, job, outcome, failure);
                 }
-                queue.complete(this, job, outcome, failure);
             }
         } catch (RuntimeException e) {
             LOG.error("worker of {} stopped: {}", serverKey, e.getMessage(), e);

@@ -407,6 +407,21 @@ public final class JobStore implements AutoCloseable {
                 section, kind.code(), JobState.DONE, limit));
     }
 
+    /** How many jobs there are of each kind in each state (absent: none), for the metrics. */
+    public java.util.Map<JobKind, java.util.Map<JobState, Long>> countsByKindAndState() {
+        return db.transaction("counting jobs", c -> {
+            java.util.Map<JobKind, java.util.Map<JobState, Long>> counts = new java.util.EnumMap<>(JobKind.class);
+            try (PreparedStatement ps = c.prepareStatement("SELECT kind, state, count(*) FROM jobs GROUP BY kind, state");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.computeIfAbsent(JobKind.parse(rs.getString(1)), k -> new java.util.EnumMap<>(JobState.class))
+                            .put(JobState.valueOf(rs.getString(2)), rs.getLong(3));
+                }
+            }
+            return counts;
+        });
+    }
+
     /** The newest job the bot answers in that thread. */
     public Optional<Job> findByThread(String channel, String threadTs) {
         return db.transaction("finding the job of a thread", c -> Rows.jobs(c,
