@@ -27,9 +27,9 @@ import org.pgstaging.host.CommandResult;
  * once (a custom-format file's head, a directory dump's toc.dat), pre-data is restored from it,
  * then each kept data block is fetched on its own ({@link BlockFeed}: a byte range fed behind the
  * head, or the item's file of a directory dump) and loaded by its own {@code pg_restore -L item}
- * (largest first, {@code restore_jobs} at a time). As soon as a table's data is in, the same worker
- * builds its indexes and primary key / unique constraints that need nothing else, while other
- * tables still load; the rest of post-data (foreign keys, triggers, indexes over several tables...)
+ * (largest first, {@code restore_jobs} at a time). As soon as a table's data is in, its indexes and
+ * primary key / unique constraints that need nothing else are built, each as its own task
+ * ({@link LoadSchedule}), while other tables still load; the rest of post-data (foreign keys, triggers, indexes over several tables...)
  * then runs with {@code pg_restore -j N} on the catalog alone (post-data needs no data). Data items
  * without a block (sequence values) come from the catalog too.
  *
@@ -115,19 +115,36 @@ final class BlockRestore {
         long start = System.nanoTime();
         events.detail(Step.DOWNLOAD, todo.size() + " data " + (blocks.inFiles() ? "files" : "blocks") + " (" + total
                 + " bytes), " + jobs + " at a time, each loaded as it arrives");
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(jobs, todo.size())), r -> {
+        if (todo.isEmpty()) return 0;
+        int workers = Math.min(jobs, todo.size());
+        LoadSchedule schedule = new LoadSchedule(todo, workers);
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "block-restore-" + db);
             t.setDaemon(true);
             return t;
         });
         List<Future<?>> running = new ArrayList<>();
         try {
-            for (DataBlocks.Block b : todo) {
+            for (int w = 0; w < workers; w++) {
                 running.add(pool.submit(() -> {
-                    load(b, lines, dir, fetched, total, start);
-                    long n = done.incrementAndGet();
-                    events.progress(Step.PG_RESTORE, n, todo.size(), "tables", n / Math.max(1e-3, (System.nanoTime() - start) / 1e9));
-                    return null;
+                    try {
+                        for (LoadSchedule.Task task = schedule.next(); task != null; task = schedule.next()) {
+                            if (task instanceof LoadSchedule.Load l) {
+                                load(l.block(), lines, dir, fetched, total, start);
+                                long n = done.incrementAndGet();
+                                events.progress(Step.PG_RESTORE, n, todo.size(), "tables",
+                                        n / Math.max(1e-3, (System.nanoTime() - start) / 1e9));
+                                schedule.done(task, buildsOf(l.block(), lines));
+                            } else if (task instanceof LoadSchedule.Build b) {
+                                build(b, lines.get(b.dumpId()), dir);
+                                schedule.done(task, List.of());
+                            }
+                        }
+                        return null;
+                    } catch (RuntimeException | Error | InterruptedException e) {
+                        schedule.stop();
+                        throw e;
+                    }
                 }));
             }
             for (Future<?> f : running) f.get();
@@ -140,6 +157,7 @@ final class BlockRestore {
             if (cause instanceof RuntimeException r) throw r;
             throw new PgStagingException(String.valueOf(cause.getMessage()), null, cause);
         } finally {
+            schedule.stop();
             pool.shutdownNow();
             feed.abortAll();
             try {
@@ -169,7 +187,6 @@ final class BlockRestore {
                 if (r.ok()) {
                     events.detail(Step.PG_RESTORE, "loaded " + b.name() + " (" + b.length() + " bytes) in "
                             + String.format(java.util.Locale.ROOT, "%.2f s", (System.nanoTime() - t0) / 1e9));
-                    buildIndexes(b, lines, dir);
                     return;
                 }
                 if (r.stdinFailure() != null && attempt < attempts && !Thread.currentThread().isInterrupted()) {
@@ -189,35 +206,49 @@ final class BlockRestore {
         }
     }
 
-    /**
-     * The table's indexes and primary key / unique constraints that need nothing else, built now on
-     * this worker while other tables still load (rather than all after the last block).
-     */
-    private void buildIndexes(DataBlocks.Block b, Map<Integer, String> lines, Path dir) throws IOException {
-        if (b.owner() < 0) return;
-        List<String> mine = new ArrayList<>();
-        List<Integer> ids = new ArrayList<>();
+    /** The table's indexes and primary key / unique constraints that need nothing else: buildable now its data is in. */
+    private List<LoadSchedule.Build> buildsOf(DataBlocks.Block b, Map<Integer, String> lines) {
+        if (b.owner() < 0) return List.of();
+        List<LoadSchedule.Build> out = new ArrayList<>();
         for (int id : blocks.indexesOf(b.owner())) {
             String line = lines.get(id);
-            if (line != null) {
-                mine.add(line);
-                ids.add(id);
-            }
+            if (line != null) out.add(new LoadSchedule.Build(id, b, descOf(line).equals("CONSTRAINT")));
         }
-        if (mine.isEmpty()) return;
-        Path indexList = dir.resolve("." + db + "." + b.dumpId() + ".indexes.list");
+        return out;
+    }
+
+    /** One index or key, built while other tables still load (rather than all after the last block). */
+    private void build(LoadSchedule.Build b, String line, Path dir) {
+        Path indexList = dir.resolve("." + db + "." + b.dumpId() + ".index.list");
         try {
-            Files.write(indexList, mine, StandardCharsets.UTF_8);
+            Files.writeString(indexList, line + "\n", StandardCharsets.UTF_8);
             long t0 = System.nanoTime();
-            RestorePipeline.refuseFailed(section("post-data", indexList, false), "indexes of " + b.name());
+            RestorePipeline.refuseFailed(section("post-data", indexList, false), descOf(line).toLowerCase(java.util.Locale.ROOT)
+                    + " of " + b.of().name());
             synchronized (indexesBuilt) {
-                ids.forEach(indexesBuilt::set);
+                indexesBuilt.set(b.dumpId());
             }
-            events.detail(Step.PG_RESTORE, "built " + ids.size() + " index(es) of " + b.name() + " in "
-                    + String.format(java.util.Locale.ROOT, "%.2f s", (System.nanoTime() - t0) / 1e9));
+            events.detail(Step.PG_RESTORE, "built " + descOf(line).toLowerCase(java.util.Locale.ROOT) + " " + tagOf(line)
+                    + " of " + b.of().name() + String.format(java.util.Locale.ROOT, " in %.2f s", (System.nanoTime() - t0) / 1e9));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + indexList, e);
         } finally {
             Cleanup.delete(indexList);
         }
+    }
+
+    /** The entry type of a list line {@code 123; 2606 16400 CONSTRAINT app customers customers_pkey owner}: INDEX or CONSTRAINT here. */
+    private static String descOf(String line) {
+        String[] words = line.substring(line.indexOf(';') + 1).strip().split(" ");
+        return words.length > 2 ? words[2] : "";
+    }
+
+    /** The tag of such a line, without its schema and owner ({@code customers customers_pkey}), for the restore log. */
+    private static String tagOf(String line) {
+        String[] words = line.substring(line.indexOf(';') + 1).strip().split(" ", 5);
+        if (words.length < 5) return "";
+        int owner = words[4].lastIndexOf(' ');
+        return owner > 0 ? words[4].substring(0, owner) : words[4];
     }
 
     /** The dump ids the filtered list keeps (lines not commented out). */
