@@ -27,10 +27,10 @@ final class BotCommand extends BaseCommand {
                     "start it with: java -jar pgstaging.jar -c FILE bot");
         }
         SlackSettings settings = new SlackSettings(session.config().slack());
-        // the bot's jobs and buttons go into the same history as consoles sharing its state_dir
+        // the bot's jobs and buttons go into the same history as consoles sharing its state (state_url or state_dir)
         StagingService staging = new StagingService(session.config(), EngineOptions.defaults(), RestoreListener.NONE)
-                .recordingIn(settings.stateDir());
-        try (QueuedJobService backend = QueuedJobService.open(staging, settings.stateDir(),
+                .recordingHistory();
+        try (QueuedJobService backend = QueuedJobService.open(staging,
                      Duration.ofMinutes(settings.stallMinutes()), SlackBot.jobPolicy(settings));
              SlackBot bot = new SlackBot(settings, backend, Clock.systemUTC())) {
             backend.start();

@@ -17,9 +17,9 @@ public final class Main {
         if (!asksForHelpOrVersion(args)) StagingService.warmUp();
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        // every change is recorded in the history of the state_dir, opened on the first change only
+        // every change is recorded in the history of the state ([slack] state_url, else state_dir), opened on the first change only
         Cli cli = new Cli((config, options, listener) -> new StagingService(config, options, listener)
-                .recordingIn(config.stateDir()), System.in, out, err,
+                .recordingHistory(), System.in, out, err,
                 Terminals::stdinIsTerminal, Terminals.stdoutIsTerminal());
         Worker worker = new Worker();
         // SIGINT/SIGTERM start the shutdown hooks: interrupt the command and let it clean up
