@@ -16,6 +16,10 @@ import org.postgresql.Driver;
 public final class StateUrl {
     public static final String OPTION = "state_url";
     private static final String PREFIX = "jdbc:postgresql:";
+    /** jdbc:postgresql:[//HOSTS/]DATABASE[?PARAMETERS] */
+    private static final Pattern SHAPE = Pattern.compile("jdbc:postgresql:(?://([^/?]*)/)?([^?]*)(\\?.*)?");
+    /** The port of one host of HOSTS: after the last colon, unless that colon is inside an [IPv6] address. */
+    private static final Pattern PORT = Pattern.compile(":([^:\\]]*)$");
     private static final Pattern PASSWORD = Pattern.compile("(?i)([?&]password=)[^&]*");
     /** Shorter passwords are not hunted in free text: masking every "ab" would garble the message more than it hides. */
     private static final int MASKED_IN_TEXT_FROM = 4;
@@ -39,10 +43,19 @@ public final class StateUrl {
         if (!url.startsWith(PREFIX)) {
             throw new Invalid("'" + shown + "' is not a PostgreSQL JDBC URL (only jdbc:postgresql: is accepted)", hint);
         }
+        // checked before the driver reads it: pgjdbc takes the user name for a missing database and logs bad ports
+        Matcher shape = SHAPE.matcher(url);
+        if (!shape.matches() || shape.group(2).isEmpty()) throw new Invalid("'" + shown + "' names no database", hint);
+        for (String host : shape.group(1) == null ? new String[0] : shape.group(1).split(",")) {
+            Matcher port = PORT.matcher(host);
+            if (port.find() && (port.group(1).length() > 5 || !port.group(1).matches("\\d+")
+                    || Integer.parseInt(port.group(1)) < 1 || Integer.parseInt(port.group(1)) > 65535)) {
+                throw new Invalid("'" + shown + "' has no valid port ('" + port.group(1) + "')", hint);
+            }
+        }
         Properties parsed = Driver.parseURL(url, new Properties());
         if (parsed == null) throw new Invalid("'" + shown + "' is not a URL the PostgreSQL driver can read", hint);
         String db = parsed.getProperty("PGDBNAME", "");
-        if (db.isEmpty()) throw new Invalid("'" + shown + "' names no database", hint);
         String display = parsed.getProperty("PGHOST", "localhost") + ":" + parsed.getProperty("PGPORT", "5432") + "/" + db;
         return new StateUrl(url, display, passwordOf(url));
     }
