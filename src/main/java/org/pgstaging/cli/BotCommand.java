@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code pgstaging bot}: the Slack face. It drives the same engine as the console, through the
- * durable queue kept under {@code state_dir}; it runs until interrupted (SIGTERM, Ctrl-C).
+ * durable queue kept under {@code state_dir} (or in the database of {@code state_url}); it runs until
+ * interrupted (SIGTERM, Ctrl-C).
  */
 @Command(name = "bot", description = "Run the Slack chat-ops bot described by the [slack] section (Socket Mode"
         + " or HTTP) until stopped; queued restores survive restarts.")

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
  * FileChannel, and interrupting a thread in the middle of such a write closes the channel and
  * with it the whole database; the queue interrupts worker threads to cancel restores, so no caller
  * thread may ever touch the file. Callers wait uninterruptibly and get their interrupt flag back.
+ * On PostgreSQL the one connection is also the one session holding the bot's {@link BotLock}.
  */
 final class StoreThread implements AutoCloseable {
 
