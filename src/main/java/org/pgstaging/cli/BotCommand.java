@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code pgstaging bot}: the Slack face. It drives the same engine as the console, through the
- * durable queue kept under {@code state_dir}; it runs until interrupted (SIGTERM, Ctrl-C).
+ * durable queue kept under {@code state_dir} (or in the database of {@code state_url}); it runs until
+ * interrupted (SIGTERM, Ctrl-C).
  */
 @Command(name = "bot", description = "Run the Slack chat-ops bot described by the [slack] section (Socket Mode"
         + " or HTTP) until stopped; queued restores survive restarts.")
@@ -36,11 +37,11 @@ final class BotCommand extends BaseCommand {
         SlackSettings settings = new SlackSettings(withLogFormat(session.config().slack()));
         boolean json = settings.logFormat() == SlackSettings.LogFormat.JSON;
         if (json) Logging.json();
-        // the bot's jobs and buttons go into the same history as consoles sharing its state_dir
+        // the bot's jobs and buttons go into the same history as consoles sharing its state (state_url or state_dir)
         StagingService staging = new StagingService(session.config(), EngineOptions.defaults(), RestoreListener.NONE)
-                .recordingIn(settings.stateDir());
+                .recordingHistory();
         try (Metrics metrics = Metrics.withJvm();
-             QueuedJobService backend = QueuedJobService.open(staging, settings.stateDir(),
+             QueuedJobService backend = QueuedJobService.open(staging,
                      Duration.ofMinutes(settings.stallMinutes()), SlackBot.jobPolicy(settings)).recordMetricsIn(metrics.registry());
              SlackBot bot = new SlackBot(settings, backend, Clock.systemUTC(), metrics)) {
             backend.start();

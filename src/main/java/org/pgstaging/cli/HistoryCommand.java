@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 /** {@code history}: every change of the servers, whoever made it (consoles, scripts, the Slack bot). */
 @Command(name = "history", description = {
         "Every change of the database servers, newest first, whoever made it: consoles, scripts and the Slack bot"
-                + " sharing the state_dir ([slack] state_dir). Who, when, what, the outcome, how long each step took."})
+                + " sharing the state ([slack] state_url, else state_dir). Who, when, what, the outcome, how long each step took."})
 final class HistoryCommand extends BaseCommand {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 

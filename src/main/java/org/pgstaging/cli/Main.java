@@ -17,9 +17,7 @@ public final class Main {
         if (!asksForHelpOrVersion(args)) StagingService.warmUp();
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        // every change is recorded in the history of the state_dir, opened on the first change only
-        Cli cli = new Cli((config, options, listener) -> new StagingService(config, options, listener)
-                .recordingIn(config.stateDir()), System.in, out, err,
+        Cli cli = new Cli(engines(), System.in, out, err,
                 Terminals::stdinIsTerminal, Terminals.stdoutIsTerminal());
         Worker worker = new Worker();
         // SIGINT/SIGTERM start the shutdown hooks: interrupt the command and let it clean up
@@ -42,6 +40,12 @@ public final class Main {
         out.flush();
         err.flush();
         System.exit(code);
+    }
+
+    /** The engine of each configuration: every change is recorded in the history of its state ([slack] state_url, else state_dir). */
+    static EngineFactory engines() {
+        // the history is opened on the first change only: commands that change nothing never touch it
+        return (config, options, listener) -> new StagingService(config, options, listener).recordingHistory();
     }
 
     private static boolean asksForHelpOrVersion(String[] args) {

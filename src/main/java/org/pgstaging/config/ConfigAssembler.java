@@ -201,6 +201,7 @@ final class ConfigAssembler {
     private void slack(RawIni.Sect s, Map<String, String> slack) {
         for (RawIni.Option o : s.options().values()) {
             slack.put(o.name(), o.value());
+            if (o.name().equals(StateUrl.OPTION) && !o.value().isBlank()) checkStateUrl(o);
             if (KnownOptions.slackOptions().contains(o.name())) continue;
             String why;
             if (KnownOptions.acceptedInStaging(o.name())) {
@@ -211,6 +212,14 @@ final class ConfigAssembler {
                         + (mean.isEmpty() ? "known: " + String.join(", ", KnownOptions.slackOptions()) : mean);
             }
             warnings.add(new ConfigWarning(file, RawIni.SLACK, o.name(), o.line(), "'" + o.name() + "' " + why));
+        }
+    }
+
+    private void checkStateUrl(RawIni.Option o) {
+        try {
+            StateUrl.parse(o.value());
+        } catch (StateUrl.Invalid e) {
+            problems.add(new Problem(file, RawIni.SLACK, o.name(), o.line(), e.getMessage(), e.hint()));
         }
     }
 

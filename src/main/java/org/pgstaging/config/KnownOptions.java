@@ -76,7 +76,7 @@ public final class KnownOptions {
             "base_backup_cmd", "wal_archive_cmd");
 
     private static final List<String> SLACK = List.of(
-            "bot_token", "app_token", "signing_secret", "mode", "http_port", "state_dir", "command",
+            "bot_token", "app_token", "signing_secret", "mode", "http_port", "state_dir", "state_url", "command",
             "channels", "requesters", "approvers", "approval_channel", "self_approval", "api_url",
             "stall_minutes", "metrics_port", "log_format");
 

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -77,6 +78,17 @@ public final class StagingConfig {
         String v = slack.getOrDefault("state_dir", "").strip();
         String dir = v.isEmpty() ? DEFAULT_STATE_DIR : v;
         return dir.equals("~") || dir.startsWith("~/") ? Path.of(System.getProperty("user.home") + dir.substring(1)) : Path.of(dir);
+    }
+
+    /** [slack] state_url (checked when loaded): the state on PostgreSQL instead of under state_dir. */
+    public Optional<StateUrl> stateUrl() {
+        return stateUrl(slack);
+    }
+
+    /** state_url of a [slack] section's options, when set. */
+    public static Optional<StateUrl> stateUrl(Map<String, String> slack) {
+        String v = slack.getOrDefault(StateUrl.OPTION, "").strip();
+        return v.isEmpty() ? Optional.empty() : Optional.of(StateUrl.parse(v));
     }
 
     /**

@@ -1,6 +1,6 @@
 package org.pgstaging.job;
 
-import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +32,7 @@ import org.pgstaging.job.store.Job;
 import org.pgstaging.job.store.JobRequest;
 import org.pgstaging.job.store.JobStore;
 import org.pgstaging.job.store.ServerKey;
+import org.pgstaging.job.store.StateLocation;
 import org.pgstaging.postgres.ServerBusyException;
 import org.pgstaging.restore.RestoreEvent;
 import org.pgstaging.restore.RestoreListener;
@@ -76,7 +77,7 @@ public final class QueuedJobService implements JobService, AutoCloseable {
         this.policy = policy;
         this.staging = staging;
         this.store = store;
-        this.stalls = new StallWatcher(store, java.time.Clock.systemUTC(), stallAfter,
+        this.stalls = new StallWatcher(store, Clock.systemUTC(), stallAfter,
                 (job, silent) -> listeners.forEach(l -> l.jobStalled(toView(job), silent)));
         this.execution = new JobExecution(staging);
         this.queue = new RestoreQueue(store, this::run, execution::cleanUpInterrupted);
@@ -98,11 +99,19 @@ public final class QueuedJobService implements JobService, AutoCloseable {
     }
 
     /**
-     * The jobs kept in the durable store under {@code stateDir} (created if missing), closed with this
-     * service. Two bots must not share a state_dir: the second is refused.
+     * The jobs kept where the configuration of {@code staging} says: [slack] state_url when set, else
+     * under state_dir. See {@link #open(StagingService, StateLocation, Duration, JobPolicy)}.
      */
-    public static QueuedJobService open(StagingService staging, Path stateDir, Duration stallAfter, JobPolicy policy) {
-        JobStore store = JobStore.open(stateDir);
+    public static QueuedJobService open(StagingService staging, Duration stallAfter, JobPolicy policy) {
+        return open(staging, StateLocation.of(staging.config()), stallAfter, policy);
+    }
+
+    /**
+     * The jobs kept in the durable store {@code where} (created if missing), closed with this service.
+     * Two bots must not share a state_dir or a state database: the second is refused.
+     */
+    public static QueuedJobService open(StagingService staging, StateLocation where, Duration stallAfter, JobPolicy policy) {
+        JobStore store = JobStore.open(where, Clock.systemUTC());
         try {
             return new QueuedJobService(staging, store, stallAfter, policy, store);
         } catch (RuntimeException e) {

@@ -14,6 +14,7 @@ import org.pgstaging.config.Section;
 import org.pgstaging.config.StagingConfig;
 import org.pgstaging.job.model.Change;
 import org.pgstaging.job.store.ChangeLog;
+import org.pgstaging.job.store.StateLocation;
 import org.pgstaging.postgres.PostgresServerAddress;
 import org.pgstaging.restore.RestoreListener;
 import org.pgstaging.restore.StagingTarget;
@@ -114,11 +115,17 @@ public final class StagingService implements StagingOperations {
     }
 
     /**
-     * A StagingService that records every change in the history kept under {@code stateDir}, the one
-     * the bot and every console sharing that directory write to (opened on the first change only).
+     * A StagingService that records every change in the history of its configuration's state
+     * ([slack] state_url when set, else state_dir): the one the bot and every console sharing that
+     * state write to (opened on the first change only).
      */
-    public StagingService recordingIn(Path stateDir) {
-        return recordingTo(() -> ChangeLog.shared(stateDir));
+    public StagingService recordingHistory() {
+        return recordingIn(StateLocation.of(config()));
+    }
+
+    /** A StagingService that records every change in the history kept {@code where} (opened on the first change only). */
+    public StagingService recordingIn(StateLocation where) {
+        return recordingTo(() -> ChangeLog.shared(where));
     }
 
     /** A StagingService that records every change in the history {@code changes} opens (lazily, once). */

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.pgstaging.config.ConfigException;
 import org.pgstaging.config.ConfigValues;
+import org.pgstaging.config.StateUrl;
 
 /**
  * The {@code [slack]} section, validated when built so the bot fails at start with a clear error
@@ -40,6 +41,7 @@ public final class SlackSettings {
     private final int metricsPort;
     private final LogFormat logFormat;
     private final Path stateDir;
+    private final StateUrl stateUrl;
     private final String command;
     private final List<String> channels;
     private final List<String> requesters;
@@ -70,6 +72,7 @@ public final class SlackSettings {
         logFormat = parseLogFormat(value(section, "log_format").orElse("text"));
         stateDir = org.pgstaging.config.StagingConfig.stateDir(
                 value(section, "state_dir").map(v -> Map.of("state_dir", v)).orElse(Map.of()));
+        stateUrl = value(section, StateUrl.OPTION).map(SlackSettings::stateUrl).orElse(null);
         command = value(section, "command").orElse("/pgstaging");
         channels = ids(section, "channels", CHANNEL_ID, "channel IDs such as C0123ABCD (channel details > About)");
         requesters = ids(section, "requesters", Pattern.compile(USER_ID.pattern() + "|" + GROUP_ID.pattern()),
@@ -140,6 +143,14 @@ public final class SlackSettings {
         }
     }
 
+    private static StateUrl stateUrl(String v) {
+        try {
+            return StateUrl.parse(v);
+        } catch (StateUrl.Invalid e) {
+            throw error(StateUrl.OPTION, e.getMessage(), e.hint());
+        }
+    }
+
     private static Mode parseMode(String v) {
         return switch (v.toLowerCase(Locale.ROOT)) {
             case "socket" -> Mode.SOCKET;
@@ -189,6 +200,8 @@ public final class SlackSettings {
     public java.util.OptionalInt metricsPort() { return metricsPort == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(metricsPort); }
     public LogFormat logFormat() { return logFormat; }
     public Path stateDir() { return stateDir; }
+    /** The state database holding the jobs and the history instead of state_dir's files, when set. */
+    public Optional<StateUrl> stateUrl() { return Optional.ofNullable(stateUrl); }
     public String command() { return command; }
     /** Empty means every channel the bot is in. */
     public List<String> channels() { return channels; }
@@ -210,6 +223,7 @@ public final class SlackSettings {
         return "SlackSettings[mode=" + mode.name().toLowerCase(Locale.ROOT) + ", command=" + command
                 + ", http_port=" + httpPort + (metricsPort == 0 ? "" : ", metrics_port=" + metricsPort)
                 + ", log_format=" + logFormat.name().toLowerCase(Locale.ROOT) + ", api_url=" + apiUrl + ", state_dir=" + stateDir
+                + ", state_url=" + (stateUrl == null ? "unset" : stateUrl.toString())
                 + ", channels=" + channels + ", requesters=" + requesters
                 + ", approvers=" + approverUsers + approverGroups + ", approval_channel=" + approvalChannel
                 + ", self_approval=" + selfApproval + ", stall_minutes=" + stallMinutes

@@ -67,14 +67,14 @@ class JobRecoveryEndToEndTest {
     void aFailedJobKeepsItsStepHintAndCleanupAcrossARestart() throws Exception {
         Path state = Files.createTempDirectory("pgstaging-jobfail");
         String id;
-        try (QueuedJobService jobs = QueuedJobService.open(staging(), state, Duration.ofMinutes(10), ANYONE)) {
+        try (QueuedJobService jobs = QueuedJobService.open(staging(), org.pgstaging.job.store.StateLocation.directory(state), Duration.ofMinutes(10), ANYONE)) {
             jobs.start();
             id = jobs.submit(new JobSubmission(JobKind.RESTORE, "jobfail.dev", DateSpec.of(DAY), "U0ALICE01", "C0STAGING")).id();
             Gate.await("the job to fail", PATIENCE, () -> jobs.job(id).map(JobView::finished).orElse(false));
             assertFailure(jobs.job(id).orElseThrow());
         }
         assertThat(sandbox.databaseExists("jobfail_20261123")).as("the failed copy is dropped").isFalse();
-        try (QueuedJobService again = QueuedJobService.open(staging(), state, Duration.ofMinutes(10), ANYONE)) {
+        try (QueuedJobService again = QueuedJobService.open(staging(), org.pgstaging.job.store.StateLocation.directory(state), Duration.ofMinutes(10), ANYONE)) {
             assertFailure(again.job(id).orElseThrow());
         } finally {
             Unprivileged.deleteTree(state);
@@ -109,7 +109,7 @@ class JobRecoveryEndToEndTest {
             Job running = store.start(restore);
             assertThat(running.targetDatabase()).isEqualTo(copy);
         }
-        try (QueuedJobService jobs = QueuedJobService.open(staging(), state, Duration.ofMinutes(10), ANYONE)) {
+        try (QueuedJobService jobs = QueuedJobService.open(staging(), org.pgstaging.job.store.StateLocation.directory(state), Duration.ofMinutes(10), ANYONE)) {
             jobs.start();
             Gate.await("both jobs to end after their second run", PATIENCE, () ->
                     jobs.job(Long.toString(vacuum)).map(JobView::finished).orElse(false)

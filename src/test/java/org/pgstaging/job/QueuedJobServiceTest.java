@@ -38,7 +38,7 @@ class QueuedJobServiceTest {
                 "[foodb.dev]\nbackup_base_url = /srv/dumps\nhost = localhost\n"
                         + "[barfoo.dev]\nbackup_base_url = /srv/dumps\nhost = localhost\napproval = none\n");
         StagingService staging = new StagingService(ConfigLoader.load(ini), EngineOptions.defaults(), RestoreListener.NONE);
-        jobs = QueuedJobService.open(staging, dir.resolve("state"), Duration.ofMinutes(10), POLICY);
+        jobs = QueuedJobService.open(staging, org.pgstaging.job.store.StateLocation.directory(dir.resolve("state")), Duration.ofMinutes(10), POLICY);
     }
 
     @AfterEach

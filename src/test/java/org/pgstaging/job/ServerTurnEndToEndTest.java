@@ -87,7 +87,7 @@ class ServerTurnEndToEndTest {
     void twoConsolesTakeTurnsOnOneServerAndNoWaitSaysWhoHoldsIt() throws Exception {
         // one restore of turna.dev in the history: waiters behind the next one get an estimated start
         var config = ConfigLoader.load(ini);
-        service().recordingTo(() -> org.pgstaging.job.store.ChangeLog.shared(config.stateDir()))
+        service().recordingTo(() -> org.pgstaging.job.store.ChangeLog.shared(org.pgstaging.job.store.StateLocation.directory(config.stateDir())))
                 .restore("turna.dev", DateSpec.parse(OLD.toString()), null);
         gate("turna.dev", "turn_gate");
         Path logA = sandbox.dir.resolve("turna.log");
@@ -182,7 +182,7 @@ class ServerTurnEndToEndTest {
         ungate("crashed.dev");
 
         var config = ConfigLoader.load(ini);
-        StagingService next = service().recordingTo(() -> org.pgstaging.job.store.ChangeLog.shared(config.stateDir()));
+        StagingService next = service().recordingTo(() -> org.pgstaging.job.store.ChangeLog.shared(org.pgstaging.job.store.StateLocation.directory(config.stateDir())));
         assertThat(next.history("crashed.dev", null, 10)).first().satisfies(c -> {
             assertThat(c.outcome()).as("the killed console's change, until the next change of the server").isEqualTo(
                     org.pgstaging.job.model.Change.Outcome.RUNNING);

@@ -62,7 +62,7 @@ class BotAndConsoleTurnTest {
         var config = ConfigLoader.load(ini);
         // as the bot command does: its jobs go into the history of the state_dir consoles share
         backend = new QueuedJobService(new StagingService(config, EngineOptions.defaults(), RestoreListener.NONE)
-                .recordingTo(() -> ChangeLog.shared(config.stateDir())), store, java.time.Duration.ofMinutes(10),
+                .recordingTo(() -> ChangeLog.shared(org.pgstaging.job.store.StateLocation.directory(config.stateDir()))), store, java.time.Duration.ofMinutes(10),
                 RecordingBackend.ANYONE);
         backend.start();
     }

@@ -73,7 +73,7 @@ class MetricsEndToEndTest {
         ini = sandbox.writeConfig("metricsdb", "approval = none");
         stateDir = sandbox.dir.resolve("state"); // the ini's [slack] state_dir: the console reads the same history
         StagingService staging = new StagingService(ConfigLoader.load(ini), EngineOptions.defaults(), RestoreListener.NONE)
-                .recordingIn(stateDir);
+                .recordingIn(org.pgstaging.job.store.StateLocation.directory(stateDir));
         api = SlackApiServer.start(BOT_TOKEN, "xapp-1-unused");
         api.user(ALICE, "alice");
         Map<String, String> m = new HashMap<>();

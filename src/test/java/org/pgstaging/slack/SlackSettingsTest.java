@@ -79,8 +79,13 @@ class SlackSettingsTest {
     void toStringHidesSecrets() {
         Map<String, String> m = base();
         m.put("signing_secret", SIGNING);
+        m.put("state_url", "jdbc:postgresql://state.example/pgstaging?user=bot&password=SECRETpassword");
         String text = new SlackSettings(m, Map.of()).toString();
-        assertThat(text).doesNotContain("SECRET").contains("xoxb-****").contains("xapp-****").contains("signing_secret=set");
+        assertThat(text).doesNotContain("SECRET").contains("xoxb-****").contains("xapp-****").contains("signing_secret=set")
+                .contains("state_url=jdbc:postgresql://state.example/pgstaging?user=bot&password=****");
+        m.put("state_url", "jdbc:h2:/var/lib/pgstaging/state");
+        assertThatThrownBy(() -> new SlackSettings(m, Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("[slack] state_url").hasMessageContaining("only jdbc:postgresql: is accepted");
     }
 
     @Test

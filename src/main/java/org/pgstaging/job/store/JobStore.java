@@ -2,11 +2,8 @@ package org.pgstaging.job.store;
 
 import org.pgstaging.job.model.JobState;
 import org.pgstaging.job.model.JobKind;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,13 +15,15 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import javax.sql.DataSource;
 import org.pgstaging.backup.DateSpec;
 
 /**
- * Jobs and their history in an embedded H2 database under {@code state_dir}. Every decision and
- * state change is one transaction that also appends a history entry; once a method returns,
- * its change is on disk (the database is opened with {@code WRITE_DELAY=0}, because H2's default
- * half-second delay loses commits when the process is killed).
+ * Jobs and their history, in an embedded H2 database under {@code state_dir} or in the PostgreSQL
+ * database of {@code state_url} (see {@link StateLocation}). Every decision and state change is one
+ * transaction that also appends a history entry; once a method returns, its change is on disk (H2
+ * is opened with {@code WRITE_DELAY=0}, because its default half-second delay loses commits when
+ * the process is killed). One bot owns a store: H2 locks its file, PostgreSQL gets {@link BotLock}.
  */
 public final class JobStore implements AutoCloseable {
     /** Actor of the changes pgstaging makes by itself (start, done, interruption handling). */
@@ -36,45 +35,39 @@ public final class JobStore implements AutoCloseable {
     private static final int TEXT_MAX = 4000;
     private static final int ERROR_MAX = 10000;
 
-    private final Path stateDir;
+    private final StateLocation where;
     private final Clock clock;
-    private final StoreThread db = new StoreThread();
-    private final History history = new History(db);
+    private final StoreThread db;
+    private final History history;
 
-    private JobStore(Path stateDir, Clock clock) {
-        this.stateDir = stateDir;
+    private JobStore(StateLocation where, Clock clock) {
+        this.where = where;
         this.clock = clock;
+        this.db = new StoreThread(where);
+        this.history = new History(db);
     }
 
     public static JobStore open(Path stateDir) {
-        return open(stateDir, Clock.systemUTC());
+        return open(StateLocation.directory(stateDir), Clock.systemUTC());
     }
 
-    /** Opens (creating and migrating as needed) {@code <stateDir>/pgstaging.mv.db}. */
     public static JobStore open(Path stateDir, Clock clock) {
-        Path dir = stateDir.toAbsolutePath().normalize();
-        if (dir.toString().contains(";")) { // H2 would read what follows as connection settings
-            throw new JobStoreException("state_dir " + dir + " contains ';'",
-                    "choose a state_dir path without ';'");
-        }
+        return open(StateLocation.directory(stateDir), clock);
+    }
+
+    /** Opens (creating and migrating as needed) {@code <state_dir>/pgstaging.mv.db}, or the jobs in the state database. */
+    public static JobStore open(StateLocation where, Clock clock) {
+        return open(where, clock, null);
+    }
+
+    /** Opened with the schema brought up to {@code target} only (null: the newest): tests make older stores with it. */
+    static JobStore open(StateLocation where, Clock clock, String target) {
+        where.prepare();
+        JobStore store = new JobStore(where, clock);
+        DataSource connections = where.dataSource("pgstaging", "DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
         try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new JobStoreException("cannot create state_dir " + dir + ": " + e.getMessage(),
-                    "set state_dir to a directory pgstaging may write to", e);
-        }
-        if (!Files.isWritable(dir)) {
-            throw new JobStoreException("state_dir " + dir + " is not writable",
-                    "give the pgstaging user write access to it or choose another state_dir");
-        }
-        JobStore store = new JobStore(dir, clock);
-        String url = "jdbc:h2:file:" + dir.resolve("pgstaging") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
-        try {
-            store.db.open(() -> connect(url, dir));
-            store.db.transaction("creating the schema", c -> {
-                Schema.migrate(c, dir);
-                return null;
-            });
+            store.db.open(() -> connect(connections, where));
+            Migrations.JOBS.migrateTo(store.db, where, connections, target);
         } catch (RuntimeException e) {
             store.db.close();
             throw e;
@@ -82,18 +75,22 @@ public final class JobStore implements AutoCloseable {
         return store;
     }
 
-    private static Connection connect(String url, Path dir) {
+    private static Connection connect(DataSource connections, StateLocation where) {
+        Connection c;
         try {
-            return DriverManager.getConnection(url);
+            c = connections.getConnection();
         } catch (SQLException e) {
-            boolean locked = e.getErrorCode() == 90020; // DATABASE_ALREADY_OPEN_1
-            throw new JobStoreException("cannot open the state database in " + dir + ": " + e.getMessage(),
+            boolean locked = e.getErrorCode() == 90020; // H2's DATABASE_ALREADY_OPEN_1
+            throw new JobStoreException("cannot open the " + where + ": " + where.mask(e.getMessage()),
                     locked ? "another pgstaging process uses this state_dir; stop it or use another state_dir"
-                            : "check state_dir and its files (pgstaging.mv.db)", e);
+                            : where.isPostgres() ? where.troubleHint() : "check state_dir and its files (pgstaging.mv.db)", e);
         }
+        if (where.isPostgres()) BotLock.take(c, where);
+        return c;
     }
 
-    public Path stateDir() { return stateDir; }
+    /** Where the jobs are kept. */
+    public StateLocation location() { return where; }
 
     public Clock clock() { return clock; }
 
@@ -444,7 +441,7 @@ public final class JobStore implements AutoCloseable {
 
     private static void queue(Connection c, long id, String approver, Instant now) throws SQLException {
         Rows.update(c, "UPDATE jobs SET state = ?, approved_by = ?, approved_at = ?, "
-                + "queue_seq = NEXT VALUE FOR queue_seq_gen WHERE id = ?", JobState.QUEUED, approver, now, id);
+                + "queue_seq = nextval('queue_seq_gen') WHERE id = ?", JobState.QUEUED, approver, now, id);
     }
 
     private static Job load(Connection c, long id) throws SQLException {

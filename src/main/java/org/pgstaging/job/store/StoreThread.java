@@ -2,6 +2,7 @@ package org.pgstaging.job.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
  * FileChannel, and interrupting a thread in the middle of such a write closes the channel and
  * with it the whole database; the queue interrupts worker threads to cancel restores, so no caller
  * thread may ever touch the file. Callers wait uninterruptibly and get their interrupt flag back.
+ * On PostgreSQL the one connection is also the one session holding the bot's {@link BotLock}.
  */
 final class StoreThread implements AutoCloseable {
 
@@ -28,41 +30,108 @@ final class StoreThread implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final StateLocation where;
+    private Callable<Connection> opener;
     private Connection connection;
+
+    StoreThread(StateLocation where) {
+        this.where = where;
+    }
 
     /** Opens the connection on the store thread, so even opening is safe from interrupts; replaces a broken one. */
     void open(Callable<Connection> opener) {
         call(() -> {
-            if (connection != null) {
-                try {
-                    connection.close();
-                } catch (SQLException broken) {
-                    // it is being replaced because it broke
-                }
-            }
-            connection = opener.call();
-            connection.setAutoCommit(false);
+            this.opener = opener;
+            replace();
             return null;
         });
     }
 
-    /** One transaction: committed when {@code work} returns, rolled back when it throws. */
+    private void replace() throws Exception {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException broken) {
+                // it is being replaced because it broke
+            }
+            connection = null;
+        }
+        connection = opener.call();
+        connection.setAutoCommit(false);
+    }
+
+    /**
+     * One transaction: committed when {@code work} returns, rolled back when it throws. A connection
+     * found broken (the database restarted, the session was killed, the H2 file's server went away)
+     * is replaced, and the work runs again on the new one when it broke before the commit: nothing of
+     * it was kept then. A commit that broke is not run again: it may have been kept.
+     */
     <T> T transaction(String what, Work<T> work) {
         return call(() -> {
-            if (connection == null) throw closed();
+            if (opener == null) throw closed();
+            if (connection == null || connection.isClosed()) replace(); // broke earlier, or could not be replaced then
             try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(e);
-                if (e instanceof SQLException sql) {
-                    throw new JobStoreException("state database error while " + what + ": " + sql.getMessage(),
-                            "check that the state_dir disk is writable and not full", sql);
-                }
-                throw e;
+                return attempt(what, work);
+            } catch (BrokenBeforeCommit broken) {
+                replace();
+                return attempt(what, work);
             }
         });
+    }
+
+    private <T> T attempt(String what, Work<T> work) throws BrokenBeforeCommit {
+        T result;
+        try {
+            result = work.run(connection);
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(e);
+            if (e instanceof SQLException sql && broken(sql)) throw new BrokenBeforeCommit();
+            throw failure(what, e);
+        }
+        try {
+            connection.commit();
+        } catch (SQLException e) {
+            rollbackQuietly(e);
+            throw failure(what, e);
+        }
+        return result;
+    }
+
+    /** Runs {@code work} on the store thread outside any transaction of this connection (migrations). */
+    <T> T run(String what, Callable<T> work) {
+        return call(() -> {
+            if (opener == null) throw closed();
+            try {
+                return work.call();
+            } catch (SQLException e) {
+                throw failure(what, e);
+            }
+        });
+    }
+
+    private RuntimeException failure(String what, Exception e) {
+        if (e instanceof SQLException sql) {
+            return new JobStoreException("state database error while " + what + ": " + where.mask(sql.getMessage()),
+                    where.troubleHint(), sql);
+        }
+        return (RuntimeException) e;
+    }
+
+    /** The connection itself failed, not the statement: SQLSTATE class 08, or the server ended the session (57P0x). */
+    private boolean broken(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (e instanceof SQLNonTransientConnectionException || state.startsWith("08") || state.startsWith("57P0")) return true;
+        try {
+            return connection.isClosed();
+        } catch (SQLException unknown) {
+            return true;
+        }
+    }
+
+    private static final class BrokenBeforeCommit extends Exception {
+        BrokenBeforeCommit() {
+            super(null, null, false, false);
+        }
     }
 
     private void rollbackQuietly(Exception cause) {
@@ -91,8 +160,8 @@ final class StoreThread implements AutoCloseable {
                     Throwable cause = e.getCause();
                     if (cause instanceof RuntimeException re) throw re;
                     if (cause instanceof Error err) throw err;
-                    throw new JobStoreException("state database error: " + cause.getMessage(),
-                            "check the state_dir and the log", cause);
+                    throw new JobStoreException("state database error: " + where.mask(cause.getMessage()),
+                            where.troubleHint(), cause);
                 }
             }
         } finally {
@@ -101,13 +170,14 @@ final class StoreThread implements AutoCloseable {
     }
 
     private static JobStoreException closed() {
-        return new JobStoreException("the job store is closed", "open it again with JobStore.open(state_dir)");
+        return new JobStoreException("the job store is closed", "open it again with JobStore.open");
     }
 
     @Override
     public void close() {
         try {
             call(() -> {
+                opener = null;
                 if (connection != null) {
                     connection.close();
                     connection = null;

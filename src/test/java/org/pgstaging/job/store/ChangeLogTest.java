@@ -7,19 +7,33 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The shared history: what it keeps, and several processes writing it at once. */
+/** The shared history: what it keeps, and several processes writing it at once, on H2 files and on PostgreSQL. */
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class ChangeLogTest {
+    @Parameter StateBackend backend;
     @TempDir Path dir;
+    StateLocation where;
+
+    @BeforeEach
+    void pickLocation() {
+        where = backend.fresh(dir);
+    }
 
     @Test
     void keepsEachChangeWithItsStepsAndReadsNewestFirst() {
-        try (ChangeLog log = ChangeLog.open(dir)) {
+        try (ChangeLog log = ChangeLog.open(where, Clock.systemUTC())) {
             long a = log.started("restore", "foodb.dev", "latest", "db1:5432", "alice@c1 (console)", null);
             log.ended(a, Change.Outcome.DONE, "foodb_20261124", null, null, null, 123_456L,
                     List.of(new Change.StepTime("DOWNLOAD", 1500), new Change.StepTime("PG_RESTORE", 4200)));
@@ -49,7 +63,7 @@ class ChangeLogTest {
 
     @Test
     void severalProcessesWriteOneHistory() throws Exception {
-        try (ChangeLog log = ChangeLog.open(dir)) {
+        try (ChangeLog log = ChangeLog.open(where, Clock.systemUTC())) {
             log.ended(log.started("purge", "foodb.dev", null, "db1:5432", "alice@c1 (console)", null),
                     Change.Outcome.DONE, null, null, null, null, null, List.of());
             // another JVM opens the same history while this one has it open, writes, and exits
@@ -63,7 +77,7 @@ class ChangeLogTest {
         Process holder = writer(5, 4000);
         try (BufferedReader r = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
             assertThat(r.readLine()).isEqualTo("written");
-            try (ChangeLog log = ChangeLog.open(dir)) {
+            try (ChangeLog log = ChangeLog.open(where, Clock.systemUTC())) {
                 log.ended(log.started("drop", "foodb.dev", null, "db1:5432", "carol@c3 (console)", null),
                         Change.Outcome.DONE, null, null, null, null, null, List.of());
                 assertThat(holder.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -83,6 +97,6 @@ class ChangeLogTest {
 
     private Process writer(int count, long holdMillis) throws Exception {
         return new ProcessBuilder("java", "-cp", System.getProperty("java.class.path"), ChangeLogWriter.class.getName(),
-                dir.toString(), Integer.toString(count), Long.toString(holdMillis)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                StateBackend.argument(where), Integer.toString(count), Long.toString(holdMillis)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 }

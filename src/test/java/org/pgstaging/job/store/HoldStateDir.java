@@ -1,10 +1,10 @@
 package org.pgstaging.job.store;
 
 import org.pgstaging.job.model.JobKind;
-import java.nio.file.Path;
 
 /**
- * Child process for tests. {@code hold}: keeps a state_dir open until stdin closes.
+ * Child process for tests, given a state_dir or a state_url ({@link StateBackend#argument}).
+ * {@code hold}: keeps the job store open until stdin closes.
  * {@code request-and-die}: stores a request and an approval, prints the job id and halts at once,
  * as a killed process would, with no shutdown of the database.
  */
@@ -13,7 +13,7 @@ public final class HoldStateDir {
     }
 
     public static void main(String[] args) throws Exception {
-        JobStore store = JobStore.open(Path.of(args[0]));
+        JobStore store = JobStore.open(StateBackend.fromArgument(args[0]), java.time.Clock.systemUTC());
         if (args[1].equals("request-and-die")) {
             Job job = store.create(new JobRequest(JobKind.RESTORE, "foodb.dev", "latest", null, "db1:5432", "alice",
                     true, null, null));

@@ -4,10 +4,10 @@ import org.pgstaging.job.model.JobState;
 import org.pgstaging.job.model.JobKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,19 +18,29 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.DateSpec;
 import org.pgstaging.config.Section;
 
+/** The job store, on H2 files and on PostgreSQL alike. */
+@ParameterizedClass
+@EnumSource(StateBackend.class)
 class JobStoreTest {
+    @Parameter
+    StateBackend backend;
     @TempDir
     Path dir;
     MutableClock clock = new MutableClock(Instant.parse("2024-03-01T08:00:00Z"));
+    StateLocation where;
     JobStore store;
 
     @BeforeEach
     void open() {
-        store = JobStore.open(dir, clock);
+        where = backend.fresh(dir);
+        store = JobStore.open(where, clock);
     }
 
     @AfterEach
@@ -50,7 +60,7 @@ class JobStoreTest {
         assertThat(job.queueSeq()).isNull();
 
         store.close();
-        store = JobStore.open(dir, clock);
+        store = JobStore.open(where, clock);
         Job again = store.get(job.id());
         assertThat(again).isEqualTo(job);
         assertThat(store.history().forJob(job.id())).extracting(HistoryEntry::action, HistoryEntry::actor)
@@ -238,12 +248,13 @@ class JobStoreTest {
         Job after = store.create(restore("foodb.dev", true));
         assertThat(store.get(after.id()).state()).isEqualTo(JobState.AWAITING_APPROVAL);
         store.close();
-        store = JobStore.open(dir, clock);
+        store = JobStore.open(where, clock);
         assertThat(store.recent(10)).hasSize(2);
     }
 
     @Test
     void unusableStateDirIsNamed() throws Exception {
+        assumeTrue(backend == StateBackend.H2, "a state_dir is H2's");
         assertThatThrownBy(() -> JobStore.open(dir.resolve("x;MODE=MySQL"), clock))
                 .isInstanceOf(JobStoreException.class).hasMessageContaining("contains ';'");
         Path file = java.nio.file.Files.writeString(dir.resolve("plain-file"), "x");
@@ -253,52 +264,63 @@ class JobStoreTest {
     }
 
     @Test
-    void secondProcessOnTheSameStateDirIsToldWhy() throws Exception {
-        Path shared = dir.resolve("shared");
-        Process holder = child(shared, "hold");
+    void secondProcessOnTheSameStateIsToldWhy() throws Exception {
+        store.close();
+        Process holder = child(where, "hold");
         try {
             String line = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine();
             assertThat(line).isEqualTo("open");
-            assertThatThrownBy(() -> JobStore.open(shared, clock)).isInstanceOf(JobStoreException.class)
-                    .extracting(e -> ((PgStagingException) e).hint()).asString()
-                    .contains("another pgstaging process uses this state_dir");
+            if (backend == StateBackend.H2) {
+                assertThatThrownBy(() -> JobStore.open(where, clock)).isInstanceOf(JobStoreException.class)
+                        .extracting(e -> ((PgStagingException) e).hint()).asString()
+                        .contains("another pgstaging process uses this state_dir");
+            } else {
+                assertThatThrownBy(() -> JobStore.open(where, clock)).isInstanceOf(JobStoreException.class)
+                        .hasMessageContaining("another bot holds the state database " + where.display() + " (session ")
+                        .hasMessageContaining("multi-replica is coming");
+            }
         } finally {
             holder.getOutputStream().close();
             holder.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
             holder.destroy();
         }
-        JobStore.open(shared, clock).close(); // free again once the other process is gone
+        store = JobStore.open(where, clock); // free again once the other process is gone
     }
 
     @Test
     void aRequestIsOnDiskOnceCreateReturnsEvenIfTheProcessIsKilled() throws Exception {
-        Path shared = dir.resolve("killed");
-        Process p = child(shared, "request-and-die");
+        store.close();
+        Process p = child(where, "request-and-die");
         String id = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
         assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        try (JobStore reopened = JobStore.open(shared, clock)) {
+        // on PostgreSQL the dead bot's lock died with its session: the next bot is not refused
+        try (JobStore reopened = JobStore.open(where, clock)) {
             Job job = reopened.get(Long.parseLong(id));
             assertThat(job.state()).isEqualTo(JobState.QUEUED);
             assertThat(job.approvedBy()).isEqualTo("dba");
         }
     }
 
-    private static Process child(Path stateDir, String mode) throws java.io.IOException {
+    private static Process child(StateLocation where, String mode) throws java.io.IOException {
         return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), HoldStateDir.class.getName(), stateDir.toString(), mode)
+                "-cp", System.getProperty("java.class.path"), HoldStateDir.class.getName(), StateBackend.argument(where), mode)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 
     @Test
     void databaseFromANewerVersionIsRefused() throws Exception {
         store.close();
-        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("pgstaging"));
-             Statement st = c.createStatement()) {
-            st.execute("INSERT INTO schema_version VALUES (99, CURRENT_TIMESTAMP)");
+        try (Connection c = StateBackend.rawConnection(where, "pgstaging"); Statement st = c.createStatement()) {
+            // Flyway quotes its names: lower case on H2 as on PostgreSQL
+            st.execute("INSERT INTO \"flyway_jobs_history\" (\"installed_rank\", \"version\", \"description\", "
+                    + "\"type\", \"script\", \"checksum\", \"installed_by\", \"execution_time\", \"success\") "
+                    + "VALUES (99, '99', 'from the future', 'SQL', 'V99__future.sql', 0, 'a newer pgstaging', 0, TRUE)");
         }
-        assertThatThrownBy(() -> JobStore.open(dir, clock)).isInstanceOf(JobStoreException.class)
-                .hasMessageContaining("schema version 99");
-        store = JobStore.open(dir.resolve("fresh"), clock);
+        assertThatThrownBy(() -> JobStore.open(where, clock)).isInstanceOf(JobStoreException.class)
+                .hasMessageContaining("has jobs schema version 99 but this pgstaging knows only up to 2")
+                .extracting(e -> ((PgStagingException) e).hint()).asString()
+                .contains(backend == StateBackend.H2 ? "point state_dir elsewhere" : "point state_url elsewhere");
+        store = JobStore.open(backend.fresh(dir.resolve("fresh")), clock);
     }
 
     @Test
@@ -316,10 +338,11 @@ class JobStoreTest {
     @Test
     void aStateDatabaseOfTheFirstVersionIsMigrated() throws Exception {
         store.close();
-        Path old = dir.resolve("v1");
-        java.nio.file.Files.createDirectories(old);
-        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + old.resolve("pgstaging"))) {
-            Schema.migrateTo(c, old, 1);
+        StateLocation old = backend.fresh(dir.resolve("v1"));
+        JobStore.open(old, clock, "1").close();
+        try (Connection c = StateBackend.rawConnection(old, "pgstaging"); Statement st = c.createStatement()) {
+            assertThatThrownBy(() -> st.executeQuery("SELECT failed_step FROM jobs")).as("made at version 1")
+                    .isInstanceOf(java.sql.SQLException.class);
         }
         store = JobStore.open(old, clock);
         Job job = store.create(restore("foodb.dev", false));

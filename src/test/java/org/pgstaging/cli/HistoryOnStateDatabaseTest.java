@@ -1,0 +1,48 @@
+package org.pgstaging.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pgstaging.config.StateUrl;
+import org.pgstaging.job.model.Change;
+import org.pgstaging.job.store.ChangeLog;
+import org.pgstaging.job.store.StateLocation;
+import org.pgstaging.testkit.PostgresServer;
+
+/** A console whose configuration has [slack] state_url reads the history the bot wrote there, not state_dir's. */
+class HistoryOnStateDatabaseTest {
+    @TempDir Path dir;
+
+    @Test
+    void theConsoleReadsTheHistoryOfTheStateDatabase() throws Exception {
+        PostgresServer server = PostgresServer.shared();
+        String db = "console_history_" + ProcessHandle.current().pid();
+        server.createDatabase(db);
+        String url = server.jdbcUrl(db) + "?user=" + server.superuser() + "&sslmode=disable";
+        try (ChangeLog bots = ChangeLog.open(StateLocation.postgres(StateUrl.parse(url)), Clock.systemUTC())) {
+            long id = bots.started("restore", "foodb.dev", "2026-11-24", "db1:5432", "Slack user U0ALICE", "U0DBA");
+            bots.ended(id, Change.Outcome.DONE, "foodb_20261124", null, null, null, null, List.of());
+        }
+        Path stateDir = dir.resolve("state");
+        Path ini = Files.writeString(dir.resolve("pgstaging.ini"), "[DEFAULT]\nbackup_base_url = /dumps\nhost = localhost\n\n"
+                + "[foodb.dev]\n\n[slack]\nstate_dir = " + stateDir + "\nstate_url = " + url + "\n");
+
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = new Cli(Main.engines(), new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true),
+                new PrintWriter(err, true), () -> false, false).run(new String[] {"-c", ini.toString(), "history"});
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("Slack user U0ALICE").contains("restore foodb.dev 2026-11-24")
+                .contains("foodb_20261124");
+        assertThat(stateDir.resolve("history.mv.db")).as("nothing in state_dir").doesNotExist();
+    }
+}
