@@ -84,8 +84,15 @@ for ((r = 1; r <= rounds; r++)); do
     echo -e "listing\t$(timed pgs -q backups fixed.bench)" >>"$sandbox/fixed.tsv"
     echo -e "dryrun\t$(timed pgs -q restore -n fixed.bench "$date")" >>"$sandbox/fixed.tsv"
     t0=$(now)
-    pgs -v restore fixed.bench "$date" >"$sandbox/logs/restore-$r.log" 2>&1 || { echo "fixed-cost: restore failed, see $sandbox/logs/restore-$r.log" >&2; KEEP=1; exit 1; }
+    # every line stamped with the seconds since the start, to see when each part begins
+    { pgs -v restore fixed.bench "$date" 2>&1 || echo "RESTORE FAILED"; } | while IFS= read -r line; do
+        printf '%6.3f %s\n' "$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')" "$line"
+    done >"$sandbox/logs/restore-$r.stamped"
+    grep -q 'RESTORE FAILED' "$sandbox/logs/restore-$r.stamped" && { echo "fixed-cost: restore failed, see $sandbox/logs/restore-$r.stamped" >&2; KEEP=1; exit 1; }
+    cut -c8- "$sandbox/logs/restore-$r.stamped" >"$sandbox/logs/restore-$r.log"
     echo -e "restore\t$(elapsed "$t0" "$(now)")" >>"$sandbox/fixed.tsv"
+    echo -e "first-line\t$(head -n 1 "$sandbox/logs/restore-$r.stamped" | awk '{ print $1 }')" >>"$sandbox/fixed.tsv"
+    echo -e "last-line\t$(tail -n 1 "$sandbox/logs/restore-$r.stamped" | awk '{ print $1 }')" >>"$sandbox/fixed.tsv"
     step_times "$sandbox/logs/restore-$r.log" | sed 's/^/step:/' >>"$sandbox/fixed.tsv"
     pgs -q purge fixed.bench >/dev/null 2>&1 || true
     psql_ -d postgres -c "DROP DATABASE IF EXISTS ref WITH (FORCE)"
@@ -108,5 +115,7 @@ printf '  %-44s %7s\n' "whole restore (-v restore)" "$restore"
 for s in $(awk -F'\t' '$1 ~ /^step:/ { print $1 }' "$sandbox/fixed.tsv" | sort -u); do
     printf '    %-42s %7s\n' "step ${s#step:}" "$(m "$s")"
 done
+printf '  %-44s %7s\n' "  first line of output (catalog read)" "$(m first-line)"
+printf '  %-44s %7s\n' "  last line of output" "$(m last-line)"
 printf '  %-44s %7s\n' "createdb + curl | pg_restore (reference)" "$reference"
 printf '  %-44s %7s\n' "pgstaging over the reference" "$(awk -v a="$restore" -v b="$reference" 'BEGIN { printf "+%.3f", a - b }')"

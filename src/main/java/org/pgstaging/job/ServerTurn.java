@@ -41,6 +41,9 @@ final class ServerTurn {
      * Waits its turn, saying what runs and how many wait before it, unless --no-wait; a dry run
      * changes nothing and takes no turn.
      */
+    /** Kinds of change whose first steps read before they write (see {@link ChangeRecording#start}). */
+    private static final java.util.Set<String> READS_FIRST = java.util.Set.of("restore", "load", "fetch");
+
     <T> T exclusive(String sectionName, String kind, Object date, RestoreListener l,
                      Function<RestoreListener, T> change) {
         if (c.options().dryRun()) return change.apply(l);
@@ -66,10 +69,11 @@ final class ServerTurn {
                 out.on(new RestoreEvent.StepFinished(s.name(), Step.WAITING, Duration.ofNanos(System.nanoTime() - waitStart[0]),
                         "the server is free: " + what));
             }
-            ChangeLog log = opened(changes);
-            ChangeRecording recording = log == null ? null : ChangeRecording.start(log, kind, s.name(),
+            if (changes == null) return change.apply(l);
+            ChangeRecording recording = ChangeRecording.start(changes, kind, s.name(),
                     date == null ? null : date.toString(), ServerKey.of(s).toString(), c.options().actor());
-            if (recording == null) return change.apply(l);
+            // only restores have read-only work (listing, checks, catalog) to do while the history opens
+            if (!READS_FIRST.contains(kind)) recording.awaitStart();
             try {
                 // the service's own c.listener() hears every event once: the watcher forwards only to another one
                 T result = change.apply(recording.watching(l == null || l == c.listener() ? RestoreListener.NONE : l));

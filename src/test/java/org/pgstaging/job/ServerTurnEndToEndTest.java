@@ -43,12 +43,12 @@ class ServerTurnEndToEndTest {
     @BeforeAll
     void start() throws Exception {
         sandbox = StagingSandbox.start(StagingSandbox.Web.NGINX);
-        for (String db : List.of("turna", "turnb", "crashed", "race1", "race2", "race3")) {
+        for (String db : List.of("turna", "turnb", "crashed", "race1", "race2", "race3", "slowlog")) {
             sandbox.publishDump(db, DAY);
             sandbox.publishDump(db, OLD);
         }
         ini = sandbox.writeConfig("turna", section("turnb"), section("crashed"), section("race1"), section("race2"),
-                section("race3"));
+                section("race3"), section("slowlog"));
     }
 
     @AfterAll
@@ -81,6 +81,41 @@ class ServerTurnEndToEndTest {
 
     private StagingService service() {
         return new StagingService(ConfigLoader.load(ini), EngineOptions.defaults(), null);
+    }
+
+    @Test
+    void aChangeDoesNotWaitForItsHistoryToOpenAndOneWithoutHistoryStillRuns() throws Exception {
+        var config = ConfigLoader.load(ini);
+        java.util.concurrent.CountDownLatch opening = new java.util.concurrent.CountDownLatch(1);
+        java.time.Instant[] firstEvent = {null};
+        StagingService slow = service().recordingTo(() -> {
+            try {
+                opening.await(); // the history opens only once the restore is under way
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return org.pgstaging.job.store.ChangeLog.shared(org.pgstaging.job.store.StateLocation.directory(config.stateDir()));
+        });
+        java.time.Instant before = java.time.Instant.now();
+        RestoreResult r = slow.restore("slowlog.dev", DateSpec.latest(), e -> {
+            if (firstEvent[0] == null) firstEvent[0] = java.time.Instant.now();
+            if (e instanceof org.pgstaging.restore.RestoreEvent.StepFinished f && f.step() == org.pgstaging.restore.Step.PG_RESTORE) {
+                opening.countDown();
+            }
+        });
+        assertThat(r.switched()).isTrue();
+        org.pgstaging.job.model.Change c = slow.history("slowlog.dev", null, 1).get(0);
+        assertThat(c.outcome().code()).isEqualTo("done");
+        assertThat(c.started()).as("recorded with the time it started, not when its history opened")
+                .isBetween(before, firstEvent[0]);
+        assertThat(c.steps()).extracting(org.pgstaging.job.model.Change.StepTime::step).contains("PG_RESTORE");
+
+        StagingService without = service().recordingTo(() -> {
+            throw new org.pgstaging.job.store.JobStoreException("state_dir is not writable", "fix it");
+        });
+        // an audit, not the change: without a history the restore still runs
+        assertThat(without.restore("slowlog.dev", DateSpec.of(OLD), null).database()).isEqualTo("slowlog_20261120");
+        assertThat(sandbox.aliasTarget("slowlog")).isEqualTo("slowlog_20261120");
     }
 
     @Test

@@ -75,7 +75,12 @@ public final class ChangeLog implements AutoCloseable {
 
     /** A change starting now; returns its id for {@link #ended}. */
     public long started(String kind, String section, String date, String server, String by, String approvedBy) {
-        Instant now = clock.instant();
+        return started(kind, section, date, server, by, approvedBy, clock.instant());
+    }
+
+    /** A change that started at {@code at}, recorded now (its history was still opening then). */
+    public long started(String kind, String section, String date, String server, String by, String approvedBy, Instant at) {
+        Instant now = at;
         return db.transaction("recording a change", c -> Rows.insert(c, "INSERT INTO changes (kind, section, date_spec, "
                         + "server_key, started_by, approved_by, started_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 kind, section, date, server, clip(by), clip(approvedBy), now, Change.Outcome.RUNNING.code()));
