@@ -51,6 +51,15 @@ public interface JobService {
 
     void addListener(JobListener listener);
 
+    // ---- what a chat face keeps in the state store ----------------------------------------
+
+    /**
+     * True the first time a chat request with this key (an event_id, a trigger_id...) reaches any
+     * process on this state, false for every later delivery of it: the state database decides, so
+     * two bots racing on one key get one true. Keys are forgotten after a day.
+     */
+    boolean firstDelivery(String key);
+
     // ---- confirmed changes (after a confirm dialog) -----------------------------------
 
     /**

@@ -233,6 +233,11 @@ public final class QueuedJobService implements JobService, AutoCloseable {
         listeners.add(listener);
     }
 
+    @Override
+    public boolean firstDelivery(String key) {
+        return store.deliveries().first(key);
+    }
+
     // ---- confirmed changes ------------------------------------------------------------
 
     @Override

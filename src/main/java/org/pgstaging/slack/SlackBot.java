@@ -53,6 +53,8 @@ public final class SlackBot implements AutoCloseable {
         this.metrics = metrics;
         this.slackMetrics = new SlackMetrics(metrics.registry());
         this.app = SlackAppFactory.create(settings, clock, slackMetrics);
+        // after the signature check and Bolt's own middleware, before any handler
+        app.use(new DeliveredOnce(backend::firstDelivery));
         // Bounded: a flood of commands gets "busy" answers instead of an unbounded backlog.
         this.workers = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(500), daemon("pgstaging-slack"));
         this.scheduler = Executors.newScheduledThreadPool(2, daemon("pgstaging-slack-edits"));

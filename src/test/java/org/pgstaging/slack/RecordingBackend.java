@@ -32,6 +32,7 @@ import org.pgstaging.job.PgbouncerDatabase;
 import org.pgstaging.job.RestorePreview;
 import org.pgstaging.job.model.JobKind;
 import org.pgstaging.job.model.JobState;
+import org.pgstaging.job.store.JobStore;
 import org.pgstaging.restore.RestoreEvent;
 
 /**
@@ -173,6 +174,25 @@ final class RecordingBackend implements JobService {
     @Override
     public void addListener(JobListener listener) {
         listeners.add(listener);
+    }
+
+    /** Not a fake: the real store on H2 files of its own, opened on first use. */
+    @Override
+    public boolean firstDelivery(String key) {
+        return state().deliveries().first(key);
+    }
+
+    private JobStore state;
+
+    synchronized JobStore state() {
+        if (state == null) {
+            try {
+                state = JobStore.open(java.nio.file.Files.createTempDirectory("pgstaging-recording-state"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return state;
     }
 
     /** What the queue adapter does when a job moves: tell every listener. */

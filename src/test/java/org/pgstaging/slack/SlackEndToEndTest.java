@@ -374,6 +374,71 @@ class SlackEndToEndTest {
         }
     }
 
+    // ---- 6. the same request delivered twice ------------------------------------------------------
+
+    /**
+     * Slack delivers a slash command, a click and an event twice (the event as its retry, with
+     * X-Slack-Retry-Num): each is handled once, the repeat acknowledged with an empty 200.
+     */
+    @Test
+    @Order(6)
+    void aRequestDeliveredTwiceIsHandledOnce() throws Exception {
+        // a slash command, the very same body twice
+        String responseUrl = api.responseUrl();
+        String command = slack.slashCommand(BOB, CHANNEL, "/pgstaging", "restore slackdb4.dev", responseUrl);
+        int jobsBefore = jobsOf("slackdb4.dev", BOB);
+        HttpResponse<String> first = slack.send(events, slack.signForm(command));
+        HttpResponse<String> again = slack.send(events, slack.signForm(command));
+        assertThat(first.body()).contains("working");
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(again.body()).as("a repeat is acknowledged, not answered").isEmpty();
+        Call answer = api.await("response_url", c -> responseUrl.endsWith(c.param("path")), LONG);
+        String jobId = answer.allText().replaceAll("(?s).*Request `(\\d+)` posted.*", "$1");
+        Posted request = api.awaitMessage(p -> p.channel().equals(CHANNEL) && p.text().contains("job `" + jobId + "`")
+                && p.text().contains("Restore slackdb4.dev"), LONG);
+        Posted card = api.awaitMessage(p -> p.channel().equals(APPROVALS)
+                && buttonValue(p.message().getAsJsonArray("blocks"), ActionIds.APPROVE).contains(jobId), LONG);
+
+        // the same click twice: the deny dialog opens once (its trigger_id is good for one views.open)
+        String click = slack.interactive(slack.blockAction(CAROL, card.channel(), card.message(), false, ActionIds.DENY,
+                jobId, api.responseUrl()));
+        String trigger = com.google.gson.JsonParser.parseString(java.net.URLDecoder.decode(click.substring("payload=".length()),
+                StandardCharsets.UTF_8)).getAsJsonObject().get("trigger_id").getAsString();
+        assertThat(slack.send(events, slack.signForm(click)).statusCode()).isEqualTo(200);
+        HttpResponse<String> clickedAgain = slack.send(events, slack.signForm(click));
+        assertThat(clickedAgain.statusCode()).isEqualTo(200);
+        assertThat(clickedAgain.body()).isEmpty();
+        api.await("views.open", c -> trigger.equals(c.param("trigger_id")), LONG);
+
+        // a thread reply as an event, then Slack's retry of it (same event_id)
+        JsonObject event = slack.eventCallback(slack.threadMessage(ALICE, CHANNEL, "status", request.ts()));
+        SlackRequests.Signed delivered = slack.signJson(event.toString());
+        assertThat(slack.send(events, delivered).statusCode()).isEqualTo(200);
+        Map<String, String> retryHeaders = new java.util.LinkedHashMap<>(slack.signJson(event.toString()).headers());
+        retryHeaders.put("X-Slack-Retry-Num", "1");
+        retryHeaders.put("X-Slack-Retry-Reason", "http_timeout");
+        HttpResponse<String> retried = slack.send(events, new SlackRequests.Signed(delivered.body(), delivered.contentType(), retryHeaders));
+        assertThat(retried.statusCode()).isEqualTo(200);
+        assertThat(retried.body()).isEmpty();
+        java.util.function.Predicate<Call> statusAnswer = c -> request.ts().equals(c.param("thread_ts"))
+                && c.allText().contains("Awaiting approval");
+        api.await("chat.postMessage", statusAnswer, LONG);
+        // a later, different reply: once it is answered, a repeat handled by mistake would have been too
+        slack.send(events, slack.signJson(slack.eventCallback(slack.threadMessage(ALICE, CHANNEL, "dbsizes", request.ts())).toString()));
+        api.await("chat.postMessage", c -> request.ts().equals(c.param("thread_ts")) && c.allText().contains("Database sizes"), LONG);
+        Thread.sleep(1000);
+
+        assertThat(jobsOf("slackdb4.dev", BOB)).as("one job for the command delivered twice").isEqualTo(jobsBefore + 1);
+        assertThat(api.calls("response_url").stream().filter(c -> responseUrl.endsWith(c.param("path")))).hasSize(1);
+        assertThat(api.calls("views.open").stream().filter(c -> trigger.equals(c.param("trigger_id")))).hasSize(1);
+        assertThat(api.calls("chat.postMessage").stream().filter(statusAnswer)).as("one status answer").hasSize(1);
+        backend.cancel(jobId, BOB);
+    }
+
+    private int jobsOf(String section, String requester) {
+        return (int) store.recent(1000).stream().filter(j -> j.section().equals(section) && j.requestedBy().equals(requester)).count();
+    }
+
     // ---- Slack side helpers ------------------------------------------------------------------------
 
     /** A request as the bot announced it: the job, its request message and its approval card. */
