@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.pgstaging.backup.BackupFile;
 import org.pgstaging.backup.DateSpec;
 import org.pgstaging.job.model.Change;
+import org.pgstaging.job.model.JobMessages;
 
 /**
  * Jobs for a face that takes requests from many people (the Slack bot): submit, approve, deny,
@@ -59,6 +60,15 @@ public interface JobService {
      * two bots racing on one key get one true. Keys are forgotten after a day.
      */
     boolean firstDelivery(String key);
+
+    /** Records where the face posted the messages of {@code jobId}, for every process on this state. */
+    void putMessages(String jobId, JobMessages messages);
+
+    /** Where the face posted the messages of {@code jobId}, if it did. */
+    Optional<JobMessages> messages(String jobId);
+
+    /** The job whose request message is {@code ts} in {@code channel} (replies carry it as thread_ts). */
+    Optional<String> jobOfThread(String channel, String ts);
 
     // ---- confirmed changes (after a confirm dialog) -----------------------------------
 

@@ -19,6 +19,7 @@ import org.pgstaging.job.metrics.JobMetrics;
 import org.pgstaging.job.metrics.QueueGauges;
 import org.pgstaging.job.model.Change;
 import org.pgstaging.job.model.JobKind;
+import org.pgstaging.job.model.JobMessages;
 import org.pgstaging.job.model.JobState;
 import org.pgstaging.job.queue.Estimator;
 import org.pgstaging.job.queue.JobOutcome;
@@ -236,6 +237,21 @@ public final class QueuedJobService implements JobService, AutoCloseable {
     @Override
     public boolean firstDelivery(String key) {
         return store.deliveries().first(key);
+    }
+
+    @Override
+    public void putMessages(String jobId, JobMessages messages) {
+        store.slackMessages().put(jobId, messages);
+    }
+
+    @Override
+    public Optional<JobMessages> messages(String jobId) {
+        return store.slackMessages().find(jobId);
+    }
+
+    @Override
+    public Optional<String> jobOfThread(String channel, String ts) {
+        return store.slackMessages().jobOfThread(channel, ts);
     }
 
     // ---- confirmed changes ------------------------------------------------------------

@@ -61,7 +61,7 @@ public final class SlackBot implements AutoCloseable {
         var client = app.slack().methods(settings.botToken());
         SlackPoster poster = new SlackPoster(client);
         MessageThrottle throttle = new MessageThrottle(poster::update, Duration.ofSeconds(3), scheduler, clock, slackMetrics);
-        MessageIndex index = new MessageIndex(settings.stateDir());
+        MessageIndex index = new MessageIndex(settings.stateDir(), backend);
         JobMessenger messenger = new JobMessenger(backend, poster, throttle, index, new LogContextExecutor(workers), clock,
                 settings.approvalChannel().orElse(null));
         this.context = new BotContext(settings, backend, poster, new AccessPolicy(settings, backend.policy()), new UserNames(client),

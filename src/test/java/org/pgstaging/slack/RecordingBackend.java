@@ -1,5 +1,6 @@
 package org.pgstaging.slack;
 
+import org.pgstaging.job.model.JobMessages;
 import java.net.URI;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -180,6 +181,21 @@ final class RecordingBackend implements JobService {
     @Override
     public boolean firstDelivery(String key) {
         return state().deliveries().first(key);
+    }
+
+    @Override
+    public void putMessages(String jobId, org.pgstaging.job.model.JobMessages messages) {
+        state().slackMessages().put(jobId, messages);
+    }
+
+    @Override
+    public Optional<org.pgstaging.job.model.JobMessages> messages(String jobId) {
+        return state().slackMessages().find(jobId);
+    }
+
+    @Override
+    public Optional<String> jobOfThread(String channel, String ts) {
+        return state().slackMessages().jobOfThread(channel, ts);
     }
 
     private JobStore state;

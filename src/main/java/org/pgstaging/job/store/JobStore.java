@@ -40,6 +40,7 @@ public final class JobStore implements AutoCloseable {
     private final StoreThread db;
     private final History history;
     private final Deliveries deliveries;
+    private final SlackMessages slackMessages;
 
     private JobStore(StateLocation where, Clock clock) {
         this.where = where;
@@ -47,6 +48,7 @@ public final class JobStore implements AutoCloseable {
         this.db = new StoreThread(where);
         this.history = new History(db);
         this.deliveries = new Deliveries(db, clock);
+        this.slackMessages = new SlackMessages(db, SlackMessages.MAX_ENTRIES);
     }
 
     public static JobStore open(Path stateDir) {
@@ -100,6 +102,9 @@ public final class JobStore implements AutoCloseable {
 
     /** The chat requests already handled, so that a request delivered twice is handled once. */
     public Deliveries deliveries() { return deliveries; }
+
+    /** Which Slack messages belong to which job. */
+    public SlackMessages slackMessages() { return slackMessages; }
 
     // ---- decisions -----------------------------------------------------------------------------
 
