@@ -140,6 +140,15 @@ public final class QueuedJobService implements JobService, AutoCloseable {
         stalls.start(StallWatcher.DEFAULT_PERIOD);
     }
 
+    /** How long {@link #close()} gives a running job to stop and clean up before leaving it to the next start. */
+    public Duration shutdownGrace() {
+        return queue.shutdownGrace();
+    }
+
+    /**
+     * Stops taking jobs; a running job is interrupted and, once cleaned up (within {@link #shutdownGrace()}),
+     * handed back at the head of its server; listeners hear of it before this returns.
+     */
     @Override
     public void close() {
         stalls.close();

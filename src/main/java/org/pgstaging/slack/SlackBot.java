@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SlackBot implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SlackBot.class);
+    /** How long {@link #close()} waits for posts in progress (a job's last notice, a reply). */
+    static final int DRAIN_SECONDS = 10;
 
     private final SlackSettings settings;
     private final App app;
@@ -133,18 +135,36 @@ public final class SlackBot implements AutoCloseable {
         return started;
     }
 
-    @Override
-    public void close() {
+    /**
+     * Stops taking requests from Slack (closes the socket or the HTTP endpoint, /healthz with it) while
+     * the bot can still post: the first step of a shutdown, before the queue hands its jobs back.
+     */
+    public synchronized void stopReceiving() {
         started = false;
         try {
             if (socket != null) socket.close();
         } catch (Exception e) {
             log.warn("Closing Socket Mode: {}", e.toString());
         }
+        socket = null;
         if (http != null) http.close();
+        http = null;
+    }
+
+    /** Stops receiving, then gives the messages already on their way {@value #DRAIN_SECONDS} s to be posted. */
+    @Override
+    public void close() {
+        stopReceiving();
         if (metricsServer != null) metricsServer.close();
         app.stop();
         workers.shutdown();
+        try {
+            if (!workers.awaitTermination(DRAIN_SECONDS, TimeUnit.SECONDS)) {
+                log.warn("Slack messages still being posted after {} s; leaving them", DRAIN_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         scheduler.shutdownNow();
     }
 
