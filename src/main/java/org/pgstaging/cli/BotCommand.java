@@ -2,7 +2,6 @@ package org.pgstaging.cli;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.job.EngineOptions;
 import org.pgstaging.job.QueuedJobService;
@@ -40,28 +39,42 @@ final class BotCommand extends BaseCommand {
         // the bot's jobs and buttons go into the same history as consoles sharing its state (state_url or state_dir)
         StagingService staging = new StagingService(session.config(), EngineOptions.defaults(), RestoreListener.NONE)
                 .recordingHistory();
+        StopSignal stop = StopSignal.onTerm();
         try (Metrics metrics = Metrics.withJvm();
              QueuedJobService backend = QueuedJobService.open(staging,
                      Duration.ofMinutes(settings.stallMinutes()), SlackBot.jobPolicy(settings)).recordMetricsIn(metrics.registry());
              SlackBot bot = new SlackBot(settings, backend, Clock.systemUTC(), metrics)) {
             backend.start();
             bot.start();
-            String running = "pgstaging bot running in " + settings.mode().name().toLowerCase() + " mode ("
-                    + settings + "); stop it with Ctrl-C or SIGTERM";
-            if (json) {
-                log.info(running); // a plain line would break a JSON-lines stream
-            } else {
-                out().err().println(running);
-                out().err().flush();
+            say(json, "pgstaging bot running in " + settings.mode().name().toLowerCase() + " mode ("
+                    + settings + "); stop it with Ctrl-C or SIGTERM");
+            boolean interrupted = false;
+            try {
+                stop.await();
+                say(json, "pgstaging bot: " + stop.received() + " received, stopping: no more requests nor jobs; the running"
+                        + " job gets up to " + backend.shutdownGrace().toSeconds() + " s to clean up and is handed back to the queue");
+            } catch (InterruptedException e) {
+                interrupted = true; // Ctrl-C: the same orderly stop, within the console's cleanup grace
             }
-            new CountDownLatch(1).await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // this order: no new request while the queue stops, and the bot still posts the jobs' notices
+            bot.stopReceiving();
+            backend.close();
+            if (interrupted) Thread.currentThread().interrupt();
         } catch (PgStagingException e) {
             throw e;
         } catch (Exception e) {
             throw new PgStagingException("the Slack bot could not start: " + e.getMessage(),
                     "check bot_token/app_token and api_url in [slack]", e);
+        }
+    }
+
+    /** A line for the operator: plain on stderr, or a log line when the log is JSON (a plain line would break it). */
+    private void say(boolean json, String line) {
+        if (json) {
+            log.info(line);
+        } else {
+            out().err().println(line);
+            out().err().flush();
         }
     }
 

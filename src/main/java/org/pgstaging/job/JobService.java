@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.pgstaging.backup.BackupFile;
 import org.pgstaging.backup.DateSpec;
 import org.pgstaging.job.model.Change;
+import org.pgstaging.job.model.JobMessages;
 
 /**
  * Jobs for a face that takes requests from many people (the Slack bot): submit, approve, deny,
@@ -50,6 +51,24 @@ public interface JobService {
     List<Change> history(String section, int limit);
 
     void addListener(JobListener listener);
+
+    // ---- what a chat face keeps in the state store ----------------------------------------
+
+    /**
+     * True the first time a chat request with this key (an event_id, a trigger_id...) reaches any
+     * process on this state, false for every later delivery of it: the state database decides, so
+     * two bots racing on one key get one true. Keys are forgotten after a day.
+     */
+    boolean firstDelivery(String key);
+
+    /** Records where the face posted the messages of {@code jobId}, for every process on this state. */
+    void putMessages(String jobId, JobMessages messages);
+
+    /** Where the face posted the messages of {@code jobId}, if it did. */
+    Optional<JobMessages> messages(String jobId);
+
+    /** The job whose request message is {@code ts} in {@code channel} (replies carry it as thread_ts). */
+    Optional<String> jobOfThread(String channel, String ts);
 
     // ---- confirmed changes (after a confirm dialog) -----------------------------------
 

@@ -19,6 +19,7 @@ import org.pgstaging.job.metrics.JobMetrics;
 import org.pgstaging.job.metrics.QueueGauges;
 import org.pgstaging.job.model.Change;
 import org.pgstaging.job.model.JobKind;
+import org.pgstaging.job.model.JobMessages;
 import org.pgstaging.job.model.JobState;
 import org.pgstaging.job.queue.Estimator;
 import org.pgstaging.job.queue.JobOutcome;
@@ -139,6 +140,15 @@ public final class QueuedJobService implements JobService, AutoCloseable {
         stalls.start(StallWatcher.DEFAULT_PERIOD);
     }
 
+    /** How long {@link #close()} gives a running job to stop and clean up before leaving it to the next start. */
+    public Duration shutdownGrace() {
+        return queue.shutdownGrace();
+    }
+
+    /**
+     * Stops taking jobs; a running job is interrupted and, once cleaned up (within {@link #shutdownGrace()}),
+     * handed back at the head of its server; listeners hear of it before this returns.
+     */
     @Override
     public void close() {
         stalls.close();
@@ -231,6 +241,26 @@ public final class QueuedJobService implements JobService, AutoCloseable {
     @Override
     public void addListener(JobListener listener) {
         listeners.add(listener);
+    }
+
+    @Override
+    public boolean firstDelivery(String key) {
+        return store.deliveries().first(key);
+    }
+
+    @Override
+    public void putMessages(String jobId, JobMessages messages) {
+        store.slackMessages().put(jobId, messages);
+    }
+
+    @Override
+    public Optional<JobMessages> messages(String jobId) {
+        return store.slackMessages().find(jobId);
+    }
+
+    @Override
+    public Optional<String> jobOfThread(String channel, String ts) {
+        return store.slackMessages().jobOfThread(channel, ts);
     }
 
     // ---- confirmed changes ------------------------------------------------------------

@@ -1,5 +1,6 @@
 package org.pgstaging.slack;
 
+import org.pgstaging.job.model.JobMessages;
 import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
 import com.slack.api.app_backend.interactive_components.response.ActionResponse;
 import com.slack.api.bolt.App;
@@ -162,7 +163,7 @@ public final class ActionHandler {
         RestorePreview preview = fresh.kind() == JobKind.VACUUMDB ? null
                 : bot.backend().preview(fresh.section(), fresh.date() == null ? org.pgstaging.backup.DateSpec.today()
                 : org.pgstaging.backup.DateSpec.parse(fresh.date()));
-        String where = bot.index().ref(old.id()).map(MessageIndex.Ref::channel).orElse(channel);
+        String where = bot.index().ref(old.id()).map(JobMessages::channel).orElse(channel);
         bot.messenger().announce(fresh, preview, where);
     }
 

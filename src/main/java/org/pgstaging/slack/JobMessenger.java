@@ -1,5 +1,6 @@
 package org.pgstaging.slack;
 
+import org.pgstaging.job.model.JobMessages;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,9 +54,9 @@ public final class JobMessenger implements JobListener {
     }
 
     /** Posts the request message in {@code channel} and the approval card (approval channel, else the thread). */
-    public MessageIndex.Ref announce(JobView job, RestorePreview preview, String channel) {
+    public JobMessages announce(JobView job, RestorePreview preview, String channel) {
         String ts = poster.post(channel, null, false, Messages.request(job, null, clock.instant()));
-        MessageIndex.Ref ref = new MessageIndex.Ref(channel, ts, null, null, null);
+        JobMessages ref = new JobMessages(channel, ts, null, null, null);
         index.put(job.id(), ref);
         lastStatus.put(job.id(), job.state());
         if (job.state() == JobState.AWAITING_APPROVAL) {
@@ -128,7 +129,7 @@ public final class JobMessenger implements JobListener {
         }
     }
 
-    private void finished(JobView job, MessageIndex.Ref ref) {
+    private void finished(JobView job, JobMessages ref) {
         postDetails(job, ref, progress.get(job.id()), details.remove(job.id()));
         progress.remove(job.id());
         switch (job.state()) {
@@ -150,7 +151,7 @@ public final class JobMessenger implements JobListener {
     }
 
     /** Step timings and the last commands and output lines, in the thread, for whoever digs in. */
-    private void postDetails(JobView job, MessageIndex.Ref ref, JobProgress p, Deque<String> lines) {
+    private void postDetails(JobView job, JobMessages ref, JobProgress p, Deque<String> lines) {
         if ((p == null || p.finished().isEmpty()) && (lines == null || lines.isEmpty())) return;
         StringBuilder b = new StringBuilder();
         if (p != null) {

@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SlackBot implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SlackBot.class);
+    /** How long {@link #close()} waits for posts in progress (a job's last notice, a reply). */
+    static final int DRAIN_SECONDS = 10;
 
     private final SlackSettings settings;
     private final App app;
@@ -53,13 +55,15 @@ public final class SlackBot implements AutoCloseable {
         this.metrics = metrics;
         this.slackMetrics = new SlackMetrics(metrics.registry());
         this.app = SlackAppFactory.create(settings, clock, slackMetrics);
+        // after the signature check and Bolt's own middleware, before any handler
+        app.use(new DeliveredOnce(backend::firstDelivery));
         // Bounded: a flood of commands gets "busy" answers instead of an unbounded backlog.
         this.workers = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(500), daemon("pgstaging-slack"));
         this.scheduler = Executors.newScheduledThreadPool(2, daemon("pgstaging-slack-edits"));
         var client = app.slack().methods(settings.botToken());
         SlackPoster poster = new SlackPoster(client);
         MessageThrottle throttle = new MessageThrottle(poster::update, Duration.ofSeconds(3), scheduler, clock, slackMetrics);
-        MessageIndex index = new MessageIndex(settings.stateDir());
+        MessageIndex index = new MessageIndex(settings.stateDir(), backend);
         JobMessenger messenger = new JobMessenger(backend, poster, throttle, index, new LogContextExecutor(workers), clock,
                 settings.approvalChannel().orElse(null));
         this.context = new BotContext(settings, backend, poster, new AccessPolicy(settings, backend.policy()), new UserNames(client),
@@ -131,18 +135,36 @@ public final class SlackBot implements AutoCloseable {
         return started;
     }
 
-    @Override
-    public void close() {
+    /**
+     * Stops taking requests from Slack (closes the socket or the HTTP endpoint, /healthz with it) while
+     * the bot can still post: the first step of a shutdown, before the queue hands its jobs back.
+     */
+    public synchronized void stopReceiving() {
         started = false;
         try {
             if (socket != null) socket.close();
         } catch (Exception e) {
             log.warn("Closing Socket Mode: {}", e.toString());
         }
+        socket = null;
         if (http != null) http.close();
+        http = null;
+    }
+
+    /** Stops receiving, then gives the messages already on their way {@value #DRAIN_SECONDS} s to be posted. */
+    @Override
+    public void close() {
+        stopReceiving();
         if (metricsServer != null) metricsServer.close();
         app.stop();
         workers.shutdown();
+        try {
+            if (!workers.awaitTermination(DRAIN_SECONDS, TimeUnit.SECONDS)) {
+                log.warn("Slack messages still being posted after {} s; leaving them", DRAIN_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         scheduler.shutdownNow();
     }
 

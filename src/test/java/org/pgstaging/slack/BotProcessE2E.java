@@ -69,6 +69,20 @@ final class BotProcessE2E implements AutoCloseable {
         process.waitFor();
     }
 
+    /** SIGTERM, as systemd, Kubernetes or an operator stops the bot: {@code kill -TERM pid}. */
+    void terminate() throws Exception {
+        Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) throw new AssertionError("kill -TERM " + process.pid() + " failed");
+    }
+
+    /** The exit status once the process ended, or an AssertionError when it still runs after {@code timeout}. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("pgstaging bot still running " + timeout + " after SIGTERM:\n" + output());
+        }
+        return process.exitValue();
+    }
+
     String output() {
         try {
             return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";

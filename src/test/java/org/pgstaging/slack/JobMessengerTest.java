@@ -1,5 +1,6 @@
 package org.pgstaging.slack;
 
+import org.pgstaging.job.model.JobMessages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -56,11 +57,11 @@ class JobMessengerTest {
     void silentRunningJobIsReportedInItsThreadToBothPeople() throws Exception {
         MovableClock clock = new MovableClock();
         RecordingBackend backend = new RecordingBackend();
-        MessageIndex index = new MessageIndex(Files.createTempDirectory("pgstaging-index"));
+        MessageIndex index = new MessageIndex(Files.createTempDirectory("pgstaging-index"), backend);
         JobMessenger messenger = new JobMessenger(backend, poster, new MessageThrottle(poster::update, Duration.ofMillis(10),
                 scheduler, Clock.systemUTC()), index, Runnable::run, clock, "C0APPROVALS");
         JobView job = backend.submit(new JobSubmission(JobKind.RESTORE, "foodb.dev", DateSpec.parse("2026-11-24"), "U0ALICE", "C0STALL"));
-        MessageIndex.Ref ref = messenger.announce(job, backend.preview("foodb.dev", DateSpec.latest()), "C0STALL");
+        JobMessages ref = messenger.announce(job, backend.preview("foodb.dev", DateSpec.latest()), "C0STALL");
         assertThat(ref.cardChannel()).as("card goes to approval_channel when set").isEqualTo("C0APPROVALS");
         assertThat(api.message("C0APPROVALS", ref.cardTs()).has("thread_ts")).isFalse();
 
@@ -78,15 +79,27 @@ class JobMessengerTest {
         assertThat(warnings.get(0).allText()).contains("while restoring").contains("<@U0ALICE>").contains("<@U0CAROL>");
     }
 
+    /** The slack-messages.json of earlier versions goes into the state store once, then is set aside. */
     @Test
-    void indexSurvivesARestart() throws Exception {
+    void anOldMessageFileIsImportedOnceThenRenamed() throws Exception {
         Path dir = Files.createTempDirectory("pgstaging-index");
-        MessageIndex index = new MessageIndex(dir);
-        index.put("j1", new MessageIndex.Ref("C1", "1700000000.000100", "C1", "1700000000.000200", null));
-        index.put("j2", new MessageIndex.Ref("C2", "1700000000.000300", null, null, null));
-        MessageIndex reloaded = new MessageIndex(dir);
-        assertThat(reloaded.jobOfThread("C1", "1700000000.000100")).contains("j1");
-        assertThat(reloaded.ref("j2").orElseThrow().channel()).isEqualTo("C2");
-        assertThat(reloaded.jobOfThread("C1", "1700000000.000200")).isEmpty();
+        // as the file-based index wrote it: job id -> its messages, oldest first
+        Files.writeString(dir.resolve(MessageIndex.FILE), "{\"j1\":{\"channel\":\"C0STAGING\",\"ts\":\"1700000000.000100\","
+                + "\"cardChannel\":\"C0APPROVALS\",\"cardTs\":\"1700000000.000200\"},"
+                + "\"j2\":{\"channel\":\"C0OTHERSTAGE\",\"ts\":\"1700000000.000300\",\"completionTs\":\"1700000000.000400\"}}");
+        RecordingBackend backend = new RecordingBackend();
+        MessageIndex index = new MessageIndex(dir, backend);
+        assertThat(index.jobOfThread("C0STAGING", "1700000000.000100")).contains("j1");
+        assertThat(index.jobOfThread("C0APPROVALS", "1700000000.000200")).as("a card is no thread").isEmpty();
+        assertThat(index.ref("j1").orElseThrow().cardChannel()).isEqualTo("C0APPROVALS");
+        assertThat(index.ref("j2").orElseThrow().completionTs()).isEqualTo("1700000000.000400");
+        assertThat(dir.resolve(MessageIndex.FILE)).doesNotExist();
+        assertThat(dir.resolve(MessageIndex.IMPORTED)).exists();
+
+        // a later start finds nothing to import and keeps what the store has
+        index.put("j2", index.ref("j2").orElseThrow().withCard("C0APPROVALS", "1700000000.000500"));
+        MessageIndex restarted = new MessageIndex(dir, backend);
+        assertThat(restarted.ref("j2").orElseThrow().cardTs()).isEqualTo("1700000000.000500");
+        assertThat(restarted.ref("j2").orElseThrow().completionTs()).isEqualTo("1700000000.000400");
     }
 }

@@ -1,5 +1,6 @@
 package org.pgstaging.slack;
 
+import org.pgstaging.job.model.JobMessages;
 import java.net.URI;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -32,6 +33,7 @@ import org.pgstaging.job.PgbouncerDatabase;
 import org.pgstaging.job.RestorePreview;
 import org.pgstaging.job.model.JobKind;
 import org.pgstaging.job.model.JobState;
+import org.pgstaging.job.store.JobStore;
 import org.pgstaging.restore.RestoreEvent;
 
 /**
@@ -173,6 +175,40 @@ final class RecordingBackend implements JobService {
     @Override
     public void addListener(JobListener listener) {
         listeners.add(listener);
+    }
+
+    /** Not a fake: the real store on H2 files of its own, opened on first use. */
+    @Override
+    public boolean firstDelivery(String key) {
+        return state().deliveries().first(key);
+    }
+
+    @Override
+    public void putMessages(String jobId, org.pgstaging.job.model.JobMessages messages) {
+        state().slackMessages().put(jobId, messages);
+    }
+
+    @Override
+    public Optional<org.pgstaging.job.model.JobMessages> messages(String jobId) {
+        return state().slackMessages().find(jobId);
+    }
+
+    @Override
+    public Optional<String> jobOfThread(String channel, String ts) {
+        return state().slackMessages().jobOfThread(channel, ts);
+    }
+
+    private JobStore state;
+
+    synchronized JobStore state() {
+        if (state == null) {
+            try {
+                state = JobStore.open(java.nio.file.Files.createTempDirectory("pgstaging-recording-state"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return state;
     }
 
     /** What the queue adapter does when a job moves: tell every listener. */

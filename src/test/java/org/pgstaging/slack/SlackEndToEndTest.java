@@ -72,6 +72,8 @@ class SlackEndToEndTest {
     static final String CAROL = "U0CAROL";     // approver (and so allowed to ask)
     static final LocalDate OLD = LocalDate.of(2026, 11, 20);
     static final Duration LONG = Duration.ofSeconds(60);
+    /** What README and pgstaging(1) promise for SIGTERM: the job's 30 s shutdown grace, Slack notices, the store. */
+    static final Duration SHUTDOWN_BOUND = Duration.ofSeconds(45);
 
     private final LocalDate today = LocalDate.now(ZoneOffset.UTC);
     private final String todaySuffix = today.format(DateTimeFormatter.BASIC_ISO_DATE);
@@ -90,10 +92,13 @@ class SlackEndToEndTest {
     @BeforeAll
     void start() throws Exception {
         sandbox = StagingSandbox.start(StagingSandbox.Web.NGINX);
-        for (String db : List.of("slackdb", "slackdb2", "slackdb3", "slackdb4", "slackdb5")) sandbox.publishDump(db, today);
+        for (String db : List.of("slackdb", "slackdb2", "slackdb3", "slackdb4", "slackdb5", "slackdb6", "slackdb7")) {
+            sandbox.publishDump(db, today);
+        }
         sandbox.publishDump("slackdb", OLD);
         ini = sandbox.writeConfig("slackdb", "auto_switch = False",
-                section("slackdb2"), section("slackdb3"), section("slackdb4"), section("slackdb5"));
+                section("slackdb2"), section("slackdb3"), section("slackdb4"), section("slackdb5"), section("slackdb6"),
+                section("slackdb7"));
         staging = new StagingService(ConfigLoader.load(ini), EngineOptions.defaults(), RestoreListener.NONE);
         api = SlackApiServer.start(BOT_TOKEN, "xapp-1-unused");
         api.user(ALICE, "alice").user(BOB, "bob").user(CAROL, "carol");
@@ -113,7 +118,7 @@ class SlackEndToEndTest {
         if (backend != null) backend.close();
         if (store != null) store.close();
         if (api != null) api.close();
-        for (String gate : List.of("slack_e2e_gate1", "slack_e2e_gate3")) {
+        for (String gate : List.of("slack_e2e_gate1", "slack_e2e_gate3", "slack_e2e_gate6")) {
             sandbox.pg.execute("postgres", "DROP ROLE IF EXISTS " + gate);
         }
         if (sandbox != null) sandbox.close();
@@ -371,6 +376,141 @@ class SlackEndToEndTest {
             api.await("chat.update", c -> isEditOf(c, running.request) && c.allText().contains(":white_check_mark: Done"), LONG);
             assertThat(api.calls("chat.postMessage")).as("no failure notice for a job that runs again")
                     .noneMatch(c -> running.request.ts().equals(c.param("thread_ts")) && c.allText().contains("failed"));
+        }
+    }
+
+    // ---- 6. the same request delivered twice ------------------------------------------------------
+
+    /**
+     * Slack delivers a slash command, a click and an event twice (the event as its retry, with
+     * X-Slack-Retry-Num): each is handled once, the repeat acknowledged with an empty 200.
+     */
+    @Test
+    @Order(6)
+    void aRequestDeliveredTwiceIsHandledOnce() throws Exception {
+        // a slash command, the very same body twice
+        String responseUrl = api.responseUrl();
+        String command = slack.slashCommand(BOB, CHANNEL, "/pgstaging", "restore slackdb4.dev", responseUrl);
+        int jobsBefore = jobsOf("slackdb4.dev", BOB);
+        HttpResponse<String> first = slack.send(events, slack.signForm(command));
+        HttpResponse<String> again = slack.send(events, slack.signForm(command));
+        assertThat(first.body()).contains("working");
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(again.body()).as("a repeat is acknowledged, not answered").isEmpty();
+        Call answer = api.await("response_url", c -> responseUrl.endsWith(c.param("path")), LONG);
+        String jobId = answer.allText().replaceAll("(?s).*Request `(\\d+)` posted.*", "$1");
+        Posted request = api.awaitMessage(p -> p.channel().equals(CHANNEL) && p.text().contains("job `" + jobId + "`")
+                && p.text().contains("Restore slackdb4.dev"), LONG);
+        Posted card = api.awaitMessage(p -> p.channel().equals(APPROVALS)
+                && buttonValue(p.message().getAsJsonArray("blocks"), ActionIds.APPROVE).contains(jobId), LONG);
+
+        // the same click twice: the deny dialog opens once (its trigger_id is good for one views.open)
+        String click = slack.interactive(slack.blockAction(CAROL, card.channel(), card.message(), false, ActionIds.DENY,
+                jobId, api.responseUrl()));
+        String trigger = com.google.gson.JsonParser.parseString(java.net.URLDecoder.decode(click.substring("payload=".length()),
+                StandardCharsets.UTF_8)).getAsJsonObject().get("trigger_id").getAsString();
+        assertThat(slack.send(events, slack.signForm(click)).statusCode()).isEqualTo(200);
+        HttpResponse<String> clickedAgain = slack.send(events, slack.signForm(click));
+        assertThat(clickedAgain.statusCode()).isEqualTo(200);
+        assertThat(clickedAgain.body()).isEmpty();
+        api.await("views.open", c -> trigger.equals(c.param("trigger_id")), LONG);
+
+        // a thread reply as an event, then Slack's retry of it (same event_id)
+        JsonObject event = slack.eventCallback(slack.threadMessage(ALICE, CHANNEL, "status", request.ts()));
+        SlackRequests.Signed delivered = slack.signJson(event.toString());
+        assertThat(slack.send(events, delivered).statusCode()).isEqualTo(200);
+        Map<String, String> retryHeaders = new java.util.LinkedHashMap<>(slack.signJson(event.toString()).headers());
+        retryHeaders.put("X-Slack-Retry-Num", "1");
+        retryHeaders.put("X-Slack-Retry-Reason", "http_timeout");
+        HttpResponse<String> retried = slack.send(events, new SlackRequests.Signed(delivered.body(), delivered.contentType(), retryHeaders));
+        assertThat(retried.statusCode()).isEqualTo(200);
+        assertThat(retried.body()).isEmpty();
+        java.util.function.Predicate<Call> statusAnswer = c -> request.ts().equals(c.param("thread_ts"))
+                && c.allText().contains("Awaiting approval");
+        api.await("chat.postMessage", statusAnswer, LONG);
+        // a later, different reply: once it is answered, a repeat handled by mistake would have been too
+        slack.send(events, slack.signJson(slack.eventCallback(slack.threadMessage(ALICE, CHANNEL, "dbsizes", request.ts())).toString()));
+        api.await("chat.postMessage", c -> request.ts().equals(c.param("thread_ts")) && c.allText().contains("Database sizes"), LONG);
+        Thread.sleep(1000);
+
+        assertThat(jobsOf("slackdb4.dev", BOB)).as("one job for the command delivered twice").isEqualTo(jobsBefore + 1);
+        assertThat(api.calls("response_url").stream().filter(c -> responseUrl.endsWith(c.param("path")))).hasSize(1);
+        assertThat(api.calls("views.open").stream().filter(c -> trigger.equals(c.param("trigger_id")))).hasSize(1);
+        assertThat(api.calls("chat.postMessage").stream().filter(statusAnswer)).as("one status answer").hasSize(1);
+        backend.cancel(jobId, BOB);
+    }
+
+    private int jobsOf(String section, String requester) {
+        return (int) store.recent(1000).stream().filter(j -> j.section().equals(section) && j.requestedBy().equals(requester)).count();
+    }
+
+    // ---- 7. SIGTERM --------------------------------------------------------------------------------
+
+    /**
+     * {@code kill -TERM} of a bot process mid-restore, one job queued behind: the bot stops taking
+     * jobs, the running one drops its half-made database and is handed back at the head of its
+     * server, its thread is told, and the process exits 0 within the shutdown bound. The next start
+     * runs the handed-back job first, then the other.
+     */
+    @Test
+    @Order(7)
+    void sigtermHandsTheRunningJobBackAndExitsZero() throws Exception {
+        String slow = "slackdb6_" + todaySuffix;
+        Path gateDir = sandbox.sqlPath.resolve("slackdb6.dev/pre");
+        gate(gateDir, "slack_e2e_gate6");
+        Path state = Files.createTempDirectory("pgstaging-slack-e2e-sigterm");
+        int port = PostgresServer.freePort();
+        Path botIni = sandbox.dir.resolve("bot-sigterm.ini");
+        Files.writeString(botIni, Files.readString(ini, StandardCharsets.UTF_8) + "\n[slack]\n"
+                + String.join("\n", settings(state, port).entrySet().stream().map(e -> e.getKey() + " = " + e.getValue()).toList())
+                + "\n", StandardCharsets.UTF_8);
+
+        Requested running;
+        Requested queued;
+        try (BotProcessE2E bot1 = BotProcessE2E.start(botIni, port, sandbox.dir.resolve("bot-sigterm.log"), LONG)) {
+            running = request(bot1.eventsUri(), ALICE, "restore slackdb6.dev");
+            clickAs(bot1.eventsUri(), CAROL, running.card, ActionIds.APPROVE, running.jobId, api.responseUrl());
+            awaitTrue(() -> sessionsIn(slow) > 0, "the pre SQL of " + slow + " to wait at its gate\n" + bot1.output());
+            queued = request(bot1.eventsUri(), BOB, "restore slackdb7.dev");
+            clickAs(bot1.eventsUri(), CAROL, queued.card, ActionIds.APPROVE, queued.jobId, api.responseUrl());
+            api.await("chat.update", c -> isEditOf(c, queued.request) && c.allText().contains("Queued, position 1"), LONG);
+
+            long sent = System.nanoTime();
+            bot1.terminate();
+            int status = bot1.awaitExit(SHUTDOWN_BOUND);
+            Duration took = Duration.ofNanos(System.nanoTime() - sent);
+            assertThat(status).as("exit status after SIGTERM (took " + took + ")\n" + bot1.output()).isZero();
+            assertThat(bot1.output()).contains("SIGTERM");
+        }
+        assertThat(sandbox.databaseExists(slow)).as("the half-made copy was dropped").isFalse();
+        Call told = api.await("chat.postMessage", c -> running.request.ts().equals(c.param("thread_ts"))
+                && c.allText().contains("interrupted"), LONG);
+        assertThat(told.allText()).contains("dropped database " + slow).contains("queued again");
+
+        Files.delete(gateDir.resolve("00-gate.sql"));
+        try (JobStore store2 = JobStore.open(state)) {
+            Job handedBack = store2.get(running.id());
+            assertThat(handedBack.state()).isEqualTo(JobState.QUEUED);
+            assertThat(handedBack.attempt()).isEqualTo(1);
+            assertThat(handedBack.cleanup()).contains("dropped database " + slow);
+            Job other = store2.get(queued.id());
+            assertThat(other.state()).isEqualTo(JobState.QUEUED);
+            assertThat(other.startedAt()).as("no job started after SIGTERM").isNull();
+            assertThat(store2.queued(handedBack.serverKey())).extracting(Job::id)
+                    .as("handed back at the head of its server").startsWith(running.id(), queued.id());
+        }
+
+        try (JobStore store2 = JobStore.open(state);
+             QueuedJobService backend2 = new QueuedJobService(staging, store2, java.time.Duration.ofMinutes(10),
+                     SlackBot.jobPolicy(new SlackSettings(settings(state, port), Map.of())));
+             SlackBot bot2 = new SlackBot(new SlackSettings(settings(state, port), Map.of()), backend2, Clock.systemUTC())) {
+            backend2.start();
+            bot2.startHttp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            api.await("chat.postMessage", c -> running.request.ts().equals(c.param("thread_ts")) && c.allText().contains("is ready"), LONG);
+            api.await("chat.postMessage", c -> queued.request.ts().equals(c.param("thread_ts")) && c.allText().contains("is ready"), LONG);
+            Job again = store2.get(running.id());
+            assertThat(again.state()).isEqualTo(JobState.DONE);
+            assertThat(store2.get(queued.id()).startedAt()).isAfterOrEqualTo(again.finishedAt());
         }
     }
 

@@ -84,4 +84,14 @@ class SlackSocketModeTest {
         JsonObject ack = api.awaitAck(id, Duration.ofSeconds(10));
         assertThat(ack.get("envelope_id").getAsString()).isEqualTo(id);
     }
+
+    /** A slash command delivered twice over the socket (two envelopes, one payload): answered once, the repeat acked empty. */
+    @Test
+    void theSameCommandDeliveredTwiceIsAnsweredOnce() {
+        JsonObject payload = slack.slashCommandPayload(SlackHttpBotTest.ALICE, SlackHttpBotTest.CHANNEL, "/pgstaging", "help", api.responseUrl());
+        JsonObject first = api.awaitAck(api.pushEnvelope("slash_commands", payload), Duration.ofSeconds(10));
+        JsonObject again = api.awaitAck(api.pushEnvelope("slash_commands", payload), Duration.ofSeconds(10));
+        assertThat(first.getAsJsonObject("payload").toString()).contains("/pgstaging restore SECTION [DATE]");
+        assertThat(again.has("payload") ? again.get("payload").toString() : "").doesNotContain("/pgstaging restore");
+    }
 }

@@ -60,6 +60,21 @@ final class InterruptRecovery {
                     "not re-queued: its cleanup failed; clean by hand, then retry it"), HistoryAction.INTERRUPTED,
                     JobStore.SYSTEM);
         }
+        return settle(job, cleanup);
+    }
+
+    /**
+     * A running job this process stopped itself (shutdown) after its runner cleaned up: stored
+     * INTERRUPTED, then settled as a dead process' job would be, with the runner's cleanup, so it is
+     * back at the head of its server (once) before the process exits.
+     */
+    Job handBack(Job running, String cleanup, String why) {
+        Job j = store.markInterrupted(running.id(), why);
+        events.changed(new JobEvent(j, JobState.RUNNING, HistoryAction.INTERRUPTED, JobStore.SYSTEM));
+        return settle(j, cleanup);
+    }
+
+    private Job settle(Job job, String cleanup) {
         if (job.cancelRequestedBy() != null) {
             store.keepInterrupted(job.id(), cleanup, "cancelled by " + job.cancelRequestedBy() + " before the interruption");
             return announce(store.cancel(job.id(), job.cancelRequestedBy()), HistoryAction.CANCEL,

@@ -66,6 +66,10 @@ public final class RestoreQueue implements AutoCloseable {
         return this;
     }
 
+    public Duration shutdownGrace() {
+        return shutdownGrace;
+    }
+
     /** Progress is written at most this often per job (default 1 s); listeners still get every report. */
     public RestoreQueue progressInterval(Duration interval) {
         this.progressInterval = interval;
@@ -107,8 +111,10 @@ public final class RestoreQueue implements AutoCloseable {
 
     /**
      * Stops taking jobs and interrupts the running ones, waiting up to the shutdown grace for their
-     * runners to return. A job that did not finish stays RUNNING in the store, so the next
-     * {@link #start()} cleans it up and re-queues it. Does not close the store.
+     * runners to return. A runner that returned in time had its job cleaned up: the job is handed
+     * back (INTERRUPTED, then re-queued at the head of its server once, listeners told). One that
+     * did not stays RUNNING in the store, so the next {@link #start()} cleans it up and re-queues it
+     * as after a crash. Delivers the pending events, then returns. Does not close the store.
      */
     @Override
     public void close() {
@@ -311,8 +317,13 @@ public final class RestoreQueue implements AutoCloseable {
             w.current = null;
             w.cancelBy = null;
             Completion end = completion(outcome, failure, cancelBy);
-            if (closing && end.state() != JobState.DONE) {
-                LOG.info("job #{} stopped by shutdown; left RUNNING for recovery at the next start", job.id());
+            if (closing && end.state() != JobState.DONE && cancelBy == null) {
+                // its runner cleaned up and returned within the grace: hand it back now, so the next
+                // start (or another bot) finds it queued first, and its thread hears of it
+                Job back = new InterruptRecovery(store, onInterrupted, events, MAX_REQUEUES)
+                        .handBack(job, end.cleanup(), "pgstaging was stopped (shutdown) while the job ran");
+                LOG.info("job #{} stopped by shutdown; cleanup: {}; now {}", job.id(),
+                        end.cleanup() == null ? "nothing to clean" : end.cleanup(), back.state().name().toLowerCase(java.util.Locale.ROOT));
                 return;
             }
             if (failure != null && end.state() == JobState.FAILED) {

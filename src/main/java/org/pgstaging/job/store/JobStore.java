@@ -39,12 +39,16 @@ public final class JobStore implements AutoCloseable {
     private final Clock clock;
     private final StoreThread db;
     private final History history;
+    private final Deliveries deliveries;
+    private final SlackMessages slackMessages;
 
     private JobStore(StateLocation where, Clock clock) {
         this.where = where;
         this.clock = clock;
         this.db = new StoreThread(where);
         this.history = new History(db);
+        this.deliveries = new Deliveries(db, clock);
+        this.slackMessages = new SlackMessages(db, SlackMessages.MAX_ENTRIES);
     }
 
     public static JobStore open(Path stateDir) {
@@ -95,6 +99,12 @@ public final class JobStore implements AutoCloseable {
     public Clock clock() { return clock; }
 
     public History history() { return history; }
+
+    /** The chat requests already handled, so that a request delivered twice is handled once. */
+    public Deliveries deliveries() { return deliveries; }
+
+    /** Which Slack messages belong to which job. */
+    public SlackMessages slackMessages() { return slackMessages; }
 
     // ---- decisions -----------------------------------------------------------------------------
 

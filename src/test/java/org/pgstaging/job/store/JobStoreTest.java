@@ -317,7 +317,7 @@ class JobStoreTest {
                     + "VALUES (99, '99', 'from the future', 'SQL', 'V99__future.sql', 0, 'a newer pgstaging', 0, TRUE)");
         }
         assertThatThrownBy(() -> JobStore.open(where, clock)).isInstanceOf(JobStoreException.class)
-                .hasMessageContaining("has jobs schema version 99 but this pgstaging knows only up to 2")
+                .hasMessageContaining("has jobs schema version 99 but this pgstaging knows only up to 4")
                 .extracting(e -> ((PgStagingException) e).hint()).asString()
                 .contains(backend == StateBackend.H2 ? "point state_dir elsewhere" : "point state_url elsewhere");
         store = JobStore.open(backend.fresh(dir.resolve("fresh")), clock);

@@ -1,0 +1,60 @@
+package org.pgstaging.slack;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
+import com.slack.api.bolt.request.Request;
+import com.slack.api.bolt.request.builtin.BlockActionRequest;
+import com.slack.api.bolt.request.builtin.EventRequest;
+import com.slack.api.bolt.request.builtin.SlashCommandRequest;
+import com.slack.api.bolt.request.builtin.ViewSubmissionRequest;
+import java.util.Optional;
+
+/**
+ * What makes a Slack request the same request when Slack delivers it again: the event_id of an
+ * event (a retry carries the same one), the trigger_id of a slash command or an interaction (Slack
+ * gives a command no id of its own; a trigger_id is made per user action). A double click is two
+ * actions with two trigger_ids: that is the job layer's to refuse, not a duplicate delivery.
+ */
+final class RequestKey {
+    private RequestKey() {
+    }
+
+    /** The key of {@code req}; empty for requests that are not deduplicated (url_verification, ssl_check...). */
+    static Optional<String> of(Request<?> req) {
+        if (req instanceof EventRequest e) return eventId(e.getRequestBodyAsString()).map(id -> "event:" + id);
+        if (req instanceof SlashCommandRequest c) return present(c.getPayload().getTriggerId()).map(t -> "command:" + t);
+        if (req instanceof BlockActionRequest a) return action(a.getPayload());
+        if (req instanceof ViewSubmissionRequest v) return present(v.getPayload().getTriggerId()).map(t -> "action:" + t);
+        return Optional.empty();
+    }
+
+    private static Optional<String> action(BlockActionPayload p) {
+        Optional<String> trigger = present(p.getTriggerId());
+        if (trigger.isPresent()) return trigger.map(t -> "action:" + t);
+        // no trigger_id (it is optional in the payload): the message, the moment of the click and who clicked
+        if (p.getContainer() == null || p.getActions() == null || p.getActions().isEmpty() || p.getUser() == null) {
+            return Optional.empty();
+        }
+        return Optional.of("action:" + p.getContainer().getMessageTs() + ":" + p.getActions().get(0).getActionTs()
+                + ":" + p.getUser().getId());
+    }
+
+    private static Optional<String> eventId(String body) {
+        if (body == null || body.isBlank()) return Optional.empty();
+        try {
+            JsonElement json = JsonParser.parseString(body);
+            if (!json.isJsonObject()) return Optional.empty();
+            JsonObject o = json.getAsJsonObject();
+            return o.has("event_id") && o.get("event_id").isJsonPrimitive() ? present(o.get("event_id").getAsString())
+                    : Optional.empty();
+        } catch (RuntimeException notJson) {
+            return Optional.empty(); // Bolt parsed it already; a body without an id is simply not deduplicated
+        }
+    }
+
+    private static Optional<String> present(String s) {
+        return s == null || s.isBlank() ? Optional.empty() : Optional.of(s);
+    }
+}
