@@ -19,12 +19,16 @@ interface BlockFeed {
     /** The blocks of the {@code kept} entries, largest first. */
     List<DataBlocks.Block> blocks(DataBlocks blocks, BitSet kept);
 
+    /** Whether the blocks must lie next to each other in the file to be loaded together. */
+    boolean groupsNeighboursOnly();
+
     /**
-     * Loads one block with the single item of {@code itemList}, counting its bytes into
-     * {@code fetched} as they arrive (and back out, negated, when a broken attempt is dropped).
-     * A result with a stdin failure means the bytes broke on the way: the COPY loaded nothing.
+     * Loads a unit with the items of {@code itemList} (one transaction when there are several),
+     * counting its bytes into {@code fetched} as they arrive (and back out, negated, when a broken
+     * attempt is dropped). A result with a stdin failure means the bytes broke on the way: nothing
+     * was loaded.
      */
-    CommandResult load(PgRestoreRunner runner, String db, DataBlocks.Block b, Path itemList, LongConsumer fetched);
+    CommandResult load(PgRestoreRunner runner, String db, LoadUnit unit, Path itemList, LongConsumer fetched);
 
     /** Stops every transfer under way (a block failed, or the restore is cancelled). */
     void abortAll();

@@ -116,8 +116,14 @@ final class BlockRestore {
         events.detail(Step.DOWNLOAD, todo.size() + " data " + (blocks.inFiles() ? "files" : "blocks") + " (" + total
                 + " bytes), " + jobs + " at a time, each loaded as it arrives");
         if (todo.isEmpty()) return 0;
-        int workers = Math.min(jobs, todo.size());
-        LoadSchedule schedule = new LoadSchedule(todo, workers);
+        List<LoadUnit> units = LoadUnit.of(todo, feed.groupsNeighboursOnly());
+        long grouped = units.stream().filter(LoadUnit::grouped).count();
+        if (grouped > 0) {
+            events.detail(Step.DOWNLOAD, "small tables loaded together: " + units.size() + " loads for " + todo.size()
+                    + " blocks (" + grouped + " groups, each in one transaction)");
+        }
+        int workers = Math.min(jobs, units.size());
+        LoadSchedule schedule = new LoadSchedule(units, workers);
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "block-restore-" + db);
             t.setDaemon(true);
@@ -130,11 +136,13 @@ final class BlockRestore {
                     try {
                         for (LoadSchedule.Task task = schedule.next(); task != null; task = schedule.next()) {
                             if (task instanceof LoadSchedule.Load l) {
-                                load(l.block(), lines, dir, fetched, total, start);
-                                long n = done.incrementAndGet();
+                                load(l.unit(), lines, dir, fetched, total, start);
+                                long n = done.addAndGet(l.unit().blocks().size());
                                 events.progress(Step.PG_RESTORE, n, todo.size(), "tables",
                                         n / Math.max(1e-3, (System.nanoTime() - start) / 1e9));
-                                schedule.done(task, buildsOf(l.block(), lines));
+                                List<LoadSchedule.Build> follow = new ArrayList<>();
+                                for (DataBlocks.Block b : l.unit().blocks()) follow.addAll(buildsOf(b, lines));
+                                schedule.done(task, follow);
                             } else if (task instanceof LoadSchedule.Build b) {
                                 build(b, lines.get(b.dumpId()), dir);
                                 schedule.done(task, List.of());
@@ -168,11 +176,12 @@ final class BlockRestore {
         }
     }
 
-    private void load(DataBlocks.Block b, Map<Integer, String> lines, Path dir, AtomicLong fetched, long total, long start) {
-        String line = lines.get(b.dumpId());
+    private void load(LoadUnit unit, Map<Integer, String> lines, Path dir, AtomicLong fetched, long total, long start) {
+        DataBlocks.Block b = unit.first();
         Path itemList = dir.resolve("." + db + "." + b.dumpId() + ".list");
         try {
-            Files.writeString(itemList, line + "\n", StandardCharsets.UTF_8);
+            // in file order: with its archive on stdin, pg_restore finds each block after the one before
+            Files.write(itemList, unit.blocks().stream().map(x -> lines.get(x.dumpId())).toList(), StandardCharsets.UTF_8);
             int attempts = b.desc().equals("TABLE DATA") ? ATTEMPTS : 1;
             java.util.function.LongConsumer counted = n -> {
                 long all = fetched.addAndGet(n);
@@ -183,20 +192,20 @@ final class BlockRestore {
             };
             for (int attempt = 1; ; attempt++) {
                 long t0 = System.nanoTime();
-                CommandResult r = feed.load(new PgRestoreRunner(target, events, settings), db, b, itemList, counted);
+                CommandResult r = feed.load(new PgRestoreRunner(target, events, settings), db, unit, itemList, counted);
                 if (r.ok()) {
-                    events.detail(Step.PG_RESTORE, "loaded " + b.name() + " (" + b.length() + " bytes) in "
+                    events.detail(Step.PG_RESTORE, "loaded " + unit.name() + " (" + unit.length() + " bytes) in "
                             + String.format(java.util.Locale.ROOT, "%.2f s", (System.nanoTime() - t0) / 1e9));
                     return;
                 }
                 if (r.stdinFailure() != null && attempt < attempts && !Thread.currentThread().isInterrupted()) {
-                    events.detail(Step.DOWNLOAD, "the range of " + b.name() + " broke (" + r.stdinFailure().getMessage()
+                    events.detail(Step.DOWNLOAD, "the range of " + unit.name() + " broke (" + r.stdinFailure().getMessage()
                             + "): fetching it again, attempt " + (attempt + 1) + " of " + attempts);
                     continue;
                 }
                 String why = r.stdinFailure() != null ? "its download broke: " + r.stdinFailure().getMessage()
                         : String.join("\n", r.stderrTail());
-                throw new PgStagingException("loading the data of " + b.name() + " failed: " + why,
+                throw new PgStagingException("loading the data of " + unit.name() + " failed: " + why,
                         RestorePipeline.hintForRestoreError(r.stderrTail()));
             }
         } catch (IOException e) {

@@ -38,10 +38,16 @@ final class DumpFileFeed implements BlockFeed {
     }
 
     @Override
-    public CommandResult load(PgRestoreRunner runner, String db, DataBlocks.Block b, Path itemList, LongConsumer fetched) {
-        List<Path> got = fetch(b, fetched);
+    public boolean groupsNeighboursOnly() {
+        return false;
+    }
+
+    @Override
+    public CommandResult load(PgRestoreRunner runner, String db, LoadUnit unit, Path itemList, LongConsumer fetched) {
+        List<Path> got = new java.util.ArrayList<>();
         try {
-            return runner.runSection(db, dir, itemList, "data", 1);
+            for (DataBlocks.Block b : unit.blocks()) got.addAll(fetch(b, fetched));
+            return runner.runData(db, dir, itemList, unit.grouped());
         } finally {
             got.forEach(Cleanup::delete);
         }

@@ -30,7 +30,7 @@ final class LoadSchedule {
     /** One unit of work: a block to load, or an index or key of a table to build. */
     sealed interface Task permits Load, Build { }
 
-    record Load(DataBlocks.Block block) implements Task { }
+    record Load(LoadUnit unit) implements Task { }
 
     /** {@code exclusive}: an ALTER TABLE (constraint) rather than a CREATE INDEX. */
     record Build(int dumpId, DataBlocks.Block of, boolean exclusive) implements Task { }
@@ -43,8 +43,8 @@ final class LoadSchedule {
     private int running;
     private boolean stopped;
 
-    LoadSchedule(List<DataBlocks.Block> largestFirst, int workers) {
-        largestFirst.forEach(b -> loads.add(new Load(b)));
+    LoadSchedule(List<LoadUnit> largestFirst, int workers) {
+        largestFirst.forEach(u -> loads.add(new Load(u)));
         this.workers = workers;
     }
 
@@ -56,7 +56,7 @@ final class LoadSchedule {
             boolean loadsLeft = !loads.isEmpty();
             // a single worker finishes a table before the next; otherwise the larger task goes first
             boolean buildFirst = build != null && (!loadsLeft || workers == 1
-                    || build.of().length() > loads.peek().block().length());
+                    || build.of().length() > loads.peek().unit().length());
             if (buildFirst) {
                 builds.remove(build);
                 int[] on = runningOn.computeIfAbsent(build.of().dumpId(), k -> new int[2]);

@@ -68,12 +68,23 @@ final class PgRestoreRunner {
         return run(argv, 0, cmd -> cmd);
     }
 
-    /** The one item of {@code list}, from an archive read on stdin (its head, then its data block). */
-    CommandResult runItem(String database, Supplier<InputStream> archive, Path list) {
+    /** The items of {@code list}, from an archive read on stdin (its head, then their data blocks, in file order). */
+    CommandResult runItem(String database, Supplier<InputStream> archive, Path list, boolean oneTransaction) {
         List<String> argv = new ArrayList<>(List.of(target.tools().pgRestore(), "--exit-on-error"));
+        if (oneTransaction) argv.add("--single-transaction");
         argv.addAll(PostgresTools.connection(target.postgres(), database));
         argv.add("--use-list=" + list);
         return run(argv, 0, cmd -> cmd.withStdinStream(archive));
+    }
+
+    /** The data items of {@code list} from {@code archive} (a directory dump holding their files). */
+    CommandResult runData(String database, Path archive, Path list, boolean oneTransaction) {
+        List<String> argv = new ArrayList<>(List.of(target.tools().pgRestore(), "--exit-on-error", "--section=data"));
+        if (oneTransaction) argv.add("--single-transaction");
+        argv.addAll(PostgresTools.connection(target.postgres(), database));
+        argv.add("--use-list=" + list);
+        argv.add(archive.toString());
+        return run(argv, 0, cmd -> cmd);
     }
 
     CommandResult run(String database, Path dump, Path list, long items) {

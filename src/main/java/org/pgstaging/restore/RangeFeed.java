@@ -61,9 +61,15 @@ final class RangeFeed implements BlockFeed {
     }
 
     @Override
-    public CommandResult load(PgRestoreRunner runner, String db, DataBlocks.Block b, Path itemList, LongConsumer fetched) {
+    public boolean groupsNeighboursOnly() {
+        return true;
+    }
+
+    @Override
+    public CommandResult load(PgRestoreRunner runner, String db, LoadUnit unit, Path itemList, LongConsumer fetched) {
         AtomicLong mine = new AtomicLong();
-        CommandResult r = runner.runItem(db, () -> archive(b, fetched, mine), itemList);
+        CommandResult r = runner.runItem(db, () -> archive(unit.first().offset(), unit.last().end(), fetched, mine),
+                itemList, unit.grouped());
         if (!r.ok()) fetched.accept(-mine.get());
         return r;
     }
@@ -73,15 +79,15 @@ final class RangeFeed implements BlockFeed {
         file.abortAll();
     }
 
-    /** The head, then the block's range, counted as it is read. */
-    private InputStream archive(DataBlocks.Block b, LongConsumer fetched, AtomicLong mine) {
+    /** The head, then bytes {@code [from, end)} (one block, or neighbouring ones), counted as they are read. */
+    private InputStream archive(long from, long end, LongConsumer fetched, AtomicLong mine) {
         try {
             // a few blocks at a time come over several connections: their chunk buffers stay within
             // CHUNK_BUDGET whatever restore_jobs is
             boolean several = connections > 1 && chunkedRange.tryAcquire();
             InputStream range;
             try {
-                range = file.open(b.offset(), b.end(), several ? connections : 1);
+                range = file.open(from, end, several ? connections : 1);
             } catch (RuntimeException e) {
                 if (several) chunkedRange.release();
                 throw e;

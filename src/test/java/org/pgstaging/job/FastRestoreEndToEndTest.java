@@ -470,6 +470,38 @@ class FastRestoreEndToEndTest {
     }
 
     @Test
+    void rangesLoadManySmallTablesInGroupsNotOneProcessEach() throws Exception {
+        sandbox.pg.execute("postgres", "DROP DATABASE IF EXISTS many_src");
+        sandbox.pg.execute("postgres", "CREATE DATABASE many_src");
+        sandbox.pg.execute("many_src", "DO $$ BEGIN FOR i IN 1..300 LOOP "
+                + "EXECUTE format('CREATE TABLE %I (id int PRIMARY KEY, v text)', 'small_' || i); "
+                + "EXECUTE format('INSERT INTO %I SELECT g, md5((g * %s)::text) FROM generate_series(1, 20) g', 'small_' || i, i); "
+                + "END LOOP; END $$");
+        Path dump = sandbox.dir.resolve("many_src.dump");
+        sandbox.pg.pgDump("many_src", dump, "c");
+        sandbox.pg.dropDatabase("many_src");
+        sandbox.publish("manydb", "manydb.2026-11-24.dump", dump);
+        sandbox.publish("manyref", "manyref.2026-11-24.dump", dump);
+        service("manyref", e -> { }, "restore_mode = file", "schemas = public").restore("manyref.dev", DateSpec.latest(), null);
+        List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
+
+        service("manydb", events::add, "restore_mode = ranges", "restore_jobs = 2", "schemas = public")
+                .restore("manydb.dev", DateSpec.latest(), null);
+
+        assertThat(DatabaseSnapshot.of(sandbox.pg, "manydb_20261124"))
+                .as("300 tables loaded in groups, the same database as pg_restore of the file")
+                .isEqualTo(DatabaseSnapshot.of(sandbox.pg, "manyref_20261124"));
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Detail d && d.step() == Step.DOWNLOAD
+                && d.line().startsWith("small tables loaded together: 1 loads for 300 blocks"));
+        String path = "/manydb/manydb.2026-11-24.dump";
+        long ranged = sandbox.http.accessLogLines().stream()
+                .filter(l -> l.contains("\"GET " + path + " ") && l.contains("\" 206 ")).count();
+        assertThat(ranged).as("the head and one range for the 300 tables").isEqualTo(2);
+        assertThat(events.stream().filter(e -> e instanceof RestoreEvent.Detail d && d.step() == Step.PG_RESTORE
+                && d.line().startsWith("built constraint ")).count()).as("each table's key built after the group").isEqualTo(300);
+    }
+
+    @Test
     void rangesFetchOneBigTableOverSeveralConnections() throws Exception {
         sandbox.pg.execute("postgres", "DROP DATABASE IF EXISTS bigrng_src");
         sandbox.pg.execute("postgres", "CREATE DATABASE bigrng_src");

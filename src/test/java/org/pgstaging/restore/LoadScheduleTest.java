@@ -14,13 +14,17 @@ class LoadScheduleTest {
     private static final DataBlocks.Block MID = new DataBlocks.Block(12, "TABLE DATA", "app.mid", 900, 1400, 2);
     private static final DataBlocks.Block SMALL = new DataBlocks.Block(13, "TABLE DATA", "app.small", 1400, 1500, 3);
 
+    private static List<LoadUnit> units(DataBlocks.Block... blocks) {
+        return java.util.Arrays.stream(blocks).map(b -> new LoadUnit(List.of(b))).toList();
+    }
+
     @Test
     void theLargerTaskGoesFirstWhetherALoadOrABuild() throws Exception {
-        LoadSchedule s = new LoadSchedule(List.of(BIG, MID, SMALL), 2);
+        LoadSchedule s = new LoadSchedule(units(BIG, MID, SMALL), 2);
         LoadSchedule.Task a = s.next();
         LoadSchedule.Task b = s.next();
-        assertThat(a).isEqualTo(new LoadSchedule.Load(BIG));
-        assertThat(b).isEqualTo(new LoadSchedule.Load(MID));
+        assertThat(a).isEqualTo(new LoadSchedule.Load(new LoadUnit(List.of(BIG))));
+        assertThat(b).isEqualTo(new LoadSchedule.Load(new LoadUnit(List.of(MID))));
         s.done(a, List.of(new LoadSchedule.Build(21, BIG, false), new LoadSchedule.Build(22, BIG, false)));
         // an index of the 900-byte table before the 100-byte load
         LoadSchedule.Task c = s.next();
@@ -30,12 +34,12 @@ class LoadScheduleTest {
         s.done(c, List.of());
         assertThat(s.next()).isEqualTo(new LoadSchedule.Build(23, MID, false));
         LoadSchedule.Task last = s.next();
-        assertThat(last).isEqualTo(new LoadSchedule.Load(SMALL));
+        assertThat(last).isEqualTo(new LoadSchedule.Load(new LoadUnit(List.of(SMALL))));
     }
 
     @Test
     void aConstraintNeverRunsBesideAnotherBuildOfItsTableAndTheWorkerWaitsForIt() throws Exception {
-        LoadSchedule s = new LoadSchedule(List.of(BIG), 2);
+        LoadSchedule s = new LoadSchedule(units(BIG), 2);
         LoadSchedule.Task load = s.next();
         s.done(load, List.of(new LoadSchedule.Build(21, BIG, true), new LoadSchedule.Build(22, BIG, false)));
         LoadSchedule.Task first = s.next();
@@ -57,7 +61,7 @@ class LoadScheduleTest {
 
     @Test
     void aSingleWorkerBuildsATablesIndexesBeforeLoadingTheNextAndAStoppedScheduleHandsOutNothing() throws Exception {
-        LoadSchedule s = new LoadSchedule(List.of(BIG, SMALL), 1);
+        LoadSchedule s = new LoadSchedule(units(BIG, SMALL), 1);
         LoadSchedule.Task load = s.next();
         s.done(load, List.of(new LoadSchedule.Build(21, BIG, true)));
         assertThat(s.next()).isEqualTo(new LoadSchedule.Build(21, BIG, true));
