@@ -57,6 +57,51 @@ public final class DataBlocks {
         }
         if (POST_DATA.contains(e.desc())) postData.set(e.dumpId());
         if (e.is("INDEX") || e.is("CONSTRAINT")) indexes.add(new TableIndex(e.dumpId(), e.dependencies()));
+        if (e.is("FK CONSTRAINT")) foreignKeys.add(new TableIndex(e.dumpId(), e.dependencies()));
+        if (e.is("TABLE")) tableIds.set(e.dumpId());
+    }
+
+    private final BitSet tableIds = new BitSet();
+
+    private final List<TableIndex> foreignKeys = new ArrayList<>();
+
+    /**
+     * A foreign key that may be added as soon as the {@code tables} it locks (its own, the one it
+     * references) have their data in and the keys it needs ({@code needs}, built with their table's
+     * data) exist, rather than after every block.
+     */
+    public record EarlyForeignKey(int dumpId, int[] tables, int[] needs) { }
+
+    /** The foreign keys that need only filled tables and keys built early (see {@link #indexesOf}). */
+    public synchronized List<EarlyForeignKey> earlyForeignKeys() {
+        indexesOf(-1); // computes the early indexes
+        java.util.Map<Integer, Integer> tableOf = new java.util.HashMap<>();
+        early.forEach((table, ids) -> ids.forEach(id -> tableOf.put(id, table)));
+        List<EarlyForeignKey> out = new ArrayList<>();
+        for (TableIndex fk : foreignKeys) {
+            java.util.TreeSet<Integer> tables = new java.util.TreeSet<>();
+            List<Integer> needs = new ArrayList<>();
+            boolean early = true;
+            for (int d : fk.dependencies()) {
+                if (isFilled(d)) {
+                    tables.add(d);
+                } else if (tableIds.get(d)) {
+                    early = false; // a table without data of its own (partitioned): what it locks is not known here
+                } else if (postData.get(d)) {
+                    Integer table = tableOf.get(d);
+                    if (table == null) early = false; // it needs something built only in post-data
+                    else {
+                        needs.add(d);
+                        tables.add(table);
+                    }
+                }
+            }
+            if (early && !tables.isEmpty()) {
+                out.add(new EarlyForeignKey(fk.dumpId(), tables.stream().mapToInt(Integer::intValue).toArray(),
+                        needs.stream().mapToInt(Integer::intValue).toArray()));
+            }
+        }
+        return out;
     }
 
     /** Early indexes by table, computed once: each index goes to the one filled table it needs. */

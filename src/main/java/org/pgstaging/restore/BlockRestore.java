@@ -72,7 +72,16 @@ final class BlockRestore {
         BitSet wanted = new BitSet();
         for (DataBlocks.Block b : todo) {
             wanted.set(b.dumpId());
-            if (b.owner() >= 0) blocks.indexesOf(b.owner()).forEach(wanted::set);
+            if (b.owner() >= 0) {
+                blocks.indexesOf(b.owner()).forEach(wanted::set);
+                tableBlocks.put(b.owner(), b);
+            }
+        }
+        for (DataBlocks.EarlyForeignKey fk : blocks.earlyForeignKeys()) {
+            if (kept.get(fk.dumpId())) {
+                pendingKeys.add(fk);
+                wanted.set(fk.dumpId());
+            }
         }
         wanted.and(kept);
         Map<Integer, String> lines = listLines(wanted);
@@ -95,7 +104,7 @@ final class BlockRestore {
             RestorePipeline.refuseFailed(section("post-data", rest, jobs > 1), "post-data");
             long t3 = System.nanoTime();
             events.detail(Step.PG_RESTORE, String.format(java.util.Locale.ROOT,
-                    "pre-data %.2f s, data blocks and their %d indexes %.2f s, the rest of post-data %.2f s",
+                    "pre-data %.2f s, data blocks and the %d indexes and keys built with them %.2f s, the rest of post-data %.2f s",
                     (t1 - t0) / 1e9, built.cardinality(), (t2 - t1) / 1e9, (t3 - t2) / 1e9));
             return fetched;
         } finally {
@@ -106,6 +115,40 @@ final class BlockRestore {
 
     private CommandResult section(String section, Path sectionList, boolean parallel) {
         return new PgRestoreRunner(target, events, settings).runSection(db, feed.archive(), sectionList, section, parallel ? jobs : 1);
+    }
+
+    /** The block filling each table, by the table's dump id. */
+    private final Map<Integer, DataBlocks.Block> tableBlocks = new HashMap<>();
+    /** Foreign keys not yet added, that may be as soon as what they need is in (guarded by itself). */
+    private final List<DataBlocks.EarlyForeignKey> pendingKeys = new ArrayList<>();
+    /** Tables whose data is in (guarded by pendingKeys). */
+    private final BitSet loadedTables = new BitSet();
+
+    /**
+     * The foreign keys that became possible: their tables' data in, the keys they reference built.
+     * Why not wait for post-data: validating a foreign key scans its table, which can run while
+     * other tables still load.
+     */
+    private List<LoadSchedule.Build> readyForeignKeys(List<DataBlocks.Block> justLoaded) {
+        List<LoadSchedule.Build> ready = new ArrayList<>();
+        BitSet built;
+        synchronized (indexesBuilt) {
+            built = (BitSet) indexesBuilt.clone();
+        }
+        synchronized (pendingKeys) {
+            for (DataBlocks.Block b : justLoaded) if (b.owner() >= 0) loadedTables.set(b.owner());
+            for (java.util.Iterator<DataBlocks.EarlyForeignKey> it = pendingKeys.iterator(); it.hasNext(); ) {
+                DataBlocks.EarlyForeignKey fk = it.next();
+                boolean possible = java.util.Arrays.stream(fk.tables()).allMatch(loadedTables::get)
+                        && java.util.Arrays.stream(fk.needs()).allMatch(built::get);
+                if (!possible) continue;
+                it.remove();
+                DataBlocks.Block first = tableBlocks.get(fk.tables()[0]);
+                long weight = java.util.Arrays.stream(fk.tables()).mapToLong(t -> tableBlocks.get(t).length()).max().orElse(0);
+                ready.add(new LoadSchedule.Build(fk.dumpId(), first.name(), weight, fk.tables(), true));
+            }
+        }
+        return ready;
     }
 
     private long loadBlocks(List<DataBlocks.Block> todo, Map<Integer, String> lines, Path dir) {
@@ -142,10 +185,11 @@ final class BlockRestore {
                                         n / Math.max(1e-3, (System.nanoTime() - start) / 1e9));
                                 List<LoadSchedule.Build> follow = new ArrayList<>();
                                 for (DataBlocks.Block b : l.unit().blocks()) follow.addAll(buildsOf(b, lines));
+                                follow.addAll(readyForeignKeys(l.unit().blocks()));
                                 schedule.done(task, follow);
                             } else if (task instanceof LoadSchedule.Build b) {
                                 build(b, lines.get(b.dumpId()), dir);
-                                schedule.done(task, List.of());
+                                schedule.done(task, readyForeignKeys(List.of()));
                             }
                         }
                         return null;
@@ -233,12 +277,12 @@ final class BlockRestore {
             Files.writeString(indexList, line + "\n", StandardCharsets.UTF_8);
             long t0 = System.nanoTime();
             RestorePipeline.refuseFailed(section("post-data", indexList, false), descOf(line).toLowerCase(java.util.Locale.ROOT)
-                    + " of " + b.of().name());
+                    + " of " + b.of());
             synchronized (indexesBuilt) {
                 indexesBuilt.set(b.dumpId());
             }
             events.detail(Step.PG_RESTORE, "built " + descOf(line).toLowerCase(java.util.Locale.ROOT) + " " + tagOf(line)
-                    + " of " + b.of().name() + String.format(java.util.Locale.ROOT, " in %.2f s", (System.nanoTime() - t0) / 1e9));
+                    + " of " + b.of() + String.format(java.util.Locale.ROOT, " in %.2f s", (System.nanoTime() - t0) / 1e9));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + indexList, e);
         } finally {
@@ -246,18 +290,21 @@ final class BlockRestore {
         }
     }
 
-    /** The entry type of a list line {@code 123; 2606 16400 CONSTRAINT app customers customers_pkey owner}: INDEX or CONSTRAINT here. */
+    /** The entry type of a list line {@code 123; 2606 16400 CONSTRAINT app customers customers_pkey owner}: INDEX, CONSTRAINT or FK CONSTRAINT here. */
     private static String descOf(String line) {
         String[] words = line.substring(line.indexOf(';') + 1).strip().split(" ");
+        if (words.length > 3 && words[2].equals("FK")) return "FK CONSTRAINT";
         return words.length > 2 ? words[2] : "";
     }
 
     /** The tag of such a line, without its schema and owner ({@code customers customers_pkey}), for the restore log. */
     private static String tagOf(String line) {
-        String[] words = line.substring(line.indexOf(';') + 1).strip().split(" ", 5);
-        if (words.length < 5) return "";
-        int owner = words[4].lastIndexOf(' ');
-        return owner > 0 ? words[4].substring(0, owner) : words[4];
+        int skip = descOf(line).equals("FK CONSTRAINT") ? 6 : 5;
+        String[] words = line.substring(line.indexOf(';') + 1).strip().split(" ", skip);
+        if (words.length < skip) return "";
+        String rest = words[skip - 1];
+        int owner = rest.lastIndexOf(' ');
+        return owner > 0 ? rest.substring(0, owner) : rest;
     }
 
     /** The dump ids the filtered list keeps (lines not commented out). */

@@ -23,7 +23,7 @@ import org.pgstaging.catalog.DataBlocks;
  * A primary key or unique constraint (ALTER TABLE, an exclusive lock)
  * never runs beside another build of the same table, which would only wait for it (pg_restore -j
  * keeps such items apart the same way), and goes before the table's plain indexes, which may then
- * run side by side.
+ * run side by side. A foreign key (SHARE ROW EXCLUSIVE on both its tables) is exclusive on both.
  */
 final class LoadSchedule {
 
@@ -32,13 +32,32 @@ final class LoadSchedule {
 
     record Load(LoadUnit unit) implements Task { }
 
-    /** {@code exclusive}: an ALTER TABLE (constraint) rather than a CREATE INDEX. */
-    record Build(int dumpId, DataBlocks.Block of, boolean exclusive) implements Task { }
+    /**
+     * An index, key or foreign key of {@code tables} (dump ids; a foreign key locks its own and the
+     * one it references), named for the log by {@code of}, weighing {@code weight} bytes of data;
+     * {@code exclusive}: an ALTER TABLE (constraint) rather than a CREATE INDEX.
+     */
+    record Build(int dumpId, String of, long weight, int[] tables, boolean exclusive) implements Task {
+        /** An index or key of the table {@code block} fills. */
+        Build(int dumpId, DataBlocks.Block block, boolean exclusive) {
+            this(dumpId, block.name(), block.length(), new int[] {block.owner()}, exclusive);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Build b && b.dumpId == dumpId;
+        }
+
+        @Override
+        public int hashCode() {
+            return dumpId;
+        }
+    }
 
     private final Deque<Load> loads = new ArrayDeque<>();
     private final List<Build> builds = new ArrayList<>();
     private final int workers;
-    /** Per table (its block's dump id): builds running on it, and whether one of them is exclusive. */
+    /** Per table (its dump id): builds running on it, and whether one of them is exclusive. */
     private final Map<Integer, int[]> runningOn = new HashMap<>();
     private int running;
     private boolean stopped;
@@ -56,12 +75,14 @@ final class LoadSchedule {
             boolean loadsLeft = !loads.isEmpty();
             // a single worker finishes a table before the next; otherwise the larger task goes first
             boolean buildFirst = build != null && (!loadsLeft || workers == 1
-                    || build.of().length() > loads.peek().unit().length());
+                    || build.weight() > loads.peek().unit().length());
             if (buildFirst) {
                 builds.remove(build);
-                int[] on = runningOn.computeIfAbsent(build.of().dumpId(), k -> new int[2]);
-                on[0]++;
-                if (build.exclusive()) on[1] = 1;
+                for (int t : build.tables()) {
+                    int[] on = runningOn.computeIfAbsent(t, k -> new int[2]);
+                    on[0]++;
+                    if (build.exclusive()) on[1] = 1;
+                }
                 running++;
                 return build;
             }
@@ -79,10 +100,12 @@ final class LoadSchedule {
     synchronized void done(Task task, List<Build> follow) {
         running--;
         if (task instanceof Build b) {
-            int[] on = runningOn.get(b.of().dumpId());
-            on[0]--;
-            if (b.exclusive()) on[1] = 0;
-            if (on[0] == 0) runningOn.remove(b.of().dumpId());
+            for (int t : b.tables()) {
+                int[] on = runningOn.get(t);
+                on[0]--;
+                if (b.exclusive()) on[1] = 0;
+                if (on[0] == 0) runningOn.remove(t);
+            }
         }
         builds.addAll(follow);
         notifyAll();
@@ -98,14 +121,17 @@ final class LoadSchedule {
     private Build runnableBuild() {
         Build best = null;
         for (Build b : builds) {
-            int[] on = runningOn.get(b.of().dumpId());
-            boolean conflicts = on != null && on[0] > 0 && (on[1] == 1 || b.exclusive());
+            boolean conflicts = false;
+            for (int t : b.tables()) {
+                int[] on = runningOn.get(t);
+                if (on != null && on[0] > 0 && (on[1] == 1 || b.exclusive())) conflicts = true;
+            }
             if (conflicts) continue;
             if (best == null || BY_SIZE.compare(b, best) < 0) best = b;
         }
         return best;
     }
 
-    private static final Comparator<Build> BY_SIZE = Comparator.<Build>comparingLong(b -> b.of().length()).reversed()
+    private static final Comparator<Build> BY_SIZE = Comparator.<Build>comparingLong(Build::weight).reversed()
             .thenComparing(b -> !b.exclusive());
 }

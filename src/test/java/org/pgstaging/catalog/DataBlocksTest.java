@@ -64,6 +64,25 @@ class DataBlocksTest {
     }
 
     @Test
+    void aForeignKeyIsEarlyWhenItNeedsFilledTablesAndKeysBuiltWithThemOnly() {
+        DataBlocks blocks = of(
+                e(1, "TABLE", "app", "orders", -1),
+                e(2, "TABLE", "app", "customers", -1),
+                e(3, "TABLE", "app", "parted", -1),                                   // partitioned: no data of its own
+                e(11, "TABLE DATA", "app", "orders", 100, 1),
+                e(12, "TABLE DATA", "app", "customers", 200, 2),
+                e(21, "CONSTRAINT", "app", "customers customers_pkey", -1, 2),
+                e(22, "INDEX", "app", "two_tables_idx", -1, 1, 2),                     // never early
+                e(31, "FK CONSTRAINT", "app", "orders orders_customer_fkey", -1, 1, 21),
+                e(32, "FK CONSTRAINT", "app", "parted parted_customer_fkey", -1, 3, 21),
+                e(33, "FK CONSTRAINT", "app", "orders odd_fkey", -1, 1, 22));
+        List<DataBlocks.EarlyForeignKey> early = blocks.earlyForeignKeys();
+        assertThat(early).extracting(DataBlocks.EarlyForeignKey::dumpId).containsExactly(31);
+        assertThat(early.get(0).tables()).containsExactly(1, 2);
+        assertThat(early.get(0).needs()).containsExactly(21);
+    }
+
+    @Test
     void onlyIndexesNeedingOneFilledTableAndNoOtherPostDataAreBuiltEarly() {
         DataBlocks blocks = of(
                 e(1, "TABLE", "app", "orders", -1),

@@ -457,7 +457,10 @@ class FastRestoreEndToEndTest {
                 && st.detail().contains("block by block") && st.detail().contains("restore_mode = ranges"));
         assertThat(events).anyMatch(e -> e instanceof RestoreEvent.StepProgress p && p.step() == Step.PG_RESTORE
                 && p.unit().equals("tables") && p.done() == p.total() && p.total() > 3);
-        // a table's own indexes and keys are built as soon as its data is in; foreign keys wait for post-data
+        // a foreign key is added as soon as both its tables' data and the key it references are in
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Detail d && d.step() == Step.PG_RESTORE
+                && d.line().startsWith("built fk constraint invoices invoices_customer_id_fkey of "));
+        // a table's own indexes and keys are built as soon as its data is in
         // its primary key and unique constraint, each built on its own as soon as the table's data is in
         assertThat(events.stream().filter(e -> e instanceof RestoreEvent.Detail d && d.step() == Step.PG_RESTORE
                 && d.line().startsWith("built constraint customers ") && d.line().contains(" of app.customers in ")))
