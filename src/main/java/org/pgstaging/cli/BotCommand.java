@@ -56,9 +56,11 @@ final class BotCommand extends BaseCommand {
             } catch (InterruptedException e) {
                 interrupted = true; // Ctrl-C: the same orderly stop, within the console's cleanup grace
             }
-            // this order: no new request while the queue stops, and the bot still posts the jobs' notices
+            // this order: no new request while the queue stops, the bot still posts the jobs' notices,
+            // and the store stays open until the bot has posted them (they read the job's messages from it)
             bot.stopReceiving();
-            backend.close();
+            backend.stopJobs();
+            bot.close();
             if (interrupted) Thread.currentThread().interrupt();
         } catch (PgStagingException e) {
             throw e;

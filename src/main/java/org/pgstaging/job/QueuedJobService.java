@@ -147,12 +147,18 @@ public final class QueuedJobService implements JobService, AutoCloseable {
 
     /**
      * Stops taking jobs; a running job is interrupted and, once cleaned up (within {@link #shutdownGrace()}),
-     * handed back at the head of its server; listeners hear of it before this returns.
+     * handed back at the head of its server; listeners hear of it before this returns. The store
+     * stays open: what the listeners do about it (a face posting the job's notice) may still read it.
      */
-    @Override
-    public void close() {
+    public void stopJobs() {
         stalls.close();
         queue.close();
+    }
+
+    /** {@link #stopJobs()}, then closes the store. */
+    @Override
+    public void close() {
+        stopJobs();
         if (ownedStore != null) ownedStore.close();
     }
 

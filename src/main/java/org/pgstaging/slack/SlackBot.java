@@ -154,6 +154,7 @@ public final class SlackBot implements AutoCloseable {
     /** Stops receiving, then gives the messages already on their way {@value #DRAIN_SECONDS} s to be posted. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) return; // the bot command closes it before its store, then again on exit
         stopReceiving();
         if (metricsServer != null) metricsServer.close();
         app.stop();
@@ -167,6 +168,8 @@ public final class SlackBot implements AutoCloseable {
         }
         scheduler.shutdownNow();
     }
+
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private static ThreadFactory daemon(String name) {
         AtomicInteger n = new AtomicInteger();
