@@ -74,9 +74,8 @@ public final class DataBlocks {
 
     /** The foreign keys that need only filled tables and keys built early (see {@link #indexesOf}). */
     public synchronized List<EarlyForeignKey> earlyForeignKeys() {
-        indexesOf(-1); // computes the early indexes
         java.util.Map<Integer, Integer> tableOf = new java.util.HashMap<>();
-        early.forEach((table, ids) -> ids.forEach(id -> tableOf.put(id, table)));
+        early().forEach((table, ids) -> ids.forEach(id -> tableOf.put(id, table)));
         List<EarlyForeignKey> out = new ArrayList<>();
         for (TableIndex fk : foreignKeys) {
             java.util.TreeSet<Integer> tables = new java.util.TreeSet<>();
@@ -113,6 +112,10 @@ public final class DataBlocks {
      * tables still load.
      */
     public synchronized List<Integer> indexesOf(int tableId) {
+        return early().getOrDefault(tableId, List.of());
+    }
+
+    private java.util.Map<Integer, List<Integer>> early() {
         if (early == null) {
             early = new java.util.HashMap<>();
             for (TableIndex i : indexes) {
@@ -128,7 +131,7 @@ public final class DataBlocks {
                 if (alone && table >= 0) early.computeIfAbsent(table, k -> new ArrayList<>()).add(i.dumpId());
             }
         }
-        return early.getOrDefault(tableId, List.of());
+        return early;
     }
 
     /** Tables some data block fills, by dump id (an index needing two of them waits for post-data). */

@@ -90,7 +90,6 @@ final class LoadSchedule {
                 running++;
                 return loads.poll();
             }
-            if (build != null) throw new IllegalStateException("unreachable: a runnable build was not taken");
             if (running == 0 && builds.isEmpty()) return null;
             wait();
         }

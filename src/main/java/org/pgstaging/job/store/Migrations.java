@@ -68,14 +68,7 @@ final class Migrations {
 
     /** Whether Flyway's history says every shipped migration, and nothing newer, was applied successfully. */
     private boolean upToDate(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM information_schema.tables "
-                + "WHERE table_name = ? AND LOWER(table_schema) = LOWER(CURRENT_SCHEMA)")) {
-            ps.setString(1, historyTable);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getInt(1) == 0) return false;
-            }
-        }
+        if (!tableExists(c, historyTable)) return false;
         int highest = -1;
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT \"version\", \"success\" FROM \"" + historyTable + "\"")) {
@@ -146,18 +139,23 @@ final class Migrations {
 
     /** The version of a database made before Flyway, if this is one. */
     private Optional<Integer> legacyVersion(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM information_schema.tables "
-                + "WHERE LOWER(table_name) = ? AND LOWER(table_schema) = LOWER(CURRENT_SCHEMA)")) {
-            ps.setString(1, legacyTable);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getInt(1) == 0) return Optional.empty();
-            }
-        }
+        if (!tableExists(c, legacyTable)) return Optional.empty();
         if (legacyVersionQuery == null) return Optional.of(legacyLast);
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(legacyVersionQuery)) {
             rs.next();
             return Optional.of(rs.getInt(1));
+        }
+    }
+
+    /** Whether the current schema holds table {@code name} (lower case, as both stores name theirs). */
+    private static boolean tableExists(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM information_schema.tables "
+                + "WHERE LOWER(table_name) = ? AND LOWER(table_schema) = LOWER(CURRENT_SCHEMA)")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) > 0;
+            }
         }
     }
 }
