@@ -82,6 +82,7 @@ public final class QueuedJobService implements JobService, AutoCloseable {
                 (job, silent) -> listeners.forEach(l -> l.jobStalled(toView(job), silent)));
         this.execution = new JobExecution(staging);
         this.queue = new RestoreQueue(store, this::run, execution::cleanUpInterrupted);
+        stalls.onlyJobsOf(queue.replica());
         this.estimator = new Estimator(store);
         queue.addListener(new QueueListener() {
             @Override

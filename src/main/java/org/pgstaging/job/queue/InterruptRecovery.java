@@ -13,9 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Settles the jobs a dead process left RUNNING. Each step is stored before the next, and an
- * INTERRUPTED job without a recorded cleanup is picked up again, so dying during recovery
- * itself loses nothing.
+ * Settles the jobs a dead process left RUNNING, one server at a time, by whichever process holds
+ * the server's slot next (the same bot restarted, or another replica). Each step is stored before
+ * the next, and an INTERRUPTED job without a recorded cleanup is picked up again, so dying during
+ * recovery itself loses nothing.
  */
 final class InterruptRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(InterruptRecovery.class);
@@ -32,15 +33,21 @@ final class InterruptRecovery {
         this.maxRequeues = maxRequeues;
     }
 
-    List<Job> recover() {
+    /**
+     * Settles the jobs of {@code serverKey} left RUNNING or half-settled. Call it holding the
+     * server's slot: then no live process runs them.
+     */
+    List<Job> recover(String serverKey) {
         Map<Long, Job> pending = new LinkedHashMap<>();
         for (Job running : store.inState(JobState.RUNNING)) {
-            Job j = store.markInterrupted(running.id(), "pgstaging stopped while the job ran");
+            if (!running.serverKey().equals(serverKey)) continue;
+            Job j = store.markInterrupted(running.id(), running.owner() == null ? "pgstaging stopped while the job ran"
+                    : "the bot running it (" + running.owner() + ") stopped while the job ran");
             events.changed(new JobEvent(j, JobState.RUNNING, HistoryAction.INTERRUPTED, JobStore.SYSTEM));
             pending.put(j.id(), j);
         }
         for (Job j : store.inState(JobState.INTERRUPTED)) {
-            if (j.cleanup() == null) pending.putIfAbsent(j.id(), j);
+            if (j.cleanup() == null && j.serverKey().equals(serverKey)) pending.putIfAbsent(j.id(), j);
         }
         // each re-queue goes to the head, so the last one handled runs first: handle the oldest last
         List<Job> order = new ArrayList<>(pending.values());

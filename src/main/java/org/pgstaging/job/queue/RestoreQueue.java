@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,10 +11,15 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.job.store.Completion;
+import org.pgstaging.job.store.Heartbeat;
+import org.pgstaging.job.store.Replica;
+import org.pgstaging.job.store.ServerSlots;
 import org.pgstaging.job.store.HistoryAction;
 import org.pgstaging.job.store.Job;
 import org.pgstaging.job.store.JobRequest;
@@ -28,15 +32,33 @@ import org.slf4j.LoggerFactory;
  * The scheduler: jobs of one server (section {@code host} + {@code postgres_port}) run one at a
  * time in approval order, different servers side by side, each on a worker thread created on
  * demand. Every decision is stored in the {@link JobStore} before the method returns, so nothing
- * is lost to a restart; {@link #start()} recovers what a previous process left running.
+ * is lost to a restart.
+ * <p>
+ * Several bot processes (replicas) may share one store on PostgreSQL: a worker runs its server's
+ * next job only while it holds that server's {@linkplain ServerSlots slot}, claims it with
+ * {@code FOR UPDATE SKIP LOCKED}, and writes a heartbeat through the slot's session every
+ * {@link #HEARTBEAT_EVERY}. Every {@link #POLL_EVERY} each replica looks for servers with work it
+ * did not hear of (jobs queued through another replica, or left RUNNING by a replica that died):
+ * a dead replica's slot ends with its session, so its job is settled by the next replica to take
+ * the slot ({@link InterruptRecovery}); a replica that stopped heartbeating for
+ * {@link #TAKEOVER_AFTER} while its session lives on (hung, or cut off where PostgreSQL cannot
+ * tell) has that session ended. A replica whose slot session fails stops its job at once: another
+ * may be taking the server.
  */
 public final class RestoreQueue implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RestoreQueue.class);
 
     /** How many times a job is re-queued by itself after the process died under it. */
     public static final int MAX_REQUEUES = 1;
+    /** How often a replica looks for work it was not told of (another replica's requests, a dead replica's jobs). */
+    public static final Duration POLL_EVERY = Duration.ofSeconds(2);
+    /** How often a running job's replica says it still runs it. */
+    public static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(5);
+    /** How long a running job may go without a heartbeat before another replica ends its replica's session. */
+    public static final Duration TAKEOVER_AFTER = Duration.ofSeconds(60);
 
     private final JobStore store;
+    private final Replica replica;
     private final JobRunner runner;
     private final InterruptedJobHandler onInterrupted;
     private final EventThread events = new EventThread();
@@ -47,14 +69,34 @@ public final class RestoreQueue implements AutoCloseable {
     private boolean closing;
     private volatile Duration shutdownGrace = Duration.ofSeconds(30);
     private volatile Duration progressInterval = Duration.ofSeconds(1);
+    private Duration pollEvery = POLL_EVERY;
+    private Duration heartbeatEvery = HEARTBEAT_EVERY;
+    private Duration takeoverAfter = TAKEOVER_AFTER;
+    private ScheduledExecutorService ticks;
 
     public RestoreQueue(JobStore store, JobRunner runner, InterruptedJobHandler onInterrupted) {
+        this(store, Replica.current(), runner, onInterrupted);
+    }
+
+    public RestoreQueue(JobStore store, Replica replica, JobRunner runner, InterruptedJobHandler onInterrupted) {
         this.store = store;
+        this.replica = replica;
         this.runner = runner;
         this.onInterrupted = onInterrupted;
     }
 
     public JobStore store() { return store; }
+
+    /** The name this process runs jobs under (the jobs' {@code owner}). */
+    public Replica replica() { return replica; }
+
+    /** Shorter periods than {@link #POLL_EVERY}, {@link #HEARTBEAT_EVERY} and {@link #TAKEOVER_AFTER}, for tests; before {@link #start()}. */
+    public RestoreQueue timing(Duration poll, Duration heartbeat, Duration takeover) {
+        this.pollEvery = poll;
+        this.heartbeatEvery = heartbeat;
+        this.takeoverAfter = takeover;
+        return this;
+    }
 
     public void addListener(QueueListener listener) {
         events.add(listener);
@@ -79,10 +121,11 @@ public final class RestoreQueue implements AutoCloseable {
     // ---- life cycle --------------------------------------------------------------------------
 
     /**
-     * Recovers, then starts running. A job found RUNNING was cut short by the death of the previous
-     * process: it is marked INTERRUPTED, handed to the {@link InterruptedJobHandler} and, if that
-     * cleaned up, re-queued at the head of its server once ({@link #MAX_REQUEUES}); a job cancelled
-     * while it ran ends CANCELLED instead. QUEUED jobs continue in their order.
+     * Recovers, then starts running. A job found RUNNING on a server whose slot is free was cut short
+     * by the death of the process running it: it is marked INTERRUPTED, handed to the
+     * {@link InterruptedJobHandler} and, if that cleaned up, re-queued at the head of its server once
+     * ({@link #MAX_REQUEUES}); a job cancelled while it ran ends CANCELLED instead. QUEUED jobs continue
+     * in their order. Jobs another live replica runs are left to it.
      *
      * @return the recovered jobs, as they are after recovery
      */
@@ -95,14 +138,27 @@ public final class RestoreQueue implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        List<Job> recovered = new InterruptRecovery(store, onInterrupted, events, MAX_REQUEUES).recover();
+        List<Job> recovered = new ArrayList<>();
+        List<String> servers = store.serversWithWork(replica);
+        for (String server : servers) {
+            ServerSlots.Slot slot = store.slots().tryTake(server).orElse(null);
+            if (slot == null) continue; // a live replica runs it
+            try (slot) {
+                recovered.addAll(recovery().recover(server));
+            }
+        }
         lock.lock();
         try {
             recovering = false;
             started = true;
-            Set<String> servers = new LinkedHashSet<>();
-            for (Job j : store.queued()) servers.add(j.serverKey());
             servers.forEach(this::wake);
+            ticks = Executors.newScheduledThreadPool(2, r -> {
+                Thread t = new Thread(r, "pgstaging-queue-ticks");
+                t.setDaemon(true);
+                return t;
+            });
+            ticks.scheduleWithFixedDelay(this::poll, pollEvery.toMillis(), pollEvery.toMillis(), TimeUnit.MILLISECONDS);
+            ticks.scheduleWithFixedDelay(this::beat, heartbeatEvery.toMillis(), heartbeatEvery.toMillis(), TimeUnit.MILLISECONDS);
         } finally {
             lock.unlock();
         }
@@ -123,6 +179,7 @@ public final class RestoreQueue implements AutoCloseable {
         try {
             if (closing) return;
             closing = true;
+            if (ticks != null) ticks.shutdownNow();
             stopping = new ArrayList<>(workers.values());
             for (ServerWorker w : stopping) {
                 if (w.inRunner) w.thread.interrupt();
@@ -285,37 +342,166 @@ public final class RestoreQueue implements AutoCloseable {
         w.wake.signal();
     }
 
-    /** Blocks until the server has a queued job, starts it and returns it; null once closing. */
+    /** Blocks until this process may run the server's next job, starts it and returns it; null once closing. */
     Job takeNext(ServerWorker w) {
+        while (true) {
+            lock.lock();
+            try {
+                while (!w.signalled && !closing) w.wake.awaitUninterruptibly();
+                if (closing) return null;
+                w.signalled = false;
+            } finally {
+                lock.unlock();
+            }
+            Job job = tryNext(w);
+            if (job != null) return job;
+        }
+    }
+
+    /**
+     * Takes the server's slot, settles what a dead process left there, and claims the next job;
+     * null when another replica holds the server or nothing is queued. Talks to the state database
+     * outside the queue's lock: submits and approvals never wait for a slot or a cleanup.
+     */
+    private Job tryNext(ServerWorker w) {
+        ServerSlots.Slot slot;
+        try {
+            slot = store.slots().tryTake(w.serverKey).orElse(null);
+            if (slot == null) {
+                // another replica runs this server; one silent for too long loses its session, and this worker tries again
+                if (store.slots().breakStale(w.serverKey, takeoverAfter)) signal(w);
+                return null;
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("cannot take the turn of {}: {}", w.serverKey, e.getMessage());
+            return null;
+        }
+        boolean running = false;
+        try {
+            recovery().recover(w.serverKey);
+            lock.lock();
+            try {
+                if (closing) return null;
+                Optional<Job> next = store.claim(w.serverKey, replica);
+                if (next.isEmpty()) return null;
+                Job job = next.get();
+                w.current = job;
+                w.slot = slot;
+                w.cancelBy = null;
+                w.lost = null;
+                w.inRunner = true;
+                running = true;
+                events.changed(new JobEvent(job, JobState.QUEUED, HistoryAction.START, JobStore.SYSTEM));
+                return job;
+            } finally {
+                lock.unlock();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("cannot start the next job of {}: {}", w.serverKey, e.getMessage());
+            return null;
+        } finally {
+            if (!running) slot.close();
+        }
+    }
+
+    private InterruptRecovery recovery() {
+        return new InterruptRecovery(store, onInterrupted, events, MAX_REQUEUES);
+    }
+
+    private void signal(ServerWorker w) {
         lock.lock();
         try {
-            while (true) {
-                if (closing) return null;
-                Optional<Job> next = store.nextQueued(w.serverKey);
-                if (next.isPresent()) {
-                    Job job = store.start(next.get().id());
-                    w.current = job;
-                    w.cancelBy = null;
-                    w.inRunner = true;
-                    events.changed(new JobEvent(job, JobState.QUEUED, HistoryAction.START, JobStore.SYSTEM));
-                    return job;
-                }
-                w.signalled = false;
-                while (!w.signalled && !closing) w.wake.awaitUninterruptibly();
-            }
+            w.signalled = true;
+            w.wake.signal();
         } finally {
             lock.unlock();
         }
     }
 
+    /** Wakes the workers of servers with work this process was not told of (see the class comment). */
+    private void poll() {
+        try {
+            List<String> servers = store.serversWithWork(replica);
+            lock.lock();
+            try {
+                servers.forEach(this::wake);
+            } finally {
+                lock.unlock();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("cannot look for work in the {}: {}", store.location(), e.getMessage());
+        }
+    }
+
+    /**
+     * Each running job's heartbeat, through its slot's session. A failed one means the slot is lost
+     * (another replica may take the server now): the job stops at once and is left to that replica.
+     * A cancel asked through another replica is heard here.
+     */
+    private void beat() {
+        record Beating(ServerWorker worker, Job job, ServerSlots.Slot slot) { }
+        List<Beating> beating = new ArrayList<>();
+        lock.lock();
+        try {
+            for (ServerWorker w : workers.values()) {
+                if (w.current != null && w.slot != null && w.lost == null) beating.add(new Beating(w, w.current, w.slot));
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (Beating b : beating) {
+            Heartbeat heard = null;
+            String lost = null;
+            try {
+                heard = b.slot().beat(b.job().id(), replica.name());
+                if (!heard.ours()) lost = "the job is no longer this bot's (another replica took it over)";
+            } catch (RuntimeException e) {
+                lost = e.getMessage();
+            }
+            lock.lock();
+            try {
+                ServerWorker w = b.worker();
+                if (w.current == null || w.current.id() != b.job().id()) continue;
+                if (lost != null) {
+                    w.lost = lost;
+                    LOG.error("job #{} stops: {}", b.job().id(), lost);
+                    if (w.inRunner) w.thread.interrupt();
+                } else if (heard.cancelRequestedBy() != null && w.cancelBy == null) {
+                    w.cancelBy = heard.cancelRequestedBy();
+                    if (w.inRunner) w.thread.interrupt();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
     void complete(ServerWorker w, Job job, JobOutcome outcome, Throwable failure) {
+        ServerSlots.Slot slot = w.slot;
+        try {
+            record(w, job, outcome, failure);
+        } finally {
+            if (slot != null) slot.close();
+            signal(w); // the next job, if any, without waiting for a poll
+        }
+    }
+
+    private void record(ServerWorker w, Job job, JobOutcome outcome, Throwable failure) {
         lock.lock();
         try {
             w.inRunner = false;
             Thread.interrupted(); // a cancel's interrupt was meant for the runner only
             String cancelBy = w.cancelBy;
+            String lost = w.lost;
             w.current = null;
             w.cancelBy = null;
+            w.slot = null;
+            w.lost = null;
+            if (lost != null) {
+                // its slot is gone: the replica holding it now settles the job (interrupted, cleaned up, re-queued)
+                LOG.warn("job #{} was left to the replica that takes {} next: {}", job.id(), job.serverKey(), lost);
+                return;
+            }
             Completion end = completion(outcome, failure, cancelBy);
             if (closing && end.state() != JobState.DONE && cancelBy == null) {
                 // its runner cleaned up and returned within the grace: hand it back now, so the next
@@ -329,7 +515,7 @@ public final class RestoreQueue implements AutoCloseable {
             if (failure != null && end.state() == JobState.FAILED) {
                 LOG.warn("job #{} failed", job.id(), failure);
             }
-            Job ended = store.finish(job.id(), end);
+            Job ended = store.finish(job.id(), replica, end);
             HistoryAction action = switch (end.state()) {
                 case DONE -> HistoryAction.DONE;
                 case FAILED -> HistoryAction.FAILED;

@@ -2,6 +2,7 @@ package org.pgstaging.job.queue;
 
 import java.util.concurrent.locks.Condition;
 import org.pgstaging.job.store.Job;
+import org.pgstaging.job.store.ServerSlots;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,10 @@ final class ServerWorker implements Runnable {
     Job current;
     boolean inRunner;
     String cancelBy;
+    /** The server's slot while {@link #current} runs. */
+    ServerSlots.Slot slot;
+    /** Why the running job was given up (its slot was lost), or null. */
+    String lost;
 
     private final RestoreQueue queue;
     private final JobRunner runner;

@@ -36,6 +36,8 @@ public final class StallWatcher implements AutoCloseable {
     private final Clock clock;
     private final Function<String, Duration> stallAfter;
     private final StallListener listener;
+    /** Whose jobs to watch: each replica tells of the jobs it runs; null: every job (one process). */
+    private volatile String owner;
     /** Job id -> the last sign of life it was reported stalled for. */
     private final Map<Long, Instant> reported = new HashMap<>();
     private ScheduledExecutorService timer;
@@ -54,6 +56,12 @@ public final class StallWatcher implements AutoCloseable {
         this.listener = listener;
     }
 
+    /** Watches only the jobs {@code replica} runs, so that replicas sharing a store each tell of their own. */
+    public StallWatcher onlyJobsOf(org.pgstaging.job.store.Replica replica) {
+        this.owner = replica.name();
+        return this;
+    }
+
     /** The section's {@code stall_minutes} (default 10). */
     public static Duration stallAfter(Section section) {
         int minutes = section.intValue(STALL_OPTION, (int) DEFAULT_STALL_AFTER.toMinutes());
@@ -69,7 +77,9 @@ public final class StallWatcher implements AutoCloseable {
         Instant now = clock.instant();
         List<Job> stalled = new ArrayList<>();
         Set<Long> running = new HashSet<>();
+        String only = owner;
         for (Job job : store.inState(JobState.RUNNING)) {
+            if (only != null && job.owner() != null && !only.equals(job.owner())) continue;
             running.add(job.id());
             Instant alive = job.lastSignOfLife().orElse(now);
             Duration silent = Duration.between(alive, now);

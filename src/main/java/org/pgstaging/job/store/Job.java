@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param cancelRequestedBy who asked a running job to stop (kept so a restart does not re-run it)
  * @param failureHint how to fix what {@code error} says went wrong, when known
  * @param failedStep  the step that failed ({@code Step} name), when known
+ * @param owner       the bot (replica) that runs or last ran the job, as {@link Replica#name()} says
+ * @param heartbeatAt when that replica last said it still runs the job (the state database's clock)
  */
 public record Job(long id, JobKind kind, String section, String dateSpec, String targetDatabase, String serverKey,
                   JobState state, String requestedBy, Instant requestedAt, String approvedBy, Instant approvedAt,
@@ -23,7 +25,7 @@ public record Job(long id, JobKind kind, String section, String dateSpec, String
                   String cleanup, String channel, String messageTs, String threadTs, String approvalChannel,
                   String approvalTs, int attempt, Long queueSeq, Instant lastProgressAt, String progress,
                   Long dumpBytes, Long durationMs, Long retryOf, String cancelRequestedBy, String failureHint,
-                  String failedStep) {
+                  String failedStep, String owner, Instant heartbeatAt) {
 
     /** Wall time of a finished job. */
     public Optional<Duration> duration() {

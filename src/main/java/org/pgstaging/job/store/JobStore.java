@@ -23,7 +23,8 @@ import org.pgstaging.backup.DateSpec;
  * database of {@code state_url} (see {@link StateLocation}). Every decision and state change is one
  * transaction that also appends a history entry; once a method returns, its change is on disk (H2
  * is opened with {@code WRITE_DELAY=0}, because its default half-second delay loses commits when
- * the process is killed). One bot owns a store: H2 locks its file, PostgreSQL gets {@link BotLock}.
+ * the process is killed). On H2 one process owns the store (H2 locks its file); on PostgreSQL several
+ * bots (replicas) share it, and {@link #slots()} decides which of them runs each server's jobs.
  */
 public final class JobStore implements AutoCloseable {
     /** Actor of the changes pgstaging makes by itself (start, done, interruption handling). */
@@ -34,6 +35,8 @@ public final class JobStore implements AutoCloseable {
     private static final int NAME_MAX = 255;
     private static final int TEXT_MAX = 4000;
     private static final int ERROR_MAX = 10000;
+    /** How long a slot's statement (a heartbeat) may take before its replica counts the state database as lost. */
+    private static final int SLOT_TIMEOUT_SECONDS = 10;
 
     private final StateLocation where;
     private final Clock clock;
@@ -41,6 +44,7 @@ public final class JobStore implements AutoCloseable {
     private final History history;
     private final Deliveries deliveries;
     private final SlackMessages slackMessages;
+    private ServerSlots slots;
 
     private JobStore(StateLocation where, Clock clock) {
         this.where = where;
@@ -72,6 +76,8 @@ public final class JobStore implements AutoCloseable {
         try {
             store.db.open(() -> connect(connections, where));
             Migrations.JOBS.migrateTo(store.db, where, connections, target);
+            store.slots = where.isPostgres() ? new AdvisorySlots(where.slotSessions(SLOT_TIMEOUT_SECONDS), where)
+                    : new LocalSlots(store);
         } catch (RuntimeException e) {
             store.db.close();
             throw e;
@@ -89,7 +95,6 @@ public final class JobStore implements AutoCloseable {
                     locked ? "another pgstaging process uses this state_dir; stop it or use another state_dir"
                             : where.isPostgres() ? where.troubleHint() : "check state_dir and its files (pgstaging.mv.db)", e);
         }
-        if (where.isPostgres()) BotLock.take(c, where);
         return c;
     }
 
@@ -102,6 +107,9 @@ public final class JobStore implements AutoCloseable {
 
     /** The chat requests already handled, so that a request delivered twice is handled once. */
     public Deliveries deliveries() { return deliveries; }
+
+    /** Which bot process runs each server's jobs, when several share this store. */
+    public ServerSlots slots() { return slots; }
 
     /** Which Slack messages belong to which job. */
     public SlackMessages slackMessages() { return slackMessages; }
@@ -180,26 +188,63 @@ public final class JobStore implements AutoCloseable {
         });
     }
 
-    /** QUEUED -> RUNNING; resets what a previous (interrupted) run left. */
+    /** QUEUED -> RUNNING, run by no replica in particular (tests, tools); see {@link #claim}. */
     public Job start(long jobId) {
-        Instant now = clock.instant();
-        return db.transaction("starting job #" + jobId, c -> {
-            Job job = expect(c, jobId, "start", JobState.RUNNING);
-            Rows.update(c, "UPDATE jobs SET state = ?, started_at = ?, finished_at = NULL, last_progress_at = NULL, "
-                    + "progress = NULL, error = NULL, duration_ms = NULL, cancel_requested_by = NULL, cancel_requested_at = NULL "
-                    + "WHERE id = ?", JobState.RUNNING, now, jobId);
-            append(c, now, SYSTEM, HistoryAction.START, jobId, job.section(),
-                    "on " + job.serverKey() + (job.attempt() > 0 ? " (attempt " + (job.attempt() + 1) + ")" : ""));
-            return load(c, jobId);
+        return db.transaction("starting job #" + jobId, c -> start(c, jobId, null));
+    }
+
+    /**
+     * The first queued job of a server, now RUNNING and owned by {@code owner}; empty when none is
+     * queued. The row is read {@code FOR UPDATE SKIP LOCKED}, so two replicas claiming at once never
+     * get the same job (the server's slot already keeps them apart; this holds even without it).
+     */
+    public Optional<Job> claim(String serverKey, Replica owner) {
+        return db.transaction("claiming the next job of " + serverKey, c -> {
+            Long id = null;
+            try (PreparedStatement ps = Rows.prepare(c, "SELECT id FROM jobs WHERE state = ? AND server_key = ? "
+                    + "ORDER BY queue_seq, id FETCH FIRST 1 ROWS ONLY FOR UPDATE SKIP LOCKED", JobState.QUEUED, serverKey);
+                 ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) id = rs.getLong(1);
+            }
+            return id == null ? Optional.<Job>empty() : Optional.of(start(c, id, owner.name()));
         });
+    }
+
+    /** QUEUED -> RUNNING; resets what a previous (interrupted) run left. */
+    private Job start(Connection c, long jobId, String owner) throws SQLException {
+        Instant now = clock.instant();
+        Job job = expect(c, jobId, "start", JobState.RUNNING);
+        Rows.update(c, "UPDATE jobs SET state = ?, started_at = ?, finished_at = NULL, last_progress_at = NULL, "
+                + "progress = NULL, error = NULL, duration_ms = NULL, cancel_requested_by = NULL, cancel_requested_at = NULL, "
+                + "owner = ?, heartbeat_at = CURRENT_TIMESTAMP WHERE id = ?", JobState.RUNNING, now, owner, jobId);
+        append(c, now, SYSTEM, HistoryAction.START, jobId, job.section(),
+                "on " + job.serverKey() + (job.attempt() > 0 ? " (attempt " + (job.attempt() + 1) + ")" : "")
+                        + (owner == null ? "" : " by " + owner));
+        return load(c, jobId);
+    }
+
+    /** {@link Heartbeat#write} through the store's own session (the embedded store's slots). */
+    Heartbeat heartbeat(long jobId, String owner) {
+        return db.transaction("writing the heartbeat of job #" + jobId, c -> Heartbeat.write(c, jobId, owner));
     }
 
     /** RUNNING -> DONE, FAILED or CANCELLED, with its duration. */
     public Job finish(long jobId, Completion end) {
+        return finish(jobId, null, end);
+    }
+
+    /**
+     * RUNNING -> DONE, FAILED or CANCELLED, with its duration, when {@code owner} (unless null) still
+     * runs it: a replica that lost the job to another never overwrites what the other does with it.
+     */
+    public Job finish(long jobId, Replica owner, Completion end) {
         Instant now = clock.instant();
         String actor = name(end.actor(), "actor");
         return db.transaction("recording the end of job #" + jobId, c -> {
             Job job = expect(c, jobId, "end", end.state(), JobState.RUNNING);
+            if (owner != null && job.owner() != null && !owner.name().equals(job.owner())) {
+                throw new IllegalJobTransitionException(jobId, job.state(), "end (it is run by " + job.owner() + ")", "RUNNING here");
+            }
             long ms = Duration.between(job.startedAt(), now).toMillis();
             // a re-run after an interruption keeps the cleanup of the interruption unless it has its own
             Rows.update(c, "UPDATE jobs SET state = ?, finished_at = ?, duration_ms = ?, error = ?, "
@@ -402,6 +447,23 @@ public final class JobStore implements AutoCloseable {
         return queued(serverKey).stream().findFirst();
     }
 
+    /**
+     * Servers where a replica has something to do: jobs queued, RUNNING jobs not run by {@code self}
+     * (their replica may have died) and interrupted jobs whose cleanup was never recorded.
+     */
+    public List<String> serversWithWork(Replica self) {
+        return db.transaction("finding servers with work", c -> {
+            List<String> keys = new java.util.ArrayList<>();
+            try (PreparedStatement ps = Rows.prepare(c, "SELECT DISTINCT server_key FROM jobs WHERE state = ? "
+                            + "OR (state = ? AND (owner IS NULL OR owner <> ?)) OR (state = ? AND cleanup IS NULL) ORDER BY server_key",
+                    JobState.QUEUED, JobState.RUNNING, self.name(), JobState.INTERRUPTED);
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) keys.add(rs.getString(1));
+            }
+            return keys;
+        });
+    }
+
     /** The {@code limit} most recent jobs, newest first. */
     public List<Job> recent(int limit) {
         return db.transaction("listing jobs", c -> Rows.jobs(c, "ORDER BY id DESC FETCH FIRST ? ROWS ONLY", limit));
@@ -444,6 +506,7 @@ public final class JobStore implements AutoCloseable {
 
     @Override
     public void close() {
+        if (slots != null) slots.close();
         db.close();
     }
 

@@ -21,7 +21,7 @@ final class Rows {
             + "requested_by, requested_at, approved_by, approved_at, denied_by, deny_reason, started_at, "
             + "finished_at, error, cleanup, channel, message_ts, thread_ts, approval_channel, approval_ts, attempt, "
             + "queue_seq, last_progress_at, progress, dump_bytes, duration_ms, retry_of, cancel_requested_by, "
-            + "failure_hint, failed_step";
+            + "failure_hint, failed_step, owner, heartbeat_at";
     static final String SELECT_JOBS = "SELECT " + JOB_COLUMNS + " FROM jobs ";
     static final String SELECT_HISTORY = "SELECT id, at, actor, action, job_id, section, detail FROM history ";
 
@@ -35,7 +35,7 @@ final class Rows {
                 instant(rs, 15), rs.getString(16), rs.getString(17), rs.getString(18), rs.getString(19),
                 rs.getString(20), rs.getString(21), rs.getString(22), rs.getInt(23), longOrNull(rs, 24),
                 instant(rs, 25), rs.getString(26), longOrNull(rs, 27), longOrNull(rs, 28), longOrNull(rs, 29),
-                rs.getString(30), rs.getString(31), rs.getString(32));
+                rs.getString(30), rs.getString(31), rs.getString(32), rs.getString(33), instant(rs, 34));
     }
 
     static HistoryEntry history(ResultSet rs) throws SQLException {

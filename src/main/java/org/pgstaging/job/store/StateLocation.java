@@ -78,6 +78,19 @@ public final class StateLocation {
         return ds;
     }
 
+    /**
+     * Connections to the PostgreSQL state for the replicas' server slots: a statement gives up after
+     * {@code socketTimeoutSeconds}, so a replica cut off from the state database learns it in time
+     * (its heartbeat fails) instead of waiting for TCP to notice.
+     */
+    DataSource slotSessions(int socketTimeoutSeconds) {
+        PGSimpleDataSource ds = (PGSimpleDataSource) dataSource("pgstaging", "");
+        ds.setSocketTimeout(socketTimeoutSeconds);
+        ds.setConnectTimeout(socketTimeoutSeconds);
+        ds.setTcpKeepAlive(true);
+        return ds;
+    }
+
     /** Makes the state_dir the H2 files go in; nothing to make on PostgreSQL. */
     void prepare() {
         if (url != null) return;

@@ -264,7 +264,7 @@ class JobStoreTest {
     }
 
     @Test
-    void secondProcessOnTheSameStateIsToldWhy() throws Exception {
+    void aSecondProcessIsToldWhyOnH2AndSharesTheStateOnPostgres() throws Exception {
         store.close();
         Process holder = child(where, "hold");
         try {
@@ -275,9 +275,9 @@ class JobStoreTest {
                         .extracting(e -> ((PgStagingException) e).hint()).asString()
                         .contains("another pgstaging process uses this state_dir");
             } else {
-                assertThatThrownBy(() -> JobStore.open(where, clock)).isInstanceOf(JobStoreException.class)
-                        .hasMessageContaining("another bot holds the state database " + where.display() + " (session ")
-                        .hasMessageContaining("multi-replica is coming");
+                try (JobStore replica = JobStore.open(where, clock)) {
+                    assertThat(replica.recent(1)).as("replicas share the state database").isNotNull();
+                }
             }
         } finally {
             holder.getOutputStream().close();
@@ -317,7 +317,7 @@ class JobStoreTest {
                     + "VALUES (99, '99', 'from the future', 'SQL', 'V99__future.sql', 0, 'a newer pgstaging', 0, TRUE)");
         }
         assertThatThrownBy(() -> JobStore.open(where, clock)).isInstanceOf(JobStoreException.class)
-                .hasMessageContaining("has jobs schema version 99 but this pgstaging knows only up to 4")
+                .hasMessageContaining("has jobs schema version 99 but this pgstaging knows only up to " + Migrations.JOBS.newest)
                 .extracting(e -> ((PgStagingException) e).hint()).asString()
                 .contains(backend == StateBackend.H2 ? "point state_dir elsewhere" : "point state_url elsewhere");
         store = JobStore.open(backend.fresh(dir.resolve("fresh")), clock);

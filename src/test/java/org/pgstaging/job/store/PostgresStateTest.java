@@ -19,7 +19,7 @@ import org.pgstaging.job.model.Change;
 import org.pgstaging.job.model.JobState;
 import org.pgstaging.testkit.PostgresServer;
 
-/** What only the PostgreSQL state has: its own schema, named sessions, one bot, connections that come back. */
+/** What only the PostgreSQL state has: its own schema, named sessions, server slots shared by replicas, connections that come back. */
 class PostgresStateTest {
     private static final String PASSWORD = "Wr0ngButTrusted";
     @TempDir Path dir;
@@ -71,23 +71,60 @@ class PostgresStateTest {
     }
 
     @Test
-    void aSecondBotIsRefusedUntilTheFirstStops() {
+    void replicasShareTheStoreAndEachServerSlotIsHeldByOneSessionAtATime() throws Exception {
         StateLocation where = StateBackend.POSTGRES.fresh(dir);
-        JobStore first = JobStore.open(where, clock);
-        try {
-            assertThatThrownBy(() -> JobStore.open(where, clock)).isInstanceOf(JobStoreException.class)
-                    .hasMessageStartingWith("another bot holds the state database " + where.url().display() + " (session ")
-                    .hasMessageContaining("multi-replica is coming")
-                    .extracting(e -> ((PgStagingException) e).hint()).asString().contains("stop the other bot");
-            // consoles are no bots: they share the history with it
-            try (ChangeLog console = ChangeLog.open(where, clock)) {
-                assertThat(console.read(null, null, 1)).isEmpty();
+        String db = database(where);
+        try (JobStore first = JobStore.open(where, clock); JobStore second = JobStore.open(where, clock);
+             ChangeLog console = ChangeLog.open(where, clock)) {
+            assertThat(console.read(null, null, 1)).isEmpty();
+            ServerSlots.Slot held = first.slots().tryTake("db1:5432").orElseThrow();
+            assertThat(second.slots().tryTake("db1:5432")).as("held by the first replica").isEmpty();
+            second.slots().tryTake("db2:5432").orElseThrow().close();
+            held.close();
+            ServerSlots.Slot taken = second.slots().tryTake("db1:5432").orElseThrow();
+            assertThat(first.slots().tryTake("db1:5432")).isEmpty();
+            // the holder's session dies (a SIGKILLed replica, a cut connection): its slot is free at once
+            assertThat(strings(db, "SELECT pg_terminate_backend(pid)::text FROM pg_locks WHERE locktype = 'advisory' "
+                    + "AND classid::bigint = ? AND objid::bigint = ? AND granted", (long) AdvisorySlots.CLASS_KEY,
+                    (long) AdvisorySlots.key("db1:5432"))).containsExactly("true");
+            ServerSlots.Slot again = null;
+            for (int i = 0; i < 100 && again == null; i++) {
+                again = first.slots().tryTake("db1:5432").orElse(null);
+                if (again == null) Thread.sleep(50);
             }
-        } finally {
-            first.close();
+            assertThat(again).as("taken once the holder's session ended").isNotNull();
+            assertThatThrownBy(() -> taken.beat(1, "r2")).as("the lost slot says so on its next heartbeat")
+                    .isInstanceOf(JobStoreException.class).hasMessageStartingWith("lost the turn of db1:5432");
+            again.close();
         }
-        try (JobStore second = JobStore.open(where, clock)) {
-            assertThat(second.recent(1)).isEmpty();
+    }
+
+    @Test
+    void aStaleHeartbeatLetsAnotherReplicaEndTheHoldersSession() throws Exception {
+        StateLocation where = StateBackend.POSTGRES.fresh(dir);
+        try (JobStore first = JobStore.open(where, clock); JobStore second = JobStore.open(where, clock)) {
+            Job job = first.create(JobStoreTest.restore("foodb.dev", false));
+            Replica one = Replica.named("pod-a/1/aaaaaa");
+            ServerSlots.Slot held = first.slots().tryTake(job.serverKey()).orElseThrow();
+            Job running = first.claim(job.serverKey(), one).orElseThrow();
+            assertThat(running.owner()).isEqualTo(one.name());
+            assertThat(held.beat(running.id(), one.name())).isEqualTo(new Heartbeat(true, null));
+            assertThat(second.slots().breakStale(job.serverKey(), java.time.Duration.ofSeconds(60)))
+                    .as("a heartbeat just written is not stale").isFalse();
+            Thread.sleep(1100);
+            assertThat(second.slots().breakStale(job.serverKey(), java.time.Duration.ofSeconds(1))).isTrue();
+            ServerSlots.Slot taken = null;
+            for (int i = 0; i < 100 && taken == null; i++) {
+                taken = second.slots().tryTake(job.serverKey()).orElse(null);
+                if (taken == null) Thread.sleep(50);
+            }
+            assertThat(taken).isNotNull();
+            assertThatThrownBy(() -> held.beat(running.id(), one.name())).isInstanceOf(JobStoreException.class);
+            // someone asks the job to stop through another replica: its runner hears it on its next heartbeat
+            second.cancel(running.id(), "U0CAROL");
+            assertThat(taken.beat(running.id(), one.name())).isEqualTo(new Heartbeat(true, "U0CAROL"));
+            assertThat(taken.beat(running.id(), "pod-b/1/bbbbbb")).as("not its job").isEqualTo(new Heartbeat(false, null));
+            taken.close();
         }
     }
 
@@ -110,8 +147,6 @@ class PostgresStateTest {
             assertThat(log.read(null, null, 5)).hasSize(1);
 
             assertThat(sessions(db)).hasSize(2).doesNotContainAnyElementsOf(killed);
-            assertThatThrownBy(() -> JobStore.open(where, clock)).as("the new connection took the lock again")
-                    .hasMessageContaining("another bot holds");
         }
     }
 
@@ -127,9 +162,6 @@ class PostgresStateTest {
         StateLocation withPassword = StateLocation.postgres(StateUrl.parse(base.url().jdbcUrl() + "&password=" + PASSWORD));
         try (JobStore first = JobStore.open(withPassword, clock)) {
             assertThat(first.location().toString()).doesNotContain(PASSWORD);
-            Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> JobStore.open(withPassword, clock));
-            assertThat(refused).hasMessageContaining("another bot holds");
-            assertThat(refused.getMessage() + ((PgStagingException) refused).hint()).doesNotContain(PASSWORD);
         }
         StateLocation nowhere = StateLocation.postgres(StateUrl.parse("jdbc:postgresql://127.0.0.1:" + PostgresServer.freePort()
                 + "/state?user=postgres&connectTimeout=2&password=" + PASSWORD));
