@@ -50,17 +50,32 @@ final class CopyVerbs {
     }
 
     /** Drops {@code database}, which a change that died left behind; never the copy the alias points to. Says what it did. */
-    String dropLeftover(String section, String database) {
+    LeftoverCopy dropLeftover(String section, String database, java.time.Instant runStarted) {
         StagingTarget t = c.target(section);
         DatedCopies copies = new DatedCopies(t);
-        if (copies.isActive(database)) return database + " is the alias' copy: left as is";
+        // a copy completed since the dead run started is that run's work; an older one was there before it
+        boolean madeByTheRun = copies.completedSince(database, runStarted);
+        if (copies.isActive(database)) {
+            return new LeftoverCopy(database + (madeByTheRun ? " was completed by the interrupted run, and the alias points at it"
+                    : " is the alias' copy") + ": left as is", madeByTheRun);
+        }
         boolean existed = t.admin().exists(database);
-        // only what the dead run half made: a complete copy of that date (restored earlier, or a
-        // vacuumdb's subject) is still good
-        if (existed && !copies.isIncomplete(database)) return database + " is a complete copy: left as is";
+        if (existed && !copies.isIncomplete(database)) {
+            if (!madeByTheRun) return LeftoverCopy.dropped(database + " is a complete copy: left as is");
+            // the dead run had finished the copy (it is marked complete just before pgbouncer is told):
+            // finish what it did not, as the restore would have
+            if (copies.inPgbouncer(database)) return LeftoverCopy.complete(database + " was completed by the interrupted run: left as is");
+            if (t.section().autoSwitch()) {
+                t.pgbouncer().pointAlias(t.section().dbname(), database, t.pgbouncerEntryFor(database));
+                return LeftoverCopy.complete(database + " was completed by the interrupted run: added it to pgbouncer and pointed "
+                        + t.section().dbname() + " at it");
+            }
+            t.pgbouncer().addDatabase(database, t.pgbouncerEntryFor(database));
+            return LeftoverCopy.complete(database + " was completed by the interrupted run: added it to pgbouncer");
+        }
         boolean entry = copies.drop(database);
-        return (existed ? "dropped database " + database : database + " did not exist")
-                + (entry ? "; removed it from pgbouncer" : "");
+        return LeftoverCopy.dropped((existed ? "dropped database " + database : database + " did not exist")
+                + (entry ? "; removed it from pgbouncer" : ""));
     }
 
     String switchTo(String section, DateSpec date) {

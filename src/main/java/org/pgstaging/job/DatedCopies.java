@@ -23,6 +23,8 @@ final class DatedCopies {
     final java.util.Set<String> inPostgres;
     /** Copies whose restore never completed, with their mark ({@link CopyMark}). */
     final Map<String, String> incomplete = new java.util.LinkedHashMap<>();
+    /** When pgstaging's restores of the complete copies ended, as their marks say. */
+    final Map<String, java.time.Instant> completedAt = new java.util.HashMap<>();
     final Optional<String> active;
 
     DatedCopies(StagingTarget target) {
@@ -38,6 +40,7 @@ final class DatedCopies {
         this.inPostgres = new java.util.HashSet<>(comments.keySet());
         comments.forEach((name, comment) -> {
             if (CopyMark.isIncomplete(comment)) incomplete.put(name, comment);
+            CopyMark.completedAt(comment).ifPresent(at -> completedAt.put(name, at));
         });
         for (String name : pgbouncerEntries.keySet()) {
             DatedDatabase.dateOf(dbname, name).ifPresent(d -> byDate.put(d, name));
@@ -51,6 +54,16 @@ final class DatedCopies {
 
     boolean isActive(String name) {
         return active.map(name::equals).orElse(false);
+    }
+
+    /** Whether a pgstaging restore completed the copy at or after {@code since} (to the second). */
+    boolean completedSince(String name, java.time.Instant since) {
+        java.time.Instant at = completedAt.get(name);
+        return at != null && since != null && !at.isBefore(since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    }
+
+    boolean inPgbouncer(String name) {
+        return pgbouncerEntries.containsKey(name);
     }
 
     boolean isIncomplete(String name) {

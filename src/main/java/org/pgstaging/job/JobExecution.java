@@ -3,6 +3,7 @@ package org.pgstaging.job;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.DateSpec;
 import org.pgstaging.job.model.JobKind;
+import org.pgstaging.job.queue.InterruptCleanup;
 import org.pgstaging.job.queue.JobOutcome;
 import org.pgstaging.job.queue.ProgressReporter;
 import org.pgstaging.job.store.Job;
@@ -69,12 +70,13 @@ public final class JobExecution {
      * After a crash mid-job: drops what the interrupted run half made, holding the server like any
      * change (never the copy the alias points to). Says what it did.
      */
-    public String cleanUpInterrupted(Job job) {
+    public InterruptCleanup cleanUpInterrupted(Job job) {
         String db = job.targetDatabase();
         // only a restore creates a copy; the others name one that was there before them
-        if (db == null || job.kind() != JobKind.RESTORE) return "nothing to clean up";
-        return staging.actingFor(JobStore.SYSTEM + ", after job #" + job.id() + " was interrupted", false)
-                .dropLeftover(job.section(), db);
+        if (db == null || job.kind() != JobKind.RESTORE) return InterruptCleanup.cleaned("nothing to clean up");
+        LeftoverCopy left = staging.actingFor(JobStore.SYSTEM + ", after job #" + job.id() + " was interrupted", false)
+                .dropLeftover(job.section(), db, job.startedAt());
+        return left.complete() ? InterruptCleanup.finished(left.said()) : InterruptCleanup.cleaned(left.said());
     }
 
     /** Who a job acts for: its requester, its number and who approved it. */

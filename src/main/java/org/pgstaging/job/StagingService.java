@@ -170,10 +170,12 @@ public final class StagingService implements StagingOperations {
 
     /**
      * Drops {@code database}, which a change that died left behind, holding the server like any
-     * change; never the copy the alias points to. Says what it did.
+     * change; never the copy the alias points to, nor a complete one. A copy completed since
+     * {@code runStarted} was the dead run's work: it is kept, and pgbouncer told of it as the
+     * restore would have. Says what it did.
      */
-    public String dropLeftover(String section, String database) {
-        return turn.exclusive(section, "drop", database, listener, out -> copies.dropLeftover(section, database));
+    public LeftoverCopy dropLeftover(String section, String database, java.time.Instant runStarted) {
+        return turn.exclusive(section, "drop", database, listener, out -> copies.dropLeftover(section, database, runStarted));
     }
 
     @Override

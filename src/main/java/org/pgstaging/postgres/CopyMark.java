@@ -27,6 +27,17 @@ public final class CopyMark {
         return COMPLETE + " from " + source + " at " + now();
     }
 
+    /** When the restore a database's comment (null: none) tells of completed, to the second; empty when it does not say. */
+    public static java.util.Optional<Instant> completedAt(String comment) {
+        if (comment == null || !comment.startsWith(COMPLETE)) return java.util.Optional.empty();
+        int at = comment.lastIndexOf(" at ");
+        try {
+            return java.util.Optional.of(Instant.parse(comment.substring(at + 4).strip()));
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** Whether a database's comment (null: none) says its restore never completed. */
     public static boolean isIncomplete(String comment) {
         return comment != null && comment.startsWith(INCOMPLETE);

@@ -98,6 +98,7 @@ public final class JobMessenger implements JobListener {
                         + Messages.title(job) + " was interrupted: pgstaging stopped while it ran."
                         + "\n*Cleaned up:* " + Mrkdwn.escape(cleanup == null || cleanup.isBlank() ? "nothing to clean" : cleanup)
                         + (requeued ? "\nIt is queued again, first in line; this happens once."
+                        : job.state() == JobState.DONE ? "\nIts restore had finished before it stopped: nothing runs again."
                         : job.state() == JobState.CANCELLED ? "\nIt had been cancelled, so it does not run again."
                         : "\nIt was not queued again: the Retry button above queues it when you are ready.")));
             } catch (RuntimeException e) {

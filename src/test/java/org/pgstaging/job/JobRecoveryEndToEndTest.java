@@ -45,12 +45,14 @@ class JobRecoveryEndToEndTest {
         sandbox = StagingSandbox.start(StagingSandbox.Web.NGINX);
         sandbox.publishDump("jobfail", DAY);
         sandbox.publishDump("jobkeep", DAY);
+        sandbox.publishDump("jobdone", DAY);
         Path pre = Files.createDirectories(sandbox.sqlPath.resolve("jobfail.dev/pre"));
         Files.writeString(pre.resolve("00-broken.sql"), "SELECT 1 / 0;\n", StandardCharsets.UTF_8);
         Unprivileged.makeReadable(sandbox.sqlPath.resolve("jobfail.dev"));
         Unprivileged.makeReadable(pre);
         Path ini = sandbox.writeConfig("jobfail", "approval = none",
-                "\n[jobkeep.dev]\nbackup_base_url = /jobkeep/\ndbname = jobkeep\ndbowner = postgres\napproval = none\n");
+                "\n[jobkeep.dev]\nbackup_base_url = /jobkeep/\ndbname = jobkeep\ndbowner = postgres\napproval = none\n",
+                "\n[jobdone.dev]\nbackup_base_url = /jobdone/\ndbname = jobdone\ndbowner = postgres\napproval = none\n");
         config = ConfigLoader.load(ini);
     }
 
@@ -122,5 +124,37 @@ class JobRecoveryEndToEndTest {
             Unprivileged.deleteTree(state);
         }
         assertThat(sandbox.databaseExists(copy)).as("a complete copy survives the recovery").isTrue();
+    }
+
+    /**
+     * The bot died after its restore had completed the copy but before it recorded the job done:
+     * the recovery finds the copy completed since the job started, keeps it, and ends the job DONE
+     * instead of running it again into "already exists".
+     */
+    @Test
+    void aRestoreThatHadFinishedBeforeTheCrashEndsDoneWithItsCopy() throws Exception {
+        String copy = "jobdone_20261123";
+        Path state = Files.createTempDirectory("pgstaging-jobdone");
+        long id;
+        try (JobStore store = JobStore.open(state)) {
+            id = store.create(JobRequest.of(config.section("jobdone.dev"), JobKind.RESTORE, DateSpec.of(DAY), "U0ALICE01")).id();
+            store.start(id);
+        }
+        staging().restore("jobdone.dev", DateSpec.of(DAY), RestoreListener.NONE); // the dead run's work
+        try (QueuedJobService jobs = QueuedJobService.open(staging(), org.pgstaging.job.store.StateLocation.directory(state), Duration.ofMinutes(10), ANYONE)) {
+            jobs.start();
+            Gate.await("the job to be settled", PATIENCE, () -> jobs.job(Long.toString(id)).map(JobView::finished).orElse(false));
+            JobView done = jobs.job(Long.toString(id)).orElseThrow();
+            assertThat(done.state()).isEqualTo(JobState.DONE);
+        } finally {
+            try (JobStore store = JobStore.open(state)) {
+                Job job = store.get(id);
+                assertThat(job.attempt()).as("not run again").isZero();
+                assertThat(job.cleanup()).contains(copy + " was completed by the interrupted run");
+            }
+            Unprivileged.deleteTree(state);
+        }
+        assertThat(sandbox.databaseExists(copy)).isTrue();
+        assertThat(Files.readString(sandbox.bouncer.configFile())).contains(copy);
     }
 }

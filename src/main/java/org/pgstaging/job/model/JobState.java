@@ -5,7 +5,7 @@ import java.util.Set;
 
 /**
  * Life cycle of a job. INTERRUPTED is not final: the process died while the job ran, and the
- * queue re-queues it once after cleanup; the other non-active states are final (a retry makes a new job).
+ * queue re-queues it once after cleanup (or ends it DONE when the dead run had finished its work); the other non-active states are final (a retry makes a new job).
  */
 public enum JobState {
     AWAITING_APPROVAL, QUEUED, RUNNING, DONE, FAILED, DENIED, CANCELLED, INTERRUPTED;
@@ -15,7 +15,7 @@ public enum JobState {
             case AWAITING_APPROVAL -> EnumSet.of(QUEUED, DENIED, CANCELLED);
             case QUEUED -> EnumSet.of(RUNNING, CANCELLED);
             case RUNNING -> EnumSet.of(DONE, FAILED, CANCELLED, INTERRUPTED);
-            case INTERRUPTED -> EnumSet.of(QUEUED, CANCELLED);
+            case INTERRUPTED -> EnumSet.of(QUEUED, CANCELLED, DONE);
             default -> EnumSet.noneOf(JobState.class);
         };
     }

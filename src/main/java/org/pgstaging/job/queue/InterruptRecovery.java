@@ -58,7 +58,7 @@ final class InterruptRecovery {
     }
 
     private Job settle(Job job) {
-        String cleanup;
+        InterruptCleanup cleanup;
         try {
             cleanup = handler.cleanUp(job);
         } catch (Exception e) {
@@ -78,10 +78,14 @@ final class InterruptRecovery {
     Job handBack(Job running, String cleanup, String why) {
         Job j = store.markInterrupted(running.id(), why);
         events.changed(new JobEvent(j, JobState.RUNNING, HistoryAction.INTERRUPTED, JobStore.SYSTEM));
-        return settle(j, cleanup);
+        return settle(j, InterruptCleanup.cleaned(cleanup));
     }
 
-    private Job settle(Job job, String cleanup) {
+    private Job settle(Job job, InterruptCleanup cleaned) {
+        String cleanup = cleaned.said();
+        if (cleaned.workDone()) {
+            return announce(store.finishInterrupted(job.id(), cleanup), HistoryAction.DONE, JobStore.SYSTEM);
+        }
         if (job.cancelRequestedBy() != null) {
             store.keepInterrupted(job.id(), cleanup, "cancelled by " + job.cancelRequestedBy() + " before the interruption");
             return announce(store.cancel(job.id(), job.cancelRequestedBy()), HistoryAction.CANCEL,

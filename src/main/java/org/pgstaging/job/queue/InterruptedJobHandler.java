@@ -10,9 +10,10 @@ import org.pgstaging.job.store.Job;
 @FunctionalInterface
 public interface InterruptedJobHandler {
     /**
-     * @return what was cleaned, stored with the job and its history ("nothing to clean" when null)
+     * @return what was cleaned, stored with the job and its history, and whether the dead run had
+     *         in fact finished its work
      * @throws Exception when cleanup failed: the job then stays INTERRUPTED instead of re-running
      *                   on top of the leftovers
      */
-    String cleanUp(Job interrupted) throws Exception;
+    InterruptCleanup cleanUp(Job interrupted) throws Exception;
 }

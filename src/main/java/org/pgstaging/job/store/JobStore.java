@@ -302,6 +302,20 @@ public final class JobStore implements AutoCloseable {
         });
     }
 
+    /** INTERRUPTED -> DONE: the dead run had finished its work ({@code found} says what was there). */
+    public Job finishInterrupted(long jobId, String found) {
+        Instant now = clock.instant();
+        return db.transaction("recording the end of job #" + jobId, c -> {
+            Job job = expect(c, jobId, "end", JobState.DONE, JobState.INTERRUPTED);
+            long ms = job.startedAt() == null ? 0 : Duration.between(job.startedAt(), now).toMillis();
+            Rows.update(c, "UPDATE jobs SET state = ?, finished_at = ?, duration_ms = ?, cleanup = ?, error = NULL WHERE id = ?",
+                    JobState.DONE, now, ms, Rows.clip(cleanup(found), TEXT_MAX), jobId);
+            append(c, now, SYSTEM, HistoryAction.DONE, jobId, job.section(),
+                    Optional.ofNullable(job.targetDatabase()).orElse("") + " (the interrupted run had finished: " + cleanup(found) + ")");
+            return load(c, jobId);
+        });
+    }
+
     /** Settles an INTERRUPTED job that will not run again by itself, recording its cleanup and why. */
     public Job keepInterrupted(long jobId, String cleanup, String reason) {
         Instant now = clock.instant();

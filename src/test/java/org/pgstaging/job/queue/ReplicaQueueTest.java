@@ -56,7 +56,7 @@ class ReplicaQueueTest {
         open.add(store);
         RestoreQueue q = new RestoreQueue(store, Replica.named(name), runner, job -> {
             cleanups.incrementAndGet();
-            return "nothing to clean";
+            return InterruptCleanup.cleaned("nothing to clean");
         }).timing(Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofSeconds(3))
                 .progressInterval(Duration.ZERO).shutdownGrace(Duration.ofSeconds(5));
         open.add(q);

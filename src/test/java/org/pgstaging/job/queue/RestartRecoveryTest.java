@@ -83,7 +83,7 @@ class RestartRecoveryTest {
             return JobOutcome.done();
         }, job -> {
             cleaned.add(job);
-            return "dropped " + job.targetDatabase();
+            return InterruptCleanup.cleaned("dropped " + job.targetDatabase());
         });
         queue.addListener(log);
         return queue;
@@ -141,7 +141,7 @@ class RestartRecoveryTest {
             startedAgain.countDown();
             new CountDownLatch(1).await(SAFETY_NET, TimeUnit.SECONDS);
             return JobOutcome.done();
-        }, j -> "dropped " + j.targetDatabase()).shutdownGrace(Duration.ofSeconds(5));
+        }, j -> InterruptCleanup.cleaned("dropped " + j.targetDatabase())).shutdownGrace(Duration.ofSeconds(5));
         second.start();
         assertThat(startedAgain.await(SAFETY_NET, TimeUnit.SECONDS)).isTrue();
         Job behind = second.submit(request("b.dev", false));
@@ -191,6 +191,34 @@ class RestartRecoveryTest {
             Job later = queue.submit(request("b.dev", false));
             log.awaitState(later.id(), JobState.DONE);
             assertThat(runOrder).containsExactly(later.id());
+        }
+    }
+
+    @Test
+    void aRunThatHadFinishedItsWorkBeforeTheCrashEndsDoneAndDoesNotRunAgain() throws Exception {
+        DoomedProcess first = new DoomedProcess(false);
+        first.queue.start();
+        Job job = first.queue.submit(request("a.dev", false));
+        first.awaitRunning();
+        first.crash();
+
+        try (JobStore store = JobStore.open(dir);
+             RestoreQueue queue = new RestoreQueue(store, (j, r) -> {
+                 runOrder.add(j.id());
+                 return JobOutcome.done();
+             }, j -> InterruptCleanup.finished("a_20240301 is a complete copy: added it to pgbouncer"))) {
+            EventLog log = new EventLog();
+            queue.addListener(log);
+            List<Job> recovered = queue.start();
+            assertThat(recovered).extracting(Job::state).containsExactly(JobState.DONE);
+            Job done = store.get(job.id());
+            assertThat(done.state()).isEqualTo(JobState.DONE);
+            assertThat(done.attempt()).as("not re-queued").isZero();
+            assertThat(done.cleanup()).contains("complete copy");
+            assertThat(store.history().forJob(job.id())).extracting(HistoryEntry::action)
+                    .containsSubsequence(HistoryAction.START, HistoryAction.INTERRUPTED, HistoryAction.DONE);
+            Thread.sleep(300);
+            assertThat(runOrder).as("nothing runs again").isEmpty();
         }
     }
 

@@ -50,7 +50,7 @@ class RestoreQueueTest {
             runOrder.add(job.id());
             JobRunner r = behaviour.get(job.section());
             return r == null ? JobOutcome.done() : r.run(job, reporter);
-        }, job -> "nothing to clean").progressInterval(Duration.ZERO).shutdownGrace(Duration.ofSeconds(5));
+        }, job -> InterruptCleanup.cleaned("nothing to clean")).progressInterval(Duration.ZERO).shutdownGrace(Duration.ofSeconds(5));
         queue.addListener(log);
     }
 
