@@ -5,6 +5,7 @@ import com.slack.api.app_backend.interactive_components.payload.BlockActionPaylo
 import com.slack.api.app_backend.interactive_components.response.ActionResponse;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.context.builtin.ActionContext;
+import com.slack.api.bolt.request.builtin.BlockActionRequest;
 import com.slack.api.bolt.response.Response;
 import com.slack.api.model.view.ViewState;
 import java.io.IOException;
@@ -34,13 +35,13 @@ public final class ActionHandler {
     }
 
     public void register(App app) {
-        app.blockAction(ActionIds.APPROVE, (req, ctx) -> click(req.getPayload(), ctx, this::approve));
-        app.blockAction(ActionIds.DENY, (req, ctx) -> click(req.getPayload(), ctx, this::openDeny));
-        app.blockAction(ActionIds.CANCEL, (req, ctx) -> click(req.getPayload(), ctx, this::cancel));
-        app.blockAction(ActionIds.RETRY, (req, ctx) -> click(req.getPayload(), ctx, this::retry));
-        app.blockAction(ActionIds.SWITCH, (req, ctx) -> click(req.getPayload(), ctx, this::switchCopy));
-        app.blockAction(ActionIds.DROP, (req, ctx) -> click(req.getPayload(), ctx, this::drop));
-        app.blockAction(ActionIds.PURGE, (req, ctx) -> click(req.getPayload(), ctx, this::purge));
+        app.blockAction(ActionIds.APPROVE, (req, ctx) -> click(req, ctx, this::approve));
+        app.blockAction(ActionIds.DENY, (req, ctx) -> click(req, ctx, this::openDeny));
+        app.blockAction(ActionIds.CANCEL, (req, ctx) -> click(req, ctx, this::cancel));
+        app.blockAction(ActionIds.RETRY, (req, ctx) -> click(req, ctx, this::retry));
+        app.blockAction(ActionIds.SWITCH, (req, ctx) -> click(req, ctx, this::switchCopy));
+        app.blockAction(ActionIds.DROP, (req, ctx) -> click(req, ctx, this::drop));
+        app.blockAction(ActionIds.PURGE, (req, ctx) -> click(req, ctx, this::purge));
         app.viewSubmission(ActionIds.DENY_VIEW, (req, ctx) -> {
             var view = req.getPayload().getView();
             String user = req.getPayload().getUser().getId();
@@ -54,19 +55,21 @@ public final class ActionHandler {
         });
     }
 
-    /** Who clicked, where, on what. */
+    /** Who clicked, where, on what; {@code body} is the request as Slack sent it. */
     record Click(String user, String channel, String threadTs, String value, String triggerId,
-                 BlockActionPayload payload, ActionContext ctx) { }
+                 BlockActionPayload payload, String body, ActionContext ctx) { }
 
     @FunctionalInterface
     interface ClickWork {
         void run(Click c);
     }
 
-    private Response click(BlockActionPayload p, ActionContext ctx, ClickWork work) {
+    private Response click(BlockActionRequest req, ActionContext ctx, ClickWork work) {
+        BlockActionPayload p = req.getPayload();
         String channel = p.getChannel() != null ? p.getChannel().getId() : p.getContainer().getChannelId();
         String threadTs = p.getMessage() != null ? p.getMessage().getThreadTs() : null;
-        Click c = new Click(p.getUser().getId(), channel, threadTs, p.getActions().get(0).getValue(), p.getTriggerId(), p, ctx);
+        Click c = new Click(p.getUser().getId(), channel, threadTs, p.getActions().get(0).getValue(), p.getTriggerId(), p,
+                req.getRequestBodyAsString(), ctx);
         bot.later(() -> work.run(c), m -> refuse(c, m));
         return ctx.ack();
     }
@@ -120,7 +123,7 @@ public final class ActionHandler {
     private void deny(String jobId, String user, String reason) {
         JobView job = job(jobId);
         Optional<String> no = bot.access().refuseApprover(user, job.requesterId());
-        if (no.isPresent()) throw new PgStagingException(no.get(), null);
+        if (no.isPresent()) throw new Refused(no.get());
         if (job.state() != JobState.AWAITING_APPROVAL) {
             throw new PgStagingException("this request is already " + job.state().name().toLowerCase().replace('_', ' '), null);
         }
@@ -180,10 +183,9 @@ public final class ActionHandler {
         Confirmed done = bot.backend().switchTo(section, target.spec(), c.user(), c.channel());
         if (queuedInstead(c, done, "switch of " + target.alias() + " to " + v[1])) return;
         String now = done.databases().get(0);
-        var original = c.payload().getMessage() != null && c.payload().getMessage().getBlocks() != null
-                ? c.payload().getMessage().getBlocks() : List.<com.slack.api.model.block.LayoutBlock>of();
+        var original = ClickedBlocks.of(c.body(), c.payload().getMessage() == null ? null : c.payload().getMessage().getBlocks());
         replace(c, Messages.afterSwitch(original, section, target.alias(), now, previous, c.user(), bot.clock().instant()),
-                target.alias() + " now points to " + now);
+                Mrkdwn.escape(target.alias()) + " now points to " + Mrkdwn.code(now));
     }
 
     private void drop(Click c) {
@@ -196,8 +198,8 @@ public final class ActionHandler {
         Confirmed done = bot.backend().drop(bot.section(v[0]), DatedName.parse(v[1]).spec(), c.user(), c.channel());
         if (queuedInstead(c, done, "drop of " + v[1])) return;
         String dropped = done.databases().get(0);
-        replace(c, Messages.plain(":wastebasket: " + Mrkdwn.user(c.user()) + " dropped `" + Mrkdwn.escape(dropped) + "`.").blocks(),
-                "dropped " + dropped);
+        replace(c, Messages.plain(":wastebasket: " + Mrkdwn.user(c.user()) + " dropped " + Mrkdwn.code(dropped) + ".").blocks(),
+                "dropped " + Mrkdwn.code(dropped));
     }
 
     private void purge(Click c) {
@@ -210,7 +212,7 @@ public final class ActionHandler {
         if (queuedInstead(c, done, "purge of " + c.value())) return;
         List<String> dropped = done.databases();
         String text = dropped.isEmpty() ? ":broom: Nothing to purge in " + Mrkdwn.escape(c.value()) + "."
-                : ":broom: " + Mrkdwn.user(c.user()) + " purged " + String.join(", ", dropped.stream().map(d -> "`" + Mrkdwn.escape(d) + "`").toList()) + ".";
+                : ":broom: " + Mrkdwn.user(c.user()) + " purged " + String.join(", ", dropped.stream().map(Mrkdwn::code).toList()) + ".";
         replace(c, Messages.plain(text).blocks(), text);
     }
 
@@ -222,7 +224,7 @@ public final class ActionHandler {
         if (!done.isQueued()) return false;
         JobView job = done.queued();
         String text = ":hourglass_flowing_sand: The server is busy with " + Mrkdwn.escape(done.busyWith()) + ", so "
-                + Mrkdwn.user(c.user()) + "'s " + Mrkdwn.escape(what) + " is queued as job `" + job.id() + "`"
+                + Mrkdwn.user(c.user()) + "'s " + Mrkdwn.escape(what) + " is queued as job " + Mrkdwn.code(job.id())
                 + (job.position() > 0 ? ", position " + job.position() : "")
                 + ". It runs in its turn; follow it below.";
         replace(c, Messages.plain(text).blocks(), text);

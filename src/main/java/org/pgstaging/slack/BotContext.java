@@ -22,6 +22,8 @@ public record BotContext(SlackSettings settings, JobService backend, SlackPoster
             executor.execute(() -> {
                 try {
                     work.run();
+                } catch (Refused e) {
+                    onError.accept(e.message());
                 } catch (PgStagingException e) {
                     onError.accept(Messages.error(e.getMessage(), e.hint()));
                 } catch (RuntimeException e) {

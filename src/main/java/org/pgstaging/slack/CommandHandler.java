@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class CommandHandler {
     private static final Logger log = LoggerFactory.getLogger(CommandHandler.class);
     static final String WORKING = ":hourglass_flowing_sand: working…";
+    static final String NO_COPIES = "_no dated copies_";
 
     private final BotContext bot;
 
@@ -58,7 +59,7 @@ public final class CommandHandler {
     }
 
     private static List<String> words(String text) {
-        String t = text == null ? "" : text.trim();
+        String t = text == null ? "" : Mrkdwn.unescape(text).trim();
         return t.isEmpty() ? List.of() : List.of(t.split("\\s+"));
     }
 
@@ -76,31 +77,32 @@ public final class CommandHandler {
                 String db = b.copyToSwitchTo(section, call.date());
                 var current = bot.active(section);
                 if (current.isPresent() && current.get().database().equals(db)) {
-                    yield Messages.plain("*" + Mrkdwn.escape(DatedName.parse(db).alias()) + "* already points to `" + Mrkdwn.escape(db) + "`.");
+                    yield Messages.plain("*" + Mrkdwn.escape(DatedName.parse(db).alias()) + "* already points to " + Mrkdwn.code(db) + ".");
                 }
                 yield Messages.switchConfirm(section, DatedName.parse(db).alias(), db,
                         current.isPresent() ? b.connections(section, DatedName.parse(current.get().database()).spec()) : List.of());
             }
             case DATABASES -> section == null
                     ? Messages.plain("*Sections*: " + String.join(", ", b.sections().stream().map(Mrkdwn::escape).toList()))
-                    : table("Copies of " + section, Tables.databases(b.databases(section)));
+                    : Messages.listing("Copies of " + section, Tables.databases(b.databases(section)), NO_COPIES, null);
             case BACKUPS -> {
                 String which = call.value("WHICH");
                 List<BackupFile> files = b.backups(section, "local".equals(which));
                 if ("oldest".equals(which) || "latest".equals(which)) files = BackupFile.pick(files, "latest".equals(which));
-                yield table(("local".equals(which) ? "Downloaded backups of " : "Backups of ") + section, Tables.backups(files));
+                yield Messages.listing(("local".equals(which) ? "Downloaded backups of " : "Backups of ") + section, Tables.backups(files),
+                        "_no backups found_", null);
             }
             case DBSIZES -> {
                 List<String> sections = call.sections().isEmpty() ? b.sections() : call.sections().stream().map(bot::section).toList();
-                yield table("Database sizes", Tables.dbsizes(b.dbsizes(sections)));
+                yield Messages.listing("Database sizes", Tables.dbsizes(b.dbsizes(sections)), NO_COPIES, null);
             }
             case DBSIZE -> {
                 var s = b.dbsize(section, call.date());
-                yield Messages.plain("`" + Mrkdwn.escape(s.database()) + "`: " + Human.bytes(s.bytes()) + (s.active() ? " (active)" : ""));
+                yield Messages.plain(Mrkdwn.code(s.database()) + ": " + Human.bytes(s.bytes()) + (s.active() ? " (active)" : ""));
             }
             case SHOW -> {
                 String setting = call.value("SETTING");
-                yield Messages.plain("`" + Mrkdwn.escape(setting) + "` = `" + Mrkdwn.escape(b.show(section, call.date(), setting)) + "`");
+                yield Messages.plain(Mrkdwn.code(setting) + " = " + Mrkdwn.code(b.show(section, call.date(), setting)));
             }
             case PGBOUNCER -> {
                 List<PgbouncerDatabase> rows = b.pgbouncer(section);
@@ -108,19 +110,21 @@ public final class CommandHandler {
                 if (which != null) {
                     rows = PgbouncerDatabase.datedCopy(rows, b.alias(section), "latest".equals(which)).map(List::of).orElse(List.of());
                 }
-                yield table("pgbouncer for " + section, Tables.pgbouncer(rows));
+                yield Messages.listing("pgbouncer for " + section, Tables.pgbouncer(rows), "_pgbouncer knows no database of this section_", null);
             }
-            case CATALOG -> Messages.plain(Tables.catalog(b.catalog(section, call.dateOrDefault())));
+            case CATALOG -> Messages.plain(Messages.filterSummary(b.catalog(section, call.dateOrDefault())));
             case QUEUE -> {
                 List<ServerActivity> servers = b.activity(call.sections().stream().map(bot::section).toList());
                 java.util.Set<String> served = new java.util.HashSet<>();
                 servers.forEach(s -> served.addAll(s.sections()));
-                String jobs = Tables.queue(b.queue().stream().filter(j -> served.contains(j.section())).toList(), bot.names()::name);
-                String others = Tables.outsideJobs(servers, bot.names()::name);
-                yield table("Queue", others == null ? jobs : jobs + "\n*Outside the bot* (consoles, scripts, buttons)\n" + others);
+                SlackTable jobs = Tables.queue(b.queue().stream().filter(j -> served.contains(j.section())).toList(), bot.names()::name);
+                SlackTable others = Tables.outsideJobs(servers, bot.names()::name);
+                yield Messages.listing("Queue", jobs, "_the queue is empty_",
+                        others == null ? null : "*Outside the bot* (consoles, scripts, buttons)\n" + others.fenced());
             }
-            case HISTORY -> table(section == null ? "History" : "History of " + section,
-                    Tables.history(b.history(section, call.count() == null ? 10 : call.count()), bot.names()::name));
+            case HISTORY -> Messages.listing(section == null ? "History" : "History of " + section,
+                    Tables.history(b.history(section, call.count() == null ? 10 : call.count()), bot.names()::name),
+                    "_no change recorded yet_", null);
             default -> throw new IllegalStateException("no chat handler for " + call.verb().word());
         };
     }
@@ -137,12 +141,8 @@ public final class CommandHandler {
             bot.backend().cancel(job.id(), p.getUserId());
             throw e;
         }
-        return Messages.plain("Request `" + job.id() + "` posted; " + (job.state() == JobState.AWAITING_APPROVAL
+        return Messages.plain("Request " + Mrkdwn.code(job.id()) + " posted; " + (job.state() == JobState.AWAITING_APPROVAL
                 ? "it waits for an approver." : "no approval needed for " + Mrkdwn.escape(section) + ": it is queued."));
-    }
-
-    static Rendered table(String title, String body) {
-        return Messages.plain("*" + Mrkdwn.escape(title) + "*\n" + body);
     }
 
     static SlashCommandResponse ephemeral(Rendered m) {

@@ -153,23 +153,17 @@ public final class JobMessenger implements JobListener {
 
     /** Step timings and the last commands and output lines, in the thread, for whoever digs in. */
     private void postDetails(JobView job, JobMessages ref, JobProgress p, Deque<String> lines) {
-        if ((p == null || p.finished().isEmpty()) && (lines == null || lines.isEmpty())) return;
-        StringBuilder b = new StringBuilder();
-        if (p != null) {
-            for (JobProgress.Done d : p.finished()) {
-                b.append(String.format(java.util.Locale.ROOT, "%-22s %s%n", d.step().label(), Human.duration(d.elapsed())));
-            }
-        }
-        if (lines != null) {
+        List<String> output;
+        if (lines == null) {
+            output = List.of();
+        } else {
             synchronized (lines) {
-                if (b.length() > 0 && !lines.isEmpty()) b.append('\n');
-                lines.forEach(l -> b.append(l).append('\n'));
+                output = List.copyOf(lines);
             }
         }
-        String text = b.length() > 2800 ? "…" + b.substring(b.length() - 2800) : b.toString();
+        if ((p == null || p.finished().isEmpty()) && output.isEmpty()) return;
         try {
-            poster.post(ref.channel(), ref.ts(), false, Messages.plain("*Details* of " + Messages.title(job)
-                    + "\n```" + text.replace("```", "'''") + "```"));
+            poster.post(ref.channel(), ref.ts(), false, Messages.details(job, p, output));
         } catch (RuntimeException e) {
             log.warn("Could not post the details of job {}: {}", job.id(), e.toString());
         }
@@ -180,7 +174,7 @@ public final class JobMessenger implements JobListener {
             return Messages.completion(job, backend.dbsizes(List.of(job.section())), backend.compare(job.section(), job.database()));
         } catch (RuntimeException e) {
             log.warn("Could not compare {} with the current copy: {}", job.database(), e.toString());
-            return Messages.plain(Mrkdwn.user(job.requesterId()) + " `" + Mrkdwn.escape(job.database()) + "` is ready"
+            return Messages.plain(Mrkdwn.user(job.requesterId()) + " " + Mrkdwn.code(job.database()) + " is ready"
                     + " (could not compare it with the current copy: " + Mrkdwn.escape(e.getMessage()) + ").");
         }
     }

@@ -1,6 +1,5 @@
 package org.pgstaging.slack;
 
-import org.pgstaging.TextTable;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -11,7 +10,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.pgstaging.backup.BackupFile;
-import org.pgstaging.job.CatalogReport;
 import org.pgstaging.job.ConnectedClient;
 import org.pgstaging.job.CopyComparison;
 import org.pgstaging.job.DatabaseInfo;
@@ -22,122 +20,76 @@ import org.pgstaging.job.PgbouncerDatabase;
 import org.pgstaging.job.model.Change;
 import org.pgstaging.job.model.JobState;
 
-/** The listings as aligned monospace tables, with human sizes and totals, each within one section's limit. */
+/**
+ * The listings as {@link SlackTable}s, with human sizes, totals and numbers right-aligned: the
+ * callers show each as a table block or in a code block.
+ */
 public final class Tables {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
-    /** Slack's limit for a section text, minus room for the fences and the "more" line. */
-    static final int MAX_CHARS = 2900;
-
     private Tables() {}
 
-    /** The table in a ``` block: header, a rule, rows, and the footers under a rule of their own. */
-    public static String fenced(TextTable table) {
-        return fenced(table, MAX_CHARS);
-    }
-
-    /**
-     * At most {@code maxChars} long: rows that do not fit give way to a "… N more" line instead of
-     * failing the call; the footers are never cut. Lines are escaped for mrkdwn after alignment
-     * (Slack shows {@code &amp;} as one character) and backquotes cannot close the block.
-     */
-    public static String fenced(TextTable table, int maxChars) {
-        TextTable.Layout layout = table.layout(true);
-        List<String> tail = new ArrayList<>();
-        if (!layout.footers().isEmpty()) {
-            tail.add(layout.rule());
-            layout.footers().forEach(f -> tail.add(inBlock(f)));
-        }
-        int budget = maxChars - 8 - tail.stream().mapToInt(s -> s.length() + 1).sum();
-        StringBuilder out = new StringBuilder("```\n").append(inBlock(layout.header())).append('\n').append(layout.rule()).append('\n');
-        int shown = 0;
-        List<String> rows = layout.rows();
-        for (String row : rows) {
-            String l = inBlock(row);
-            int reserve = rows.size() - shown - 1 > 0 ? 20 : 0;
-            if (out.length() + l.length() + 1 + reserve > budget) break;
-            out.append(l).append('\n');
-            shown++;
-        }
-        if (shown < rows.size()) out.append("… ").append(rows.size() - shown).append(" more\n");
-        tail.forEach(t -> out.append(t).append('\n'));
-        return out.append("```").toString();
-    }
-
-    private static String inBlock(String line) {
-        return Mrkdwn.escape(line).replace('`', '\'');
-    }
-
-    public static String dbsizes(List<DatabaseSize> sizes) {
-        if (sizes.isEmpty()) return "_no dated copies_";
-        TextTable t = new TextTable("section", "database", "size", "active").alignRight(2);
+    public static SlackTable dbsizes(List<DatabaseSize> sizes) {
+        SlackTable t = new SlackTable("section", "database", "size", "active").alignRight(2);
         long total = 0;
         for (DatabaseSize s : sizes) {
             t.row(s.section(), s.incomplete() ? s.database() + " (INCOMPLETE)" : s.database(), Human.bytes(s.bytes()),
                     s.active() ? "*" : "");
             if (s.bytes() > 0) total += s.bytes();
         }
-        return fenced(t.footer("total", sizes.size() + " copies", Human.bytes(total), ""));
+        return sizes.isEmpty() ? t : t.footer("total", sizes.size() + " copies", Human.bytes(total), "");
     }
 
-    public static String databases(List<DatabaseInfo> dbs) {
-        if (dbs.isEmpty()) return "_no dated copies_";
-        TextTable t = new TextTable("database", "date", "active", "postgres", "pgbouncer");
+    public static SlackTable databases(List<DatabaseInfo> dbs) {
+        SlackTable t = new SlackTable("database", "date", "active", "postgres", "pgbouncer");
         for (DatabaseInfo d : dbs) {
             t.row(d.database(), d.date() == null ? "" : d.date().toString(), d.active() ? "*" : "",
                     !d.existsInPostgres() ? "MISSING" : d.incomplete() ? "INCOMPLETE" : "yes",
                     d.pgbouncerEntry() == null ? "" : d.pgbouncerEntry());
         }
-        return fenced(t);
+        return t;
     }
 
-    public static String backups(List<BackupFile> files) {
-        if (files.isEmpty()) return "_no backups found_";
-        TextTable t = new TextTable("file", "date", "size").alignRight(2);
+    public static SlackTable backups(List<BackupFile> files) {
+        SlackTable t = new SlackTable("file", "date", "size").alignRight(2);
         long total = 0;
         for (BackupFile f : files) {
             t.row(f.fileName(), f.date().toString(), f.size().isPresent() ? Human.bytes(f.size().getAsLong()) : "?");
             total += f.size().orElse(0);
         }
-        return fenced(t.footer(files.size() + " files", "", Human.bytes(total)));
+        return files.isEmpty() ? t : t.footer(files.size() + " files", "", Human.bytes(total));
     }
 
-    public static String pgbouncer(List<PgbouncerDatabase> dbs) {
-        if (dbs.isEmpty()) return "_pgbouncer knows no database of this section_";
-        TextTable t = new TextTable("name", "database", "host", "port", "paused").alignRight(3);
+    public static SlackTable pgbouncer(List<PgbouncerDatabase> dbs) {
+        SlackTable t = new SlackTable("name", "database", "host", "port", "paused").alignRight(3);
         dbs.forEach(d -> t.row(d.name(), d.database(), d.host(), Integer.toString(d.port()), d.paused() ? "paused" : ""));
-        return fenced(t);
+        return t;
     }
 
-    public static String catalog(CatalogReport r) {
-        return Messages.filterSummary(r);
-    }
-
-    public static String connections(List<ConnectedClient> list) {
-        TextTable t = new TextTable("via", "database", "user", "application", "address", "state");
-        list.forEach(c -> t.row(nz(c.via()), nz(c.database()), nz(c.user()), nz(c.application()), nz(c.address()), nz(c.state())));
-        return fenced(t, 1500);
+    public static SlackTable connections(List<ConnectedClient> list) {
+        SlackTable t = new SlackTable("via", "database", "user", "application", "address", "state");
+        list.forEach(c -> t.row(c.via(), c.database(), c.user(), c.application(), c.address(), c.state()));
+        return t;
     }
 
     /** Jobs with requesters by name (user IDs do not render as mentions inside a code block). */
-    public static String queue(List<JobView> jobs, Function<String, String> userName) {
-        if (jobs.isEmpty()) return "_the queue is empty_";
-        TextTable t = new TextTable("#", "job", "what", "section", "date", "by", "status", "start", "finish");
+    public static SlackTable queue(List<JobView> jobs, Function<String, String> userName) {
+        SlackTable t = new SlackTable("#", "job", "what", "section", "date", "by", "status", "start", "finish");
         for (JobView j : jobs) {
-            t.row(j.position() > 0 ? Integer.toString(j.position()) : "", j.id(), j.kind().code(), j.section(), nz(j.date()),
+            t.row(j.position() > 0 ? Integer.toString(j.position()) : "", j.id(), j.kind().code(), j.section(), j.date(),
                     userName.apply(j.requesterId()), status(j.state()),
                     j.estimatedStart() == null ? "" : WHEN.format(j.estimatedStart()),
                     j.estimatedFinish() == null ? "" : WHEN.format(j.estimatedFinish()));
         }
-        return fenced(t);
+        return t.alignRight(0);
     }
 
     /**
      * What else runs or waits on the servers (consoles, scripts, buttons): the server's own lock,
      * without the bot's jobs, which the queue table shows. Null when there is nothing else to say.
      */
-    public static String outsideJobs(List<ServerActivity> servers, Function<String, String> userName) {
-        TextTable t = new TextTable("server", "#", "what", "by", "since");
+    public static SlackTable outsideJobs(List<ServerActivity> servers, Function<String, String> userName) {
+        SlackTable t = new SlackTable("server", "#", "what", "by", "since");
         int rows = 0;
         for (ServerActivity s : servers) {
             if (s.error() != null) {
@@ -151,18 +103,17 @@ public final class Tables {
                 rows++;
             }
         }
-        return rows == 0 ? null : fenced(t);
+        return rows == 0 ? null : t;
     }
 
     /** Every change recorded, whoever made it: the bot's jobs and buttons, consoles and scripts. */
-    public static String history(List<Change> changes, Function<String, String> userName) {
-        if (changes.isEmpty()) return "_no change recorded yet_";
-        TextTable t = new TextTable("#", "what", "section", "date", "by", "outcome", "started", "took");
+    public static SlackTable history(List<Change> changes, Function<String, String> userName) {
+        SlackTable t = new SlackTable("#", "what", "section", "date", "by", "outcome", "started", "took").alignRight(0, 7);
         for (Change c : changes) {
-            t.row(Long.toString(c.id()), c.kind(), c.section(), nz(c.date()), who(c.by(), userName), c.outcome().code(),
+            t.row(Long.toString(c.id()), c.kind(), c.section(), c.date(), who(c.by(), userName), c.outcome().code(),
                     WHEN.format(c.started()), c.duration() == null ? "" : Human.duration(c.duration()));
         }
-        return fenced(t);
+        return t;
     }
 
     private static final java.util.regex.Pattern SLACK_USER_ID = java.util.regex.Pattern.compile("\\b[UW][A-Z0-9]{6,}\\b");
@@ -175,21 +126,28 @@ public final class Tables {
 
 
     /** Fresh copy against the other: size, table count, estimated rows of the largest tables of either. */
-    static String comparison(CopyComparison c) {
+    static SlackTable comparison(CopyComparison c) {
         CopyComparison.DbStats a = c.fresh();
         CopyComparison.DbStats b = c.other();
-        TextTable t = new TextTable("", a.database(), b == null ? "" : b.database()).alignRight(1, 2);
-        t.row("size", Human.bytes(a.bytes()), b == null ? "" : Human.bytes(b.bytes()));
-        t.row("tables", Human.count(a.tables()), b == null ? "" : Human.count(b.tables()));
+        if (b == null) {
+            SlackTable t = new SlackTable("copy", a.database()).alignRight(1);
+            t.row("size", Human.bytes(a.bytes()));
+            t.row("tables", Human.count(a.tables()));
+            rows(a).forEach((table, n) -> t.row(table + " rows", Human.count(n)));
+            return t;
+        }
+        SlackTable t = new SlackTable("copy", a.database(), b.database()).alignRight(1, 2);
+        t.row("size", Human.bytes(a.bytes()), Human.bytes(b.bytes()));
+        t.row("tables", Human.count(a.tables()), Human.count(b.tables()));
         Map<String, Long> rowsA = rows(a);
-        Map<String, Long> rowsB = b == null ? Map.of() : rows(b);
+        Map<String, Long> rowsB = rows(b);
         Set<String> names = new LinkedHashSet<>(rowsA.keySet());
         names.addAll(rowsB.keySet());
         for (String n : names) {
             t.row(n + " rows", Optional.ofNullable(rowsA.get(n)).map(Human::count).orElse("-"),
-                    b == null ? "" : Optional.ofNullable(rowsB.get(n)).map(Human::count).orElse("-"));
+                    Optional.ofNullable(rowsB.get(n)).map(Human::count).orElse("-"));
         }
-        return fenced(t, 1400);
+        return t;
     }
 
     private static Map<String, Long> rows(CopyComparison.DbStats s) {
@@ -202,9 +160,5 @@ public final class Tables {
 
     private static String status(JobState s) {
         return s.name().toLowerCase().replace('_', ' ');
-    }
-
-    private static String nz(String s) {
-        return s == null ? "" : s;
     }
 }

@@ -41,14 +41,14 @@ public final class ThreadHandler {
     private void reply(String word, String jobId, MessageEvent e) {
         String user = e.getUser();
         bot.access().refuseChannel(e.getChannel()).or(() -> bot.access().refuseRequester(user)).ifPresent(no -> {
-            throw new PgStagingException(no, null);
+            throw new Refused(no);
         });
         JobView job = bot.backend().job(jobId).orElseThrow(() -> new PgStagingException("job " + jobId + " is no longer known", null));
         switch (word) {
             case "status" -> post(e, Messages.plain("*" + Messages.title(job) + "*\n" + Messages.status(job, null, bot.clock().instant())));
             case "cancel" -> {
                 bot.access().refuseCanceller(user, job.requesterId()).ifPresent(no -> {
-                    throw new PgStagingException(no, null);
+                    throw new Refused(no);
                 });
                 if (job.finished()) throw new PgStagingException("this job is already " + job.state().name().toLowerCase(), null);
                 bot.messenger().jobChanged(bot.backend().cancel(jobId, user));
@@ -68,13 +68,14 @@ public final class ThreadHandler {
                 DatedName target = DatedName.parse(job.database());
                 var current = bot.active(job.section());
                 if (current.isPresent() && current.get().database().equals(job.database())) {
-                    post(e, Messages.plain("*" + Mrkdwn.escape(target.alias()) + "* already points to `" + Mrkdwn.escape(job.database()) + "`."));
+                    post(e, Messages.plain("*" + Mrkdwn.escape(target.alias()) + "* already points to " + Mrkdwn.code(job.database()) + "."));
                 } else {
                     post(e, Messages.switchConfirm(job.section(), target.alias(), job.database(), current.isPresent()
                             ? bot.backend().connections(job.section(), DatedName.parse(current.get().database()).spec()) : List.of()));
                 }
             }
-            case "dbsizes" -> post(e, CommandHandler.table("Database sizes", Tables.dbsizes(bot.backend().dbsizes(List.of(job.section())))));
+            case "dbsizes" -> post(e, Messages.listing("Database sizes", Tables.dbsizes(bot.backend().dbsizes(List.of(job.section()))),
+                    CommandHandler.NO_COPIES, null));
             default -> { }
         }
     }

@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterAll;
@@ -42,9 +41,7 @@ class JobMessengerTest {
     @BeforeAll
     static void start() {
         api = SlackApiServer.start(SlackHttpBotTest.BOT_TOKEN, "xapp-unused");
-        SlackSettings s = new SlackSettings(Map.of("bot_token", SlackHttpBotTest.BOT_TOKEN, "mode", "http",
-                "signing_secret", SlackHttpBotTest.SECRET, "approvers", "U0CAROL", "api_url", api.apiUrl()), Map.of());
-        poster = new SlackPoster(SlackAppFactory.slack(s).methods(s.botToken()));
+        poster = LoopbackSlack.poster(api);
     }
 
     @AfterAll
@@ -77,6 +74,35 @@ class JobMessengerTest {
                 .filter(c -> ref.ts().equals(c.param("thread_ts")) && c.allText().contains("has reported nothing for 11 min")).toList();
         assertThat(warnings).hasSize(1);
         assertThat(warnings.get(0).allText()).contains("while restoring").contains("<@U0ALICE>").contains("<@U0CAROL>");
+    }
+
+    /**
+     * A failed job's thread gets the last pg_restore/psql lines, escaped in their code block, and
+     * the failure notice, its error escaped: nothing in them becomes markup or a mention.
+     */
+    @Test
+    void detailsAndFailureNoticeArriveEscaped() throws Exception {
+        RecordingBackend backend = new RecordingBackend();
+        MessageIndex index = new MessageIndex(Files.createTempDirectory("pgstaging-index"), backend);
+        JobMessenger messenger = new JobMessenger(backend, poster, new MessageThrottle(poster::update, Duration.ofMillis(10),
+                scheduler, Clock.systemUTC()), index, Runnable::run, new MovableClock(), null);
+        JobView job = backend.submit(new JobSubmission(JobKind.RESTORE, "foodb.dev", DateSpec.parse("2026-11-24"), "U0ALICE", "C0DETAILS"));
+        JobMessages ref = messenger.announce(job, null, "C0DETAILS");
+        JobView running = job.withState(JobState.RUNNING);
+        messenger.jobChanged(running);
+        messenger.jobProgress(running, new RestoreEvent.Detail(job.database(), Step.PG_RESTORE,
+                "pg_restore: error: could not execute query: ERROR:  relation \"<b>\" & <!channel> " + SlackTextTest.THUMB));
+        messenger.jobProgress(running, new RestoreEvent.Detail(job.database(), Step.PG_RESTORE, "psql: ``` done"));
+        messenger.jobChanged(new JobView(job.id(), job.kind(), job.section(), job.date(), job.database(), job.requesterId(),
+                JobState.FAILED, 0, null, null, null, new JobView.Failure("pg_restore exited with status 1: <!here> & more", null,
+                "restoring", null), job.submittedAt(), java.time.Instant.now()));
+        var details = api.await("chat.postMessage", c -> ref.ts().equals(c.param("thread_ts")) && c.param("text").startsWith("*Details*"));
+        assertThat(details.param("text")).isEqualTo("*Details* of Restore foodb.dev (2026-11-24) → foodb_20261124\n```\n"
+                + "pg_restore: error: could not execute query: ERROR:  relation \"&lt;b&gt;\" &amp; &lt;!channel&gt; " + SlackTextTest.THUMB
+                + "\npsql: ''' done\n```");
+        var notice = api.await("chat.postMessage", c -> ref.ts().equals(c.param("thread_ts")) && c.param("text").contains("failed:"));
+        assertThat(notice.param("text")).isEqualTo("<@U0ALICE> Restore foodb.dev (2026-11-24) → foodb_20261124 failed: "
+                + "pg_restore exited with status 1: &lt;!here&gt; &amp; more. The Retry button above queues it again.");
     }
 
     /** The slack-messages.json of earlier versions goes into the state store once, then is set aside. */

@@ -93,7 +93,7 @@ class MessagesTest {
     void bigTablesAreCutWithACountOfWhatIsLeft() {
         List<DatabaseSize> sizes = new ArrayList<>();
         for (int i = 0; i < 400; i++) sizes.add(new DatabaseSize("foodb.dev", "foodb_2026" + String.format("%04d", i), 1L << 30, i == 3));
-        String table = Tables.dbsizes(sizes);
+        String table = Tables.dbsizes(sizes).fenced();
         assertThat(table.length()).isLessThanOrEqualTo(3000);
         assertThat(table).startsWith("```").endsWith("```").containsPattern("… \\d+ more").contains("total").contains("400 GB");
         String[] lines = table.split("\n");

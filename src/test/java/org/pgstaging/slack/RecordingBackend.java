@@ -252,9 +252,14 @@ final class RecordingBackend implements JobService {
                 new ConnectedClient("backend", "foodb_20261124", "alice", "psql", "10.0.0.9", "idle"));
     }
 
+    /** More sections, for tests of names people would not choose. */
+    final List<String> moreSections = new CopyOnWriteArrayList<>();
+
     @Override
     public List<String> sections() {
-        return List.of(SECTION, "bardb.dev");
+        List<String> all = new ArrayList<>(List.of(SECTION, "bardb.dev"));
+        all.addAll(moreSections);
+        return all;
     }
 
     @Override

@@ -37,8 +37,9 @@ import org.java_websocket.server.WebSocketServer;
  * A real Slack Web API on loopback for tests: answers the methods the bot calls with the shapes
  * Slack documents (auth.test, bots.info, chat.postMessage, chat.update, chat.postEphemeral,
  * views.open, users.info, usergroups.users.list, conversations.info, apps.connections.open), checks
- * {@code Authorization: Bearer}, records every call, can answer 429 with Retry-After, records what is
- * posted to response_url, and runs the Socket Mode WebSocket server (hello, envelopes, acks).
+ * {@code Authorization: Bearer}, records every call, refuses blocks beyond Slack's documented limits
+ * ({@link SlackBlockRules}), can answer 429 with Retry-After, records what is posted to
+ * response_url, and runs the Socket Mode WebSocket server (hello, envelopes, acks).
  */
 public final class SlackApiServer implements AutoCloseable {
     public static final String TEAM_ID = "T0PGSTAGE";
@@ -343,7 +344,8 @@ public final class SlackApiServer implements AutoCloseable {
         String channel = c.param("channel");
         if (channel == null || channel.isBlank()) return error("channel_not_found");
         if (c.param("text") == null && c.blocks().isEmpty()) return error("no_text");
-        if (c.blocks().size() > 50) return error("invalid_blocks");
+        JsonObject invalid = invalidBlocks(c);
+        if (invalid != null) return invalid;
         String ts = nextTs();
         JsonObject msg = new JsonObject();
         msg.addProperty("type", "message");
@@ -366,7 +368,8 @@ public final class SlackApiServer implements AutoCloseable {
         String key = c.param("channel") + ":" + c.param("ts");
         JsonObject msg = messages.get(key);
         if (msg == null) return error("message_not_found");
-        if (c.blocks().size() > 50) return error("invalid_blocks");
+        JsonObject invalid = invalidBlocks(c);
+        if (invalid != null) return invalid;
         synchronized (msg) {
             msg.addProperty("text", c.param("text"));
             msg.add("blocks", c.blocks());
@@ -382,6 +385,8 @@ public final class SlackApiServer implements AutoCloseable {
     private JsonObject ephemeral(Call c) {
         if (c.param("channel") == null) return error("channel_not_found");
         if (c.param("user") == null) return error("user_not_in_channel");
+        JsonObject invalid = invalidBlocks(c);
+        if (invalid != null) return invalid;
         JsonObject o = ok();
         o.addProperty("message_ts", nextTs());
         return o;
@@ -472,6 +477,17 @@ public final class SlackApiServer implements AutoCloseable {
             m.put(k, v);
         }
         return m;
+    }
+
+    /** Slack's answer to blocks it refuses, with what is wrong, as {@link SlackBlockRules} tells it. */
+    private static JsonObject invalidBlocks(Call c) {
+        List<String> problems = SlackBlockRules.problems(c.blocks());
+        if (problems.isEmpty()) return null;
+        JsonObject o = error("invalid_blocks");
+        JsonArray errors = new JsonArray();
+        problems.forEach(errors::add);
+        o.add("errors", errors);
+        return o;
     }
 
     private static JsonObject ok() {

@@ -1,0 +1,33 @@
+package org.pgstaging.slack;
+
+import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.pgstaging.testkit.SlackApiServer;
+
+/**
+ * A loopback Slack Web API and the bot's {@link SlackPoster} to it (Bolt's own client), for the
+ * tests of one class: {@code @RegisterExtension static final LoopbackSlack slack = new LoopbackSlack();}.
+ */
+final class LoopbackSlack implements BeforeAllCallback, AfterAllCallback {
+    SlackApiServer api;
+    SlackPoster poster;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        api = SlackApiServer.start(SlackHttpBotTest.BOT_TOKEN, "xapp-unused");
+        poster = poster(api);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        api.close();
+    }
+
+    static SlackPoster poster(SlackApiServer api) {
+        SlackSettings s = new SlackSettings(Map.of("bot_token", SlackHttpBotTest.BOT_TOKEN, "mode", "http",
+                "signing_secret", SlackHttpBotTest.SECRET, "approvers", "U0CAROL", "api_url", api.apiUrl()), Map.of());
+        return new SlackPoster(SlackAppFactory.slack(s).methods(s.botToken()));
+    }
+}
