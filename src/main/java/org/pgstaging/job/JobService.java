@@ -61,6 +61,14 @@ public interface JobService {
      */
     boolean firstDelivery(String key);
 
+    /**
+     * Whether the job state (H2 files or the state database) answers now: probes report a bot that
+     * cannot reach it as not ready, so no request is taken that could not be stored.
+     */
+    default boolean stateReachable() {
+        return true;
+    }
+
     /** Records where the face posted the messages of {@code jobId}, for every process on this state. */
     void putMessages(String jobId, JobMessages messages);
 

@@ -251,6 +251,11 @@ public final class QueuedJobService implements JobService, AutoCloseable {
     }
 
     @Override
+    public boolean stateReachable() {
+        return store.reachable();
+    }
+
+    @Override
     public boolean firstDelivery(String key) {
         return store.deliveries().first(key);
     }

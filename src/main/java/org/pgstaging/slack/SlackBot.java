@@ -106,14 +106,14 @@ public final class SlackBot implements AutoCloseable {
 
     /** Serves /metrics and /healthz on a server of their own ({@code metrics_port}); returns its port. */
     public int startMetrics(InetSocketAddress address) throws java.io.IOException {
-        metricsServer = new MetricsHttpServer(address, metrics::scrape, () -> started);
+        metricsServer = new MetricsHttpServer(address, metrics::scrape, this::healthy);
         log.info("pgstaging metrics on port {} ({})", metricsServer.port(), Probes.METRICS_PATH);
         return metricsServer.port();
     }
 
     public SlackHttpServer startHttp(InetSocketAddress address) throws Exception {
         app.start();
-        http = new SlackHttpServer(app, address, () -> started, slackMetrics, metrics::scrape).start();
+        http = new SlackHttpServer(app, address, this::healthy, slackMetrics, metrics::scrape).start();
         started = true;
         log.info("pgstaging Slack bot listening on port {} ({})", http.port(), settings);
         return http;
@@ -129,6 +129,11 @@ public final class SlackBot implements AutoCloseable {
         socket.startAsync();
         started = true;
         log.info("pgstaging Slack bot connected in Socket Mode ({})", settings);
+    }
+
+    /** Ready for Slack's requests: receiving them, and the job state answers (a request could not be stored otherwise). */
+    private boolean healthy() {
+        return started && context.backend().stateReachable();
     }
 
     public boolean started() {

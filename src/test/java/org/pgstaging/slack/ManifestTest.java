@@ -73,6 +73,35 @@ class ManifestTest {
                 .contains("SLACK_SIGNING_SECRET");
     }
 
+    /**
+     * Two replicas: the ConfigMap's ini loads and keeps its state on PostgreSQL, the Deployment runs
+     * two pods rolling one at a time, the budget keeps one of them, probes check /healthz, and the
+     * state database's password comes from its Secret.
+     */
+    @Test
+    void replicasRunTwoPodsOnThePostgresStateWithABudgetAndProbes(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        List<String> config = read("kubernetes/replicas/configmap.yaml");
+        int start = config.indexOf("  pgstaging.ini: |") + 1;
+        Path ini = tmp.resolve("pgstaging.ini");
+        Files.write(ini, config.subList(start, config.size()).stream().map(l -> l.length() >= 4 ? l.substring(4) : l).toList());
+        org.pgstaging.config.StagingConfig loaded = org.pgstaging.config.ConfigLoader.load(ini);
+        assertThat(loaded.stateUrl()).as("replicas share their state on PostgreSQL").isPresent();
+        assertThat(String.join("\n", config)).doesNotContain("password=").doesNotContain("xoxb-");
+
+        List<String> deployment = read("kubernetes/replicas/deployment.yaml");
+        assertThat(deployment).anyMatch(l -> l.trim().equals("replicas: 2")).anyMatch(l -> l.contains("type: RollingUpdate"))
+                .anyMatch(l -> l.contains("name: pgstaging-config-replicas")).anyMatch(l -> l.contains("PGPASSFILE"))
+                .noneMatch(l -> l.contains("persistentVolumeClaim"));
+        assertThat(deployment.stream().filter(l -> l.contains("httpGet:")).toList()).hasSize(2)
+                .allMatch(l -> l.contains("path: " + SlackHttpServer.HEALTH_PATH));
+        String labels = "matchLabels: {app.kubernetes.io/name: pgstaging, app.kubernetes.io/component: bot-replicas}";
+        assertThat(deployment).anyMatch(l -> l.contains(labels));
+        List<String> pdb = read("kubernetes/replicas/pdb.yaml");
+        assertThat(pdb).anyMatch(l -> l.contains("kind: PodDisruptionBudget")).anyMatch(l -> l.trim().equals("minAvailable: 1"))
+                .anyMatch(l -> l.contains(labels));
+        assertThat(String.join("\n", read("kubernetes/replicas/secret-state.yaml"))).contains("pgpass:");
+    }
+
     @Test
     void systemdUnitRunsAsPgstagingHardened() throws IOException {
         List<String> unit = Files.readAllLines(DIR.resolve("systemd/pgstaging-bot.service"));

@@ -428,6 +428,20 @@ public final class JobStore implements AutoCloseable {
 
     // ---- queries -----------------------------------------------------------------------------
 
+    /** Whether the store answers a query now (for health probes); never throws. */
+    public boolean reachable() {
+        try {
+            return db.transaction("checking the " + where, c -> {
+                try (java.sql.Statement s = c.createStatement()) {
+                    s.setQueryTimeout(5);
+                    return s.execute("SELECT 1");
+                }
+            });
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     public Optional<Job> find(long jobId) {
         return db.transaction("reading job #" + jobId, c -> Rows.findJob(c, jobId));
     }

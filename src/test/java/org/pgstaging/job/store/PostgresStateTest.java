@@ -155,6 +155,24 @@ class PostgresStateTest {
         assertThat(sessions(db)).doesNotContainAnyElementsOf(pids);
     }
 
+    /** What the bot's /healthz asks: a store whose database went away says so (and the bot is not ready). */
+    @Test
+    void aStoreWhoseDatabaseIsDownIsNotReachable() {
+        PostgresServer own = PostgresServer.start();
+        try {
+            own.createDatabase("state");
+            StateLocation where = StateLocation.postgres(StateUrl.parse(own.jdbcUrl("state") + "?user=" + own.superuser()
+                    + "&connectTimeout=2"));
+            try (JobStore store = JobStore.open(where, clock)) {
+                assertThat(store.reachable()).isTrue();
+                own.close();
+                assertThat(store.reachable()).isFalse();
+            }
+        } finally {
+            own.close();
+        }
+    }
+
     @Test
     void theStateUrlsPasswordIsNeverShown() {
         StateLocation base = StateBackend.POSTGRES.fresh(dir);
