@@ -8,8 +8,14 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.pgstaging.PgStagingException;
 import org.pgstaging.job.JobListener;
 import org.pgstaging.job.JobService;
 import org.pgstaging.job.JobView;
@@ -24,13 +30,17 @@ import org.slf4j.LoggerFactory;
  * Keeps each job's Slack messages in step with the job: posts the request message and the approval
  * card, edits them (through the {@link MessageThrottle}) as the job moves on, posts the completion or
  * failure notice in the job's thread once, and passes on the job layer's warning when a running job
- * has been silent for {@code stall_minutes}.
+ * has been silent for {@code stall_minutes}. Everything goes through the {@link PostQueue} and the
+ * throttle, which wait out rate limits and retry: the job's threads only hand messages over.
  */
 public final class JobMessenger implements JobListener {
     private static final Logger log = LoggerFactory.getLogger(JobMessenger.class);
 
+    /** How long a new request waits for Slack to take its message and card before it is taken back. */
+    static final Duration ANNOUNCE_WAIT = Duration.ofSeconds(30);
+
     private final JobService backend;
-    private final SlackPoster poster;
+    private final PostQueue posts;
     private final MessageThrottle throttle;
     private final MessageIndex index;
     private final Executor executor;
@@ -42,10 +52,10 @@ public final class JobMessenger implements JobListener {
     private final Map<String, Deque<String>> details = new ConcurrentHashMap<>();
     private static final int DETAIL_LINES = 30;
 
-    public JobMessenger(JobService backend, SlackPoster poster, MessageThrottle throttle, MessageIndex index,
-                        Executor executor, Clock clock, String approvalChannel) {
+    JobMessenger(JobService backend, PostQueue posts, MessageThrottle throttle, MessageIndex index,
+                 Executor executor, Clock clock, String approvalChannel) {
         this.backend = backend;
-        this.poster = poster;
+        this.posts = posts;
         this.throttle = throttle;
         this.index = index;
         this.executor = executor;
@@ -53,24 +63,50 @@ public final class JobMessenger implements JobListener {
         this.approvalChannel = approvalChannel;
     }
 
-    /** Posts the request message in {@code channel} and the approval card (approval channel, else the thread). */
+    /**
+     * Posts the request message in {@code channel} and the approval card (approval channel, else the
+     * thread); waits up to {@link #ANNOUNCE_WAIT} for each, through rate limits.
+     */
     public JobMessages announce(JobView job, RestorePreview preview, String channel) {
-        String ts = poster.post(channel, null, false, Messages.request(job, null, clock.instant()));
+        String ts = await(posts.post(channel, null, false, Messages.request(job, null, clock.instant())));
         JobMessages ref = new JobMessages(channel, ts, null, null, null);
         index.put(job.id(), ref);
         lastStatus.put(job.id(), job.state());
         if (job.state() == JobState.AWAITING_APPROVAL) {
             String cardChannel = approvalChannel != null ? approvalChannel : channel;
-            String cardTs = poster.post(cardChannel, approvalChannel != null ? null : ts, false, Messages.approvalCard(job, preview));
+            String cardTs = await(posts.post(cardChannel, approvalChannel != null ? null : ts, false, Messages.approvalCard(job, preview)));
             ref = ref.withCard(cardChannel, cardTs);
             index.put(job.id(), ref);
         }
         return ref;
     }
 
+    /** The new message's ts, or the reason it could not be posted within {@link #ANNOUNCE_WAIT} (then it is taken back). */
+    private static String await(CompletableFuture<String> ts) {
+        try {
+            return ts.get(ANNOUNCE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof PgStagingException p) throw p;
+            throw new PgStagingException("cannot post to Slack: " + e.getCause(), "check that Slack is reachable", e.getCause());
+        } catch (TimeoutException e) {
+            ts.cancel(false);
+            throw new PgStagingException("Slack did not take the request's message within " + Human.duration(ANNOUNCE_WAIT),
+                    "Slack is rate limiting the bot or out of reach: try again in a minute");
+        } catch (InterruptedException e) {
+            ts.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new PgStagingException("interrupted while posting the request's message", null);
+        }
+    }
+
+    /** A state change is never dropped: with the workers full or stopped, it is rendered here (rendering only queues messages). */
     @Override
     public void jobChanged(JobView job) {
-        executor.execute(() -> render(job));
+        try {
+            executor.execute(() -> render(job));
+        } catch (RejectedExecutionException e) {
+            render(job);
+        }
     }
 
     @Override
@@ -86,25 +122,24 @@ public final class JobMessenger implements JobListener {
         }
         Instant now = clock.instant();
         progress.compute(job.id(), (k, p) -> (p == null ? JobProgress.start(now) : p).apply(event, now));
-        executor.execute(() -> render(job));
+        try {
+            executor.execute(() -> render(job));
+        } catch (RejectedExecutionException e) {
+            // this is the restore's own thread: no waiting here; the next event or state change shows the progress
+        }
     }
 
     /** Says in the job's thread that a restart cut it short, what was cleaned and whether it runs again. */
     @Override
     public void jobInterrupted(JobView job, String cleanup, boolean requeued) {
-        executor.execute(() -> index.ref(job.id()).ifPresent(ref -> {
-            try {
-                poster.post(ref.channel(), ref.ts(), false, Messages.plain(":warning: " + Mrkdwn.user(job.requesterId()) + " "
+        executor.execute(() -> index.ref(job.id()).ifPresent(ref -> post(job, ref, false, "interruption notice",
+                Messages.plain(":warning: " + Mrkdwn.user(job.requesterId()) + " "
                         + Messages.title(job) + " was interrupted: pgstaging stopped while it ran."
                         + "\n*Cleaned up:* " + Mrkdwn.escape(cleanup == null || cleanup.isBlank() ? "nothing to clean" : cleanup)
                         + (requeued ? "\nIt is queued again, first in line; this happens once."
                         : job.state() == JobState.DONE ? "\nIts restore had finished before it stopped: nothing runs again."
                         : job.state() == JobState.CANCELLED ? "\nIt had been cancelled, so it does not run again."
-                        : "\nIt was not queued again: the Retry button above queues it when you are ready.")));
-            } catch (RuntimeException e) {
-                log.warn("Could not tell the thread of job {} about its interruption: {}", job.id(), e.toString());
-            }
-        }));
+                        : "\nIt was not queued again: the Retry button above queues it when you are ready.")))));
     }
 
     private void render(JobView job) {
@@ -136,16 +171,16 @@ public final class JobMessenger implements JobListener {
         switch (job.state()) {
             case DONE -> {
                 if (job.kind() == JobKind.RESTORE && ref.completionTs() == null && job.database() != null) {
-                    String ts = poster.post(ref.channel(), ref.ts(), true, completion(job));
-                    index.put(job.id(), ref.withCompletion(ts));
+                    post(job, ref, true, "completion notice", completion(job))
+                            .thenAccept(ts -> index.put(job.id(), ref.withCompletion(ts)));
                 } else if (job.kind() != JobKind.RESTORE) {
-                    poster.post(ref.channel(), ref.ts(), false, Messages.plain(Mrkdwn.user(job.requesterId()) + " " + Messages.title(job) + " is done."));
+                    post(job, ref, false, "done notice", Messages.plain(Mrkdwn.user(job.requesterId()) + " " + Messages.title(job) + " is done."));
                 }
             }
-            case FAILED -> poster.post(ref.channel(), ref.ts(), true, Messages.plain(Mrkdwn.user(job.requesterId()) + " "
+            case FAILED -> post(job, ref, true, "failure notice", Messages.plain(Mrkdwn.user(job.requesterId()) + " "
                     + Messages.title(job) + " failed: " + Mrkdwn.escape(job.failure() == null ? "see above" : job.failure().message())
                     + ". The Retry button above queues it again."));
-            case DENIED -> poster.post(ref.channel(), ref.ts(), false, Messages.plain(Mrkdwn.user(job.requesterId()) + " your request was denied"
+            case DENIED -> post(job, ref, false, "denial", Messages.plain(Mrkdwn.user(job.requesterId()) + " your request was denied"
                     + (job.decision() == null ? "." : " by " + Mrkdwn.user(job.decision().userId()) + ": " + Mrkdwn.escape(job.decision().reason()))));
             default -> { }
         }
@@ -162,11 +197,16 @@ public final class JobMessenger implements JobListener {
             }
         }
         if ((p == null || p.finished().isEmpty()) && output.isEmpty()) return;
-        try {
-            poster.post(ref.channel(), ref.ts(), false, Messages.details(job, p, output));
-        } catch (RuntimeException e) {
-            log.warn("Could not post the details of job {}: {}", job.id(), e.toString());
-        }
+        post(job, ref, false, "details", Messages.details(job, p, output));
+    }
+
+    /** Queues a message in the job's thread; a failure (logged by the queue too) is logged as the job's. */
+    private CompletableFuture<String> post(JobView job, JobMessages ref, boolean broadcast, String what, Rendered message) {
+        CompletableFuture<String> ts = posts.post(ref.channel(), ref.ts(), broadcast, message);
+        ts.whenComplete((t, e) -> {
+            if (e != null) log.warn("Could not post the {} in the thread of job {}: {}", what, job.id(), e.toString());
+        });
+        return ts;
     }
 
     private Rendered completion(JobView job) {
@@ -183,16 +223,10 @@ public final class JobMessenger implements JobListener {
     @Override
     public void jobStalled(JobView job, Duration silent) {
         JobProgress p = progress.get(job.id());
-        executor.execute(() -> index.ref(job.id()).ifPresent(ref -> {
-            try {
-                poster.post(ref.channel(), ref.ts(), false, Messages.plain(
-                        ":warning: " + Messages.title(job) + " has reported nothing for " + Human.duration(silent)
-                                + (p == null || p.current() == null ? "" : " (while " + p.current().label() + ")")
-                                + ". It may be stuck: check the staging host, or reply `cancel` here. " + mentions(job)));
-            } catch (RuntimeException e) {
-                log.warn("Could not warn the thread of job {} that it is silent: {}", job.id(), e.toString());
-            }
-        }));
+        executor.execute(() -> index.ref(job.id()).ifPresent(ref -> post(job, ref, false, "stall warning", Messages.plain(
+                ":warning: " + Messages.title(job) + " has reported nothing for " + Human.duration(silent)
+                        + (p == null || p.current() == null ? "" : " (while " + p.current().label() + ")")
+                        + ". It may be stuck: check the staging host, or reply `cancel` here. " + mentions(job)))));
     }
 
     /** The requester and, when someone approved it, the approver: the two people who care. */

@@ -2,6 +2,7 @@ package org.pgstaging.slack;
 
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
 import org.slf4j.MDC;
 
 /**
@@ -24,14 +25,21 @@ final class LogContextExecutor implements Executor {
     /** {@code work}, run with {@code context} as its log context (null: none) and the thread's own put back after. */
     static Runnable carrying(Map<String, String> context, Runnable work) {
         if (context == null || context.isEmpty()) return work;
-        return () -> {
-            Map<String, String> own = MDC.getCopyOfContextMap();
-            MDC.setContextMap(context);
-            try {
-                work.run();
-            } finally {
-                if (own == null) MDC.clear(); else MDC.setContextMap(own);
-            }
-        };
+        return () -> within(context, () -> {
+            work.run();
+            return 0;
+        });
+    }
+
+    /** Runs {@code work} now with {@code context} as its log context (null: none), the thread's own put back after. */
+    static long within(Map<String, String> context, LongSupplier work) {
+        if (context == null || context.isEmpty()) return work.getAsLong();
+        Map<String, String> own = MDC.getCopyOfContextMap();
+        MDC.setContextMap(context);
+        try {
+            return work.getAsLong();
+        } finally {
+            if (own == null) MDC.clear(); else MDC.setContextMap(own);
+        }
     }
 }

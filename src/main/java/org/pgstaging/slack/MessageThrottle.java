@@ -2,53 +2,53 @@ package org.pgstaging.slack;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.slack.api.methods.SlackApiException;
-import java.io.IOException;
+import com.slack.api.methods.Methods;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Limits edits of each message to one per interval while always delivering the newest state:
  * progress arrives many times a second but chat.update is Tier 3 (about 50 a minute per workspace).
- * Intermediate states are dropped, the last one is never lost. A 429 holds back every message for
- * the Retry-After the server asked for (the limit is per method, not per message) and resends the
- * newest state afterwards.
+ * Intermediate states are dropped, the last one is never lost to a rate limit: while
+ * {@link ApiRateLimits} holds chat.update back (a 429's Retry-After, the tier's pace) every message
+ * waits, then gets its newest state. Network and server errors are retried with growing pauses for
+ * {@link Backoff#GIVE_UP_AFTER}; an edit Slack refuses (message_not_found...) is dropped.
  */
 public final class MessageThrottle {
-    /** Sends one edit; throws what the Slack client throws. */
+    /** Sends one edit; throws {@link SlackCallFailed} when Slack does not take it. */
     @FunctionalInterface
     public interface Sender {
-        void send(String channel, String ts, Rendered message) throws IOException, SlackApiException;
+        void send(String channel, String ts, Rendered message);
     }
 
     private static final Logger log = LoggerFactory.getLogger(MessageThrottle.class);
-    private static final int MAX_ATTEMPTS = 5;
+    private static final String METHOD = Methods.CHAT_UPDATE;
 
     private final Sender sender;
     private final long intervalMillis;
+    private final Backoff backoff;
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
-    private final AtomicLong blockedUntil = new AtomicLong();
+    private final ApiRateLimits limits;
     /** Null: not measured. */
     private final SlackMetrics metrics;
     /** Slots outlive their last send long enough to keep the interval; then they go. */
     private final Cache<String, Slot> slots = Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(10)).build();
 
-    public MessageThrottle(Sender sender, Duration interval, ScheduledExecutorService scheduler, Clock clock) {
-        this(sender, interval, scheduler, clock, null);
-    }
-
-    MessageThrottle(Sender sender, Duration interval, ScheduledExecutorService scheduler, Clock clock, SlackMetrics metrics) {
+    MessageThrottle(Sender sender, Duration interval, ScheduledExecutorService scheduler, Clock clock, ApiRateLimits limits,
+                    SlackMetrics metrics) {
         this.metrics = metrics;
         this.sender = sender;
         this.intervalMillis = interval.toMillis();
+        this.backoff = new Backoff(interval.multipliedBy(2), Duration.ofMinutes(1));
         this.scheduler = scheduler;
         this.clock = clock;
+        this.limits = limits;
     }
 
     private static final class Slot {
@@ -56,15 +56,21 @@ public final class MessageThrottle {
         final String ts;
         Rendered pending;
         /** The log context of whoever asked for the newest edit: a job's, so its sending logs as the job. */
-        java.util.Map<String, String> context;
+        Map<String, String> context;
         boolean scheduled;
         boolean sending;
         long nextAllowed;
-        int attempts;
+        /** Network or server errors in a row, and since when: retried for a while, then given up. */
+        int failures;
+        long failingSince;
 
         Slot(String channel, String ts) {
             this.channel = channel;
             this.ts = ts;
+        }
+
+        boolean busy() {
+            return pending != null || scheduled || sending;
         }
     }
 
@@ -74,25 +80,35 @@ public final class MessageThrottle {
         synchronized (slot) {
             slot.pending = message;
             slot.context = org.slf4j.MDC.getCopyOfContextMap();
-            slot.attempts = 0;
             scheduleIfIdle(slot);
         }
+    }
+
+    /** Whether every edit asked for has been sent (or given up): what a stopping bot waits for. */
+    boolean idle() {
+        for (Slot slot : slots.asMap().values()) {
+            synchronized (slot) {
+                if (slot.busy()) return false;
+            }
+        }
+        return true;
     }
 
     private void scheduleIfIdle(Slot slot) {
         if (slot.scheduled || slot.sending || slot.pending == null) return;
         slot.scheduled = true;
-        long at = Math.max(slot.nextAllowed, blockedUntil.get());
-        long delay = Math.max(0, at - clock.millis());
-        scheduler.schedule(LogContextExecutor.carrying(slot.context, () -> drain(slot)), delay, TimeUnit.MILLISECONDS);
+        scheduler.schedule(LogContextExecutor.carrying(slot.context, () -> drain(slot)), waitMillis(slot), TimeUnit.MILLISECONDS);
+    }
+
+    private long waitMillis(Slot slot) {
+        return Math.max(slot.nextAllowed - clock.millis(), limits.waitMillis(METHOD, null));
     }
 
     private void drain(Slot slot) {
         Rendered message;
         synchronized (slot) {
             slot.scheduled = false;
-            long wait = Math.max(slot.nextAllowed, blockedUntil.get()) - clock.millis();
-            if (wait > 0) { // a 429 on another message arrived after this one was scheduled
+            if (waitMillis(slot) > 0) { // a rate limit came after this one was scheduled
                 scheduleIfIdle(slot);
                 return;
             }
@@ -105,41 +121,39 @@ public final class MessageThrottle {
         boolean resend = false;
         try {
             sender.send(slot.channel, slot.ts, message);
-        } catch (SlackApiException e) {
-            if (e.getResponse() != null && e.getResponse().code() == 429) {
-                pause = Math.max(intervalMillis, retryAfterMillis(e));
-                blockedUntil.accumulateAndGet(clock.millis() + pause, Math::max);
-                resend = true;
-                log.info("chat.update rate limited; waiting {} ms before editing again", pause);
-                if (metrics != null) metrics.heldBack("chat.update", Duration.ofMillis(pause));
-            } else {
-                log.warn("Could not edit message {} in {}: {}", slot.ts, slot.channel,
-                        e.getError() != null ? e.getError().getError() : e.getResponse() == null ? e.toString() : "HTTP " + e.getResponse().code());
+            synchronized (slot) {
+                slot.failures = 0;
             }
-        } catch (IOException e) {
-            pause = intervalMillis * 2;
-            resend = true;
-            log.warn("Could not reach Slack to edit message {}: {}", slot.ts, e.toString());
+        } catch (SlackCallFailed e) {
+            switch (e.retry()) {
+                case RATE_LIMITED -> {
+                    resend = true;
+                    long held = Math.max(intervalMillis, limits.waitMillis(METHOD, null));
+                    log.info("chat.update rate limited; editing again in {} ms", held);
+                    if (metrics != null) metrics.heldBack(METHOD, Duration.ofMillis(held));
+                }
+                case LATER -> {
+                    synchronized (slot) {
+                        if (slot.failures++ == 0) slot.failingSince = clock.millis();
+                        resend = clock.millis() - slot.failingSince < Backoff.GIVE_UP_AFTER.toMillis();
+                        pause = backoff.millis(slot.failures);
+                    }
+                    log.warn("Could not edit message {} in {} ({}); {}", slot.ts, slot.channel, e.getMessage(),
+                            resend ? "trying again in " + pause + " ms" : "giving up after " + Human.duration(Backoff.GIVE_UP_AFTER));
+                }
+                case NEVER -> log.warn("Could not edit message {} in {}: {}", slot.ts, slot.channel, e.getMessage());
+            }
         } catch (RuntimeException e) {
             log.warn("Could not edit message {}: {}", slot.ts, e.toString());
         } finally {
             synchronized (slot) {
                 slot.sending = false;
                 slot.nextAllowed = clock.millis() + pause;
-                if (resend && slot.pending == null && ++slot.attempts < MAX_ATTEMPTS) {
+                if (resend && slot.pending == null) {
                     slot.pending = message; // nothing newer came: the failed state is still the newest
                 }
                 scheduleIfIdle(slot);
             }
-        }
-    }
-
-    private static long retryAfterMillis(SlackApiException e) {
-        String h = e.getResponse().header("Retry-After");
-        try {
-            return h == null ? 1000 : Math.min(300, Long.parseLong(h.trim())) * 1000;
-        } catch (NumberFormatException nfe) {
-            return 1000;
         }
     }
 }

@@ -16,7 +16,8 @@ final class MetricsHttpServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
 
-    MetricsHttpServer(InetSocketAddress address, Supplier<String> scrape, BooleanSupplier healthy) throws IOException {
+    MetricsHttpServer(InetSocketAddress address, Supplier<String> scrape, BooleanSupplier healthy, Supplier<String> links)
+            throws IOException {
         server = HttpServer.create(address, 16);
         // one thread: scrapes come every few seconds at most, and probes are trivial
         executor = Executors.newSingleThreadExecutor(r -> {
@@ -26,7 +27,7 @@ final class MetricsHttpServer implements AutoCloseable {
         });
         server.setExecutor(executor);
         server.createContext(Probes.METRICS_PATH, ex -> Probes.metrics(ex, scrape));
-        server.createContext(Probes.HEALTH_PATH, ex -> Probes.health(ex, healthy));
+        server.createContext(Probes.HEALTH_PATH, ex -> Probes.health(ex, healthy, links));
         server.start();
     }
 

@@ -14,10 +14,15 @@ final class Probes {
 
     private Probes() {}
 
-    static void health(HttpExchange ex, BooleanSupplier healthy) throws IOException {
+    /**
+     * 200 "ok" while the bot runs, 503 while it starts or stops; then a line per link to Slack (Web
+     * API, Socket Mode) saying whether it is up and since when. A link down does not fail the probe:
+     * restarting the bot does not bring Slack back, and would cut short the restore under way.
+     */
+    static void health(HttpExchange ex, BooleanSupplier healthy, Supplier<String> links) throws IOException {
         try (ex) {
             boolean ok = healthy.getAsBoolean();
-            SlackHttpServer.write(ex, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ok\n" : "starting\n", Map.of());
+            SlackHttpServer.write(ex, ok ? 200 : 503, "text/plain; charset=utf-8", (ok ? "ok\n" : "starting\n") + links.get(), Map.of());
         }
     }
 

@@ -23,12 +23,13 @@ import java.util.List;
 public final class SlackAppFactory {
     private SlackAppFactory() {}
 
+    /** A client of its own, honouring rate limits on its own (the bot's share theirs: {@link #slack(SlackSettings, Interceptor)}). */
     public static Slack slack(SlackSettings settings) {
-        return slack(settings, null);
+        return slack(settings, new WebApiInterceptor(new ApiRateLimits(Clock.systemUTC()), null, null));
     }
 
-    /** The same, with {@code answers} seeing every Web API answer (null: none). */
-    static Slack slack(SlackSettings settings, Interceptor answers) {
+    /** The same, with {@code calls} seeing every Web API call (a {@link WebApiInterceptor}). */
+    static Slack slack(SlackSettings settings, Interceptor calls) {
         SlackConfig config = new SlackConfig();
         config.setMethodsEndpointUrlPrefix(settings.apiUrl());
         config.setProxyUrl(null);
@@ -37,18 +38,17 @@ public final class SlackAppFactory {
         config.setPrettyResponseLoggingEnabled(false);
         // At DEBUG it dumps every request and response body (messages, modals, response_urls) into the log.
         config.getHttpClientResponseHandlers().removeIf(h -> h instanceof DetailedLoggingListener);
-        if (answers == null) return Slack.getInstance(config);
-        OkHttpClient http = SlackHttpClient.buildOkHttpClient(config).newBuilder().addInterceptor(answers).build();
+        OkHttpClient http = SlackHttpClient.buildOkHttpClient(config).newBuilder().addInterceptor(calls).build();
         return Slack.getInstance(config, new SlackHttpClient(http));
     }
 
     /**
      * The App with strict request verification first; checks the bot token with auth.test on first
-     * start. {@code metrics} hears of the Web API's answers and of Socket Mode acknowledgements.
+     * start. {@code calls} sees its Web API calls; {@code metrics} times Socket Mode acknowledgements.
      */
-    static App create(SlackSettings settings, Clock clock, SlackMetrics metrics) {
+    static App create(SlackSettings settings, Clock clock, SlackMetrics metrics, WebApiInterceptor calls) {
         AppConfig appConfig = AppConfig.builder()
-                .slack(slack(settings, metrics.apiAnswers()))
+                .slack(slack(settings, calls))
                 .singleTeamBotToken(settings.botToken())
                 .signingSecret(settings.signingSecret())
                 .verificationToken(null)

@@ -31,6 +31,8 @@ public final class SlackBot implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SlackBot.class);
     /** How long {@link #close()} waits for posts in progress (a job's last notice, a reply). */
     static final int DRAIN_SECONDS = 10;
+    /** Edits of one message: at most one per this, well under Slack's one a second. */
+    static final Duration EDIT_INTERVAL = Duration.ofSeconds(3);
 
     private final SlackSettings settings;
     private final App app;
@@ -40,8 +42,13 @@ public final class SlackBot implements AutoCloseable {
     private volatile boolean started;
     private final Metrics metrics;
     private final SlackMetrics slackMetrics;
+    private final SlackHealth health;
+    private final ApiRateLimits limits;
+    private final PostQueue posts;
+    private final MessageThrottle throttle;
+    private final Clock clock;
     private SlackHttpServer http;
-    private SocketModeApp socket;
+    private SocketModeConnection socket;
     private MetricsHttpServer metricsServer;
 
     /** A bot whose /metrics shows only its own meters: see {@link #SlackBot(SlackSettings, JobService, Clock, Metrics)}. */
@@ -53,8 +60,12 @@ public final class SlackBot implements AutoCloseable {
     public SlackBot(SlackSettings settings, JobService backend, Clock clock, Metrics metrics) {
         this.settings = settings;
         this.metrics = metrics;
+        this.clock = clock;
         this.slackMetrics = new SlackMetrics(metrics.registry());
-        this.app = SlackAppFactory.create(settings, clock, slackMetrics);
+        this.health = new SlackHealth(clock);
+        slackMetrics.health(health);
+        this.limits = new ApiRateLimits(clock);
+        this.app = SlackAppFactory.create(settings, clock, slackMetrics, new WebApiInterceptor(limits, slackMetrics, health));
         // after the signature check and Bolt's own middleware, before any handler
         app.use(new DeliveredOnce(backend::firstDelivery));
         // Bounded: a flood of commands gets "busy" answers instead of an unbounded backlog.
@@ -62,9 +73,10 @@ public final class SlackBot implements AutoCloseable {
         this.scheduler = Executors.newScheduledThreadPool(2, daemon("pgstaging-slack-edits"));
         var client = app.slack().methods(settings.botToken());
         SlackPoster poster = new SlackPoster(client);
-        MessageThrottle throttle = new MessageThrottle(poster::update, Duration.ofSeconds(3), scheduler, clock, slackMetrics);
+        this.throttle = new MessageThrottle(poster::update, EDIT_INTERVAL, scheduler, clock, limits, slackMetrics);
+        this.posts = new PostQueue(poster, limits, scheduler, clock, slackMetrics);
         MessageIndex index = new MessageIndex(settings.stateDir(), backend);
-        JobMessenger messenger = new JobMessenger(backend, poster, throttle, index, new LogContextExecutor(workers), clock,
+        JobMessenger messenger = new JobMessenger(backend, posts, throttle, index, new LogContextExecutor(workers), clock,
                 settings.approvalChannel().orElse(null));
         this.context = new BotContext(settings, backend, poster, new AccessPolicy(settings, backend.policy()), new UserNames(client),
                 index, messenger, workers, clock);
@@ -106,14 +118,14 @@ public final class SlackBot implements AutoCloseable {
 
     /** Serves /metrics and /healthz on a server of their own ({@code metrics_port}); returns its port. */
     public int startMetrics(InetSocketAddress address) throws java.io.IOException {
-        metricsServer = new MetricsHttpServer(address, metrics::scrape, this::healthy);
+        metricsServer = new MetricsHttpServer(address, metrics::scrape, this::healthy, health::report);
         log.info("pgstaging metrics on port {} ({})", metricsServer.port(), Probes.METRICS_PATH);
         return metricsServer.port();
     }
 
     public SlackHttpServer startHttp(InetSocketAddress address) throws Exception {
         app.start();
-        http = new SlackHttpServer(app, address, this::healthy, slackMetrics, metrics::scrape).start();
+        http = new SlackHttpServer(app, address, this::healthy, health::report, slackMetrics, metrics::scrape).start();
         started = true;
         log.info("pgstaging Slack bot listening on port {} ({})", http.port(), settings);
         return http;
@@ -122,13 +134,15 @@ public final class SlackBot implements AutoCloseable {
     public void startSocketMode() throws Exception {
         app.start();
         // The default error handler returns null and the envelope is never acked: Slack would deliver it again.
-        socket = new SocketModeApp(settings.appToken(), SocketModeClient.Backend.JavaWebSocket, ctx -> {
+        SocketModeApp socketApp = new SocketModeApp(settings.appToken(), SocketModeClient.Backend.JavaWebSocket, ctx -> {
             log.error("Failed to handle a Socket Mode request: {}", ctx.getException().toString(), ctx.getException());
             return Response.ok();
         }, app, 4);
-        socket.startAsync();
+        slackMetrics.socketHealth(health);
+        socket = new SocketModeConnection(socketApp, health, limits, slackMetrics, clock);
+        socket.start();
         started = true;
-        log.info("pgstaging Slack bot connected in Socket Mode ({})", settings);
+        log.info("pgstaging Slack bot started in Socket Mode ({})", settings);
     }
 
     /** Ready for Slack's requests: receiving them, and the job state answers (a request could not be stored otherwise). */
@@ -146,17 +160,16 @@ public final class SlackBot implements AutoCloseable {
      */
     public synchronized void stopReceiving() {
         started = false;
-        try {
-            if (socket != null) socket.close();
-        } catch (Exception e) {
-            log.warn("Closing Socket Mode: {}", e.toString());
-        }
+        if (socket != null) socket.close();
         socket = null;
         if (http != null) http.close();
         http = null;
     }
 
-    /** Stops receiving, then gives the messages already on their way {@value #DRAIN_SECONDS} s to be posted. */
+    /**
+     * Stops receiving, then gives the messages already on their way {@value #DRAIN_SECONDS} s to be
+     * posted and edited (through rate limits, when Slack's Retry-After fits in that time).
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return; // the bot command closes it before its store, then again on exit
@@ -164,10 +177,17 @@ public final class SlackBot implements AutoCloseable {
         if (metricsServer != null) metricsServer.close();
         app.stop();
         workers.shutdown();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(DRAIN_SECONDS);
         try {
-            if (!workers.awaitTermination(DRAIN_SECONDS, TimeUnit.SECONDS)) {
-                log.warn("Slack messages still being posted after {} s; leaving them", DRAIN_SECONDS);
+            boolean drained = workers.awaitTermination(DRAIN_SECONDS, TimeUnit.SECONDS);
+            while (drained && !(posts.idle() && throttle.idle())) {
+                if (System.nanoTime() > end) {
+                    drained = false;
+                    break;
+                }
+                Thread.sleep(20);
             }
+            if (!drained) log.warn("Slack messages still being posted after {} s; leaving them", DRAIN_SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -43,8 +43,8 @@ public final class SlackHttpServer implements AutoCloseable {
     private final ExecutorService executor;
     private final SlackMetrics metrics;
 
-    SlackHttpServer(App app, InetSocketAddress address, BooleanSupplier healthy, SlackMetrics metrics,
-                    java.util.function.Supplier<String> scrape) throws IOException {
+    SlackHttpServer(App app, InetSocketAddress address, BooleanSupplier healthy, java.util.function.Supplier<String> links,
+                    SlackMetrics metrics, java.util.function.Supplier<String> scrape) throws IOException {
         this.app = app;
         this.parser = new SlackRequestParser(app.config());
         this.metrics = metrics;
@@ -56,7 +56,7 @@ public final class SlackHttpServer implements AutoCloseable {
         });
         server.setExecutor(executor);
         server.createContext(EVENTS_PATH, this::events);
-        server.createContext(HEALTH_PATH, ex -> Probes.health(ex, healthy));
+        server.createContext(HEALTH_PATH, ex -> Probes.health(ex, healthy, links));
         server.createContext(METRICS_PATH, ex -> Probes.metrics(ex, scrape));
     }
 

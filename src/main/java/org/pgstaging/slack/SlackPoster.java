@@ -5,10 +5,14 @@ import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.response.chat.ChatPostMessageResponse;
 import com.slack.api.methods.response.chat.ChatUpdateResponse;
 import java.io.IOException;
-import org.pgstaging.PgStagingException;
 
-/** The few Web API writes the bot makes, with Slack's error codes turned into errors people can act on. */
+/**
+ * The few Web API writes the bot makes, one try each, with Slack's error codes turned into errors
+ * people can act on and that say whether a retry can help ({@link SlackCallFailed}): retrying is
+ * the {@link PostQueue}'s and the {@link MessageThrottle}'s business.
+ */
 public final class SlackPoster {
+    private static final String RATE_LIMITED_HINT = "Slack is rate limiting the bot: try again in a minute";
     private final MethodsClient client;
 
     public SlackPoster(MethodsClient client) {
@@ -28,14 +32,18 @@ public final class SlackPoster {
             if (!r.isOk()) throw failed("chat.postMessage", r.getError(), channel);
             return r.getTs();
         } catch (IOException | SlackApiException e) {
-            throw new PgStagingException("cannot post to Slack: " + e.getMessage(), "check that Slack is reachable", e);
+            throw unanswered("chat.postMessage", "cannot post to Slack", e);
         }
     }
 
-    /** Used by {@link MessageThrottle}, which handles rate limits itself. */
-    public void update(String channel, String ts, Rendered m) throws IOException, SlackApiException {
-        ChatUpdateResponse r = client.chatUpdate(q -> q.channel(channel).ts(ts).text(m.text()).blocks(m.blocks()));
-        if (!r.isOk()) throw failed("chat.update", r.getError(), channel);
+    /** Edits a message the bot posted (through {@link MessageThrottle}, which paces and retries edits). */
+    public void update(String channel, String ts, Rendered m) {
+        try {
+            ChatUpdateResponse r = client.chatUpdate(q -> q.channel(channel).ts(ts).text(m.text()).blocks(m.blocks()));
+            if (!r.isOk()) throw failed("chat.update", r.getError(), channel);
+        } catch (IOException | SlackApiException e) {
+            throw unanswered("chat.update", "cannot edit a Slack message", e);
+        }
     }
 
     public void ephemeral(String channel, String threadTs, String user, Rendered m) {
@@ -43,11 +51,20 @@ public final class SlackPoster {
             var r = client.chatPostEphemeral(q -> q.channel(channel).user(user).threadTs(threadTs).text(m.text()).blocks(m.blocks()));
             if (!r.isOk()) throw failed("chat.postEphemeral", r.getError(), channel);
         } catch (IOException | SlackApiException e) {
-            throw new PgStagingException("cannot post to Slack: " + e.getMessage(), "check that Slack is reachable", e);
+            throw unanswered("chat.postEphemeral", "cannot post to Slack", e);
         }
     }
 
-    private static PgStagingException failed(String method, String error, String channel) {
+    /** No answer (network), or one the SDK throws (HTTP 429, 5xx...). */
+    private static SlackCallFailed unanswered(String method, String what, Exception e) {
+        ApiAnswer.Retry retry = e instanceof SlackApiException s
+                ? ApiAnswer.retry(s.getResponse().code(), s.getError() == null ? null : s.getError().getError())
+                : ApiAnswer.Retry.LATER;
+        return new SlackCallFailed(method, retry, what + ": " + e.getMessage(),
+                retry == ApiAnswer.Retry.RATE_LIMITED ? RATE_LIMITED_HINT : "check that Slack is reachable", e);
+    }
+
+    private static SlackCallFailed failed(String method, String error, String channel) {
         String hint = switch (error == null ? "" : error) {
             case "not_in_channel", "channel_not_found" -> "invite the pgstaging app to <#" + channel + "> (/invite @pgstaging)";
             case "invalid_auth", "not_authed", "token_revoked", "account_inactive" -> "check bot_token in [slack]";
@@ -55,6 +72,8 @@ public final class SlackPoster {
             case "msg_too_long", "invalid_blocks" -> "this is a pgstaging bug: please report it with the command you ran";
             default -> null;
         };
-        return new PgStagingException(method + " failed: " + error, hint);
+        ApiAnswer.Retry retry = ApiAnswer.retry(200, error);
+        if (hint == null && retry == ApiAnswer.Retry.RATE_LIMITED) hint = RATE_LIMITED_HINT;
+        return new SlackCallFailed(method, retry, method + " failed: " + error, hint, null);
     }
 }

@@ -26,6 +26,7 @@ import org.pgstaging.testkit.SlackApiServer;
 /** Stall warnings and the job-to-message map, against the loopback Web API, with a clock we move. */
 class JobMessengerTest {
     static SlackApiServer api;
+    static ApiRateLimits limits = new ApiRateLimits(Clock.systemUTC());
     static SlackPoster poster;
     static ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
 
@@ -41,7 +42,7 @@ class JobMessengerTest {
     @BeforeAll
     static void start() {
         api = SlackApiServer.start(SlackHttpBotTest.BOT_TOKEN, "xapp-unused");
-        poster = LoopbackSlack.poster(api);
+        poster = PostQueueTest.poster(api, limits);
     }
 
     @AfterAll
@@ -55,8 +56,9 @@ class JobMessengerTest {
         MovableClock clock = new MovableClock();
         RecordingBackend backend = new RecordingBackend();
         MessageIndex index = new MessageIndex(Files.createTempDirectory("pgstaging-index"), backend);
-        JobMessenger messenger = new JobMessenger(backend, poster, new MessageThrottle(poster::update, Duration.ofMillis(10),
-                scheduler, Clock.systemUTC()), index, Runnable::run, clock, "C0APPROVALS");
+        JobMessenger messenger = new JobMessenger(backend, new PostQueue(poster, limits, scheduler, Clock.systemUTC(), null),
+                new MessageThrottle(poster::update, Duration.ofMillis(10), scheduler, Clock.systemUTC(), limits, null),
+                index, Runnable::run, clock, "C0APPROVALS");
         JobView job = backend.submit(new JobSubmission(JobKind.RESTORE, "foodb.dev", DateSpec.parse("2026-11-24"), "U0ALICE", "C0STALL"));
         JobMessages ref = messenger.announce(job, backend.preview("foodb.dev", DateSpec.latest()), "C0STALL");
         assertThat(ref.cardChannel()).as("card goes to approval_channel when set").isEqualTo("C0APPROVALS");
@@ -70,6 +72,7 @@ class JobMessengerTest {
         messenger.jobProgress(running, new RestoreEvent.StepStarted(job.database(), Step.PG_RESTORE, null));
         clock.now = clock.now.plus(Duration.ofMinutes(11));
         messenger.jobStalled(running, Duration.ofMinutes(11));
+        api.await("chat.postMessage", c -> ref.ts().equals(c.param("thread_ts")) && c.allText().contains("has reported nothing"));
         var warnings = api.calls("chat.postMessage").stream()
                 .filter(c -> ref.ts().equals(c.param("thread_ts")) && c.allText().contains("has reported nothing for 11 min")).toList();
         assertThat(warnings).hasSize(1);
@@ -84,8 +87,9 @@ class JobMessengerTest {
     void detailsAndFailureNoticeArriveEscaped() throws Exception {
         RecordingBackend backend = new RecordingBackend();
         MessageIndex index = new MessageIndex(Files.createTempDirectory("pgstaging-index"), backend);
-        JobMessenger messenger = new JobMessenger(backend, poster, new MessageThrottle(poster::update, Duration.ofMillis(10),
-                scheduler, Clock.systemUTC()), index, Runnable::run, new MovableClock(), null);
+        JobMessenger messenger = new JobMessenger(backend, new PostQueue(poster, limits, scheduler, Clock.systemUTC(), null),
+                new MessageThrottle(poster::update, Duration.ofMillis(10), scheduler, Clock.systemUTC(), limits, null),
+                index, Runnable::run, new MovableClock(), null);
         JobView job = backend.submit(new JobSubmission(JobKind.RESTORE, "foodb.dev", DateSpec.parse("2026-11-24"), "U0ALICE", "C0DETAILS"));
         JobMessages ref = messenger.announce(job, null, "C0DETAILS");
         JobView running = job.withState(JobState.RUNNING);

@@ -473,13 +473,16 @@ class SlackHttpBotTest {
         }
     }
 
+    /** ok, and how the Web API answered the last call (an HTTP-mode bot has no socket to report). */
     @Test
-    void healthzAnswersOk() throws Exception {
+    void healthzAnswersOkAndHowSlackAnswers() throws Exception {
+        assertThat(command(ALICE, CHANNEL, "help", api.responseUrl()).statusCode()).isEqualTo(200); // auth.test, at least once
         URI health = events.resolve("/healthz");
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(health).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).isEqualTo("ok\n");
+        assertThat(r.body()).startsWith("ok\n").containsPattern("\nslack web api: reachable since \\S+Z \\(last call [a-z.]+: [a-z_]+\\)\n$")
+                .doesNotContain("socket");
     }
 
     @Test

@@ -22,14 +22,19 @@ class SlackSocketModeTest {
     static RecordingBackend backend;
     static SlackRequests slack = new SlackRequests("unused-in-socket-mode-000000000");
 
-    @BeforeAll
-    static void start() throws Exception {
-        api = SlackApiServer.start(SlackHttpBotTest.BOT_TOKEN, APP_TOKEN);
-        Map<String, String> m = SlackHttpBotTest.settings(api.apiUrl(), Files.createTempDirectory("pgstaging-socket"), false);
+    /** The [slack] section of {@link SlackHttpBotTest#settings} in Socket Mode, with the app token and no signing secret. */
+    static Map<String, String> socketSettings(String apiUrl, String stateDirPrefix) throws java.io.IOException {
+        Map<String, String> m = SlackHttpBotTest.settings(apiUrl, Files.createTempDirectory(stateDirPrefix), false);
         m.put("mode", "socket");
         m.remove("signing_secret");
         m.put("app_token", APP_TOKEN);
-        SlackSettings settings = new SlackSettings(m, Map.of());
+        return m;
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        api = SlackApiServer.start(SlackHttpBotTest.BOT_TOKEN, APP_TOKEN);
+        SlackSettings settings = new SlackSettings(socketSettings(api.apiUrl(), "pgstaging-socket"), Map.of());
         backend = new RecordingBackend(SlackBot.jobPolicy(settings));
         bot = new SlackBot(settings, backend, Clock.systemUTC());
         bot.start();

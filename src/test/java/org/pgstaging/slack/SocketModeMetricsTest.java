@@ -30,10 +30,7 @@ class SocketModeMetricsTest {
     @BeforeAll
     static void start() throws Exception {
         api = SlackApiServer.start(SlackHttpBotTest.BOT_TOKEN, SlackSocketModeTest.APP_TOKEN);
-        Map<String, String> m = SlackHttpBotTest.settings(api.apiUrl(), Files.createTempDirectory("pgstaging-socket-metrics"), false);
-        m.put("mode", "socket");
-        m.remove("signing_secret");
-        m.put("app_token", SlackSocketModeTest.APP_TOKEN);
+        Map<String, String> m = SlackSocketModeTest.socketSettings(api.apiUrl(), "pgstaging-socket-metrics");
         port = PostgresServer.freePort();
         m.put("metrics_port", Integer.toString(port));
         SlackSettings settings = new SlackSettings(m, Map.of());
@@ -67,7 +64,9 @@ class SocketModeMetricsTest {
         HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/healthz")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(health.body()).isEqualTo("ok\n");
+        assertThat(health.body()).startsWith("ok\n").containsPattern("slack web api: reachable since \\S+Z \\(last call [a-z.]+: ok\\)\n")
+                .containsPattern("slack socket mode: connected since \\S+Z\n");
+        assertThat(scrape.value("pgstaging_slack_connected", "link", "socket_mode")).isEqualTo(1.0);
         HttpResponse<String> post = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/metrics"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(post.statusCode()).isEqualTo(405);

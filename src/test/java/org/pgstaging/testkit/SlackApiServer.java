@@ -37,9 +37,10 @@ import org.java_websocket.server.WebSocketServer;
  * A real Slack Web API on loopback for tests: answers the methods the bot calls with the shapes
  * Slack documents (auth.test, bots.info, chat.postMessage, chat.update, chat.postEphemeral,
  * views.open, users.info, usergroups.users.list, conversations.info, apps.connections.open), checks
- * {@code Authorization: Bearer}, records every call, refuses blocks beyond Slack's documented limits
- * ({@link SlackBlockRules}), can answer 429 with Retry-After, records what is posted to
- * response_url, and runs the Socket Mode WebSocket server (hello, envelopes, acks).
+ * {@code Authorization: Bearer}, records every call with its answer, refuses blocks beyond Slack's
+ * documented limits ({@link SlackBlockRules}), can answer 429 with Retry-After (for a number of calls
+ * or for a while) and other errors, records what is posted to response_url, and runs the Socket Mode
+ * WebSocket server (hello, envelopes, acks, disconnect, dropped connections).
  */
 public final class SlackApiServer implements AutoCloseable {
     public static final String TEAM_ID = "T0PGSTAGE";
@@ -47,8 +48,25 @@ public final class SlackApiServer implements AutoCloseable {
     public static final String BOT_ID = "B0PGBOT";
     public static final String APP_ID = "A0PGAPP";
 
-    /** One Web API call or response_url post, as received. */
-    public record Call(String method, String token, Map<String, String> params, JsonObject json, long atMillis) {
+    /**
+     * One Web API call or response_url post, as received, with the HTTP status of the answer and its
+     * Retry-After in seconds (null: none).
+     */
+    public record Call(String method, String token, Map<String, String> params, JsonObject json, long atMillis,
+                       int status, Integer retryAfter) {
+        Call(String method, String token, Map<String, String> params, JsonObject json, long atMillis) {
+            this(method, token, params, json, atMillis, 200, null);
+        }
+
+        Call answered(int status, Integer retryAfter) {
+            return new Call(method, token, params, json, atMillis, status, retryAfter);
+        }
+
+        /** Answered 429: the caller was told to wait {@link #retryAfter()} seconds. */
+        public boolean rateLimited() {
+            return status == 429;
+        }
+
         public String param(String name) {
             if (params.containsKey(name)) return params.get(name);
             return json != null && json.has(name) && json.get(name).isJsonPrimitive() ? json.get(name).getAsString() : null;
@@ -74,6 +92,11 @@ public final class SlackApiServer implements AutoCloseable {
     private final List<Call> calls = new ArrayList<>();
     private final List<String> acks = new ArrayList<>();
     private final Map<String, Deque<Integer>> rateLimits = new ConcurrentHashMap<>();
+    /** Method -> epoch millis until which every call of it is answered 429. */
+    private final Map<String, Long> limitedUntil = new ConcurrentHashMap<>();
+    /** Method -> Slack errors to answer (HTTP 200, ok:false) to its next calls, in order. */
+    private final Map<String, Deque<String>> failures = new ConcurrentHashMap<>();
+    private final AtomicLong webSocketsOpened = new AtomicLong();
     private final Map<String, List<String>> userGroups = new ConcurrentHashMap<>();
     private final Map<String, String> users = new ConcurrentHashMap<>();
     private final Map<String, String> channels = new ConcurrentHashMap<>();
@@ -143,6 +166,22 @@ public final class SlackApiServer implements AutoCloseable {
         Deque<Integer> q = rateLimits.computeIfAbsent(method, k -> new ArrayDeque<>());
         synchronized (q) {
             for (int i = 0; i < times; i++) q.add(retryAfterSeconds);
+        }
+    }
+
+    /**
+     * Every call of {@code method} in the next {@code window} is answered 429, its Retry-After the
+     * seconds left in the window (at least 1), as Slack does while a method is over its limit.
+     */
+    public void rateLimitFor(String method, Duration window) {
+        limitedUntil.put(method, System.currentTimeMillis() + window.toMillis());
+    }
+
+    /** The next calls of {@code method}, one per error given, are answered HTTP 200 {@code {"ok":false,"error":…}}. */
+    public void failNext(String method, String... errors) {
+        Deque<String> q = failures.computeIfAbsent(method, k -> new ArrayDeque<>());
+        synchronized (q) {
+            q.addAll(List.of(errors));
         }
     }
 
@@ -266,23 +305,40 @@ public final class SlackApiServer implements AutoCloseable {
             String auth = ex.getRequestHeaders().getFirst("Authorization");
             String token = auth != null && auth.startsWith("Bearer ") ? auth.substring(7).trim() : params.get("token");
             Call call = new Call(method, token, Map.copyOf(params), json, System.currentTimeMillis());
-            Deque<Integer> limit = rateLimits.get(method);
-            Integer retryAfter = null;
-            if (limit != null) {
-                synchronized (limit) {
-                    retryAfter = limit.poll();
-                }
-            }
+            Integer retryAfter = retryAfter(method, call.atMillis());
             // Recorded once its effect (a stored or edited message) is visible, so tests awaiting it see that too.
             if (retryAfter != null) {
-                record(call);
+                record(call.answered(429, retryAfter));
                 ex.getResponseHeaders().set("Retry-After", Integer.toString(retryAfter));
                 send(ex, 429, error("ratelimited"));
                 return;
             }
-            JsonObject answer = answer(method, token, call);
+            String failure = nextFailure(method);
+            JsonObject answer = failure != null ? error(failure) : answer(method, token, call);
             record(call);
             send(ex, 200, answer);
+        }
+    }
+
+    /** The Retry-After of a call that is to be answered 429, or null. */
+    private Integer retryAfter(String method, long at) {
+        Deque<Integer> limit = rateLimits.get(method);
+        if (limit != null) {
+            synchronized (limit) {
+                Integer next = limit.poll();
+                if (next != null) return next;
+            }
+        }
+        Long until = limitedUntil.get(method);
+        if (until == null || at >= until) return null;
+        return (int) Math.max(1, (until - at + 999) / 1000);
+    }
+
+    private String nextFailure(String method) {
+        Deque<String> q = failures.get(method);
+        if (q == null) return null;
+        synchronized (q) {
+            return q.poll();
         }
     }
 
@@ -532,6 +588,38 @@ public final class SlackApiServer implements AutoCloseable {
         return ws.getConnections().size();
     }
 
+    /** How many WebSocket connections clients have opened so far (a reconnection adds one). */
+    public long webSocketsOpened() {
+        return webSocketsOpened.get();
+    }
+
+    /** Cuts every connection without a closing handshake, as a network failure or a Slack restart does. */
+    public void dropWebSocketClients() {
+        for (WebSocket conn : ws.getConnections()) conn.closeConnection(1006, "connection lost");
+    }
+
+    /**
+     * Sends Slack's {@code disconnect} message ({@code refresh_requested}, {@code warning},
+     * {@code link_disabled}) to every client and closes their connections {@code closeAfter} later,
+     * as Slack does to a connection it retires.
+     */
+    public void disconnect(String reason, Duration closeAfter) {
+        JsonObject msg = new JsonObject();
+        msg.addProperty("type", "disconnect");
+        msg.addProperty("reason", reason);
+        JsonObject debug = new JsonObject();
+        debug.addProperty("host", "applink-test");
+        msg.add("debug_info", debug);
+        List<WebSocket> retired = List.copyOf(ws.getConnections());
+        for (WebSocket conn : retired) conn.send(msg.toString());
+        Thread closer = new Thread(() -> {
+            sleep(closeAfter.toMillis());
+            for (WebSocket conn : retired) if (conn.isOpen()) conn.close(1001, "refresh");
+        }, "slack-api-server-disconnect");
+        closer.setDaemon(true);
+        closer.start();
+    }
+
     /** Waits until a client is connected (it connects after apps.connections.open). */
     public void awaitWebSocketClient(Duration timeout) {
         long end = System.nanoTime() + timeout.toNanos();
@@ -580,6 +668,7 @@ public final class SlackApiServer implements AutoCloseable {
 
         @Override
         public void onOpen(WebSocket conn, ClientHandshake handshake) {
+            webSocketsOpened.incrementAndGet();
             JsonObject hello = new JsonObject();
             hello.addProperty("type", "hello");
             hello.addProperty("num_connections", getConnections().size());
