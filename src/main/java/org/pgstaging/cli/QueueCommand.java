@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 @Command(name = "queue", description = {
         "What runs and what waits on each database server (all sections, or those given), whoever started it:"
                 + " the Slack bot's jobs, consoles and scripts on any machine. Read from the server's own lock,"
-                + " so it is right without the bot; jobs the bot has queued but not yet started show in Slack."})
+                + " so it is right without the bot, then the jobs the bot has queued and not started, read from"
+                + " its state ([slack] state_url, or state_dir while no bot holds it)."})
 final class QueueCommand extends BaseCommand {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 

@@ -13,6 +13,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.pgstaging.config.Section;
 import org.pgstaging.job.store.ChangeLog;
+import org.pgstaging.job.store.JobStore;
+import org.pgstaging.job.store.StateLocation;
 import org.pgstaging.job.store.ServerKey;
 import org.pgstaging.postgres.PostgresServerAddress;
 import org.pgstaging.postgres.ServerLock;
@@ -99,6 +101,12 @@ final class ServerTurn {
             if (wanted.contains(ServerKey.of(s))) byServer.computeIfAbsent(ServerKey.of(s), k -> new ArrayList<>()).add(s);
         }
         ChangeLog log = null;
+        // what the bot queued and has not started yet: not on any server's lock, only in its store
+        Map<String, List<org.pgstaging.job.store.Job>> botQueued = new java.util.HashMap<>();
+        if (history != null) {
+            JobStore.queuedIn(StateLocation.of(c.targets().config())).orElse(List.of())
+                    .forEach(j -> botQueued.computeIfAbsent(j.serverKey(), k -> new ArrayList<>()).add(j));
+        }
         List<ServerActivity> out = new ArrayList<>();
         for (Map.Entry<ServerKey, List<Section>> e : byServer.entrySet()) {
             Section s = e.getValue().get(0);
@@ -113,7 +121,13 @@ final class ServerTurn {
             if (log == null && history != null && queue.size() > 1) {
                 log = opened(history);
             }
-            out.add(new ServerActivity(e.getKey().toString(), names, turns(queue, log), null));
+            List<ServerActivity.Turn> turns = new ArrayList<>(turns(queue, log));
+            for (org.pgstaging.job.store.Job j : botQueued.getOrDefault(e.getKey().toString(), List.of())) {
+                turns.add(new ServerActivity.Turn(Math.max(1, turns.size()), j.kind().code() + " " + j.section()
+                        + (j.dateSpec() == null ? "" : " " + j.dateSpec()) + " (queued in the bot)", JobExecution.actor(j),
+                        j.approvedAt() == null ? j.requestedAt() : j.approvedAt(), null, Long.toString(j.id())));
+            }
+            out.add(new ServerActivity(e.getKey().toString(), names, turns, null));
         }
         return out;
     }

@@ -45,4 +45,31 @@ class HistoryOnStateDatabaseTest {
                 .contains("foodb_20261124");
         assertThat(stateDir.resolve("history.mv.db")).as("nothing in state_dir").doesNotExist();
     }
+
+    /** The console's queue shows what the bot queued in the state database, after what the server's lock says. */
+    @Test
+    void theConsolesQueueShowsTheJobsTheBotQueued() throws Exception {
+        PostgresServer server = PostgresServer.shared();
+        String db = "console_queue_" + ProcessHandle.current().pid();
+        server.createDatabase(db);
+        String url = server.jdbcUrl(db) + "?user=" + server.superuser() + "&sslmode=disable";
+        String serverKey = "127.0.0.1:" + server.port();
+        try (org.pgstaging.job.store.JobStore bot = org.pgstaging.job.store.JobStore.open(
+                StateLocation.postgres(StateUrl.parse(url)), Clock.systemUTC())) {
+            bot.create(new org.pgstaging.job.store.JobRequest(org.pgstaging.job.model.JobKind.RESTORE, "foodb.dev",
+                    "2026-11-29", "foodb_20261129", serverKey, "U0ALICE1", false, "C0STAGING1", null));
+        }
+        Path ini = Files.writeString(dir.resolve("pgstaging.ini"), "[DEFAULT]\nbackup_base_url = /dumps\nhost = 127.0.0.1\n"
+                + "postgres_port = " + server.port() + "\ndbuser = " + server.superuser() + "\nmaintdb = postgres\n\n"
+                + "[foodb.dev]\n\n[slack]\nstate_dir = " + dir.resolve("state") + "\nstate_url = " + url + "\n");
+
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = new Cli(Main.engines(), new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true),
+                new PrintWriter(err, true), () -> false, false).run(new String[] {"-c", ini.toString(), "queue"});
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains(serverKey).contains("restore foodb.dev 2026-11-29 (queued in the bot)")
+                .contains("Slack user U0ALICE1, job #1");
+    }
 }

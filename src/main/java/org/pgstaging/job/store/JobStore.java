@@ -98,6 +98,20 @@ public final class JobStore implements AutoCloseable {
         return c;
     }
 
+    /**
+     * The jobs queued in the bot's store at {@code where}, for a console's view of the queue; empty
+     * when there is no such store (a state_dir where no bot ever ran: nothing is created) or it cannot
+     * be read now (H2 files held by the running bot, a state database down).
+     */
+    public static Optional<List<Job>> queuedIn(StateLocation where) {
+        if (!where.isPostgres() && !java.nio.file.Files.exists(where.dir().resolve("pgstaging.mv.db"))) return Optional.empty();
+        try (JobStore store = open(where, Clock.systemUTC())) {
+            return Optional.of(store.queued());
+        } catch (JobStoreException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Where the jobs are kept. */
     public StateLocation location() { return where; }
 
