@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -16,8 +15,7 @@ final class MetricsHttpServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
 
-    MetricsHttpServer(InetSocketAddress address, Supplier<String> scrape, BooleanSupplier healthy, Supplier<String> links)
-            throws IOException {
+    MetricsHttpServer(InetSocketAddress address, Supplier<String> scrape, Probes.Checks checks) throws IOException {
         server = HttpServer.create(address, 16);
         // one thread: scrapes come every few seconds at most, and probes are trivial
         executor = Executors.newSingleThreadExecutor(r -> {
@@ -27,7 +25,7 @@ final class MetricsHttpServer implements AutoCloseable {
         });
         server.setExecutor(executor);
         server.createContext(Probes.METRICS_PATH, ex -> Probes.metrics(ex, scrape));
-        server.createContext(Probes.HEALTH_PATH, ex -> Probes.health(ex, healthy, links));
+        Probes.serve(server, checks);
         server.start();
     }
 

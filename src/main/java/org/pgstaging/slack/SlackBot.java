@@ -118,14 +118,14 @@ public final class SlackBot implements AutoCloseable {
 
     /** Serves /metrics and /healthz on a server of their own ({@code metrics_port}); returns its port. */
     public int startMetrics(InetSocketAddress address) throws java.io.IOException {
-        metricsServer = new MetricsHttpServer(address, metrics::scrape, this::healthy, health::report);
+        metricsServer = new MetricsHttpServer(address, metrics::scrape, checks());
         log.info("pgstaging metrics on port {} ({})", metricsServer.port(), Probes.METRICS_PATH);
         return metricsServer.port();
     }
 
     public SlackHttpServer startHttp(InetSocketAddress address) throws Exception {
         app.start();
-        http = new SlackHttpServer(app, address, this::healthy, health::report, slackMetrics, metrics::scrape).start();
+        http = new SlackHttpServer(app, address, checks(), slackMetrics, metrics::scrape).start();
         started = true;
         log.info("pgstaging Slack bot listening on port {} ({})", http.port(), settings);
         return http;
@@ -145,9 +145,15 @@ public final class SlackBot implements AutoCloseable {
         log.info("pgstaging Slack bot started in Socket Mode ({})", settings);
     }
 
-    /** Ready for Slack's requests: receiving them, and the job state answers (a request could not be stored otherwise). */
-    private boolean healthy() {
-        return started && context.backend().stateReachable();
+    private Probes.Checks checks() {
+        return new Probes.Checks(() -> started, this::notReady, health::report);
+    }
+
+    /** What keeps the bot from serving a request end to end now: not receiving, its job state silent, Slack out of reach. */
+    private String notReady() {
+        if (!started) return "the bot is starting or stopping";
+        if (!context.backend().stateReachable()) return "its job state does not answer";
+        return health.outOfReach();
     }
 
     public boolean started() {

@@ -87,6 +87,19 @@ final class SlackHealth {
         return socketMode;
     }
 
+    /** What keeps the bot from Slack now, or null: the Web API's last call got no answer, or the socket is down. */
+    String outOfReach() {
+        synchronized (api) {
+            if (Boolean.FALSE.equals(api.up)) return "the Slack Web API is unreachable";
+        }
+        if (socketMode) {
+            synchronized (socket) {
+                if (!Boolean.TRUE.equals(socket.up)) return "the Socket Mode connection is not up";
+            }
+        }
+        return null;
+    }
+
     /** The lines /healthz shows after its status. */
     String report() {
         String lines;

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +42,7 @@ public final class SlackHttpServer implements AutoCloseable {
     private final ExecutorService executor;
     private final SlackMetrics metrics;
 
-    SlackHttpServer(App app, InetSocketAddress address, BooleanSupplier healthy, java.util.function.Supplier<String> links,
+    SlackHttpServer(App app, InetSocketAddress address, Probes.Checks checks,
                     SlackMetrics metrics, java.util.function.Supplier<String> scrape) throws IOException {
         this.app = app;
         this.parser = new SlackRequestParser(app.config());
@@ -56,7 +55,7 @@ public final class SlackHttpServer implements AutoCloseable {
         });
         server.setExecutor(executor);
         server.createContext(EVENTS_PATH, this::events);
-        server.createContext(HEALTH_PATH, ex -> Probes.health(ex, healthy, links));
+        Probes.serve(server, checks);
         server.createContext(METRICS_PATH, ex -> Probes.metrics(ex, scrape));
     }
 

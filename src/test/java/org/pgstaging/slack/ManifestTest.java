@@ -64,8 +64,7 @@ class ManifestTest {
     @Test
     void kubernetesProbesUseTheHealthPathAndSecretsStayInTheSecret() throws IOException {
         List<String> deployment = read("kubernetes/deployment.yaml");
-        assertThat(deployment.stream().filter(l -> l.contains("httpGet:")).toList()).hasSize(2)
-                .allMatch(l -> l.contains("path: " + SlackHttpServer.HEALTH_PATH));
+        assertProbes(deployment);
         assertThat(deployment).anyMatch(l -> l.contains("secretRef: {name: pgstaging-slack}"));
         assertThat(String.join("\n", read("kubernetes/configmap.yaml"))).doesNotContain("xoxb-").doesNotContain("xapp-")
                 .doesNotContain("signing_secret").contains("[slack]");
@@ -92,14 +91,21 @@ class ManifestTest {
         assertThat(deployment).anyMatch(l -> l.trim().equals("replicas: 2")).anyMatch(l -> l.contains("type: RollingUpdate"))
                 .anyMatch(l -> l.contains("name: pgstaging-config-replicas")).anyMatch(l -> l.contains("PGPASSFILE"))
                 .noneMatch(l -> l.contains("persistentVolumeClaim"));
-        assertThat(deployment.stream().filter(l -> l.contains("httpGet:")).toList()).hasSize(2)
-                .allMatch(l -> l.contains("path: " + SlackHttpServer.HEALTH_PATH));
+        assertProbes(deployment);
         String labels = "matchLabels: {app.kubernetes.io/name: pgstaging, app.kubernetes.io/component: bot-replicas}";
         assertThat(deployment).anyMatch(l -> l.contains(labels));
         List<String> pdb = read("kubernetes/replicas/pdb.yaml");
         assertThat(pdb).anyMatch(l -> l.contains("kind: PodDisruptionBudget")).anyMatch(l -> l.trim().equals("minAvailable: 1"))
                 .anyMatch(l -> l.contains(labels));
         assertThat(String.join("\n", read("kubernetes/replicas/secret-state.yaml"))).contains("pgpass:");
+    }
+
+    /** Readiness asks /readyz (state and Slack in reach), liveness /healthz (the process runs). */
+    private static void assertProbes(List<String> deployment) {
+        assertThat(deployment.stream().filter(l -> l.contains("httpGet:")).toList()).hasSize(2);
+        String text = String.join("\n", deployment);
+        assertThat(text).contains("readinessProbe:\n            httpGet: {path: " + Probes.READY_PATH + ", port: metrics}")
+                .contains("livenessProbe:\n            httpGet: {path: " + SlackHttpServer.HEALTH_PATH + ", port: metrics}");
     }
 
     @Test

@@ -49,6 +49,7 @@ class SlackHealthTest {
         health.unreachable("chat.update", new IOException("timeout"));
         assertThat(health.report()).as("still down since the first failure, with the latest word")
                 .isEqualTo("slack web api: unreachable since 2026-11-24T09:01:00Z (chat.update: java.io.IOException: timeout)\n");
+        assertThat(health.outOfReach()).isEqualTo("the Slack Web API is unreachable");
         health.answered("chat.update", new ApiAnswer(503, "http_503", null));
         assertThat(health.report()).as("a server error is no better")
                 .isEqualTo("slack web api: unreachable since 2026-11-24T09:01:00Z (last call chat.update: http_503)\n");
@@ -98,6 +99,11 @@ class SlackHealthTest {
             Instant since = Instant.parse(body.replaceAll("(?s).*unreachable since (\\S+) .*", "$1"));
             assertThat(since).isAfterOrEqualTo(gone.truncatedTo(ChronoUnit.SECONDS));
             assertThat(PrometheusText.scrape(events.resolve("/metrics")).value("pgstaging_slack_connected", "link", "web_api")).isZero();
+            // not ready meanwhile: Kubernetes takes the bot out of the Service, but does not restart it
+            HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(events.resolve(Probes.READY_PATH))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).startsWith("not ready: the Slack Web API is unreachable\nslack web api: unreachable since");
         } finally {
             api.close();
         }

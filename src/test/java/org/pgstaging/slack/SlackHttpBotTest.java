@@ -483,6 +483,10 @@ class SlackHttpBotTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).startsWith("ok\n").containsPattern("\nslack web api: reachable since \\S+Z \\(last call [A-Za-z.]+: [a-z_]+\\)\n$")
                 .doesNotContain("socket");
+        HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(events.resolve(Probes.READY_PATH))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).startsWith("ready\nslack web api: reachable since ");
     }
 
     @Test
