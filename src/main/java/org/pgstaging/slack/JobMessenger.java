@@ -68,6 +68,11 @@ public final class JobMessenger implements JobListener {
         return ref;
     }
 
+    /** How far the running job {@code jobId} is, as this bot heard it; null when it is not running here. */
+    JobProgress progress(String jobId) {
+        return progress.get(jobId);
+    }
+
     @Override
     public void jobChanged(JobView job) {
         executor.execute(() -> render(job));

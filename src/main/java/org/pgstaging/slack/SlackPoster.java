@@ -4,6 +4,7 @@ import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.response.chat.ChatPostMessageResponse;
 import com.slack.api.methods.response.chat.ChatUpdateResponse;
+import com.slack.api.model.view.View;
 import java.io.IOException;
 import org.pgstaging.PgStagingException;
 
@@ -47,12 +48,46 @@ public final class SlackPoster {
         }
     }
 
+    /** Opens a modal with the trigger_id of the click or shortcut (usable for 3 s); returns the view's id. */
+    public String openView(String triggerId, View view) {
+        try {
+            var r = client.viewsOpen(q -> q.triggerId(triggerId).view(view));
+            if (!r.isOk()) throw failed("views.open", r.getError(), null);
+            return r.getView().getId();
+        } catch (IOException | SlackApiException e) {
+            throw new PgStagingException("cannot open the dialog: " + e.getMessage(), "try again", e);
+        }
+    }
+
+    /** Replaces an open modal's content (its inputs keep what the user entered where block and action ids stay). */
+    public void updateView(String viewId, View view) {
+        try {
+            var r = client.viewsUpdate(q -> q.viewId(viewId).view(view));
+            if (!r.isOk()) throw failed("views.update", r.getError(), null);
+        } catch (IOException | SlackApiException e) {
+            throw new PgStagingException("cannot update the dialog: " + e.getMessage(), "check that Slack is reachable", e);
+        }
+    }
+
+    /** Shows {@code view} as {@code userId}'s Home tab of the app. */
+    public void publishHome(String userId, View view) {
+        try {
+            var r = client.viewsPublish(q -> q.userId(userId).view(view));
+            if (!r.isOk()) throw failed("views.publish", r.getError(), null);
+        } catch (IOException | SlackApiException e) {
+            throw new PgStagingException("cannot publish the Home tab: " + e.getMessage(), "check that Slack is reachable", e);
+        }
+    }
+
     private static PgStagingException failed(String method, String error, String channel) {
         String hint = switch (error == null ? "" : error) {
             case "not_in_channel", "channel_not_found" -> "invite the pgstaging app to <#" + channel + "> (/invite @pgstaging)";
             case "invalid_auth", "not_authed", "token_revoked", "account_inactive" -> "check bot_token in [slack]";
             case "missing_scope" -> "reinstall the app with the scopes of manifests/slack-app-manifest-*.yaml";
-            case "msg_too_long", "invalid_blocks" -> "this is a pgstaging bug: please report it with the command you ran";
+            case "msg_too_long", "invalid_blocks", "invalid_arguments", "view_too_large" ->
+                    "this is a pgstaging bug: please report it with the command you ran";
+            case "expired_trigger_id", "exchanged_trigger_id" -> "Slack waited too long for the dialog: try again";
+            case "not_enabled" -> "enable the Home tab of the app (features > app_home > home_tab_enabled in the manifest)";
             default -> null;
         };
         return new PgStagingException(method + " failed: " + error, hint);

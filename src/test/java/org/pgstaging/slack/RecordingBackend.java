@@ -100,13 +100,36 @@ final class RecordingBackend implements JobService {
         return job;
     }
 
+    /** The backup server's listing: three dumps, the oldest of unknown size. */
+    static final List<BackupFile> BACKUPS = List.of(
+            dump(LocalDate.of(2026, 11, 20), OptionalLong.empty()),
+            dump(LocalDate.of(2026, 11, 23), OptionalLong.of(3_400_000_000L)),
+            dump(LocalDate.of(2026, 11, 24), OptionalLong.of(3_500_000_000L)));
+
+    private static BackupFile dump(LocalDate day, OptionalLong size) {
+        return new BackupFile("foodb", day, "foodb." + day + ".dump", URI.create("http://backups.example/foodb/foodb." + day + ".dump"), size);
+    }
+
+    /** When set, preview waits for it: lets a test see what happens while a plan is being worked out. */
+    volatile CountDownLatch previewGate;
+
     @Override
     public RestorePreview preview(String section, DateSpec date) {
         section(section);
         record("preview " + section + " " + date);
-        BackupFile file = new BackupFile("foodb", LocalDate.of(2026, 11, 24), "foodb.2026-11-24.dump",
-                URI.create("http://backups.example/foodb/foodb.2026-11-24.dump"), OptionalLong.of(3_500_000_000L));
-        return new RestorePreview(section, file, "staging-db1:5432", "foodb_20261124", Optional.of(new CatalogReport(1200, 1100,
+        CountDownLatch g = previewGate;
+        if (g != null) {
+            try {
+                g.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        LocalDate day = date.resolve(BACKUPS.stream().map(BackupFile::date).toList(), LocalDate.of(2026, 11, 24)).orElseThrow();
+        BackupFile file = BACKUPS.stream().filter(b -> b.date().equals(day)).findFirst()
+                .orElseThrow(() -> new PgStagingException("no backup of " + section + " for " + date,
+                        "backups: " + BACKUPS.stream().map(b -> b.date().toString()).toList()));
+        return new RestorePreview(section, file, "staging-db1:5432", "foodb_" + DateSpec.compact(day), Optional.of(new CatalogReport(1200, 1100,
                 List.of("audit", "archive"), List.of("public.sessions", "public.events"), List.of("public.orders.audit_trigger"),
                 List.of("CAST CAST (audit.stamp AS text) needs TYPE audit.stamp"), List.of(), "1100 of 1200 catalog entries kept")));
     }
@@ -156,6 +179,15 @@ final class RecordingBackend implements JobService {
     public List<JobView> queue() {
         synchronized (jobs) {
             return jobs.values().stream().filter(j -> !j.finished()).toList();
+        }
+    }
+
+    @Override
+    public List<JobView> requestsOf(String requester, int limit) {
+        synchronized (jobs) {
+            List<JobView> mine = new ArrayList<>(jobs.values().stream().filter(j -> requester.equals(j.requesterId())).toList());
+            Collections.reverse(mine);
+            return mine.stream().limit(limit).toList();
         }
     }
 
@@ -305,7 +337,9 @@ final class RecordingBackend implements JobService {
 
     @Override
     public List<BackupFile> backups(String section, boolean local) {
-        return List.of(preview(section, DateSpec.latest()).backup());
+        section(section);
+        record("backups " + section);
+        return BACKUPS;
     }
 
     @Override
