@@ -2,6 +2,7 @@ package org.pgstaging.slack;
 
 import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.SlackApiException;
+import com.slack.api.methods.SlackApiTextResponse;
 import com.slack.api.methods.response.chat.ChatPostMessageResponse;
 import com.slack.api.methods.response.chat.ChatUpdateResponse;
 import com.slack.api.model.view.View;
@@ -50,32 +51,32 @@ public final class SlackPoster {
 
     /** Opens a modal with the trigger_id of the click or shortcut (usable for 3 s); returns the view's id. */
     public String openView(String triggerId, View view) {
-        try {
-            var r = client.viewsOpen(q -> q.triggerId(triggerId).view(view));
-            if (!r.isOk()) throw failed("views.open", r.getError(), null);
-            return r.getView().getId();
-        } catch (IOException | SlackApiException e) {
-            throw new PgStagingException("cannot open the dialog: " + e.getMessage(), "try again", e);
-        }
+        return views("views.open", "cannot open the dialog", () -> client.viewsOpen(q -> q.triggerId(triggerId).view(view)))
+                .getView().getId();
     }
 
     /** Replaces an open modal's content (its inputs keep what the user entered where block and action ids stay). */
     public void updateView(String viewId, View view) {
-        try {
-            var r = client.viewsUpdate(q -> q.viewId(viewId).view(view));
-            if (!r.isOk()) throw failed("views.update", r.getError(), null);
-        } catch (IOException | SlackApiException e) {
-            throw new PgStagingException("cannot update the dialog: " + e.getMessage(), "check that Slack is reachable", e);
-        }
+        views("views.update", "cannot update the dialog", () -> client.viewsUpdate(q -> q.viewId(viewId).view(view)));
     }
 
     /** Shows {@code view} as {@code userId}'s Home tab of the app. */
     public void publishHome(String userId, View view) {
+        views("views.publish", "cannot publish the Home tab", () -> client.viewsPublish(q -> q.userId(userId).view(view)));
+    }
+
+    @FunctionalInterface
+    private interface ViewsCall<R extends SlackApiTextResponse> {
+        R call() throws IOException, SlackApiException;
+    }
+
+    private static <R extends SlackApiTextResponse> R views(String method, String failure, ViewsCall<R> call) {
         try {
-            var r = client.viewsPublish(q -> q.userId(userId).view(view));
-            if (!r.isOk()) throw failed("views.publish", r.getError(), null);
+            R r = call.call();
+            if (!r.isOk()) throw failed(method, r.getError(), null);
+            return r;
         } catch (IOException | SlackApiException e) {
-            throw new PgStagingException("cannot publish the Home tab: " + e.getMessage(), "check that Slack is reachable", e);
+            throw new PgStagingException(failure + ": " + e.getMessage(), "check that Slack is reachable", e);
         }
     }
 

@@ -117,14 +117,7 @@ final class RecordingBackend implements JobService {
     public RestorePreview preview(String section, DateSpec date) {
         section(section);
         record("preview " + section + " " + date);
-        CountDownLatch g = previewGate;
-        if (g != null) {
-            try {
-                g.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        await(previewGate);
         LocalDate day = date.resolve(BACKUPS.stream().map(BackupFile::date).toList(), LocalDate.of(2026, 11, 24)).orElseThrow();
         BackupFile file = BACKUPS.stream().filter(b -> b.date().equals(day)).findFirst()
                 .orElseThrow(() -> new PgStagingException("no backup of " + section + " for " + date,
@@ -360,20 +353,23 @@ final class RecordingBackend implements JobService {
     @Override
     public List<DatabaseSize> dbsizes(List<String> sections) {
         record("dbsizes " + sections);
-        CountDownLatch g = gate;
-        if (g != null) {
-            try {
-                g.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        await(gate);
         List<DatabaseSize> out = new ArrayList<>();
         for (String s : sections) {
             section(s);
             for (String c : copies) out.add(new DatabaseSize(s, c, 2_000_000_000L + c.hashCode() % 1000, c.equals(active)));
         }
         return out;
+    }
+
+    /** Holds the call while a test keeps {@code gate} closed (null: no gate). */
+    private static void await(CountDownLatch gate) {
+        if (gate == null) return;
+        try {
+            gate.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

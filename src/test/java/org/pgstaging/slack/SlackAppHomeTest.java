@@ -46,8 +46,7 @@ class SlackAppHomeTest {
 
     @BeforeAll
     static void start() throws Exception {
-        api = SlackApiServer.start(SlackHttpBotTest.BOT_TOKEN, "xapp-1-unused");
-        api.userGroup("S0DBAS", SlackHttpBotTest.GRACE).userGroup("S0DEVS", "U0DEVDAN").user(ALICE, "alice").user(BOB, "bob");
+        api = SlackHttpBotTest.loopbackSlack();
         SlackSettings s = new SlackSettings(SlackHttpBotTest.settings(api.apiUrl(), Files.createTempDirectory("pgstaging-slack-home"), false),
                 Map.of());
         backend = new RecordingBackend(SlackBot.jobPolicy(s));

@@ -1,23 +1,21 @@
 package org.pgstaging.slack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.pgstaging.slack.RequestFormDriver.block;
+import static org.pgstaging.slack.RequestFormDriver.option;
+import static org.pgstaging.slack.RequestFormDriver.optionTexts;
+import static org.pgstaging.slack.RequestFormDriver.state;
 import static org.pgstaging.testkit.SlackRequests.selectedConversation;
 import static org.pgstaging.testkit.SlackRequests.selectedOption;
 import static org.pgstaging.testkit.SlackRequests.value;
 import static org.pgstaging.testkit.SlackRequests.values;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
@@ -42,21 +40,20 @@ class SlackRequestFormTest {
     static SlackApiServer api;
     static RecordingBackend backend;
     static SlackBot bot;
-    static URI events;
     static SlackRequests slack;
+    static RequestFormDriver form;
 
     @BeforeAll
     static void start() throws Exception {
-        api = SlackApiServer.start(SlackHttpBotTest.BOT_TOKEN, "xapp-1-unused");
-        api.userGroup("S0DBAS", SlackHttpBotTest.GRACE).userGroup("S0DEVS", "U0DEVDAN").user(ALICE, "alice").botNotIn(NOT_JOINED);
-        Map<String, String> settings = new java.util.HashMap<>(SlackHttpBotTest.settings(api.apiUrl(),
-                Files.createTempDirectory("pgstaging-slack-form"), false));
+        api = SlackHttpBotTest.loopbackSlack().botNotIn(NOT_JOINED);
+        Map<String, String> settings = SlackHttpBotTest.settings(api.apiUrl(), Files.createTempDirectory("pgstaging-slack-form"), false);
         settings.put("channels", CHANNEL + ", " + NOT_JOINED);
         SlackSettings s = new SlackSettings(settings, Map.of());
         backend = new RecordingBackend(SlackBot.jobPolicy(s));
         bot = new SlackBot(s, backend, Clock.systemUTC());
-        events = bot.startHttp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).eventsUri();
         slack = new SlackRequests(SlackHttpBotTest.SECRET);
+        form = new RequestFormDriver(api, slack, bot.startHttp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).eventsUri(),
+                Duration.ofSeconds(10));
     }
 
     @AfterAll
@@ -65,84 +62,17 @@ class SlackRequestFormTest {
         api.close();
     }
 
-    static HttpResponse<String> send(JsonObject payload) throws Exception {
-        HttpResponse<String> r = slack.send(events, slack.signForm(slack.interactive(payload)));
-        assertThat(r.statusCode()).isEqualTo(200);
-        return r;
-    }
-
-    /** Uses the shortcut as {@code user}; returns the modal Slack then shows. */
-    static JsonObject openForm(String user) throws Exception {
-        int before = api.calls("views.open").size();
-        send(slack.shortcut(user, ActionIds.REQUEST_SHORTCUT));
-        api.await("views.open", c -> api.calls("views.open").indexOf(c) >= before);
-        SlackApiServer.Call open = api.calls("views.open").get(before);
-        String sent = JsonParser.parseString(open.param("view")).getAsJsonObject().toString();
-        return api.awaitView(v -> stripped(v).equals(sent));
-    }
-
-    /** The view without what Slack adds to it (id, hash, state...), to find the one the bot sent. */
-    private static String stripped(JsonObject v) {
-        JsonObject c = v.deepCopy();
-        for (String k : List.of("id", "team_id", "app_id", "bot_id", "hash", "state")) c.remove(k);
-        return c.toString();
-    }
-
-    static JsonObject block(JsonObject view, String blockId) {
-        for (JsonElement b : view.getAsJsonArray("blocks")) {
-            JsonObject o = b.getAsJsonObject();
-            if (o.has("block_id") && o.get("block_id").getAsString().equals(blockId)) return o;
-        }
-        throw new AssertionError("no block " + blockId + " in " + view);
-    }
-
-    static JsonObject option(JsonObject view, String blockId, String value) {
-        JsonObject element = block(view, blockId).getAsJsonObject("element");
-        for (JsonElement o : element.getAsJsonArray("options")) {
-            if (o.getAsJsonObject().get("value").getAsString().equals(value)) return o.getAsJsonObject();
-        }
-        throw new AssertionError("no option " + value + " in " + element);
-    }
-
-    static List<String> optionTexts(JsonObject view, String blockId) {
-        JsonArray options = block(view, blockId).getAsJsonObject("element").getAsJsonArray("options");
-        return options.asList().stream().map(o -> o.getAsJsonObject().getAsJsonObject("text").get("text").getAsString()).toList();
-    }
-
-    /** What the form holds when the user has chosen the section, the backup (null: none yet) and the channel. */
-    static JsonObject state(JsonObject view, String section, String date, String channel) {
-        JsonObject values = values(ActionIds.REQUEST_CHANNEL_BLOCK, ActionIds.REQUEST_CHANNEL, selectedConversation(channel));
-        if (section != null) {
-            value(values, ActionIds.REQUEST_SECTION_BLOCK, ActionIds.REQUEST_SECTION,
-                    selectedOption(option(view, ActionIds.REQUEST_SECTION_BLOCK, section)));
-        }
-        if (date != null) {
-            String dateBlock = RequestForm.dateBlock(section);
-            value(values, dateBlock, ActionIds.REQUEST_DATE, selectedOption(option(view, dateBlock, date)));
-        }
-        return values;
-    }
-
-    /** Chooses {@code section} in the form and waits for its backups and the plan of the latest one. */
-    static JsonObject chooseSection(JsonObject form, String section) throws Exception {
-        JsonObject values = state(form, section, null, CHANNEL);
-        send(slack.viewAction(ALICE, form, ActionIds.REQUEST_SECTION_BLOCK, ActionIds.REQUEST_SECTION,
-                selectedOption(option(form, ActionIds.REQUEST_SECTION_BLOCK, section)), values));
-        String id = form.get("id").getAsString();
-        return api.awaitView(v -> v.get("id").getAsString().equals(id) && v.toString().contains("What this restore does"));
-    }
-
     @Test
     void shortcutFormSubmissionPostTheRequestAndItsApprovalCard() throws Exception {
-        JsonObject form = openForm(ALICE);
-        assertThat(form.get("callback_id").getAsString()).isEqualTo(ActionIds.REQUEST_VIEW);
-        assertThat(optionTexts(form, ActionIds.REQUEST_SECTION_BLOCK)).containsExactly("foodb.dev", "bardb.dev");
-        JsonObject channel = block(form, ActionIds.REQUEST_CHANNEL_BLOCK).getAsJsonObject("element");
+        JsonObject opened = form.open(ALICE);
+        assertThat(opened.get("callback_id").getAsString()).isEqualTo(ActionIds.REQUEST_VIEW);
+        assertThat(optionTexts(opened, ActionIds.REQUEST_SECTION_BLOCK)).containsExactly("foodb.dev", "bardb.dev");
+        JsonObject channel = block(opened, ActionIds.REQUEST_CHANNEL_BLOCK).getAsJsonObject("element");
         assertThat(channel.get("type").getAsString()).isEqualTo("conversations_select");
         assertThat(channel.get("initial_conversation").getAsString()).as("the first of [slack] channels").isEqualTo(CHANNEL);
-        assertThat(block(form, ActionIds.REQUEST_SECTION_BLOCK).get("dispatch_action").getAsBoolean()).isTrue();
+        assertThat(block(opened, ActionIds.REQUEST_SECTION_BLOCK).get("dispatch_action").getAsBoolean()).isTrue();
 
-        JsonObject withBackups = chooseSection(form, "foodb.dev");
+        JsonObject withBackups = form.chooseSection(ALICE, opened, "foodb.dev", CHANNEL);
         String dateBlock = RequestForm.dateBlock("foodb.dev");
         assertThat(optionTexts(withBackups, dateBlock)).containsExactly(
                 "latest · 2026-11-24 · 3.3 GB", "2026-11-24 · 3.3 GB", "2026-11-23 · 3.2 GB", "2026-11-20 · size unknown");
@@ -152,17 +82,12 @@ class SlackRequestFormTest {
         assertThat(withBackups.toString()).contains("foodb.2026-11-24.dump").contains("staging-db1:5432")
                 .contains("excluded schemas: 2").contains("`audit`").contains("tables without data: 2").contains("`public.sessions`");
 
-        // another backup: its own plan
-        String id = form.get("id").getAsString();
-        send(slack.viewAction(ALICE, withBackups, dateBlock, ActionIds.REQUEST_DATE,
-                selectedOption(option(withBackups, dateBlock, "2026-11-23")), state(withBackups, "foodb.dev", "2026-11-23", CHANNEL)));
-        JsonObject older = api.awaitView(v -> v.get("id").getAsString().equals(id) && v.toString().contains("foodb.2026-11-23.dump"));
+        JsonObject older = form.chooseDate(ALICE, withBackups, "foodb.dev", "2026-11-23", CHANNEL, "foodb.2026-11-23.dump");
         assertThat(block(older, dateBlock).getAsJsonObject("element").getAsJsonObject("initial_option").get("value").getAsString())
                 .isEqualTo("2026-11-23");
 
         int submits = backend.calls("submit").size();
-        HttpResponse<String> submitted = send(slack.viewSubmission(ALICE, older, state(older, "foodb.dev", "2026-11-23", CHANNEL)));
-        JsonObject answer = JsonParser.parseString(submitted.body()).getAsJsonObject();
+        JsonObject answer = form.submit(ALICE, older, "foodb.dev", "2026-11-23", CHANNEL);
         assertThat(answer.get("response_action").getAsString()).isEqualTo("update");
         assertThat(backend.calls("submit")).hasSize(submits + 1);
         assertThat(backend.calls("submit").get(submits)).isEqualTo("submit RESTORE foodb.dev 2026-11-23 by " + ALICE);
@@ -184,17 +109,15 @@ class SlackRequestFormTest {
 
     @Test
     void wrongFieldsAreNamedAndNothingIsAsked() throws Exception {
-        JsonObject form = openForm(ALICE);
+        JsonObject opened = form.open(ALICE);
         int submits = backend.calls("submit").size();
 
-        JsonObject none = JsonParser.parseString(send(slack.viewSubmission(ALICE, form, state(form, null, null, CHANNEL))).body())
-                .getAsJsonObject();
+        JsonObject none = form.submit(ALICE, opened, null, null, CHANNEL);
         assertThat(none.get("response_action").getAsString()).isEqualTo("errors");
         assertThat(none.getAsJsonObject("errors").get(ActionIds.REQUEST_SECTION_BLOCK).getAsString()).isEqualTo("Choose a section");
 
-        JsonObject ready = chooseSection(form, "foodb.dev");
-        JsonObject elsewhere = JsonParser.parseString(send(slack.viewSubmission(ALICE, ready,
-                state(ready, "foodb.dev", "latest", "C0RANDOM"))).body()).getAsJsonObject();
+        JsonObject ready = form.chooseSection(ALICE, opened, "foodb.dev", CHANNEL);
+        JsonObject elsewhere = form.submit(ALICE, ready, "foodb.dev", "latest", "C0RANDOM");
         assertThat(elsewhere.get("response_action").getAsString()).isEqualTo("errors");
         assertThat(elsewhere.getAsJsonObject("errors").keySet()).containsExactly(ActionIds.REQUEST_CHANNEL_BLOCK);
         assertThat(elsewhere.getAsJsonObject("errors").get(ActionIds.REQUEST_CHANNEL_BLOCK).getAsString())
@@ -206,7 +129,8 @@ class SlackRequestFormTest {
         value(values, ActionIds.REQUEST_SECTION_BLOCK, ActionIds.REQUEST_SECTION,
                 selectedOption(option(ready, ActionIds.REQUEST_SECTION_BLOCK, "bardb.dev")));
         value(values, fooDates, ActionIds.REQUEST_DATE, selectedOption(option(ready, fooDates, "latest")));
-        JsonObject switched = JsonParser.parseString(send(slack.viewSubmission(ALICE, ready, values)).body()).getAsJsonObject();
+        JsonObject switched = com.google.gson.JsonParser.parseString(form.send(slack.viewSubmission(ALICE, ready, values)).body())
+                .getAsJsonObject();
         assertThat(switched.getAsJsonObject("errors").get(ActionIds.REQUEST_SECTION_BLOCK).getAsString())
                 .isEqualTo("Choose one of its backups first");
 
@@ -215,9 +139,8 @@ class SlackRequestFormTest {
 
     @Test
     void aChannelTheBotIsNotInIsNamedAndTheJobTakenBack() throws Exception {
-        JsonObject ready = chooseSection(openForm(ALICE), "foodb.dev");
-        JsonObject answer = JsonParser.parseString(send(slack.viewSubmission(ALICE, ready,
-                state(ready, "foodb.dev", "latest", NOT_JOINED))).body()).getAsJsonObject();
+        JsonObject ready = form.chooseSection(ALICE, form.open(ALICE), "foodb.dev", CHANNEL);
+        JsonObject answer = form.submit(ALICE, ready, "foodb.dev", "latest", NOT_JOINED);
         assertThat(answer.get("response_action").getAsString()).isEqualTo("errors");
         assertThat(answer.getAsJsonObject("errors").get(ActionIds.REQUEST_CHANNEL_BLOCK).getAsString())
                 .isEqualTo("chat.postMessage failed: not_in_channel: invite the pgstaging app to that channel (/invite @pgstaging)");
@@ -227,21 +150,19 @@ class SlackRequestFormTest {
 
     @Test
     void aSlowSubmissionIsAnsweredAtOnceThenTheModalShowsHowItWent() throws Exception {
-        JsonObject ready = chooseSection(openForm(ALICE), "foodb.dev");
+        JsonObject ready = form.chooseSection(ALICE, form.open(ALICE), "foodb.dev", CHANNEL);
         CountDownLatch gate = new CountDownLatch(1);
         backend.previewGate = gate;
-        HttpResponse<String> r;
+        JsonObject answer;
         try {
-            r = send(slack.viewSubmission(ALICE, ready, state(ready, "foodb.dev", "latest", CHANNEL)));
+            answer = form.submit(ALICE, ready, "foodb.dev", "latest", CHANNEL);
         } finally {
             backend.previewGate = null;
             gate.countDown();
         }
-        JsonObject answer = JsonParser.parseString(r.body()).getAsJsonObject();
         assertThat(answer.get("response_action").getAsString()).isEqualTo("update");
         assertThat(answer.getAsJsonObject("view").toString()).contains("Asking for a restore of *foodb.dev* (latest)");
-        String id = ready.get("id").getAsString();
-        JsonObject outcome = api.awaitView(v -> v.get("id").getAsString().equals(id) && v.toString().contains("posted;"));
+        JsonObject outcome = form.updated(ready, v -> v.contains("posted;"));
         assertThat(outcome.has("submit")).as("nothing more to submit").isFalse();
         assertThat(outcome.toString()).contains("it waits for an approver");
     }
@@ -249,18 +170,19 @@ class SlackRequestFormTest {
     @Test
     void whoMayNotAskIsToldSoInsteadOfAForm() throws Exception {
         int opens = api.calls("views.open").size();
-        send(slack.shortcut(MALLORY, ActionIds.REQUEST_SHORTCUT));
+        form.send(slack.shortcut(MALLORY, ActionIds.REQUEST_SHORTCUT));
         SlackApiServer.Call open = api.await("views.open", c -> api.calls("views.open").indexOf(c) >= opens);
         assertThat(open.param("view")).contains("not among the requesters").doesNotContain(ActionIds.REQUEST_SECTION_BLOCK);
     }
 
     @Test
     void theHomeTabButtonOpensTheForm() throws Exception {
-        slack.send(events, slack.signJson(slack.eventCallback(slack.appHomeOpened(ALICE, null)).toString()));
+        slack.send(form.events(), slack.signJson(slack.eventCallback(slack.appHomeOpened(ALICE, null)).toString()));
         api.await("views.publish", c -> ALICE.equals(c.param("user_id")));
-        JsonObject home = api.awaitView(v -> "home".equals(v.get("type").getAsString()) && v.toString().contains(ActionIds.HOME_REQUEST));
+        JsonObject home = api.home(ALICE);
+        assertThat(home.toString()).contains(ActionIds.HOME_REQUEST);
         int opens = api.calls("views.open").size();
-        send(slack.viewAction(ALICE, home, "Hk0v", ActionIds.HOME_REQUEST, SlackRequests.button("home"), new JsonObject()));
+        form.send(slack.viewAction(ALICE, home, "Hk0v", ActionIds.HOME_REQUEST, SlackRequests.button("home"), new JsonObject()));
         SlackApiServer.Call open = api.await("views.open", c -> api.calls("views.open").indexOf(c) >= opens);
         assertThat(open.param("view")).contains(ActionIds.REQUEST_VIEW).contains(ActionIds.REQUEST_SECTION_BLOCK);
     }

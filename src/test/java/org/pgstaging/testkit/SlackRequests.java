@@ -1,7 +1,9 @@
 package org.pgstaging.testkit;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -204,28 +206,26 @@ public final class SlackRequests {
 
     /** The action of a button click, for {@link #viewAction}. */
     public static JsonObject button(String value) {
-        JsonObject a = new JsonObject();
-        a.addProperty("type", "button");
-        a.addProperty("value", value);
-        return a;
+        return typed("button", "value", new JsonPrimitive(value));
     }
 
     /** The action (and the state value) of a static_select on {@code option}, an option of the view as the bot sent it. */
     public static JsonObject selectedOption(JsonObject option) {
-        JsonObject a = new JsonObject();
-        a.addProperty("type", "static_select");
         JsonObject chosen = option.deepCopy();
         if (chosen.has("text")) chosen.getAsJsonObject("text").addProperty("emoji", true);
-        a.add("selected_option", chosen);
-        return a;
+        return typed("static_select", "selected_option", chosen);
     }
 
     /** The action (and the state value) of a conversations_select on {@code channelId}. */
     public static JsonObject selectedConversation(String channelId) {
-        JsonObject a = new JsonObject();
-        a.addProperty("type", "conversations_select");
-        a.addProperty("selected_conversation", channelId);
-        return a;
+        return typed("conversations_select", "selected_conversation", new JsonPrimitive(channelId));
+    }
+
+    private static JsonObject typed(String type, String key, JsonElement value) {
+        JsonObject o = new JsonObject();
+        o.addProperty("type", type);
+        o.add(key, value);
+        return o;
     }
 
     /** {@code state.values} of a view: {@code {block_id: {action_id: value}}}; add more with {@link #value}. */
