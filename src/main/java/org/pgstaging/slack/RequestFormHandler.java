@@ -142,10 +142,10 @@ final class RequestFormHandler {
     // ---- submitting -------------------------------------------------------------------------
 
     private Response submit(View view, String user, ViewSubmissionContext ctx) {
-        newest.put(view.getId(), changes.incrementAndGet()); // late updates of the form must not replace what follows
         RequestForm.Choice c = RequestForm.choice(view.getState());
         Map<String, String> errors = check(c, user);
-        if (!errors.isEmpty()) return ctx.ackWithErrors(errors);
+        if (!errors.isEmpty()) return ctx.ackWithErrors(errors); // the form stays, and its updates still come
+        newest.put(view.getId(), changes.incrementAndGet()); // late updates of the form must not replace what follows
         String section = c.section();
         String date = c.dateOfSection();
         CompletableFuture<JobView> asked;

@@ -137,6 +137,26 @@ class SlackRequestFormTest {
         assertThat(backend.calls("submit")).hasSize(submits);
     }
 
+    /** Sent before the backups showed: refused, and the form still gets its backups and its plan. */
+    @Test
+    void anEarlySubmissionIsRefusedAndTheFormStillFillsIn() throws Exception {
+        JsonObject opened = form.open(ALICE);
+        CountDownLatch gate = new CountDownLatch(1);
+        backend.previewGate = gate;
+        try {
+            form.send(slack.viewAction(ALICE, opened, ActionIds.REQUEST_SECTION_BLOCK, ActionIds.REQUEST_SECTION,
+                    selectedOption(option(opened, ActionIds.REQUEST_SECTION_BLOCK, "foodb.dev")), state(opened, "foodb.dev", null, CHANNEL)));
+            JsonObject listed = form.updated(opened, v -> v.contains("Working out what this restore would do"));
+            JsonObject early = form.submit(ALICE, listed, "foodb.dev", null, CHANNEL);
+            assertThat(early.getAsJsonObject("errors").get(ActionIds.REQUEST_SECTION_BLOCK).getAsString())
+                    .isEqualTo("Choose one of its backups first");
+        } finally {
+            backend.previewGate = null;
+            gate.countDown();
+        }
+        assertThat(form.updated(opened, v -> v.contains("What this restore does")).toString()).contains("foodb.2026-11-24.dump");
+    }
+
     @Test
     void aChannelTheBotIsNotInIsNamedAndTheJobTakenBack() throws Exception {
         JsonObject ready = form.chooseSection(ALICE, form.open(ALICE), "foodb.dev", CHANNEL);
