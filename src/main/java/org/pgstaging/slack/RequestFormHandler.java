@@ -157,17 +157,14 @@ final class RequestFormHandler {
         }
         try {
             JobView job = asked.get(ANSWER_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
-            return ctx.ackWithUpdate(RequestForm.outcome(done(job, c.channel())));
+            return ctx.ackWithUpdate(RequestForm.outcome(outcome(job, null, c.channel())));
         } catch (ExecutionException e) {
             if (e.getCause() instanceof PgStagingException p) return ctx.ackWithErrors(Map.of(blockOf(p, section), plain(p)));
-            log.error("Request form submission failed", e.getCause());
-            return ctx.ackWithUpdate(RequestForm.outcome(Messages.error("pgstaging failed unexpectedly: " + e.getCause(), "see the bot's log")));
+            return ctx.ackWithUpdate(RequestForm.outcome(outcome(null, e.getCause(), c.channel())));
         } catch (TimeoutException slow) {
             long answered = bot.clock().millis();
-            asked.whenComplete((job, failure) -> later(answered, () -> bot.poster().updateView(view.getId(), RequestForm.outcome(
-                    job != null ? done(job, c.channel()) : failure.getCause() instanceof PgStagingException p
-                            ? Messages.error(p.getMessage(), p.hint())
-                            : Messages.error("pgstaging failed unexpectedly: " + failure, "see the bot's log")))));
+            asked.whenComplete((job, failure) -> later(answered, () ->
+                    bot.poster().updateView(view.getId(), RequestForm.outcome(outcome(job, failure, c.channel())))));
             return ctx.ackWithUpdate(RequestForm.submitting(section, date));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -213,8 +210,13 @@ final class RequestFormHandler {
         return text.replaceAll("<#[A-Z0-9]+(\\|[^>]*)?>", "that channel");
     }
 
-    private static Rendered done(JobView job, String channel) {
-        return Messages.plain(":white_check_mark: " + BotContext.requested(job) + " Follow it in <#" + channel + ">.");
+    /** How the request went: posted, or why not (the form is gone by then: no field to name). */
+    private static Rendered outcome(JobView job, Throwable failure, String channel) {
+        if (job != null) return Messages.plain(":white_check_mark: " + BotContext.requested(job) + " Follow it in <#" + channel + ">.");
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+        if (cause instanceof PgStagingException p) return Messages.error(p.getMessage(), p.hint());
+        log.error("Request form submission failed", cause);
+        return Messages.error("pgstaging failed unexpectedly: " + cause, "see the bot's log");
     }
 
     /** Runs {@code work} no sooner than {@link #AFTER_ANSWER} after {@code answeredAt}. */
