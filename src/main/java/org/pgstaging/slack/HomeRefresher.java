@@ -138,7 +138,7 @@ final class HomeRefresher implements JobListener {
     }
 
     /** What every viewer sees, read once a round; what cannot be read is said on the tab instead. */
-    HomeTab.Board board() {
+    private HomeTab.Board board() {
         List<String> problems = new ArrayList<>();
         List<ServerActivity> servers = read(() -> bot.backend().activity(List.of()), problems);
         List<JobView> queue = read(() -> bot.backend().queue(), problems);
