@@ -47,6 +47,9 @@ public interface JobService {
     /** Waiting and running jobs, running first, then in queue order. */
     List<JobView> queue();
 
+    /** The {@code limit} latest jobs {@code requester} asked for, newest first, whatever their state. */
+    List<JobView> requestsOf(String requester, int limit);
+
     /** Every change recorded, newest first, whoever made it (bot jobs, buttons, consoles); of one section unless null. */
     List<Change> history(String section, int limit);
 

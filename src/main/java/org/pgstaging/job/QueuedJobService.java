@@ -241,6 +241,11 @@ public final class QueuedJobService implements JobService, AutoCloseable {
     }
 
     @Override
+    public List<JobView> requestsOf(String requester, int limit) {
+        return store.requestedBy(requester, limit).stream().map(this::toView).toList();
+    }
+
+    @Override
     public List<Change> history(String section, int limit) {
         return staging.history(section, null, limit);
     }

@@ -109,15 +109,7 @@ public final class ActionHandler {
             refuse(c, Messages.plain(":no_entry: " + no.get()));
             return;
         }
-        try {
-            var r = bot.poster().client().viewsOpen(q -> q.triggerId(c.triggerId()).view(Messages.denyModal(job.id(), job)));
-            if (!r.isOk()) {
-                throw new PgStagingException("could not open the deny dialog: " + r.getError(),
-                        "expired_trigger_id means Slack waited too long: click Deny again");
-            }
-        } catch (IOException | com.slack.api.methods.SlackApiException e) {
-            throw new PgStagingException("could not open the deny dialog: " + e.getMessage(), "click Deny again");
-        }
+        bot.poster().openView(c.triggerId(), Messages.denyModal(job.id(), job));
     }
 
     private void deny(String jobId, String user, String reason) {

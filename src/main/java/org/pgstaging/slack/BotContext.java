@@ -6,7 +6,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.job.DatabaseInfo;
+import org.pgstaging.backup.DateSpec;
 import org.pgstaging.job.JobService;
+import org.pgstaging.job.JobSubmission;
+import org.pgstaging.job.JobView;
+import org.pgstaging.job.RestorePreview;
+import org.pgstaging.job.model.JobKind;
+import org.pgstaging.job.model.JobState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +41,36 @@ public record BotContext(SlackSettings settings, JobService backend, SlackPoster
         } catch (RejectedExecutionException e) {
             return false;
         }
+    }
+
+    /**
+     * Queues a job as {@code user} asked for it, then posts its request message in {@code channel} and
+     * its approval card: the slash command and the request form alike. When the messages cannot be
+     * posted the job is cancelled, since nobody could approve a request nobody can see.
+     */
+    public JobView request(JobKind kind, String section, DateSpec date, String user, String channel) {
+        RestorePreview preview = kind == JobKind.VACUUMDB ? null : backend.preview(section, date);
+        JobView job = backend.submit(new JobSubmission(kind, section, date, user, channel));
+        try {
+            messenger.announce(job, preview, channel);
+        } catch (PgStagingException e) {
+            backend.cancel(job.id(), user);
+            throw new NotPosted(e);
+        }
+        return job;
+    }
+
+    /** {@link #request} could not post the request's messages (the bot is not in the channel...): the job is cancelled. */
+    public static final class NotPosted extends PgStagingException {
+        NotPosted(PgStagingException cause) {
+            super(cause.getMessage(), cause.hint(), cause);
+        }
+    }
+
+    /** What the requester reads once {@link #request} has posted the job. */
+    public static String requested(JobView job) {
+        return "Request " + Mrkdwn.code(job.id()) + " posted; " + (job.state() == JobState.AWAITING_APPROVAL
+                ? "it waits for an approver." : "no approval needed for " + Mrkdwn.escape(job.section()) + ": it is queued.");
     }
 
     /** The section of that name, checked by the job layer (unknown: the nearest ones in the hint). */

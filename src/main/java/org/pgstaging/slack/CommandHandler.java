@@ -9,17 +9,13 @@ import java.io.IOException;
 import java.util.List;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.BackupFile;
-import org.pgstaging.backup.DateSpec;
 import org.pgstaging.job.JobService;
-import org.pgstaging.job.JobSubmission;
 import org.pgstaging.job.JobView;
 import org.pgstaging.job.ServerActivity;
 import org.pgstaging.job.PgbouncerDatabase;
-import org.pgstaging.job.RestorePreview;
 import org.pgstaging.job.Verb;
 import org.pgstaging.job.VerbCall;
 import org.pgstaging.job.model.JobKind;
-import org.pgstaging.job.model.JobState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,19 +126,8 @@ public final class CommandHandler {
     }
 
     private Rendered submit(VerbCall call, String section, SlashCommandPayload p) {
-        JobKind kind = JobKind.parse(call.verb().word());
-        DateSpec date = call.dateOrDefault();
-        RestorePreview preview = kind == JobKind.VACUUMDB ? null : bot.backend().preview(section, date);
-        JobView job = bot.backend().submit(new JobSubmission(kind, section, date, p.getUserId(), p.getChannelId()));
-        try {
-            bot.messenger().announce(job, preview, p.getChannelId());
-        } catch (PgStagingException e) {
-            // Nobody could approve a request nobody can see: take it back rather than leave it waiting.
-            bot.backend().cancel(job.id(), p.getUserId());
-            throw e;
-        }
-        return Messages.plain("Request " + Mrkdwn.code(job.id()) + " posted; " + (job.state() == JobState.AWAITING_APPROVAL
-                ? "it waits for an approver." : "no approval needed for " + Mrkdwn.escape(section) + ": it is queued."));
+        JobView job = bot.request(JobKind.parse(call.verb().word()), section, call.dateOrDefault(), p.getUserId(), p.getChannelId());
+        return Messages.plain(BotContext.requested(job));
     }
 
     static SlashCommandResponse ephemeral(Rendered m) {

@@ -100,6 +100,12 @@ public final class JobMessenger implements JobListener {
     }
 
     /** A state change is never dropped: with the workers full or stopped, it is rendered here (rendering only queues messages). */
+
+    /** How far the running job {@code jobId} is, as this bot heard it; null when it is not running here. */
+    JobProgress progress(String jobId) {
+        return progress.get(jobId);
+    }
+
     @Override
     public void jobChanged(JobView job) {
         try {

@@ -118,7 +118,8 @@ public final class Messages {
         return b.toString();
     }
 
-    private static String current(JobProgress p) {
+    /** The step running now and how far it is, e.g. ": 1.2 GB of 3.3 GB at 50 MB/s, about 40 s left". */
+    static String current(JobProgress p) {
         if (p.unit() == null) return "…";
         if ("bytes".equals(p.unit())) {
             String s = ": " + Human.bytes(p.done()) + (p.total() > 0 ? " of " + Human.bytes(p.total()) : "");
@@ -195,20 +196,25 @@ public final class Messages {
     public static Rendered approvalCard(JobView job, RestorePreview preview) {
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(text(":raised_hand: *Approval needed:* " + title(job) + "\nRequested by " + Mrkdwn.user(job.requesterId())));
-        if (preview != null) {
-            List<String> f = new ArrayList<>();
-            f.add("*Backup*\n" + Mrkdwn.code(preview.backup().fileName()) + preview.backup().size().stream()
-                    .mapToObj(s -> " (" + Human.bytes(s) + ")").findFirst().orElse(" (size unknown)"));
-            f.add("*Target*\n" + Mrkdwn.escape(preview.targetServer()) + " · " + Mrkdwn.code(preview.targetDatabase()));
-            blocks.add(section(s -> s.fields(f.stream().map(t -> (com.slack.api.model.block.composition.TextObject)
-                    markdownText(Mrkdwn.cut(t, FIELD_LIMIT))).toList())));
-            blocks.add(text(preview.catalog().map(Messages::filterSummary)
-                    .orElse("*Catalog filter:* computed after the download")));
-        }
+        if (preview != null) blocks.addAll(plan(preview));
         blocks.add(actions(List.of(
                 button(b -> b.actionId(ActionIds.APPROVE).text(PlainText.of("Approve", PlainText.BUTTON)).style("primary").value(job.id())),
                 button(b -> b.actionId(ActionIds.DENY).text(PlainText.of("Deny", PlainText.BUTTON)).style("danger").value(job.id())))));
         return new Rendered("Approval needed: " + title(job), blocks);
+    }
+
+    /**
+     * What a restore would do: which dump, where it goes, what the catalog filter leaves out. The
+     * approval card shows it to approvers, the request form to the requester before they ask.
+     */
+    static List<LayoutBlock> plan(RestorePreview preview) {
+        List<String> f = new ArrayList<>();
+        f.add("*Backup*\n" + Mrkdwn.code(preview.backup().fileName()) + preview.backup().size().stream()
+                .mapToObj(s -> " (" + Human.bytes(s) + ")").findFirst().orElse(" (size unknown)"));
+        f.add("*Target*\n" + Mrkdwn.escape(preview.targetServer()) + " · " + Mrkdwn.code(preview.targetDatabase()));
+        return List.of(section(s -> s.fields(f.stream().map(t -> (com.slack.api.model.block.composition.TextObject)
+                        markdownText(Mrkdwn.cut(t, FIELD_LIMIT))).toList())),
+                text(preview.catalog().map(Messages::filterSummary).orElse("*Catalog filter:* computed after the download")));
     }
 
     /** The card once decided: no buttons, who decided and when. */

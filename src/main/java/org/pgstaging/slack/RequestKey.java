@@ -7,6 +7,7 @@ import com.slack.api.app_backend.interactive_components.payload.BlockActionPaylo
 import com.slack.api.bolt.request.Request;
 import com.slack.api.bolt.request.builtin.BlockActionRequest;
 import com.slack.api.bolt.request.builtin.EventRequest;
+import com.slack.api.bolt.request.builtin.GlobalShortcutRequest;
 import com.slack.api.bolt.request.builtin.SlashCommandRequest;
 import com.slack.api.bolt.request.builtin.ViewSubmissionRequest;
 import java.util.Optional;
@@ -14,7 +15,7 @@ import java.util.Optional;
 /**
  * What makes a Slack request the same request when Slack delivers it again: the event_id of an
  * event (a retry carries the same one), the trigger_id of a slash command or an interaction (Slack
- * gives a command no id of its own; a trigger_id is made per user action). A double click is two
+ * gives a command no id of its own; a trigger_id is made per user action, a shortcut's included). A double click is two
  * actions with two trigger_ids: that is the job layer's to refuse, not a duplicate delivery.
  */
 final class RequestKey {
@@ -27,6 +28,7 @@ final class RequestKey {
         if (req instanceof SlashCommandRequest c) return present(c.getPayload().getTriggerId()).map(t -> "command:" + t);
         if (req instanceof BlockActionRequest a) return action(a.getPayload());
         if (req instanceof ViewSubmissionRequest v) return present(v.getPayload().getTriggerId()).map(t -> "action:" + t);
+        if (req instanceof GlobalShortcutRequest s) return present(s.getPayload().getTriggerId()).map(t -> "action:" + t);
         return Optional.empty();
     }
 

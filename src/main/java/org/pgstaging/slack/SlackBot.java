@@ -39,6 +39,7 @@ public final class SlackBot implements AutoCloseable {
     private final BotContext context;
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService scheduler;
+    private final ScheduledExecutorService homeRounds;
     private volatile boolean started;
     private final Metrics metrics;
     private final SlackMetrics slackMetrics;
@@ -84,6 +85,11 @@ public final class SlackBot implements AutoCloseable {
         new CommandHandler(context).register(app);
         new ActionHandler(context).register(app);
         new ThreadHandler(context).register(app);
+        new RequestFormHandler(context, scheduler).register(app);
+        this.homeRounds = Executors.newSingleThreadScheduledExecutor(daemon("pgstaging-slack-home"));
+        HomeRefresher home = new HomeRefresher(context, homeRounds, HomeRefresher.INTERVAL);
+        home.register(app);
+        backend.addListener(home);
     }
 
     /**
@@ -198,6 +204,7 @@ public final class SlackBot implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         scheduler.shutdownNow();
+        homeRounds.shutdownNow();
     }
 
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();

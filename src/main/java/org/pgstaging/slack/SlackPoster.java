@@ -2,8 +2,10 @@ package org.pgstaging.slack;
 
 import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.SlackApiException;
+import com.slack.api.methods.SlackApiTextResponse;
 import com.slack.api.methods.response.chat.ChatPostMessageResponse;
 import com.slack.api.methods.response.chat.ChatUpdateResponse;
+import com.slack.api.model.view.View;
 import java.io.IOException;
 
 /**
@@ -55,6 +57,38 @@ public final class SlackPoster {
         }
     }
 
+    /** Opens a modal with the trigger_id of the click or shortcut (usable for 3 s); returns the view's id. */
+    public String openView(String triggerId, View view) {
+        return views("views.open", "cannot open the dialog", () -> client.viewsOpen(q -> q.triggerId(triggerId).view(view)))
+                .getView().getId();
+    }
+
+    /** Replaces an open modal's content (its inputs keep what the user entered where block and action ids stay). */
+    public void updateView(String viewId, View view) {
+        views("views.update", "cannot update the dialog", () -> client.viewsUpdate(q -> q.viewId(viewId).view(view)));
+    }
+
+    /** Shows {@code view} as {@code userId}'s Home tab of the app. */
+    public void publishHome(String userId, View view) {
+        views("views.publish", "cannot publish the Home tab", () -> client.viewsPublish(q -> q.userId(userId).view(view)));
+    }
+
+    @FunctionalInterface
+    private interface ViewsCall<R extends SlackApiTextResponse> {
+        R call() throws IOException, SlackApiException;
+    }
+
+    private static <R extends SlackApiTextResponse> R views(String method, String failure, ViewsCall<R> call) {
+        try {
+            R r = call.call();
+            if (!r.isOk()) throw failed(method, r.getError(), null);
+            return r;
+        } catch (IOException | SlackApiException e) {
+            throw unanswered(method, failure, e);
+        }
+    }
+
+
     /** No answer (network), or one the SDK throws (HTTP 429, 5xx...). */
     private static SlackCallFailed unanswered(String method, String what, Exception e) {
         ApiAnswer.Retry retry = e instanceof SlackApiException s
@@ -69,7 +103,10 @@ public final class SlackPoster {
             case "not_in_channel", "channel_not_found" -> "invite the pgstaging app to <#" + channel + "> (/invite @pgstaging)";
             case "invalid_auth", "not_authed", "token_revoked", "account_inactive" -> "check bot_token in [slack]";
             case "missing_scope" -> "reinstall the app with the scopes of manifests/slack-app-manifest-*.yaml";
-            case "msg_too_long", "invalid_blocks" -> "this is a pgstaging bug: please report it with the command you ran";
+            case "msg_too_long", "invalid_blocks", "invalid_arguments", "view_too_large" ->
+                    "this is a pgstaging bug: please report it with the command you ran";
+            case "expired_trigger_id", "exchanged_trigger_id" -> "Slack waited too long for the dialog: try again";
+            case "not_enabled" -> "enable the Home tab of the app (features > app_home > home_tab_enabled in the manifest)";
             default -> null;
         };
         ApiAnswer.Retry retry = ApiAnswer.retry(200, error);

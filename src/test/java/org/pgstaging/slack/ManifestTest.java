@@ -51,6 +51,23 @@ class ManifestTest {
         assertThat(lines).anyMatch(l -> l.trim().equals("is_enabled: true"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"slack-app-manifest-socket.yaml", "slack-app-manifest-http.yaml"})
+    void theHomeTabAndTheShortcutTheBotServesAreDeclared(String file) throws IOException {
+        List<String> lines = read(file);
+        // views.publish answers not_enabled unless the app has a Home tab
+        assertThat(SlackScopes.METHOD_SCOPES).containsKey("views.publish");
+        assertThat(String.join("\n", lines)).contains("  app_home:\n    home_tab_enabled: true\n");
+        // the one global shortcut is the one the bot listens to; it needs the commands scope, as the slash command does
+        int shortcuts = lines.indexOf("  shortcuts:");
+        assertThat(shortcuts).isPositive();
+        assertThat(lines.subList(shortcuts + 1, shortcuts + 5)).containsExactly("    - name: Request a restore", "      type: global",
+                "      callback_id: " + ActionIds.REQUEST_SHORTCUT,
+                "      description: Pick a section and a backup, see what the restore leaves out, ask");
+        assertThat(lines.get(shortcuts + 5)).doesNotStartWith("    - ");
+        assertThat(list(lines, "bot")).contains("commands");
+    }
+
     @Test
     void socketManifestHasNoUrlsHttpManifestPointsAtTheEventsPath() throws IOException {
         List<String> socket = read("slack-app-manifest-socket.yaml");
@@ -120,7 +137,7 @@ class ManifestTest {
     void everyMethodTheBotCallsHasItsScopeListed() {
         // The HTTP and Socket Mode tests record the calls; here the declared map must cover what the code uses.
         assertThat(SlackScopes.METHOD_SCOPES).containsKeys("chat.postMessage", "chat.update", "chat.postEphemeral",
-                "views.open", "users.info", "usergroups.users.list", "auth.test", "bots.info");
+                "views.open", "views.update", "views.publish", "users.info", "usergroups.users.list", "auth.test", "bots.info");
         assertThat(SlackScopes.botScopes()).containsExactlyInAnyOrder("commands", "chat:write", "channels:history",
                 "groups:history", "usergroups:read", "users:read");
     }

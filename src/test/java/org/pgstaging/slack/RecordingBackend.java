@@ -100,13 +100,29 @@ final class RecordingBackend implements JobService {
         return job;
     }
 
+    /** The backup server's listing: three dumps, the oldest of unknown size. */
+    static final List<BackupFile> BACKUPS = List.of(
+            dump(LocalDate.of(2026, 11, 20), OptionalLong.empty()),
+            dump(LocalDate.of(2026, 11, 23), OptionalLong.of(3_400_000_000L)),
+            dump(LocalDate.of(2026, 11, 24), OptionalLong.of(3_500_000_000L)));
+
+    private static BackupFile dump(LocalDate day, OptionalLong size) {
+        return new BackupFile("foodb", day, "foodb." + day + ".dump", URI.create("http://backups.example/foodb/foodb." + day + ".dump"), size);
+    }
+
+    /** When set, preview waits for it: lets a test see what happens while a plan is being worked out. */
+    volatile CountDownLatch previewGate;
+
     @Override
     public RestorePreview preview(String section, DateSpec date) {
         section(section);
         record("preview " + section + " " + date);
-        BackupFile file = new BackupFile("foodb", LocalDate.of(2026, 11, 24), "foodb.2026-11-24.dump",
-                URI.create("http://backups.example/foodb/foodb.2026-11-24.dump"), OptionalLong.of(3_500_000_000L));
-        return new RestorePreview(section, file, "staging-db1:5432", "foodb_20261124", Optional.of(new CatalogReport(1200, 1100,
+        await(previewGate);
+        LocalDate day = date.resolve(BACKUPS.stream().map(BackupFile::date).toList(), LocalDate.of(2026, 11, 24)).orElseThrow();
+        BackupFile file = BACKUPS.stream().filter(b -> b.date().equals(day)).findFirst()
+                .orElseThrow(() -> new PgStagingException("no backup of " + section + " for " + date,
+                        "backups: " + BACKUPS.stream().map(b -> b.date().toString()).toList()));
+        return new RestorePreview(section, file, "staging-db1:5432", "foodb_" + DateSpec.compact(day), Optional.of(new CatalogReport(1200, 1100,
                 List.of("audit", "archive"), List.of("public.sessions", "public.events"), List.of("public.orders.audit_trigger"),
                 List.of("CAST CAST (audit.stamp AS text) needs TYPE audit.stamp"), List.of(), "1100 of 1200 catalog entries kept")));
     }
@@ -156,6 +172,15 @@ final class RecordingBackend implements JobService {
     public List<JobView> queue() {
         synchronized (jobs) {
             return jobs.values().stream().filter(j -> !j.finished()).toList();
+        }
+    }
+
+    @Override
+    public List<JobView> requestsOf(String requester, int limit) {
+        synchronized (jobs) {
+            List<JobView> mine = new ArrayList<>(jobs.values().stream().filter(j -> requester.equals(j.requesterId())).toList());
+            Collections.reverse(mine);
+            return mine.stream().limit(limit).toList();
         }
     }
 
@@ -310,7 +335,9 @@ final class RecordingBackend implements JobService {
 
     @Override
     public List<BackupFile> backups(String section, boolean local) {
-        return List.of(preview(section, DateSpec.latest()).backup());
+        section(section);
+        record("backups " + section);
+        return BACKUPS;
     }
 
     @Override
@@ -331,20 +358,23 @@ final class RecordingBackend implements JobService {
     @Override
     public List<DatabaseSize> dbsizes(List<String> sections) {
         record("dbsizes " + sections);
-        CountDownLatch g = gate;
-        if (g != null) {
-            try {
-                g.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        await(gate);
         List<DatabaseSize> out = new ArrayList<>();
         for (String s : sections) {
             section(s);
             for (String c : copies) out.add(new DatabaseSize(s, c, 2_000_000_000L + c.hashCode() % 1000, c.equals(active)));
         }
         return out;
+    }
+
+    /** Holds the call while a test keeps {@code gate} closed (null: no gate). */
+    private static void await(CountDownLatch gate) {
+        if (gate == null) return;
+        try {
+            gate.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

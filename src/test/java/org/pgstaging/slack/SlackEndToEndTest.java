@@ -514,6 +514,52 @@ class SlackEndToEndTest {
         }
     }
 
+    // ---- 8. the request form and the Home tab ------------------------------------------------------
+
+    /**
+     * The form lists the real backups of a section from nginx, shows the plan the engine works out
+     * for the one chosen, and its submission goes through the queue as the slash command's does; the
+     * requester's Home tab, opened before, follows the job.
+     */
+    @Test
+    @Order(8)
+    void theRequestFormAsksThroughTheQueueAndTheHomeTabFollows() throws Exception {
+        slack.send(events, slack.signJson(slack.eventCallback(slack.appHomeOpened(ALICE, null)).toString()));
+        Call home = api.await("views.publish", c -> ALICE.equals(c.param("user_id")), LONG);
+        assertThat(home.param("view")).contains("127.0.0.1:" + sandbox.pg.port()).contains("slackdb.dev, slackdb2.dev");
+
+        RequestFormDriver form = new RequestFormDriver(api, slack, events, LONG);
+        JsonObject opened = form.open(ALICE);
+        JsonObject chosen = form.chooseSection(ALICE, opened, "slackdb.dev", CHANNEL);
+        String dates = RequestForm.dateBlock("slackdb.dev");
+        assertThat(RequestFormDriver.optionTexts(chosen, dates)).hasSize(3)
+                .allMatch(t -> t.matches("(latest · )?\\d{4}-\\d{2}-\\d{2} · [0-9.]+ [kMG]?B"), "date and size");
+        assertThat(RequestFormDriver.optionTexts(chosen, dates).get(0)).startsWith("latest · " + today);
+        assertThat(chosen.toString()).contains("slackdb." + today + ".dump").contains("Catalog filter");
+        JsonObject older = form.chooseDate(ALICE, chosen, "slackdb.dev", OLD.toString(), CHANNEL, "slackdb." + OLD + ".dump");
+
+        JsonObject answer = form.submit(ALICE, older, "slackdb.dev", OLD.toString(), CHANNEL);
+        assertThat(answer.get("response_action").getAsString()).as(answer.toString()).isEqualTo("update");
+        String said = answer.getAsJsonObject("view").toString().contains("posted;") ? answer.toString()
+                : form.updated(older, v -> v.contains("posted;")).toString();
+        String jobId = said.replaceAll("(?s).*Request `(\\d+)` posted.*", "$1");
+        Job job = store.get(Long.parseLong(jobId));
+        assertThat(job.state()).isEqualTo(JobState.AWAITING_APPROVAL);
+        assertThat(job.requestedBy()).isEqualTo(ALICE);
+        assertThat(job.section()).isEqualTo("slackdb.dev");
+        assertThat(job.dateSpec()).isEqualTo(OLD.toString());
+        api.awaitMessage(p -> p.channel().equals(CHANNEL) && p.text().contains("job `" + jobId + "`"), LONG);
+        Posted card = api.awaitMessage(p -> p.channel().equals(APPROVALS)
+                && buttonValue(p.message().getAsJsonArray("blocks"), ActionIds.APPROVE).contains(jobId), LONG);
+        assertThat(card.text()).contains("slackdb." + OLD + ".dump").contains("Catalog filter");
+
+        api.await("views.publish", c -> ALICE.equals(c.param("user_id")) && c.param("view").contains("`" + jobId + "`")
+                && c.param("view").contains("Awaiting approval"), LONG);
+        backend.cancel(jobId, ALICE);
+        api.await("views.publish", c -> ALICE.equals(c.param("user_id")) && c.param("view").contains("`" + jobId + "`")
+                && c.param("view").contains("Cancelled"), LONG);
+    }
+
     // ---- Slack side helpers ------------------------------------------------------------------------
 
     /** A request as the bot announced it: the job, its request message and its approval card. */

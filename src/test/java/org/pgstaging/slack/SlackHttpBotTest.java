@@ -68,10 +68,15 @@ class SlackHttpBotTest {
         return m;
     }
 
+    /** The loopback Web API with the users and user groups of these settings. */
+    static SlackApiServer loopbackSlack() {
+        return SlackApiServer.start(BOT_TOKEN, "xapp-1-unused")
+                .userGroup("S0DBAS", GRACE).userGroup("S0DEVS", "U0DEVDAN").user(ALICE, "alice").user(BOB, "bob");
+    }
+
     @BeforeAll
     static void start() throws Exception {
-        api = SlackApiServer.start(BOT_TOKEN, "xapp-1-unused");
-        api.userGroup("S0DBAS", GRACE).userGroup("S0DEVS", "U0DEVDAN").user(ALICE, "alice").user(BOB, "bob");
+        api = loopbackSlack();
         stateDir = Files.createTempDirectory("pgstaging-slack");
         SlackSettings settings = new SlackSettings(settings(api.apiUrl(), stateDir, false), Map.of());
         backend = new RecordingBackend(SlackBot.jobPolicy(settings));

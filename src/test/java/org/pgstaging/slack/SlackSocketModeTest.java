@@ -90,6 +90,30 @@ class SlackSocketModeTest {
         assertThat(ack.get("envelope_id").getAsString()).isEqualTo(id);
     }
 
+    @Test
+    void theHomeTabIsPublishedWhenOpened() {
+        api.awaitAck(api.pushEnvelope("events_api", slack.eventCallback(slack.appHomeOpened(SlackHttpBotTest.BOB, null))),
+                Duration.ofSeconds(10));
+        var publish = api.await("views.publish", c -> SlackHttpBotTest.BOB.equals(c.param("user_id")), Duration.ofSeconds(20));
+        assertThat(publish.param("view")).contains("\"type\":\"home\"").contains(ActionIds.HOME_REQUEST);
+    }
+
+    /** The form's checks travel back in the envelope's ack, as Slack expects a response_action over the socket. */
+    @Test
+    void theShortcutOpensTheFormAndItsErrorsComeBackInTheAck() {
+        api.awaitAck(api.pushEnvelope("interactive", slack.shortcut(SlackHttpBotTest.ALICE, ActionIds.REQUEST_SHORTCUT)),
+                Duration.ofSeconds(10));
+        api.await("views.open", c -> c.param("view").contains(ActionIds.REQUEST_VIEW), Duration.ofSeconds(10));
+        JsonObject form = api.awaitView(v -> v.toString().contains(ActionIds.REQUEST_SECTION_BLOCK));
+        JsonObject values = SlackRequests.values(ActionIds.REQUEST_CHANNEL_BLOCK, ActionIds.REQUEST_CHANNEL,
+                SlackRequests.selectedConversation(SlackHttpBotTest.CHANNEL));
+        JsonObject ack = api.awaitAck(api.pushEnvelope("interactive", slack.viewSubmission(SlackHttpBotTest.ALICE, form, values)),
+                Duration.ofSeconds(10));
+        assertThat(ack.getAsJsonObject("payload").get("response_action").getAsString()).isEqualTo("errors");
+        assertThat(ack.getAsJsonObject("payload").getAsJsonObject("errors").get(ActionIds.REQUEST_SECTION_BLOCK).getAsString())
+                .isEqualTo("Choose a section");
+    }
+
     /** A slash command delivered twice over the socket (two envelopes, one payload): answered once, the repeat acked empty. */
     @Test
     void theSameCommandDeliveredTwiceIsAnsweredOnce() {

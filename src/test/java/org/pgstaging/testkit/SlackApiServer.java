@@ -36,11 +36,12 @@ import org.java_websocket.server.WebSocketServer;
 /**
  * A real Slack Web API on loopback for tests: answers the methods the bot calls with the shapes
  * Slack documents (auth.test, bots.info, chat.postMessage, chat.update, chat.postEphemeral,
- * views.open, users.info, usergroups.users.list, conversations.info, apps.connections.open), checks
- * {@code Authorization: Bearer}, records every call with its answer, refuses blocks beyond Slack's
- * documented limits ({@link SlackBlockRules}), can answer 429 with Retry-After (for a number of calls
- * or for a while) and other errors, records what is posted to response_url, and runs the Socket Mode
- * WebSocket server (hello, envelopes, acks, disconnect, dropped connections).
+ * views.open, views.update, views.publish, users.info, usergroups.users.list, conversations.info,
+ * apps.connections.open), checks {@code Authorization: Bearer}, records every call with its answer,
+ * refuses blocks beyond Slack's documented limits ({@link SlackBlockRules}) and views beyond Block
+ * Kit's ({@link ViewLimits}), can answer 429 with Retry-After (for a number of calls or for a while)
+ * and other errors, records what is posted to response_url, and runs the Socket Mode WebSocket server
+ * (hello, envelopes, acks, disconnect, dropped connections).
  */
 public final class SlackApiServer implements AutoCloseable {
     public static final String TEAM_ID = "T0PGSTAGE";
@@ -101,6 +102,11 @@ public final class SlackApiServer implements AutoCloseable {
     private final Map<String, String> users = new ConcurrentHashMap<>();
     private final Map<String, String> channels = new ConcurrentHashMap<>();
     private final Map<String, JsonObject> messages = new ConcurrentHashMap<>();
+    private final Set<String> notIn = ConcurrentHashMap.newKeySet();
+    /** Views opened, updated or published, by view id, as Slack holds them now. */
+    private final Map<String, JsonObject> views = new ConcurrentHashMap<>();
+    /** The Home tab's view id of each user it was published to. */
+    private final Map<String, String> homes = new ConcurrentHashMap<>();
     private final AtomicLong seq = new AtomicLong();
     private final long epoch = System.currentTimeMillis() / 1000;
     private final Gson gson = new Gson();
@@ -158,6 +164,12 @@ public final class SlackApiServer implements AutoCloseable {
 
     public SlackApiServer channel(String id, String name) {
         channels.put(id, name);
+        return this;
+    }
+
+    /** The bot is not a member of {@code channelId}: posting there answers not_in_channel, as Slack does. */
+    public SlackApiServer botNotIn(String channelId) {
+        notIn.add(channelId);
         return this;
     }
 
@@ -271,6 +283,35 @@ public final class SlackApiServer implements AutoCloseable {
         }
     }
 
+    /** Waits for a view (opened, updated or published) that matches, as it stands now; fails with the views there are. */
+    public JsonObject awaitView(Predicate<JsonObject> match, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            for (JsonObject v : views.values()) {
+                JsonObject copy = v.deepCopy();
+                if (match.test(copy)) return copy;
+            }
+            if (System.nanoTime() > end) throw new AssertionError("no view matched within " + timeout + "; views: " + views.values());
+            sleep(20);
+        }
+    }
+
+    public JsonObject awaitView(Predicate<JsonObject> match) {
+        return awaitView(match, Duration.ofSeconds(10));
+    }
+
+    /** A view as it stands after the bot's updates (null: no such view). */
+    public JsonObject view(String viewId) {
+        JsonObject v = views.get(viewId);
+        return v == null ? null : v.deepCopy();
+    }
+
+    /** The Home tab published to {@code userId}, as they would see it now (null: never published). */
+    public JsonObject home(String userId) {
+        String id = homes.get(userId);
+        return id == null ? null : view(id);
+    }
+
     public void clear() {
         synchronized (calls) {
             calls.clear();
@@ -360,6 +401,8 @@ public final class SlackApiServer implements AutoCloseable {
             case "chat.update" -> update(call);
             case "chat.postEphemeral" -> ephemeral(call);
             case "views.open" -> viewsOpen(call);
+            case "views.update" -> viewsUpdate(call);
+            case "views.publish" -> viewsPublish(call);
             case "users.info" -> usersInfo(call);
             case "usergroups.users.list" -> usergroupUsers(call);
             case "conversations.info" -> conversationsInfo(call);
@@ -399,6 +442,7 @@ public final class SlackApiServer implements AutoCloseable {
     private JsonObject postMessage(Call c) {
         String channel = c.param("channel");
         if (channel == null || channel.isBlank()) return error("channel_not_found");
+        if (notIn.contains(channel)) return error("not_in_channel");
         if (c.param("text") == null && c.blocks().isEmpty()) return error("no_text");
         JsonObject invalid = invalidBlocks(c);
         if (invalid != null) return invalid;
@@ -450,18 +494,63 @@ public final class SlackApiServer implements AutoCloseable {
 
     private JsonObject viewsOpen(Call c) {
         if (c.param("trigger_id") == null) return error("invalid_trigger_id");
+        return storeView(c, "V" + seq.incrementAndGet(), null);
+    }
+
+    /** Replaces an open view, found by view_id (or external_id); a hash that is not the view's current one conflicts. */
+    private JsonObject viewsUpdate(Call c) {
+        String id = c.param("view_id");
+        if (id == null && c.param("external_id") != null) {
+            id = views.entrySet().stream().filter(e -> c.param("external_id").equals(string(e.getValue(), "external_id")))
+                    .map(Map.Entry::getKey).findFirst().orElse(null);
+        }
+        JsonObject current = id == null ? null : views.get(id);
+        if (current == null) return error("not_found");
+        if (c.param("hash") != null && !c.param("hash").equals(string(current, "hash"))) return error("hash_conflict");
+        return storeView(c, id, null);
+    }
+
+    /** The user's Home tab: one view per user, replaced by each publish. */
+    private JsonObject viewsPublish(Call c) {
+        String user = c.param("user_id");
+        if (user == null || user.isBlank()) return error("invalid_arguments");
+        String id = homes.computeIfAbsent(user, u -> "V" + seq.incrementAndGet());
+        if (c.param("hash") != null && views.containsKey(id) && !c.param("hash").equals(string(views.get(id), "hash"))) {
+            return error("hash_conflict");
+        }
+        return storeView(c, id, "home");
+    }
+
+    private JsonObject storeView(Call c, String id, String requiredType) {
         String raw = c.param("view");
         if (raw == null) return error("invalid_arguments");
         JsonObject view = JsonParser.parseString(raw).getAsJsonObject();
-        view.addProperty("id", "V" + seq.incrementAndGet());
+        List<String> problems = ViewLimits.problems(view);
+        if (requiredType != null && !requiredType.equals(string(view, "type"))) {
+            problems = new ArrayList<>(problems);
+            problems.add("[ERROR] must be " + requiredType + " [json-pointer:/view/type]");
+        }
+        if (!problems.isEmpty()) {
+            JsonObject o = error("invalid_arguments");
+            JsonObject meta = new JsonObject();
+            meta.add("messages", gson.toJsonTree(problems));
+            o.add("response_metadata", meta);
+            return o;
+        }
+        view.addProperty("id", id);
         view.addProperty("team_id", TEAM_ID);
         view.addProperty("app_id", APP_ID);
         view.addProperty("bot_id", BOT_ID);
-        view.addProperty("hash", "1700000000.abcdef");
+        view.addProperty("hash", epoch + "." + Long.toHexString(seq.incrementAndGet()));
         view.add("state", gson.fromJson("{\"values\":{}}", JsonObject.class));
+        views.put(id, view);
         JsonObject o = ok();
         o.add("view", view);
         return o;
+    }
+
+    private static String string(JsonObject o, String key) {
+        return o.has(key) && o.get(key).isJsonPrimitive() ? o.get(key).getAsString() : null;
     }
 
     private JsonObject usersInfo(Call c) {

@@ -1,7 +1,9 @@
 package org.pgstaging.testkit;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -21,7 +23,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Requests exactly as Slack sends them to an app: slash command forms, {@code payload=} interactivity
- * (block_actions, view_submission), event_callback JSON, each signed with
+ * (block_actions on messages and views, shortcut, view_submission), event_callback JSON, each signed with
  * {@code v0=hex(HMAC-SHA256(secret, "v0:" + ts + ":" + body))} over the UTF-8 bytes that are sent.
  * The JSON payloads are also what Socket Mode envelopes carry.
  */
@@ -134,34 +136,132 @@ public final class SlackRequests {
 
     /** A view_submission with one plain_text_input value. */
     public JsonObject viewSubmission(String userId, JsonObject openedView, String blockId, String actionId, String value) {
-        JsonObject user = new JsonObject();
-        user.addProperty("id", userId);
-        user.addProperty("username", "user" + userId.toLowerCase());
-        user.addProperty("team_id", SlackApiServer.TEAM_ID);
         JsonObject input = new JsonObject();
         input.addProperty("type", "plain_text_input");
         input.addProperty("value", value);
-        JsonObject block = new JsonObject();
-        block.add(actionId, input);
-        JsonObject values = new JsonObject();
-        values.add(blockId, block);
-        JsonObject state = new JsonObject();
-        state.add("values", values);
-        JsonObject view = openedView.deepCopy();
-        view.add("state", state);
-        JsonObject team = new JsonObject();
-        team.addProperty("id", SlackApiServer.TEAM_ID);
-        team.addProperty("domain", TEAM_DOMAIN);
+        return viewSubmission(userId, openedView, values(blockId, actionId, input));
+    }
+
+    /** A view_submission of {@code view} with {@code values} as its {@code state.values} (see {@link #values}). */
+    public JsonObject viewSubmission(String userId, JsonObject view, JsonObject values) {
         JsonObject p = new JsonObject();
         p.addProperty("type", "view_submission");
-        p.add("team", team);
-        p.add("user", user);
+        p.add("team", team());
+        p.add("user", user(userId));
         p.addProperty("api_app_id", SlackApiServer.APP_ID);
         p.addProperty("token", VERIFICATION_TOKEN);
         p.addProperty("trigger_id", triggerId());
-        p.add("view", view);
+        p.add("view", withState(view, values));
         p.add("response_urls", new JsonArray());
+        p.addProperty("is_enterprise_install", false);
         return p;
+    }
+
+    /**
+     * A global shortcut as Slack sends it (no channel: a global shortcut is used from anywhere).
+     */
+    public JsonObject shortcut(String userId, String callbackId) {
+        JsonObject p = new JsonObject();
+        p.addProperty("type", "shortcut");
+        p.addProperty("token", VERIFICATION_TOKEN);
+        p.addProperty("action_ts", ts());
+        p.add("team", team());
+        p.add("user", user(userId));
+        p.addProperty("is_enterprise_install", false);
+        p.add("enterprise", null);
+        p.addProperty("callback_id", callbackId);
+        p.addProperty("trigger_id", triggerId());
+        return p;
+    }
+
+    /**
+     * A block_actions payload from an element of a view (a modal or the Home tab): {@code action}
+     * is the element's part, e.g. {@link #selectedOption} or a button's value; the view carries
+     * {@code values} as its state.
+     */
+    public JsonObject viewAction(String userId, JsonObject view, String blockId, String actionId, JsonObject action, JsonObject values) {
+        JsonObject container = new JsonObject();
+        container.addProperty("type", "view");
+        container.addProperty("view_id", view.get("id").getAsString());
+        JsonObject a = action.deepCopy();
+        a.addProperty("action_id", actionId);
+        a.addProperty("block_id", blockId);
+        a.addProperty("action_ts", ts());
+        JsonArray actions = new JsonArray();
+        actions.add(a);
+        JsonObject p = new JsonObject();
+        p.addProperty("type", "block_actions");
+        p.add("user", user(userId));
+        p.addProperty("api_app_id", SlackApiServer.APP_ID);
+        p.addProperty("token", VERIFICATION_TOKEN);
+        p.add("container", container);
+        p.addProperty("trigger_id", triggerId());
+        p.add("team", team());
+        p.add("enterprise", null);
+        p.addProperty("is_enterprise_install", false);
+        p.add("view", withState(view, values));
+        p.add("actions", actions);
+        return p;
+    }
+
+    /** The action of a button click, for {@link #viewAction}. */
+    public static JsonObject button(String value) {
+        return typed("button", "value", new JsonPrimitive(value));
+    }
+
+    /** The action (and the state value) of a static_select on {@code option}, an option of the view as the bot sent it. */
+    public static JsonObject selectedOption(JsonObject option) {
+        JsonObject chosen = option.deepCopy();
+        if (chosen.has("text")) chosen.getAsJsonObject("text").addProperty("emoji", true);
+        return typed("static_select", "selected_option", chosen);
+    }
+
+    /** The action (and the state value) of a conversations_select on {@code channelId}. */
+    public static JsonObject selectedConversation(String channelId) {
+        return typed("conversations_select", "selected_conversation", new JsonPrimitive(channelId));
+    }
+
+    private static JsonObject typed(String type, String key, JsonElement value) {
+        JsonObject o = new JsonObject();
+        o.addProperty("type", type);
+        o.add(key, value);
+        return o;
+    }
+
+    /** {@code state.values} of a view: {@code {block_id: {action_id: value}}}; add more with {@link #value}. */
+    public static JsonObject values(String blockId, String actionId, JsonObject value) {
+        return value(new JsonObject(), blockId, actionId, value);
+    }
+
+    public static JsonObject value(JsonObject values, String blockId, String actionId, JsonObject value) {
+        JsonObject block = values.has(blockId) ? values.getAsJsonObject(blockId) : new JsonObject();
+        block.add(actionId, value);
+        values.add(blockId, block);
+        return values;
+    }
+
+    private static JsonObject withState(JsonObject view, JsonObject values) {
+        JsonObject state = new JsonObject();
+        state.add("values", values);
+        JsonObject v = view.deepCopy();
+        v.add("state", state);
+        return v;
+    }
+
+    private static JsonObject user(String userId) {
+        JsonObject user = new JsonObject();
+        user.addProperty("id", userId);
+        user.addProperty("username", "user" + userId.toLowerCase());
+        user.addProperty("name", "user" + userId.toLowerCase());
+        user.addProperty("team_id", SlackApiServer.TEAM_ID);
+        return user;
+    }
+
+    private static JsonObject team() {
+        JsonObject team = new JsonObject();
+        team.addProperty("id", SlackApiServer.TEAM_ID);
+        team.addProperty("domain", TEAM_DOMAIN);
+        return team;
     }
 
     /** Form body {@code payload=<url-encoded JSON>} of interactivity requests. */
@@ -183,6 +283,21 @@ public final class SlackRequests {
         e.addProperty("event_ts", e.get("ts").getAsString());
         e.addProperty("channel_type", channelId.startsWith("G") ? "group" : "channel");
         e.addProperty("team", SlackApiServer.TEAM_ID);
+        return e;
+    }
+
+    /**
+     * {@code app_home_opened}: {@code userId} opened the app's Home tab; {@code channel} is their
+     * direct-message channel with the app, {@code view} the tab as last published (null: never).
+     */
+    public JsonObject appHomeOpened(String userId, JsonObject view) {
+        JsonObject e = new JsonObject();
+        e.addProperty("type", "app_home_opened");
+        e.addProperty("user", userId);
+        e.addProperty("channel", "D" + userId.substring(1));
+        e.addProperty("tab", "home");
+        e.addProperty("event_ts", ts());
+        if (view != null) e.add("view", view);
         return e;
     }
 

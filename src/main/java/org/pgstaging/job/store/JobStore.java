@@ -511,6 +511,12 @@ public final class JobStore implements AutoCloseable {
         return db.transaction("listing jobs", c -> Rows.jobs(c, "ORDER BY id DESC FETCH FIRST ? ROWS ONLY", limit));
     }
 
+    /** The {@code limit} most recent jobs {@code requester} asked for, newest first. */
+    public List<Job> requestedBy(String requester, int limit) {
+        return db.transaction("listing the jobs of " + requester, c -> Rows.jobs(c,
+                "WHERE requested_by = ? ORDER BY id DESC FETCH FIRST ? ROWS ONLY", requester, limit));
+    }
+
     /** The {@code limit} latest DONE jobs of a section and kind, most recently finished first. */
     public List<Job> done(String section, JobKind kind, int limit) {
         return db.transaction("reading past jobs of [" + section + "]", c -> Rows.jobs(c,

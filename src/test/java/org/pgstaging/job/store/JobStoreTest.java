@@ -215,6 +215,19 @@ class JobStoreTest {
     }
 
     @Test
+    void theRequestsOfOnePersonComeNewestFirstWhateverTheirState() {
+        Job first = store.create(restore("a.dev", true));
+        store.create(new JobRequest(JobKind.RESTORE, "b.dev", "latest", null, "db1:5432", "bob", true, "C1", "100.2"));
+        Job second = store.create(restore("c.dev", false));
+        store.deny(first.id(), "dba", "not now");
+        Job third = store.create(restore("d.dev", true));
+        assertThat(store.requestedBy("alice", 10)).extracting(Job::id).containsExactly(third.id(), second.id(), first.id());
+        assertThat(store.requestedBy("alice", 2)).extracting(Job::id).containsExactly(third.id(), second.id());
+        assertThat(store.requestedBy("bob", 10)).extracting(Job::section).containsExactly("b.dev");
+        assertThat(store.requestedBy("carol", 10)).isEmpty();
+    }
+
+    @Test
     void malformedRequestsAreRejectedBeforeAnythingIsStored() {
         assertThatThrownBy(() -> new JobRequest(JobKind.RESTORE, "foodb.dev", "2024-02-30", null, "db1:5432",
                 "alice", true, null, null)).isInstanceOf(PgStagingException.class).hasMessageContaining("2024-02-30");
