@@ -56,10 +56,15 @@ final class DatedCopies {
         return active.map(name::equals).orElse(false);
     }
 
-    /** Whether a pgstaging restore completed the copy at or after {@code since} (to the second). */
+    /**
+     * Whether a pgstaging restore completed the copy at or after {@code since}. The mark is written
+     * by the clock of the machine that ran the restore (a remote server's, for a remote target): a
+     * skew can only make a finished run look unfinished (it runs again and says the copy exists) or a
+     * copy made just before the run look like its work (the date's copy is there, complete).
+     */
     boolean completedSince(String name, java.time.Instant since) {
         java.time.Instant at = completedAt.get(name);
-        return at != null && since != null && !at.isBefore(since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        return at != null && since != null && !at.isBefore(since.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
     }
 
     boolean inPgbouncer(String name) {

@@ -53,6 +53,32 @@ public final class ClusterAdmin {
         }
     }
 
+    /**
+     * A restore's new copy, never for an instant without saying it is incomplete: created refusing
+     * connections, given its {@code mark} ({@link CopyMark#incomplete}), then opened. A process that
+     * dies between two of these leaves a database that refuses connections and has no comment, which
+     * {@link #commentsStartingWith} reports as incomplete too, so a crash cannot make it look whole.
+     */
+    public void createIncompleteCopy(String name, String owner, String encoding, String mark) {
+        String sql = "CREATE DATABASE " + Identifiers.quote(name) + " WITH TEMPLATE template0"
+                + " OWNER " + Identifiers.quote(owner) + " ENCODING " + Identifiers.literal(encoding) + " ALLOW_CONNECTIONS false";
+        try (Connection c = server.connect(maintdb); Statement st = c.createStatement()) {
+            try {
+                st.execute(sql);
+            } catch (SQLException e) {
+                if (DUPLICATE_DATABASE.equals(e.getSQLState())) {
+                    throw new PgStagingException("database " + name + " already exists on " + server,
+                            "drop it first (pgstaging drop SECTION DATE) or restore another date");
+                }
+                throw e;
+            }
+            st.execute("COMMENT ON DATABASE " + Identifiers.quote(name) + " IS " + Identifiers.literal(mark));
+            st.execute("ALTER DATABASE " + Identifiers.quote(name) + " ALLOW_CONNECTIONS true");
+        } catch (SQLException e) {
+            throw failure("create database " + name, e);
+        }
+    }
+
     /** Drops a database even with sessions connected: terminates them first, then DROP ... WITH (FORCE). */
     public boolean dropDatabase(String name) {
         if (!exists(name)) return false;
@@ -196,15 +222,18 @@ public final class ClusterAdmin {
 
     /**
      * Databases whose names start with {@code prefix}, sorted by name, each with its comment (null
-     * when it has none): where pgstaging marks a copy as incomplete ({@link CopyMark}).
+     * when it has none): where pgstaging marks a copy as incomplete ({@link CopyMark}). One that
+     * refuses connections and has no comment was left by {@link #createIncompleteCopy} cut short: it
+     * comes with {@link CopyMark#UNMARKED}.
      */
     public Map<String, String> commentsStartingWith(String prefix) {
         Map<String, String> out = new LinkedHashMap<>();
         try (Connection c = server.connect(maintdb);
-             PreparedStatement ps = c.prepareStatement("SELECT datname, shobj_description(oid, 'pg_database')"
-                     + " FROM pg_database WHERE left(datname, length(?)) = ? ORDER BY datname")) {
-            ps.setString(1, prefix);
+             PreparedStatement ps = c.prepareStatement("SELECT datname, coalesce(shobj_description(oid, 'pg_database'),"
+                     + " CASE WHEN NOT datallowconn THEN ? END) FROM pg_database WHERE left(datname, length(?)) = ? ORDER BY datname")) {
+            ps.setString(1, CopyMark.UNMARKED);
             ps.setString(2, prefix);
+            ps.setString(3, prefix);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) out.put(rs.getString(1), rs.getString(2));
             }

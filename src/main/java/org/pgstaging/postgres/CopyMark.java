@@ -14,6 +14,8 @@ import java.time.temporal.ChronoUnit;
 public final class CopyMark {
     static final String INCOMPLETE = "pgstaging: incomplete";
     static final String COMPLETE = "pgstaging: restored";
+    /** What a copy created but not yet marked says (it refuses connections until marked). */
+    static final String UNMARKED = INCOMPLETE + " (created; its restore stopped before marking it)";
 
     private CopyMark() {}
 
@@ -24,10 +26,11 @@ public final class CopyMark {
 
     /** The comment of a copy whose restore from {@code source} is complete. */
     public static String complete(String source) {
-        return COMPLETE + " from " + source + " at " + now();
+        // to the millisecond: recovery tells a copy its dead run completed from one made just before it
+        return COMPLETE + " from " + source + " at " + Instant.now().truncatedTo(ChronoUnit.MILLIS);
     }
 
-    /** When the restore a database's comment (null: none) tells of completed, to the second; empty when it does not say. */
+    /** When the restore a database's comment (null: none) tells of completed; empty when it does not say. */
     public static java.util.Optional<Instant> completedAt(String comment) {
         if (comment == null || !comment.startsWith(COMPLETE)) return java.util.Optional.empty();
         int at = comment.lastIndexOf(" at ");

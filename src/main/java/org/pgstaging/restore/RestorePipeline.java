@@ -205,9 +205,8 @@ public final class RestorePipeline {
             }
             run.current = Step.CREATE_DATABASE;
             events.step(Step.CREATE_DATABASE, db, () -> {
-                target.admin().createDatabase(db, s.dbowner(), s.dbEncoding());
                 // from now until it is complete, the copy says so itself: a crash cannot make it look whole
-                target.admin().comment(db, CopyMark.incomplete(plan.source(), processName()));
+                target.admin().createIncompleteCopy(db, s.dbowner(), s.dbEncoding(), CopyMark.incomplete(plan.source(), processName()));
             });
             run.cleanup.createdDatabase();
 
@@ -504,8 +503,7 @@ public final class RestorePipeline {
             current = Step.CREATE_DATABASE;
             events.step(Step.CREATE_DATABASE, db + " again, empty, after the broken stream", () -> {
                 target.admin().dropDatabase(db);
-                target.admin().createDatabase(db, s.dbowner(), s.dbEncoding());
-                target.admin().comment(db, CopyMark.incomplete(plan.source(), processName()));
+                target.admin().createIncompleteCopy(db, s.dbowner(), s.dbEncoding(), CopyMark.incomplete(plan.source(), processName()));
             });
         }
 

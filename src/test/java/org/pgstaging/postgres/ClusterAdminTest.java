@@ -66,6 +66,35 @@ class ClusterAdminTest {
         }
     }
 
+    /**
+     * A restore's copy says it is incomplete from its first instant: created refusing connections,
+     * then marked, then opened; one cut short between CREATE and its mark (refusing connections, no
+     * comment) reads as incomplete, a database merely without comment as complete.
+     */
+    @Test
+    void aNewCopyIsIncompleteFromItsFirstInstant() throws Exception {
+        String name = "admin_fresh_20240101";
+        String cut = "admin_fresh_20240102";
+        pg.dropDatabase(name);
+        pg.dropDatabase(cut);
+        try {
+            admin.createIncompleteCopy(name, pg.superuser(), "UTF8", CopyMark.incomplete("foodb.2024-01-01.dump", "pod-a"));
+            assertThat(CopyMark.isIncomplete(admin.commentsStartingWith("admin_fresh_").get(name))).isTrue();
+            try (java.sql.Connection c = pg.connect(name)) {
+                assertThat(c.isValid(2)).as("open once marked").isTrue();
+            }
+            pg.execute("postgres", "CREATE DATABASE " + cut + " ALLOW_CONNECTIONS false"); // as a crash right after CREATE leaves it
+            assertThat(admin.commentsStartingWith("admin_fresh_").get(cut)).isEqualTo(CopyMark.UNMARKED);
+            assertThat(CopyMark.isIncomplete(admin.commentsStartingWith("admin_fresh_").get(cut))).isTrue();
+            assertThatThrownBy(() -> admin.createIncompleteCopy(name, pg.superuser(), "UTF8", "x"))
+                    .hasMessage("database " + name + " already exists on " + admin.server());
+            assertThat(admin.dropDatabase(cut)).as("an unmarked copy drops like any").isTrue();
+        } finally {
+            pg.dropDatabase(name);
+            pg.dropDatabase(cut);
+        }
+    }
+
     @Test
     void anUnknownOwnerIsReportedWithTheServersWords() {
         assertThatThrownBy(() -> admin.createDatabase("admin_noowner_20240101", "no such role", "UTF8"))

@@ -78,6 +78,20 @@ class ReplicaQueueTest {
         };
     }
 
+    /** Runs until interrupted (counted), then returns cancelled, as a restore being stopped does. */
+    private static JobRunner untilInterrupted(CountDownLatch started, AtomicInteger interrupted) {
+        return (job, reporter) -> {
+            started.countDown();
+            try {
+                Thread.sleep(TimeUnit.SECONDS.toMillis(SAFETY_NET));
+            } catch (InterruptedException e) {
+                interrupted.incrementAndGet();
+                return JobOutcome.cancelled("dropped the half-made copy");
+            }
+            return JobOutcome.done();
+        };
+    }
+
     private static JobRequest request(String section, String server) {
         return new JobRequest(JobKind.RESTORE, section, "latest", null, server, "U0ALICE1", false, "C0STAGING1", null);
     }
@@ -110,17 +124,9 @@ class ReplicaQueueTest {
         CountDownLatch started = new CountDownLatch(1);
         AtomicInteger interruptedOnA = new AtomicInteger();
         JobRunner quick = counting("a", 10);
-        RestoreQueue a = replica(where, "pod-a/1/aaaaaa", (job, reporter) -> {
-            if (started.getCount() == 0) return quick.run(job, reporter);
-            started.countDown();
-            try {
-                Thread.sleep(TimeUnit.SECONDS.toMillis(SAFETY_NET));
-            } catch (InterruptedException e) {
-                interruptedOnA.incrementAndGet();
-                return JobOutcome.cancelled("dropped the half-made copy");
-            }
-            return JobOutcome.done();
-        });
+        JobRunner blocking = untilInterrupted(started, interruptedOnA);
+        RestoreQueue a = replica(where, "pod-a/1/aaaaaa", (job, reporter) ->
+                started.getCount() == 0 ? quick.run(job, reporter) : blocking.run(job, reporter));
         a.start();
         Job job = a.submit(request("foodb.dev", "db1:5432"));
         assertThat(started.await(SAFETY_NET, TimeUnit.SECONDS)).isTrue();
@@ -149,15 +155,7 @@ class ReplicaQueueTest {
     void aCancelAskedThroughOneReplicaStopsTheJobTheOtherRuns() throws Exception {
         StateLocation where = StateBackend.POSTGRES.fresh(dir);
         CountDownLatch started = new CountDownLatch(1);
-        RestoreQueue a = replica(where, "pod-a/1/aaaaaa", (job, reporter) -> {
-            started.countDown();
-            try {
-                Thread.sleep(TimeUnit.SECONDS.toMillis(SAFETY_NET));
-            } catch (InterruptedException e) {
-                return JobOutcome.cancelled("nothing to clean");
-            }
-            return JobOutcome.done();
-        });
+        RestoreQueue a = replica(where, "pod-a/1/aaaaaa", untilInterrupted(started, new AtomicInteger()));
         a.start();
         Job job = a.submit(request("foodb.dev", "db1:5432"));
         assertThat(started.await(SAFETY_NET, TimeUnit.SECONDS)).isTrue();

@@ -196,17 +196,10 @@ class RestartRecoveryTest {
 
     @Test
     void aRunThatHadFinishedItsWorkBeforeTheCrashEndsDoneAndDoesNotRunAgain() throws Exception {
-        DoomedProcess first = new DoomedProcess(false);
-        first.queue.start();
-        Job job = first.queue.submit(request("a.dev", false));
-        first.awaitRunning();
-        first.crash();
+        Job job = crashedWhileRunning();
 
         try (JobStore store = JobStore.open(dir);
-             RestoreQueue queue = new RestoreQueue(store, (j, r) -> {
-                 runOrder.add(j.id());
-                 return JobOutcome.done();
-             }, j -> InterruptCleanup.finished("a_20240301 is a complete copy: added it to pgbouncer"))) {
+             RestoreQueue queue = new RestoreQueue(store, this::recordRun, j -> InterruptCleanup.finished("a_20240301 is a complete copy: added it to pgbouncer"))) {
             EventLog log = new EventLog();
             queue.addListener(log);
             List<Job> recovered = queue.start();
@@ -224,17 +217,10 @@ class RestartRecoveryTest {
 
     @Test
     void failedCleanupKeepsTheJobFromRerunning() throws Exception {
-        DoomedProcess first = new DoomedProcess(false);
-        first.queue.start();
-        Job job = first.queue.submit(request("a.dev", false));
-        first.awaitRunning();
-        first.crash();
+        Job job = crashedWhileRunning();
 
         try (JobStore store = JobStore.open(dir);
-             RestoreQueue queue = new RestoreQueue(store, (j, r) -> {
-                 runOrder.add(j.id());
-                 return JobOutcome.done();
-             }, j -> {
+             RestoreQueue queue = new RestoreQueue(store, this::recordRun, j -> {
                  throw new IllegalStateException("database a_20240301 is in use");
              })) {
             List<Job> recovered = queue.start();
@@ -247,5 +233,20 @@ class RestartRecoveryTest {
             assertThat(queue.start()).isEmpty();
             assertThat(cleaned).isEmpty();
         }
+    }
+
+    /** A job "a.dev" that a process was running when it died. */
+    private Job crashedWhileRunning() throws Exception {
+        DoomedProcess first = new DoomedProcess(false);
+        first.queue.start();
+        Job job = first.queue.submit(request("a.dev", false));
+        first.awaitRunning();
+        first.crash();
+        return job;
+    }
+
+    private JobOutcome recordRun(Job job, ProgressReporter reporter) {
+        runOrder.add(job.id());
+        return JobOutcome.done();
     }
 }
