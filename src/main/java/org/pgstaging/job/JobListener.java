@@ -12,6 +12,14 @@ public interface JobListener {
     void jobProgress(JobView job, RestoreEvent event);
 
     /**
+     * Jobs may have moved without this listener hearing of each (another bot sharing the state
+     * decided or ran something): a view of the whole queue should be read again. Every few seconds
+     * at most.
+     */
+    default void jobsMoved() {
+    }
+
+    /**
      * pgstaging stopped while the job ran and, at the next start, cleaned up after it ({@code cleanup} says
      * what was done). {@code requeued}: it runs again by itself; otherwise it stays failed or cancelled.
      */

@@ -97,6 +97,11 @@ public final class QueuedJobService implements JobService, AutoCloseable {
                 }
                 listeners.forEach(l -> l.jobChanged(job));
             }
+
+            @Override
+            public void storeMoved() {
+                listeners.forEach(JobListener::jobsMoved);
+            }
         });
     }
 

@@ -88,6 +88,12 @@ final class HomeRefresher implements JobListener {
         if (!(event instanceof RestoreEvent.Detail)) moved(); // detail lines do not show on the tab
     }
 
+    /** Another replica sharing the state moved a job: its events never reach this one. */
+    @Override
+    public void jobsMoved() {
+        moved();
+    }
+
     private void moved() {
         synchronized (this) {
             if (viewers.estimatedSize() == 0) return;

@@ -34,6 +34,22 @@ final class EventThread {
         deliver(l -> l.progress(job, text), job);
     }
 
+    void storeMoved() {
+        try {
+            thread.execute(() -> {
+                for (QueueListener l : listeners) {
+                    try {
+                        l.storeMoved();
+                    } catch (RuntimeException e) {
+                        LOG.warn("queue listener {} failed on a store change", l, e);
+                    }
+                }
+            });
+        } catch (RejectedExecutionException closed) {
+            LOG.debug("queue closed: store change not delivered");
+        }
+    }
+
     private void deliver(Consumer<QueueListener> call, Job job) {
         try {
             thread.execute(() -> {

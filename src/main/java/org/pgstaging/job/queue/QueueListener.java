@@ -13,4 +13,11 @@ public interface QueueListener {
     /** A running job reported progress ({@code text} is the newest, {@code job} as last stored). */
     default void progress(Job job, String text) {
     }
+
+    /**
+     * The store's history moved on, perhaps through another process sharing it (another replica's
+     * decision, a job it runs): whatever shows the whole queue may be stale. Checked every poll.
+     */
+    default void storeMoved() {
+    }
 }

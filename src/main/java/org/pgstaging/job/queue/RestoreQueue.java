@@ -73,6 +73,8 @@ public final class RestoreQueue implements AutoCloseable {
     private Duration heartbeatEvery = HEARTBEAT_EVERY;
     private Duration takeoverAfter = TAKEOVER_AFTER;
     private ScheduledExecutorService ticks;
+    /** The newest history entry the last poll saw; only the poll thread touches it. */
+    private long newestSeen = -1;
 
     public RestoreQueue(JobStore store, JobRunner runner, InterruptedJobHandler onInterrupted) {
         this(store, Replica.current(), runner, onInterrupted);
@@ -427,6 +429,11 @@ public final class RestoreQueue implements AutoCloseable {
                 servers.forEach(this::wake);
             } finally {
                 lock.unlock();
+            }
+            long newest = store.history().newestId();
+            if (newest != newestSeen) {
+                newestSeen = newest;
+                events.storeMoved();
             }
         } catch (RuntimeException e) {
             LOG.warn("cannot look for work in the {}: {}", store.location(), e.getMessage());

@@ -10,6 +10,17 @@ public final class History {
         this.db = db;
     }
 
+    /** The id of the newest entry (0: none): it changes whenever any process sharing the store records something. */
+    public long newestId() {
+        return db.transaction("reading history", c -> {
+            try (java.sql.Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(id), 0) FROM history")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
     /** The {@code limit} most recent entries, newest first. */
     public List<HistoryEntry> recent(int limit) {
         int n = checkLimit(limit);

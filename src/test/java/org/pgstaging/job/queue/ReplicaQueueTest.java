@@ -167,6 +167,33 @@ class ReplicaQueueTest {
         assertThat(runsOf).as("b never ran it").isEmpty();
     }
 
+    /** A replica hears, within its poll, that another one changed the queue (its Home tabs read it again). */
+    @Test
+    void aReplicaHearsThatAnotherMovedTheQueue() throws Exception {
+        StateLocation where = StateBackend.POSTGRES.fresh(dir);
+        RestoreQueue a = replica(where, "pod-a/1/aaaaaa", counting("a", 10));
+        RestoreQueue b = replica(where, "pod-b/1/bbbbbb", counting("b", 10));
+        AtomicInteger heard = new AtomicInteger();
+        a.addListener(new QueueListener() {
+            @Override
+            public void jobChanged(JobEvent event) {
+            }
+
+            @Override
+            public void storeMoved() {
+                heard.incrementAndGet();
+            }
+        });
+        a.start();
+        b.start();
+        await(() -> heard.get() >= 1, "the first poll");
+        int before = heard.get();
+        Thread.sleep(600);
+        assertThat(heard.get()).as("nothing moved, nothing said").isEqualTo(before);
+        b.submit(new JobRequest(JobKind.RESTORE, "foodb.dev", "latest", null, "db1:5432", "U0ALICE1", true, "C0STAGING1", null));
+        await(() -> heard.get() > before, "a to hear of b's request");
+    }
+
     private static void terminateSlotHolder(StateLocation where, String serverKey) throws Exception {
         String url = StateBackend.argument(where);
         try (Connection c = java.sql.DriverManager.getConnection(url);
