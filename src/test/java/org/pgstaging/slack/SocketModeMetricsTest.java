@@ -61,12 +61,15 @@ class SocketModeMetricsTest {
         assertThat(scrape.value("pgstaging_slack_ack_seconds_count", "mode", "http")).as("no HTTP request came").isZero();
         assertThat(scrape.has("pgstaging_jvm_memory_used_bytes")).isTrue();
 
+        // the socket's state is learnt by its watcher (at hello, then every 5 s): wait for it to have looked
+        org.pgstaging.testkit.Gate.await("/healthz to say the socket is connected", Duration.ofSeconds(15),
+                () -> SlackHealthTest.health(base).contains("slack socket mode: connected since"));
         HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/healthz")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).startsWith("ok\n").containsPattern("slack web api: reachable since \\S+Z \\(last call [A-Za-z.]+: ok\\)\n")
                 .containsPattern("slack socket mode: connected since \\S+Z\n");
-        // the socket's state is learnt by its watcher (at hello, then every few seconds): wait for the gauge to say so
+        // the gauge reads the same state
         org.pgstaging.testkit.Gate.await("the socket_mode gauge to say connected", Duration.ofSeconds(15), () -> {
             try {
                 return PrometheusText.scrape(base.resolve("/metrics")).value("pgstaging_slack_connected", "link", "socket_mode") == 1.0;
