@@ -1,5 +1,6 @@
 package org.pgstaging.job;
 
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -11,6 +12,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.pgstaging.job.queue.InterruptCleanup;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.BackupSources;
 import org.pgstaging.backup.DateSpec;
@@ -50,31 +52,31 @@ final class CopyVerbs {
     }
 
     /** Drops {@code database}, which a change that died left behind; never the copy the alias points to. Says what it did. */
-    LeftoverCopy dropLeftover(String section, String database, java.time.Instant runStarted) {
+    InterruptCleanup dropLeftover(String section, String database, java.time.Instant runStarted) {
         StagingTarget t = c.target(section);
         DatedCopies copies = new DatedCopies(t);
         // a copy completed since the dead run started is that run's work; an older one was there before it
         boolean madeByTheRun = copies.completedSince(database, runStarted);
         if (copies.isActive(database)) {
-            return new LeftoverCopy(database + (madeByTheRun ? " was completed by the interrupted run, and the alias points at it"
+            return new InterruptCleanup(database + (madeByTheRun ? " was completed by the interrupted run, and the alias points at it"
                     : " is the alias' copy") + ": left as is", madeByTheRun);
         }
         boolean existed = t.admin().exists(database);
         if (existed && !copies.isIncomplete(database)) {
-            if (!madeByTheRun) return LeftoverCopy.dropped(database + " is a complete copy: left as is");
+            if (!madeByTheRun) return InterruptCleanup.cleaned(database + " is a complete copy: left as is");
             // the dead run had finished the copy (it is marked complete just before pgbouncer is told):
             // finish what it did not, as the restore would have
-            if (copies.inPgbouncer(database)) return LeftoverCopy.complete(database + " was completed by the interrupted run: left as is");
+            if (copies.inPgbouncer(database)) return InterruptCleanup.finished(database + " was completed by the interrupted run: left as is");
             if (t.section().autoSwitch()) {
                 t.pgbouncer().pointAlias(t.section().dbname(), database, t.pgbouncerEntryFor(database));
-                return LeftoverCopy.complete(database + " was completed by the interrupted run: added it to pgbouncer and pointed "
+                return InterruptCleanup.finished(database + " was completed by the interrupted run: added it to pgbouncer and pointed "
                         + t.section().dbname() + " at it");
             }
             t.pgbouncer().addDatabase(database, t.pgbouncerEntryFor(database));
-            return LeftoverCopy.complete(database + " was completed by the interrupted run: added it to pgbouncer");
+            return InterruptCleanup.finished(database + " was completed by the interrupted run: added it to pgbouncer");
         }
         boolean entry = copies.drop(database);
-        return LeftoverCopy.dropped((existed ? "dropped database " + database : database + " did not exist")
+        return InterruptCleanup.cleaned((existed ? "dropped database " + database : database + " did not exist")
                 + (entry ? "; removed it from pgbouncer" : ""));
     }
 

@@ -74,9 +74,8 @@ public final class JobExecution {
         String db = job.targetDatabase();
         // only a restore creates a copy; the others name one that was there before them
         if (db == null || job.kind() != JobKind.RESTORE) return InterruptCleanup.cleaned("nothing to clean up");
-        LeftoverCopy left = staging.actingFor(JobStore.SYSTEM + ", after job #" + job.id() + " was interrupted", false)
+        return staging.actingFor(JobStore.SYSTEM + ", after job #" + job.id() + " was interrupted", false)
                 .dropLeftover(job.section(), db, job.startedAt());
-        return left.complete() ? InterruptCleanup.finished(left.said()) : InterruptCleanup.cleaned(left.said());
     }
 
     /** Who a job acts for: its requester, its number and who approved it. */

@@ -174,7 +174,7 @@ public final class StagingService implements StagingOperations {
      * {@code runStarted} was the dead run's work: it is kept, and pgbouncer told of it as the
      * restore would have. Says what it did.
      */
-    public LeftoverCopy dropLeftover(String section, String database, java.time.Instant runStarted) {
+    public org.pgstaging.job.queue.InterruptCleanup dropLeftover(String section, String database, java.time.Instant runStarted) {
         return turn.exclusive(section, "drop", database, listener, out -> copies.dropLeftover(section, database, runStarted));
     }
 

@@ -23,10 +23,7 @@ class HistoryOnStateDatabaseTest {
 
     @Test
     void theConsoleReadsTheHistoryOfTheStateDatabase() throws Exception {
-        PostgresServer server = PostgresServer.shared();
-        String db = "console_history_" + ProcessHandle.current().pid();
-        server.createDatabase(db);
-        String url = server.jdbcUrl(db) + "?user=" + server.superuser() + "&sslmode=disable";
+        String url = freshStateUrl("console_history_");
         try (ChangeLog bots = ChangeLog.open(StateLocation.postgres(StateUrl.parse(url)), Clock.systemUTC())) {
             long id = bots.started("restore", "foodb.dev", "2026-11-24", "db1:5432", "Slack user U0ALICE", "U0DBA");
             bots.ended(id, Change.Outcome.DONE, "foodb_20261124", null, null, null, null, List.of());
@@ -35,13 +32,7 @@ class HistoryOnStateDatabaseTest {
         Path ini = Files.writeString(dir.resolve("pgstaging.ini"), "[DEFAULT]\nbackup_base_url = /dumps\nhost = localhost\n\n"
                 + "[foodb.dev]\n\n[slack]\nstate_dir = " + stateDir + "\nstate_url = " + url + "\n");
 
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = new Cli(Main.engines(), new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true),
-                new PrintWriter(err, true), () -> false, false).run(new String[] {"-c", ini.toString(), "history"});
-
-        assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("Slack user U0ALICE").contains("restore foodb.dev 2026-11-24")
+        assertThat(console(ini, "history")).contains("Slack user U0ALICE").contains("restore foodb.dev 2026-11-24")
                 .contains("foodb_20261124");
         assertThat(stateDir.resolve("history.mv.db")).as("nothing in state_dir").doesNotExist();
     }
@@ -50,9 +41,7 @@ class HistoryOnStateDatabaseTest {
     @Test
     void theConsolesQueueShowsTheJobsTheBotQueued() throws Exception {
         PostgresServer server = PostgresServer.shared();
-        String db = "console_queue_" + ProcessHandle.current().pid();
-        server.createDatabase(db);
-        String url = server.jdbcUrl(db) + "?user=" + server.superuser() + "&sslmode=disable";
+        String url = freshStateUrl("console_queue_");
         String serverKey = "127.0.0.1:" + server.port();
         try (org.pgstaging.job.store.JobStore bot = org.pgstaging.job.store.JobStore.open(
                 StateLocation.postgres(StateUrl.parse(url)), Clock.systemUTC())) {
@@ -63,13 +52,25 @@ class HistoryOnStateDatabaseTest {
                 + "postgres_port = " + server.port() + "\ndbuser = " + server.superuser() + "\nmaintdb = postgres\n\n"
                 + "[foodb.dev]\n\n[slack]\nstate_dir = " + dir.resolve("state") + "\nstate_url = " + url + "\n");
 
+        assertThat(console(ini, "queue")).contains(serverKey).contains("restore foodb.dev 2026-11-29 (queued in the bot)")
+                .contains("Slack user U0ALICE1, job #1");
+    }
+
+    /** A state database nobody used yet, as a state_url. */
+    private static String freshStateUrl(String prefix) {
+        PostgresServer server = PostgresServer.shared();
+        String db = prefix + ProcessHandle.current().pid();
+        server.createDatabase(db);
+        return server.jdbcUrl(db) + "?user=" + server.superuser() + "&sslmode=disable";
+    }
+
+    /** What {@code pgstaging -c INI verb} prints, once it has exited 0. */
+    private static String console(Path ini, String verb) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = new Cli(Main.engines(), new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true),
-                new PrintWriter(err, true), () -> false, false).run(new String[] {"-c", ini.toString(), "queue"});
-
+                new PrintWriter(err, true), () -> false, false).run(new String[] {"-c", ini.toString(), verb});
         assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains(serverKey).contains("restore foodb.dev 2026-11-29 (queued in the bot)")
-                .contains("Slack user U0ALICE1, job #1");
+        return out.toString();
     }
 }

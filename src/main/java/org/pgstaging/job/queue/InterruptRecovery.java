@@ -2,9 +2,7 @@ package org.pgstaging.job.queue;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.pgstaging.job.store.HistoryAction;
 import org.pgstaging.job.store.Job;
 import org.pgstaging.job.model.JobState;
@@ -38,19 +36,17 @@ final class InterruptRecovery {
      * server's slot: then no live process runs them.
      */
     List<Job> recover(String serverKey) {
-        Map<Long, Job> pending = new LinkedHashMap<>();
-        for (Job running : store.inState(JobState.RUNNING)) {
-            if (!running.serverKey().equals(serverKey)) continue;
-            Job j = store.markInterrupted(running.id(), running.owner() == null ? "pgstaging stopped while the job ran"
-                    : "the bot running it (" + running.owner() + ") stopped while the job ran");
-            events.changed(new JobEvent(j, JobState.RUNNING, HistoryAction.INTERRUPTED, JobStore.SYSTEM));
-            pending.put(j.id(), j);
-        }
-        for (Job j : store.inState(JobState.INTERRUPTED)) {
-            if (j.cleanup() == null && j.serverKey().equals(serverKey)) pending.putIfAbsent(j.id(), j);
+        List<Job> order = new ArrayList<>();
+        for (Job j : store.unsettled(serverKey)) {
+            if (j.state() == JobState.RUNNING) {
+                Job running = j;
+                j = store.markInterrupted(running.id(), running.owner() == null ? "pgstaging stopped while the job ran"
+                        : "the bot running it (" + running.owner() + ") stopped while the job ran");
+                events.changed(new JobEvent(j, JobState.RUNNING, HistoryAction.INTERRUPTED, JobStore.SYSTEM));
+            }
+            order.add(j);
         }
         // each re-queue goes to the head, so the last one handled runs first: handle the oldest last
-        List<Job> order = new ArrayList<>(pending.values());
         order.sort(Comparator.comparing((Job j) -> j.queueSeq() == null ? Long.MAX_VALUE : j.queueSeq()).reversed());
         List<Job> settled = new ArrayList<>();
         for (Job j : order) settled.add(settle(j));

@@ -473,6 +473,16 @@ public final class JobStore implements AutoCloseable {
         return db.transaction("listing jobs", c -> Rows.jobs(c, "WHERE state IN (" + marks + ") ORDER BY id", params));
     }
 
+    /**
+     * Jobs of a server a dead process may have left unsettled, oldest first: RUNNING ones, and
+     * INTERRUPTED ones whose cleanup was never recorded (settled ones stay out, however many there are).
+     */
+    public List<Job> unsettled(String serverKey) {
+        return db.transaction("listing unsettled jobs of " + serverKey, c -> Rows.jobs(c,
+                "WHERE server_key = ? AND (state = ? OR (state = ? AND cleanup IS NULL)) ORDER BY id",
+                serverKey, JobState.RUNNING, JobState.INTERRUPTED));
+    }
+
     /** Queued jobs of a server in run order. */
     public List<Job> queued(String serverKey) {
         return db.transaction("listing the queue of " + serverKey, c -> Rows.jobs(c,
