@@ -61,6 +61,7 @@ public final class KnownOptions {
         add("restore_on", OptionType.RESTORE_ON, false, "console");
         add("restore_mode", OptionType.RESTORE_MODE, false, "auto");
         add("download_connections", OptionType.POSITIVE_INT, false, "restore_jobs, at least 2, at most 4");
+        add("fetch_ahead", OptionType.BOOLEAN, false, "True");
         add("restore_settings", OptionType.SETTINGS, false, "maintenance_work_mem=1GB, synchronous_commit=off");
     }
 

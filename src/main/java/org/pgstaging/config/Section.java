@@ -64,6 +64,7 @@ public final class Section {
     public String pgRestore() { return get("pg_restore").orElse("pg_restore"); }
     public boolean pgRestoreSingleTransaction() { return bool("pg_restore_st", false); }
     public boolean restoreVacuum() { return bool("restore_vacuum", true); }
+    public boolean fetchAhead() { return bool("fetch_ahead", true); }
     public int restoreJobs() { return intValue("restore_jobs", 1); }
     public Path tmpdir() { return Path.of(get("tmpdir").orElse(System.getProperty("java.io.tmpdir"))); }
     public Optional<Path> sqlPath() { return get("sql_path").map(Section::expandHome); }

@@ -22,6 +22,10 @@ interface BlockFeed {
     /** Whether the blocks must lie next to each other in the file to be loaded together. */
     boolean groupsNeighboursOnly();
 
+    /** The units in the order the workers will take them: a feed may start fetching them ahead. */
+    default void planned(List<LoadUnit> units) {
+    }
+
     /**
      * Loads a unit with the items of {@code itemList} (one transaction when there are several),
      * counting its bytes into {@code fetched} as they arrive (and back out, negated, when a broken

@@ -13,6 +13,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import org.pgstaging.PgStagingException;
+import org.pgstaging.backup.DumpSpool;
 import org.pgstaging.backup.RangedFile;
 import org.pgstaging.catalog.DataBlocks;
 import org.pgstaging.host.CommandResult;
@@ -21,6 +22,12 @@ import org.pgstaging.host.CommandResult;
  * Blocks of a custom-format file as byte ranges, each fed on stdin behind the file's head to its
  * own pg_restore: with a non-seekable input pg_restore reads block headers until it finds its
  * item, which is the first one.
+ *
+ * <p>With a {@link DumpSpool} (tmpdir has room for the dump), every block is fetched ahead into a
+ * local sparse copy in the order the workers will load them, so the link never waits for a loader
+ * (it keeps fetching while the workers build indexes); a block already in the copy is loaded by a
+ * pg_restore reading the copy itself, which holds the head, and one still arriving streams from the
+ * copy as its bytes come in. Without one, each block streams through memory as it is read.
  */
 final class RangeFeed implements BlockFeed {
     /** Heap that chunks of blocks read over several connections may hold at once (under -Xmx64m). */
@@ -31,13 +38,35 @@ final class RangeFeed implements BlockFeed {
     private final int connections;
     /** Permits to fetch a block over several connections, each holding up to (connections + 2) chunks. */
     private final Semaphore chunkedRange;
+    /** The local copy blocks are fetched ahead into, or null: each block streams through memory. */
+    private final DumpSpool spool;
 
+    /** Each block streamed through memory over up to {@code connections} connections. */
     RangeFeed(RangedFile file, Path head, int connections) {
+        this(file, head, connections, null);
+    }
+
+    private RangeFeed(RangedFile file, Path head, int connections, DumpSpool spool) {
         this.file = file;
         this.head = head;
         this.connections = connections;
         long perRange = (long) (connections + 2) * RangedFile.CHUNK_BYTES;
         this.chunkedRange = new Semaphore((int) Math.max(1, CHUNK_BUDGET / perRange));
+        this.spool = spool;
+    }
+
+    /**
+     * Blocks fetched ahead over {@code connections} connections into {@code copy}, which starts as
+     * a copy of the head so that pg_restore can read a block from it as from the dump itself.
+     */
+    static RangeFeed spooled(RangedFile file, Path head, Path copy, int connections, java.util.function.Consumer<String> retries) {
+        try {
+            Files.copy(head, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new PgStagingException("cannot write " + copy + ": " + e.getMessage(),
+                    "check the permissions and free space of tmpdir " + copy.getParent(), e);
+        }
+        return new RangeFeed(file, head, connections, new DumpSpool(file, copy, connections, retries));
     }
 
     /** Fetches the bytes before the first data block (header and catalog) into {@code head}. */
@@ -66,7 +95,18 @@ final class RangeFeed implements BlockFeed {
     }
 
     @Override
+    public void planned(List<LoadUnit> units) {
+        if (spool != null) for (LoadUnit u : units) spool.want(u.first().offset(), u.last().end());
+    }
+
+    @Override
     public CommandResult load(PgRestoreRunner runner, String db, LoadUnit unit, Path itemList, LongConsumer fetched) {
+        if (spool != null && spool.has(unit.first().offset(), unit.last().end())) {
+            fetched.accept(unit.length());
+            CommandResult r = runner.runData(db, spool.path(), itemList, unit.grouped());
+            if (!r.ok()) fetched.accept(-unit.length());
+            return r;
+        }
         AtomicLong mine = new AtomicLong();
         CommandResult r = runner.runItem(db, () -> archive(unit.first().offset(), unit.last().end(), fetched, mine),
                 itemList, unit.grouped());
@@ -74,8 +114,13 @@ final class RangeFeed implements BlockFeed {
         return r;
     }
 
+    /** Stops every fetch; the local copy, if any, is removed (every block that needed it is in, or the restore failed). */
     @Override
     public void abortAll() {
+        if (spool != null) {
+            spool.close();
+            Cleanup.delete(spool.path());
+        }
         file.abortAll();
     }
 
@@ -84,10 +129,10 @@ final class RangeFeed implements BlockFeed {
         try {
             // a few blocks at a time come over several connections: their chunk buffers stay within
             // CHUNK_BUDGET whatever restore_jobs is
-            boolean several = connections > 1 && chunkedRange.tryAcquire();
+            boolean several = spool == null && connections > 1 && chunkedRange.tryAcquire();
             InputStream range;
             try {
-                range = file.open(from, end, several ? connections : 1);
+                range = spool != null ? spool.read(from, end) : file.open(from, end, several ? connections : 1);
             } catch (RuntimeException e) {
                 if (several) chunkedRange.release();
                 throw e;

@@ -31,6 +31,12 @@ import org.pgstaging.postgres.CopyMark;
  * (unless keep_failed), so the alias and pgbouncer.ini stay as they were.
  */
 public final class RestorePipeline {
+    /** Connections a spool opens at most: the backup server's per-client share stays modest. */
+    private static final int SPOOL_CONNECTIONS = 8;
+    /** Room tmpdir keeps besides a spooled dump, so that the restore does not fill the disk. */
+    private static final long SPOOL_MARGIN = 256L * 1024 * 1024;
+    private static final long MB = 1024 * 1024;
+
     private final StagingTarget target;
     private final RestoreListener listener;
     private final boolean pgbouncerStep;
@@ -366,7 +372,36 @@ public final class RestorePipeline {
             Path head = s.tmpdir().resolve("." + db + ".head");
             cleanup.temporaryFile(head);
             RangeFeed.fetchHead(ranged.get(), r.blocks(), head);
-            feed = new RangeFeed(ranged.get(), head, s.downloadConnections());
+            feed = rangeFeed(ranged.get(), head);
+        }
+
+        /**
+         * With fetch_ahead (the default), blocks fetched ahead into a local copy over
+         * {@code restore_jobs x download_connections} connections (at most {@link #SPOOL_CONNECTIONS})
+         * when tmpdir has room for the whole dump; else each streamed through memory over
+         * {@code download_connections}.
+         */
+        private BlockFeed rangeFeed(RangedFile file, Path head) {
+            if (!s.fetchAhead()) return new RangeFeed(file, head, s.downloadConnections());
+            long free;
+            try {
+                free = Files.getFileStore(s.tmpdir()).getUsableSpace();
+            } catch (IOException e) {
+                free = -1;
+            }
+            long room = file.length() + SPOOL_MARGIN;
+            if (free < room) {
+                events.detail(Step.CATALOG, "tmpdir " + s.tmpdir() + " has " + (free < 0 ? "an unknown amount of" : free / MB + " MB")
+                        + " free, less than the dump's " + file.length() / MB + " MB and a margin: each block streams through memory"
+                        + " instead of being fetched ahead");
+                return new RangeFeed(file, head, s.downloadConnections());
+            }
+            Path copy = s.tmpdir().resolve("." + db + ".spool");
+            cleanup.temporaryFile(copy);
+            int connections = Math.min(SPOOL_CONNECTIONS, Math.max(1, s.restoreJobs()) * s.downloadConnections());
+            events.detail(Step.CATALOG, "data blocks fetched ahead into " + copy + " over " + connections
+                    + " connections, in the order they load");
+            return RangeFeed.spooled(file, head, copy, connections, line -> events.detail(Step.DOWNLOAD, line));
         }
 
         /**

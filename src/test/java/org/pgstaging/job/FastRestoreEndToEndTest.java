@@ -566,10 +566,10 @@ class FastRestoreEndToEndTest {
     }
 
     @Test
-    void aBrokenRangeIsFetchedAgainAndTheRestoreCompletes() throws Exception {
+    void aBrokenRangeIsFetchedAgainFromWhereItBrokeAndTheRestoreCompletes() throws Exception {
         sandbox.publishDump("brkdb", NEW);
         String path = "/brkdb/brkdb.2026-11-24.dump";
-        // requests: 1 catalog, 2 head, 3.. blocks (largest first): cut the first block's range early
+        // requests: 1 catalog, 2 head, 3.. blocks fetched ahead (largest first): cut the first one early
         try (CuttingProxy proxy = new CuttingProxy(sandbox.http.port(), path, n -> n == 3, 200)) {
             List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
             StagingService s = service("brkdb", events::add, "backup_host = " + proxy.hostAndPort(),
@@ -579,8 +579,31 @@ class FastRestoreEndToEndTest {
 
             assertThat(proxy.cuts()).isEqualTo(1);
             assertRestoredFixture("brkdb_20261124");
+            assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Detail d && d.step() == Step.CATALOG
+                    && d.line().contains("fetched ahead into"));
             assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Detail d && d.step() == Step.DOWNLOAD
-                    && d.line().contains("broke") && d.line().contains("attempt 2 of 3"));
+                    && d.line().contains("broke") && d.line().contains("fetching them again, attempt 2 of 3"));
+            assertThat(tmpFiles("brkdb")).as("no local copy, head or list left in tmpdir").isEmpty();
+        }
+    }
+
+    @Test
+    void withoutFetchAheadABrokenBlockIsLoadedAgainAndTheRestoreCompletes() throws Exception {
+        sandbox.publishDump("brkmem", NEW);
+        String path = "/brkmem/brkmem.2026-11-24.dump";
+        // requests: 1 catalog, 2 head, 3.. blocks as each loads (largest first): cut the first block's range early
+        try (CuttingProxy proxy = new CuttingProxy(sandbox.http.port(), path, n -> n == 3, 200)) {
+            List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
+            StagingService s = service("brkmem", events::add, "backup_host = " + proxy.hostAndPort(),
+                    "restore_mode = ranges", "restore_jobs = 1", "fetch_ahead = False");
+
+            s.restore("brkmem.dev", DateSpec.latest(), null);
+
+            assertThat(proxy.cuts()).isEqualTo(1);
+            assertRestoredFixture("brkmem_20261124");
+            assertThat(events).noneMatch(e -> e instanceof RestoreEvent.Detail d && d.line().contains("fetched ahead"));
+            assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Detail d && d.step() == Step.DOWNLOAD
+                    && d.line().contains("the range of") && d.line().contains("fetching it again, attempt 2 of 3"));
         }
     }
 

@@ -1,0 +1,377 @@
+package org.pgstaging.backup;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * Parts of a dump fetched ahead into a local file at their own offsets (a sparse copy), over
+ * several connections, while loaders read them. Why a file rather than memory: the link then never
+ * waits for a loader, so a part is on disk before its loader starts whenever the link is faster than
+ * the server, and a loader that starts early reads its part as it arrives, without any bound on
+ * the heap.
+ *
+ * <p>Order: the parts being read come first (the one whose reader has least ahead of it), then the
+ * parts {@link #want wanted}, in the order they were asked for. Each part comes as chunks of
+ * {@link RangedFile#CHUNK_BYTES}; a chunk that breaks is fetched again from where it broke, up to
+ * {@link #ATTEMPTS} times, before its reader gets the error. A server that stops serving ranges
+ * (or now serves another dump) fails the chunk at once.
+ */
+public final class DumpSpool implements AutoCloseable {
+    static final int ATTEMPTS = 3;
+    private static final int BUFFER = 256 * 1024;
+
+    private final RangedFile file;
+    private final Path path;
+    private final FileChannel channel;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final List<Part> parts = new ArrayList<>();
+    private final List<Thread> fetchers = new ArrayList<>();
+    private final int chunkBytes;
+    /** Told when a chunk broke and is fetched again (the restore log). */
+    private final Consumer<String> retries;
+    private boolean closed;
+
+    /**
+     * Starts {@code connections} fetchers writing into {@code path} (created, or opened without
+     * truncation: bytes already there, such as the head, stay).
+     */
+    public DumpSpool(RangedFile file, Path path, int connections, Consumer<String> retries) {
+        this(file, path, connections, RangedFile.CHUNK_BYTES, retries);
+    }
+
+    DumpSpool(RangedFile file, Path path, int connections, int chunkBytes, Consumer<String> retries) {
+        this.file = file;
+        this.path = path;
+        this.chunkBytes = chunkBytes;
+        this.retries = retries;
+        try {
+            this.channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new BackupException("cannot write " + path + ": " + e.getMessage(), "check the permissions and free space of " + path.getParent(), e);
+        }
+        for (int i = 0; i < Math.max(1, connections); i++) {
+            Thread t = new Thread(this::fetch, "dump-spool-" + i);
+            t.setDaemon(true);
+            fetchers.add(t);
+            t.start();
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** Fetches bytes {@code [from, end)} once the parts being read and those wanted before are under way. */
+    public void want(long from, long end) {
+        lock.lock();
+        try {
+            partOf(from, end);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether every byte of {@code [from, end)} is in the file. */
+    public boolean has(long from, long end) {
+        lock.lock();
+        try {
+            Part p = find(from, end);
+            return p != null && p.complete();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Bytes {@code [from, end)} in order, each as soon as it is in the file; the part goes before
+     * every part nobody reads. A chunk that failed before is tried again. An {@link IOException}
+     * when a chunk cannot be fetched or the spool is closed.
+     */
+    public InputStream read(long from, long end) {
+        lock.lock();
+        try {
+            Part p = partOf(from, end);
+            p.readers++;
+            p.readFrom = from;
+            for (Chunk c : p.chunks) {
+                if (c.failure != null) {
+                    c.failure = null;
+                    c.attempts = 0;
+                }
+            }
+            changed.signalAll();
+            return new PartStream(p);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops every fetch; readers waiting get an error. The file stays (its owner removes it). */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) return;
+            closed = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        file.abortAll();
+        fetchers.forEach(Thread::interrupt);
+        // a fetch still waiting for a silent server's answer cannot be cut: it ends on its own, and writes nothing more
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        for (Thread t : fetchers) {
+            try {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing was left to write
+        }
+    }
+
+    private Part find(long from, long end) {
+        for (Part p : parts) if (p.from == from && p.end == end) return p;
+        return null;
+    }
+
+    private Part partOf(long from, long end) {
+        if (from < 0 || end > file.length() || from >= end) {
+            throw new IllegalArgumentException("range " + from + "-" + end + " of a " + file.length() + "-byte file");
+        }
+        Part p = find(from, end);
+        if (p == null) {
+            p = new Part(from, end, chunkBytes);
+            parts.add(p);
+            changed.signalAll();
+        }
+        return p;
+    }
+
+    /** One fetcher: takes the most urgent chunk, fetches it into the file, again and again. */
+    private void fetch() {
+        ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+        while (true) {
+            Chunk c;
+            lock.lock();
+            try {
+                while ((c = nextChunk()) == null) {
+                    if (closed) return;
+                    changed.await();
+                }
+                c.fetching = true;
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            fetchChunk(c, buffer);
+        }
+    }
+
+    private void fetchChunk(Chunk c, ByteBuffer buffer) {
+        long at = c.start + c.filled;
+        IOException broke = null;
+        boolean fatal = false;
+        try (InputStream in = file.open(at, c.end)) {
+            byte[] bytes = buffer.array();
+            while (at < c.end) {
+                int n = in.read(bytes, 0, (int) Math.min(bytes.length, c.end - at));
+                if (n < 0) throw new IOException("bytes " + at + "-" + (c.end - 1) + " of " + file.location() + " ended early");
+                buffer.clear().limit(n);
+                while (buffer.hasRemaining()) at += channel.write(buffer, at);
+                filled(c, at - c.start);
+            }
+        } catch (IOException e) {
+            broke = e;
+        } catch (RangedDownload.RangesIgnored e) {
+            // the server stopped serving ranges, or the dump was replaced: fetching again cannot help
+            broke = new IOException(e.getMessage(), e);
+            fatal = true;
+        } catch (BackupException e) {
+            broke = new IOException(e.getMessage(), e);
+        }
+        String again = null;
+        lock.lock();
+        try {
+            c.fetching = false;
+            if (broke != null && !closed) {
+                c.attempts++;
+                if (fatal || c.attempts >= ATTEMPTS) c.failure = broke;
+                else again = "bytes " + at + "-" + (c.end - 1) + " of " + file.location() + " broke (" + broke.getMessage()
+                        + "): fetching them again, attempt " + (c.attempts + 1) + " of " + ATTEMPTS;
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (again != null) retries.accept(again);
+    }
+
+    private void filled(Chunk c, long filled) {
+        lock.lock();
+        try {
+            c.filled = filled;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The chunk to fetch next, or null: parts being read first (least ahead of its reader), then wanted ones in order. */
+    private Chunk nextChunk() {
+        if (closed) return null;
+        Chunk best = null;
+        long bestAhead = Long.MAX_VALUE;
+        for (Part p : parts) {
+            if (p.readers == 0) continue;
+            Chunk c = p.nextToFetch();
+            if (c == null) continue;
+            long ahead = p.fetchedOrComing(p.readFrom);
+            if (ahead < bestAhead) {
+                best = c;
+                bestAhead = ahead;
+            }
+        }
+        if (best != null) return best;
+        for (Part p : parts) {
+            Chunk c = p.nextToFetch();
+            if (c != null) return c;
+        }
+        return null;
+    }
+
+    private static final class Chunk {
+        final long start;
+        final long end;
+        long filled;
+        boolean fetching;
+        int attempts;
+        IOException failure;
+
+        Chunk(long start, long end) {
+            this.start = start;
+            this.end = end;
+        }
+
+        boolean done() {
+            return start + filled == end;
+        }
+    }
+
+    private static final class Part {
+        final long from;
+        final long end;
+        final List<Chunk> chunks = new ArrayList<>();
+        int readers;
+        long readFrom;
+
+        Part(long from, long end, int chunkBytes) {
+            this.from = from;
+            this.end = end;
+            for (long a = from; a < end; a += chunkBytes) chunks.add(new Chunk(a, Math.min(end, a + chunkBytes)));
+        }
+
+        boolean complete() {
+            for (Chunk c : chunks) if (!c.done()) return false;
+            return true;
+        }
+
+        Chunk nextToFetch() {
+            for (Chunk c : chunks) if (!c.done() && !c.fetching && c.failure == null) return c;
+            return null;
+        }
+
+        /** Bytes from {@code at} that are in or being fetched: how far its reader can go without waiting on a new fetch. */
+        long fetchedOrComing(long at) {
+            long ahead = 0;
+            for (Chunk c : chunks) {
+                if (c.end <= at) continue;
+                if (!c.done() && !c.fetching) break;
+                ahead += c.end - Math.max(at, c.start);
+            }
+            return ahead;
+        }
+
+        Chunk at(long position) {
+            return chunks.get((int) ((position - from) / (chunks.get(0).end - chunks.get(0).start)));
+        }
+    }
+
+    /** A part read in order, waiting for each byte to be in the file. */
+    private final class PartStream extends InputStream {
+        private final Part part;
+        private long at;
+        private boolean done;
+
+        PartStream(Part part) {
+            this.part = part;
+            this.at = part.from;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) return 0;
+            if (done) throw new IOException("closed");
+            if (at == part.end) return -1;
+            long available;
+            lock.lock();
+            try {
+                part.readFrom = at;
+                Chunk c = part.at(at);
+                while (c.start + c.filled <= at) {
+                    if (closed) throw new IOException("the download of " + file.location() + " was stopped");
+                    if (c.failure != null) throw new IOException(c.failure.getMessage(), c.failure);
+                    changed.await();
+                }
+                available = c.start + c.filled - at;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while waiting for " + file.location());
+            } finally {
+                lock.unlock();
+            }
+            int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, available)), at);
+            if (n <= 0) throw new IOException("cannot read back " + path + " at " + at);
+            at += n;
+            return n;
+        }
+
+        @Override
+        public void close() {
+            if (done) return;
+            done = true;
+            lock.lock();
+            try {
+                part.readers--;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+}
