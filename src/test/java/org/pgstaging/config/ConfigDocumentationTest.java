@@ -70,6 +70,7 @@ class ConfigDocumentationTest {
         m.put("restore_mode", Section::restoreMode);
         m.put("download_connections", s -> s.downloadConnections() == Math.min(Math.max(s.restoreJobs(), 2), 4)
                 ? "restore_jobs, at least 2, at most 4" : String.valueOf(s.downloadConnections()));
+        m.put("fetch_ahead", s -> py(s.fetchAhead()));
         m.put("restore_settings", s -> s.restoreSettings().pgOptions().replace("-c ", "").replace(" ", ", "));
         return m;
     }
