@@ -160,7 +160,6 @@ final class BlockRestore {
                 + " bytes), " + jobs + " at a time, each loaded as it arrives");
         if (todo.isEmpty()) return 0;
         List<LoadUnit> units = LoadUnit.of(todo, feed.groupsNeighboursOnly());
-        feed.planned(units);
         long grouped = units.stream().filter(LoadUnit::grouped).count();
         if (grouped > 0) {
             events.detail(Step.DOWNLOAD, "small tables loaded together: " + units.size() + " loads for " + todo.size()
@@ -175,6 +174,7 @@ final class BlockRestore {
         });
         List<Future<?>> running = new ArrayList<>();
         try {
+            feed.planned(units);
             for (int w = 0; w < workers; w++) {
                 running.add(pool.submit(() -> {
                     try {

@@ -11,7 +11,9 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.DumpSpool;
 import org.pgstaging.backup.RangedFile;
@@ -38,35 +40,40 @@ final class RangeFeed implements BlockFeed {
     private final int connections;
     /** Permits to fetch a block over several connections, each holding up to (connections + 2) chunks. */
     private final Semaphore chunkedRange;
-    /** The local copy blocks are fetched ahead into, or null: each block streams through memory. */
-    private final DumpSpool spool;
+    /** Starts the local copy blocks are fetched ahead into, or null: each block streams through memory. */
+    private final Supplier<DumpSpool> startSpool;
+    /** The local copy once the blocks are planned (started then, so nothing runs for a restore that fails before). */
+    private volatile DumpSpool spool;
 
     /** Each block streamed through memory over up to {@code connections} connections. */
     RangeFeed(RangedFile file, Path head, int connections) {
         this(file, head, connections, null);
     }
 
-    private RangeFeed(RangedFile file, Path head, int connections, DumpSpool spool) {
+    private RangeFeed(RangedFile file, Path head, int connections, Supplier<DumpSpool> startSpool) {
         this.file = file;
         this.head = head;
         this.connections = connections;
         long perRange = (long) (connections + 2) * RangedFile.CHUNK_BYTES;
         this.chunkedRange = new Semaphore((int) Math.max(1, CHUNK_BUDGET / perRange));
-        this.spool = spool;
+        this.startSpool = startSpool;
     }
 
     /**
      * Blocks fetched ahead over {@code connections} connections into {@code copy}, which starts as
-     * a copy of the head so that pg_restore can read a block from it as from the dump itself.
+     * a copy of the head so that pg_restore can read a block from it as from the dump itself;
+     * {@code retries} hears of each part fetched again.
      */
-    static RangeFeed spooled(RangedFile file, Path head, Path copy, int connections, java.util.function.Consumer<String> retries) {
-        try {
-            Files.copy(head, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new PgStagingException("cannot write " + copy + ": " + e.getMessage(),
-                    "check the permissions and free space of tmpdir " + copy.getParent(), e);
-        }
-        return new RangeFeed(file, head, connections, new DumpSpool(file, copy, connections, retries));
+    static RangeFeed spooled(RangedFile file, Path head, Path copy, int connections, Consumer<String> retries) {
+        return new RangeFeed(file, head, connections, () -> {
+            try {
+                Files.copy(head, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new PgStagingException("cannot write " + copy + ": " + e.getMessage(),
+                        "check the permissions and free space of tmpdir " + copy.getParent(), e);
+            }
+            return new DumpSpool(file, copy, connections, retries);
+        });
     }
 
     /** Fetches the bytes before the first data block (header and catalog) into {@code head}. */
@@ -96,14 +103,18 @@ final class RangeFeed implements BlockFeed {
 
     @Override
     public void planned(List<LoadUnit> units) {
-        if (spool != null) for (LoadUnit u : units) spool.want(u.first().offset(), u.last().end());
+        if (startSpool == null || units.isEmpty()) return;
+        DumpSpool started = startSpool.get();
+        spool = started;
+        for (LoadUnit u : units) started.want(u.first().offset(), u.last().end());
     }
 
     @Override
     public CommandResult load(PgRestoreRunner runner, String db, LoadUnit unit, Path itemList, LongConsumer fetched) {
-        if (spool != null && spool.has(unit.first().offset(), unit.last().end())) {
+        DumpSpool copy = spool;
+        if (copy != null && copy.has(unit.first().offset(), unit.last().end())) {
             fetched.accept(unit.length());
-            CommandResult r = runner.runData(db, spool.path(), itemList, unit.grouped());
+            CommandResult r = runner.runData(db, copy.path(), itemList, unit.grouped());
             if (!r.ok()) fetched.accept(-unit.length());
             return r;
         }
@@ -117,9 +128,10 @@ final class RangeFeed implements BlockFeed {
     /** Stops every fetch; the local copy, if any, is removed (every block that needed it is in, or the restore failed). */
     @Override
     public void abortAll() {
-        if (spool != null) {
-            spool.close();
-            Cleanup.delete(spool.path());
+        DumpSpool copy = spool;
+        if (copy != null) {
+            copy.close();
+            Cleanup.delete(copy.path());
         }
         file.abortAll();
     }
@@ -129,10 +141,11 @@ final class RangeFeed implements BlockFeed {
         try {
             // a few blocks at a time come over several connections: their chunk buffers stay within
             // CHUNK_BUDGET whatever restore_jobs is
-            boolean several = spool == null && connections > 1 && chunkedRange.tryAcquire();
+            DumpSpool copy = spool;
+            boolean several = copy == null && connections > 1 && chunkedRange.tryAcquire();
             InputStream range;
             try {
-                range = spool != null ? spool.read(from, end) : file.open(from, end, several ? connections : 1);
+                range = copy != null ? copy.read(from, end) : file.open(from, end, several ? connections : 1);
             } catch (RuntimeException e) {
                 if (several) chunkedRange.release();
                 throw e;

@@ -399,7 +399,7 @@ public final class RestorePipeline {
             Path copy = s.tmpdir().resolve("." + db + ".spool");
             cleanup.temporaryFile(copy);
             int connections = Math.min(SPOOL_CONNECTIONS, Math.max(1, s.restoreJobs()) * s.downloadConnections());
-            events.detail(Step.CATALOG, "data blocks fetched ahead into " + copy + " over " + connections
+            events.detail(Step.CATALOG, "data blocks to be fetched ahead into " + copy + " over " + connections
                     + " connections, in the order they load");
             return RangeFeed.spooled(file, head, copy, connections, line -> events.detail(Step.DOWNLOAD, line));
         }
