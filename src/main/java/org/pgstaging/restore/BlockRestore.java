@@ -28,8 +28,9 @@ import org.pgstaging.host.CommandResult;
  * then each kept data block is fetched on its own ({@link BlockFeed}: a byte range fed behind the
  * head, or the item's file of a directory dump) and loaded by its own {@code pg_restore -L item}
  * (largest first, {@code restore_jobs} at a time). As soon as a table's data is in, its indexes and
- * primary key / unique constraints that need nothing else are built, each as its own task
- * ({@link LoadSchedule}), while other tables still load; the rest of post-data (foreign keys, triggers, indexes over several tables...)
+ * primary key / unique constraints that need nothing else are built, a big table's each as its own
+ * task, small tables' together ({@link LoadSchedule}), while other tables still load; so is each
+ * foreign key once its tables and the key it references are in; the rest of post-data (triggers, indexes over several tables...)
  * then runs with {@code pg_restore -j N} on the catalog alone (post-data needs no data). Data items
  * without a block (sequence values) come from the catalog too.
  *
@@ -189,7 +190,7 @@ final class BlockRestore {
                                 follow.addAll(readyForeignKeys(l.unit().blocks()));
                                 schedule.done(task, follow);
                             } else if (task instanceof LoadSchedule.Build b) {
-                                build(b, lines.get(b.dumpId()), dir);
+                                build(b, lines, dir);
                                 schedule.done(task, readyForeignKeys(List.of()));
                             }
                         }
@@ -271,25 +272,34 @@ final class BlockRestore {
         return out;
     }
 
-    /** One index or key, built while other tables still load (rather than all after the last block). */
-    private void build(LoadSchedule.Build b, String line, Path dir) {
-        Path indexList = dir.resolve("." + db + "." + b.dumpId() + ".index.list");
+    /**
+     * One index or key, or a batch of small tables' (one pg_restore for them all), built while other
+     * tables still load (rather than all after the last block).
+     */
+    private void build(LoadSchedule.Build b, Map<Integer, String> lines, Path dir) {
+        // keys before the indexes and foreign keys that may need them: pg_restore -L keeps the list's order
+        List<String> items = java.util.Arrays.stream(b.dumpIds()).mapToObj(lines::get)
+                .sorted(java.util.Comparator.comparingInt(l -> BUILD_ORDER.indexOf(descOf(l)))).toList();
+        String what = b.batch() ? items.size() + " indexes and keys of " + b.of()
+                : descOf(items.get(0)).toLowerCase(java.util.Locale.ROOT) + " " + tagOf(items.get(0)) + " of " + b.of();
+        Path buildList = dir.resolve("." + db + "." + b.dumpIds()[0] + ".index.list");
         try {
-            Files.writeString(indexList, line + "\n", StandardCharsets.UTF_8);
+            Files.write(buildList, items, StandardCharsets.UTF_8);
             long t0 = System.nanoTime();
-            RestorePipeline.refuseFailed(section("post-data", indexList, false), descOf(line).toLowerCase(java.util.Locale.ROOT)
-                    + " of " + b.of());
+            RestorePipeline.refuseFailed(section("post-data", buildList, false), what);
             synchronized (indexesBuilt) {
-                indexesBuilt.set(b.dumpId());
+                for (int id : b.dumpIds()) indexesBuilt.set(id);
             }
-            events.detail(Step.PG_RESTORE, "built " + descOf(line).toLowerCase(java.util.Locale.ROOT) + " " + tagOf(line)
-                    + " of " + b.of() + String.format(java.util.Locale.ROOT, " in %.2f s", (System.nanoTime() - t0) / 1e9));
+            events.detail(Step.PG_RESTORE, "built " + what + String.format(java.util.Locale.ROOT, " in %.2f s",
+                    (System.nanoTime() - t0) / 1e9));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + indexList, e);
+            throw new UncheckedIOException("cannot write " + buildList, e);
         } finally {
-            Cleanup.delete(indexList);
+            Cleanup.delete(buildList);
         }
     }
+
+    private static final List<String> BUILD_ORDER = List.of("CONSTRAINT", "INDEX", "FK CONSTRAINT");
 
     /** The entry type of a list line {@code 123; 2606 16400 CONSTRAINT app customers customers_pkey owner}: INDEX, CONSTRAINT or FK CONSTRAINT here. */
     private static String descOf(String line) {
