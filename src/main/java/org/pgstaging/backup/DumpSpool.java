@@ -20,8 +20,8 @@ import java.util.function.Consumer;
  * the server, and a loader that starts early reads its part as it arrives, without any bound on
  * the heap.
  *
- * <p>Order: the parts being read come first (the one whose reader has least ahead of it), then the
- * parts {@link #want wanted}, in the order they were asked for. Each part comes as chunks of
+ * <p>Order: the parts {@link #want wanted}, in the order they were asked for, each whole before the
+ * next (a part read without being wanted goes first). Each part comes as chunks of
  * {@link RangedFile#CHUNK_BYTES}; a chunk that breaks is fetched again from where it broke, up to
  * {@link #ATTEMPTS} times, before its reader gets the error. A server that stops serving ranges
  * (or now serves another dump) fails the chunk at once.
@@ -72,11 +72,11 @@ public final class DumpSpool implements AutoCloseable {
         return path;
     }
 
-    /** Fetches bytes {@code [from, end)} once the parts being read and those wanted before are under way. */
+    /** Fetches bytes {@code [from, end)} after the parts wanted before. */
     public void want(long from, long end) {
         lock.lock();
         try {
-            partOf(from, end);
+            partOf(from, end, false);
         } finally {
             lock.unlock();
         }
@@ -94,16 +94,13 @@ public final class DumpSpool implements AutoCloseable {
     }
 
     /**
-     * Bytes {@code [from, end)} in order, each as soon as it is in the file; the part goes before
-     * every part nobody reads. A chunk that failed before is tried again. An {@link IOException}
-     * when a chunk cannot be fetched or the spool is closed.
+     * Bytes {@code [from, end)} in order, each as soon as it is in the file. A chunk that failed
+     * before is tried again. An {@link IOException} when a chunk cannot be fetched or the spool is closed.
      */
     public InputStream read(long from, long end) {
         lock.lock();
         try {
-            Part p = partOf(from, end);
-            p.readers++;
-            p.readFrom = from;
+            Part p = partOf(from, end, true);
             for (Chunk c : p.chunks) {
                 if (c.failure != null) {
                     c.failure = null;
@@ -152,14 +149,15 @@ public final class DumpSpool implements AutoCloseable {
         return null;
     }
 
-    private Part partOf(long from, long end) {
+    /** The part of these bytes; a new one goes last, or {@code first}. */
+    private Part partOf(long from, long end, boolean first) {
         if (from < 0 || end > file.length() || from >= end) {
             throw new IllegalArgumentException("range " + from + "-" + end + " of a " + file.length() + "-byte file");
         }
         Part p = find(from, end);
         if (p == null) {
             p = new Part(from, end, chunkBytes);
-            parts.add(p);
+            parts.add(first ? 0 : parts.size(), p);
             changed.signalAll();
         }
         return p;
@@ -235,22 +233,14 @@ public final class DumpSpool implements AutoCloseable {
         }
     }
 
-    /** The chunk to fetch next, or null: parts being read first (least ahead of its reader), then wanted ones in order. */
+    /**
+     * The chunk to fetch next, or null: the first part in order that still has one, each part's
+     * chunks in order. Why not share the link among the parts being read: a part that comes whole
+     * sooner lets its table's index builds start sooner, which then run while the next parts
+     * arrive; shared, the big parts would all finish late and their builds pile up at the end.
+     */
     private Chunk nextChunk() {
         if (closed) return null;
-        Chunk best = null;
-        long bestAhead = Long.MAX_VALUE;
-        for (Part p : parts) {
-            if (p.readers == 0) continue;
-            Chunk c = p.nextToFetch();
-            if (c == null) continue;
-            long ahead = p.fetchedOrComing(p.readFrom);
-            if (ahead < bestAhead) {
-                best = c;
-                bestAhead = ahead;
-            }
-        }
-        if (best != null) return best;
         for (Part p : parts) {
             Chunk c = p.nextToFetch();
             if (c != null) return c;
@@ -280,8 +270,6 @@ public final class DumpSpool implements AutoCloseable {
         final long from;
         final long end;
         final List<Chunk> chunks = new ArrayList<>();
-        int readers;
-        long readFrom;
 
         Part(long from, long end, int chunkBytes) {
             this.from = from;
@@ -297,17 +285,6 @@ public final class DumpSpool implements AutoCloseable {
         Chunk nextToFetch() {
             for (Chunk c : chunks) if (!c.done() && !c.fetching && c.failure == null) return c;
             return null;
-        }
-
-        /** Bytes from {@code at} that are in or being fetched: how far its reader can go without waiting on a new fetch. */
-        long fetchedOrComing(long at) {
-            long ahead = 0;
-            for (Chunk c : chunks) {
-                if (c.end <= at) continue;
-                if (!c.done() && !c.fetching) break;
-                ahead += c.end - Math.max(at, c.start);
-            }
-            return ahead;
         }
 
         Chunk at(long position) {
@@ -341,7 +318,6 @@ public final class DumpSpool implements AutoCloseable {
             long available;
             lock.lock();
             try {
-                part.readFrom = at;
                 Chunk c = part.at(at);
                 while (c.start + c.filled <= at) {
                     if (closed) throw new IOException("the download of " + file.location() + " was stopped");
@@ -365,13 +341,6 @@ public final class DumpSpool implements AutoCloseable {
         public void close() {
             if (done) return;
             done = true;
-            lock.lock();
-            try {
-                part.readers--;
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
         }
     }
 }
