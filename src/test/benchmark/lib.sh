@@ -172,12 +172,13 @@ INI
 }
 
 section_for() {
-    local m=$1 size=$2 link=$3 db mode rj
+    local m=$1 size=$2 link=$3 db mode rj ahead=True
     db=$(dbname_for "$m" "$size" "$link")
     case $m in
         stream) mode=stream; rj=1 ;;
         file) mode=file; rj=$jobs ;;
         ranges) mode=ranges; rj=$jobs ;;
+        ranges-mem) mode=ranges; rj=$jobs; ahead=False ;;
         auto|dir-auto) mode=auto; rj=$jobs ;;
     esac
     cat >>"$sandbox/pgstaging.ini" <<INI
@@ -188,6 +189,7 @@ backup_host     = 127.0.0.1:$(port_for "$link")
 backup_base_url = /$size/$db/
 restore_mode    = $mode
 restore_jobs    = $rj
+fetch_ahead     = $ahead
 INI
 }
 
@@ -196,7 +198,7 @@ link_round_files() {
     local size link m db r target
     for size in "${size_list[@]}"; do
         for link in "${link_list[@]}"; do
-            for m in stream file ranges auto dir-auto; do
+            for m in stream file ranges ranges-mem auto dir-auto; do
                 want_method "$m" || continue
                 db=$(dbname_for "$m" "$size" "$link")
                 target="../../../files/$size.dump"
@@ -315,7 +317,7 @@ run_method() {
             fi
             psql_ -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" 2>/dev/null
             ;;
-        stream|file|ranges|auto|dir-auto)
+        stream|file|ranges|ranges-mem|auto|dir-auto)
             db=$(dbname_for "$m" "$size" "$link")
             local gclog="$sandbox/logs/$m-$size-$link-$r.gc" rssf="$sandbox/logs/$m-$size-$link-$r.rss"
             t0=$(now)
@@ -482,6 +484,7 @@ ini_mode() {
         stream) echo "stream/j1" ;;
         file) echo "file/j$jobs" ;;
         ranges) echo "ranges/j$jobs" ;;
+        ranges-mem) echo "ranges/j$jobs fetch_ahead=False" ;;
         auto) echo "auto/j$jobs" ;;
         dir-auto) echo "auto/j$jobs -Fd" ;;
     esac
