@@ -25,7 +25,7 @@ import java.util.concurrent.Future;
  * ranges ignored) surfaces as an {@link IOException} from {@link #read}, so the caller treats it as
  * a broken stream.
  */
-final class ChunkedRangeStream extends InputStream {
+final class ChunkedRangeStream extends ArrayInputStream {
     /** Big enough that one request per chunk costs little even with a long round trip. */
     static final int DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
 
@@ -117,12 +117,6 @@ final class ChunkedRangeStream extends InputStream {
         }
     }
 
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-    }
 
     @Override
     public int read(byte[] buf, int off, int len) throws IOException {

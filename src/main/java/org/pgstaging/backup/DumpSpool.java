@@ -293,7 +293,7 @@ public final class DumpSpool implements AutoCloseable {
     }
 
     /** A part read in order, waiting for each byte to be in the file. */
-    private final class PartStream extends InputStream {
+    private final class PartStream extends ArrayInputStream {
         private final Part part;
         private long at;
         private boolean done;
@@ -303,12 +303,6 @@ public final class DumpSpool implements AutoCloseable {
             this.at = part.from;
         }
 
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {

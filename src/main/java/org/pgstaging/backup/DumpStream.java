@@ -18,7 +18,7 @@ import java.nio.file.StandardOpenOption;
  * before the end of the archive while the kept file must be whole. Any failure (connection cut,
  * length mismatch, disk full) is remembered in {@link #failure()} and removes the partial copy.
  */
-public final class DumpStream extends InputStream {
+public final class DumpStream extends ArrayInputStream {
     private final String source;
     /** Called once on close: true when the body was read whole (its connection may be reused). */
     private final java.util.function.Consumer<Boolean> release;
@@ -85,12 +85,6 @@ public final class DumpStream extends InputStream {
     /** Nanoseconds from opening to the end of the body, or -1 while it is not over. */
     public synchronized long transferNanos() { return finishedNanos < 0 ? -1 : finishedNanos - started; }
 
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-    }
 
     @Override
     public synchronized int read(byte[] buf, int off, int len) throws IOException {

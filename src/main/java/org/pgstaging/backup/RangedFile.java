@@ -64,7 +64,7 @@ public final class RangedFile {
         for (HttpTransport.Exchange ex : open) ex.abort();
     }
 
-    private final class RangeBody extends InputStream {
+    private final class RangeBody extends ArrayInputStream {
         private final HttpTransport.Exchange ex;
         private final InputStream in;
         private final long from;
@@ -80,12 +80,6 @@ public final class RangedFile {
             this.at = from;
         }
 
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {

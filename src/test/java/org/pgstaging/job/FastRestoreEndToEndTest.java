@@ -603,43 +603,41 @@ class FastRestoreEndToEndTest {
 
     @Test
     void aBrokenRangeIsFetchedAgainFromWhereItBrokeAndTheRestoreCompletes() throws Exception {
-        sandbox.publishDump("brkdb", NEW);
-        String path = "/brkdb/brkdb.2026-11-24.dump";
-        // requests: 1 catalog, 2 head, 3.. blocks fetched ahead (largest first): cut the first one early
-        try (CuttingProxy proxy = new CuttingProxy(sandbox.http.port(), path, n -> n == 3, 200)) {
-            List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
-            StagingService s = service("brkdb", events::add, "backup_host = " + proxy.hostAndPort(),
-                    "restore_mode = ranges", "restore_jobs = 1");
+        List<RestoreEvent> events = restoreThroughACutRange("brkdb");
 
-            s.restore("brkdb.dev", DateSpec.latest(), null);
-
-            assertThat(proxy.cuts()).isEqualTo(1);
-            assertRestoredFixture("brkdb_20261124");
-            assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Detail d && d.step() == Step.CATALOG
-                    && d.line().contains("fetched ahead into"));
-            assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Detail d && d.step() == Step.DOWNLOAD
-                    && d.line().contains("broke") && d.line().contains("fetching them again, attempt 2 of 3"));
-            assertThat(tmpFiles("brkdb")).as("no local copy, head or list left in tmpdir").isEmpty();
-        }
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Detail d && d.step() == Step.CATALOG
+                && d.line().contains("fetched ahead into"));
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Detail d && d.step() == Step.DOWNLOAD
+                && d.line().contains("broke") && d.line().contains("fetching them again, attempt 2 of 3"));
+        assertThat(tmpFiles("brkdb")).as("no local copy, head or list left in tmpdir").isEmpty();
     }
 
     @Test
     void withoutFetchAheadABrokenBlockIsLoadedAgainAndTheRestoreCompletes() throws Exception {
-        sandbox.publishDump("brkmem", NEW);
-        String path = "/brkmem/brkmem.2026-11-24.dump";
-        // requests: 1 catalog, 2 head, 3.. blocks as each loads (largest first): cut the first block's range early
+        List<RestoreEvent> events = restoreThroughACutRange("brkmem", "fetch_ahead = False");
+
+        assertThat(events).noneMatch(e -> e instanceof RestoreEvent.Detail d && d.line().contains("fetched ahead"));
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Detail d && d.step() == Step.DOWNLOAD
+                && d.line().contains("the range of") && d.line().contains("fetching it again, attempt 2 of 3"));
+    }
+
+    /**
+     * A ranges restore of the fixture whose first block request is cut short: requests are 1
+     * catalog, 2 head, 3.. blocks (largest first, fetched ahead or as each loads). Returns its events.
+     */
+    private List<RestoreEvent> restoreThroughACutRange(String dbname, String... options) throws Exception {
+        sandbox.publishDump(dbname, NEW);
+        String path = "/" + dbname + "/" + dbname + ".2026-11-24.dump";
         try (CuttingProxy proxy = new CuttingProxy(sandbox.http.port(), path, n -> n == 3, 200)) {
             List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
-            StagingService s = service("brkmem", events::add, "backup_host = " + proxy.hostAndPort(),
-                    "restore_mode = ranges", "restore_jobs = 1", "fetch_ahead = False");
-
-            s.restore("brkmem.dev", DateSpec.latest(), null);
+            List<String> all = new ArrayList<>(List.of("backup_host = " + proxy.hostAndPort(),
+                    "restore_mode = ranges", "restore_jobs = 1"));
+            all.addAll(List.of(options));
+            service(dbname, events::add, all.toArray(String[]::new)).restore(dbname + ".dev", DateSpec.latest(), null);
 
             assertThat(proxy.cuts()).isEqualTo(1);
-            assertRestoredFixture("brkmem_20261124");
-            assertThat(events).noneMatch(e -> e instanceof RestoreEvent.Detail d && d.line().contains("fetched ahead"));
-            assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Detail d && d.step() == Step.DOWNLOAD
-                    && d.line().contains("the range of") && d.line().contains("fetching it again, attempt 2 of 3"));
+            assertRestoredFixture(dbname + "_20261124");
+            return events;
         }
     }
 
