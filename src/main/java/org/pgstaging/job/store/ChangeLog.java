@@ -54,7 +54,7 @@ public final class ChangeLog implements AutoCloseable {
     public static ChangeLog open(StateLocation where, Clock clock) {
         where.prepare();
         ChangeLog log = new ChangeLog(where, clock);
-        DataSource connections = where.dataSource("history", "AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE;WRITE_DELAY=0");
+        DataSource connections = where.dataSource("history", "AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE;WRITE_DELAY=0;MAX_COMPACT_TIME=0");
         try {
             // the first opener of an H2 file serves it, the others connect to it
             log.db.open(connections::getConnection);
