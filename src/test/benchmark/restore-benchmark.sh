@@ -146,10 +146,13 @@ log "rounds: $rounds, sizes: ${size_list[*]}, links: ${link_list[*]}, methods: $
 for size in "${size_list[@]}"; do
     for link in "${link_list[@]}"; do
         for ((r = 1; r <= rounds; r++)); do
-            # rotate the order each round so drift (page cache, autovacuum, neighbours) hits all
+            # rotate the order each round so drift (page cache, autovacuum, neighbours) hits all, and
+            # reverse it every other round so no method always runs right after the same one
             n=${#method_list[@]}
             for ((i = 0; i < n; i++)); do
-                m=${method_list[$(((i + r - 1) % n))]}
+                j=$i
+                ((r % 2 == 0)) && j=$((n - 1 - i))
+                m=${method_list[$(((j + r - 1) % n))]}
                 run_method "$m" "$size" "$link" "$r"
             done
         done
