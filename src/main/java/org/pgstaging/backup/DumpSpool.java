@@ -205,6 +205,10 @@ public final class DumpSpool implements AutoCloseable {
             fatal = true;
         } catch (BackupException e) {
             broke = new IOException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // whatever it was, the chunk's reader must hear of it rather than wait for it forever
+            broke = new IOException(String.valueOf(e.getMessage()), e);
+            fatal = true;
         }
         String again = null;
         lock.lock();
@@ -298,11 +302,13 @@ public final class DumpSpool implements AutoCloseable {
         private long at;
         private boolean done;
 
+        /** Its own channel: an interrupt of the reading thread closes that one, not the file the fetchers write. */
+        private FileChannel reader;
+
         PartStream(Part part) {
             this.part = part;
             this.at = part.from;
         }
-
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
@@ -325,16 +331,18 @@ public final class DumpSpool implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, available)), at);
+            if (reader == null) reader = FileChannel.open(path, StandardOpenOption.READ);
+            int n = reader.read(ByteBuffer.wrap(b, off, (int) Math.min(len, available)), at);
             if (n <= 0) throw new IOException("cannot read back " + path + " at " + at);
             at += n;
             return n;
         }
 
         @Override
-        public void close() {
+        public void close() throws IOException {
             if (done) return;
             done = true;
+            if (reader != null) reader.close();
         }
     }
 }
