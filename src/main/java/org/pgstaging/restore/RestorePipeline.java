@@ -35,7 +35,6 @@ public final class RestorePipeline {
     private static final int SPOOL_CONNECTIONS = 8;
     /** Room tmpdir keeps besides a spooled dump, so that the restore does not fill the disk. */
     private static final long SPOOL_MARGIN = 256L * 1024 * 1024;
-    private static final long MB = 1024 * 1024;
 
     private final StagingTarget target;
     private final RestoreListener listener;
@@ -391,9 +390,9 @@ public final class RestorePipeline {
             }
             long room = file.length() + SPOOL_MARGIN;
             if (free < room) {
-                events.detail(Step.CATALOG, "tmpdir " + s.tmpdir() + " has " + (free < 0 ? "an unknown amount of" : free / MB + " MB")
-                        + " free, less than the dump's " + file.length() / MB + " MB and a margin: each block streams through memory"
-                        + " instead of being fetched ahead");
+                events.detail(Step.CATALOG, "tmpdir " + s.tmpdir() + " has " + (free < 0 ? "an unknown amount of space" : org.pgstaging.Sizes.human(free))
+                        + " free, less than the dump's " + org.pgstaging.Sizes.human(file.length()) + " and " + org.pgstaging.Sizes.human(SPOOL_MARGIN)
+                        + ": each block streams through memory instead of being fetched ahead");
                 return new RangeFeed(file, head, s.downloadConnections());
             }
             Path copy = s.tmpdir().resolve("." + db + ".spool");
