@@ -5,29 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.pgstaging.testkit.Gate;
 import org.pgstaging.testkit.SlackApiServer;
 
 /** The throttle against a real loopback chat.update, including 429s with Retry-After and server errors. */
 class MessageThrottleTest {
-    static SlackApiServer api;
-    static ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
-
-    @BeforeAll
-    static void start() {
-        api = SlackApiServer.start(SlackHttpBotTest.BOT_TOKEN, "xapp-unused");
-    }
-
-    @AfterAll
-    static void stop() {
-        scheduler.shutdownNow();
-        api.close();
-    }
+    @RegisterExtension
+    static final LoopbackSlack slack = new LoopbackSlack();
 
     /** A poster and a throttle sharing their rate limits, as in the bot. */
     record Edits(SlackPoster poster, MessageThrottle throttle) { }
@@ -35,16 +21,16 @@ class MessageThrottleTest {
     static Edits edits(SlackApiServer api, Duration interval) {
         ApiRateLimits limits = new ApiRateLimits(Clock.systemUTC());
         SlackPoster poster = PostQueueTest.poster(api, limits);
-        return new Edits(poster, new MessageThrottle(poster::update, interval, scheduler, Clock.systemUTC(), limits, null));
+        return new Edits(poster, new MessageThrottle(poster::update, interval, slack.scheduler, Clock.systemUTC(), limits, null));
     }
 
     @Test
     void burstsCollapseToFewEditsEndingWithTheLastState() throws Exception {
-        Edits e = edits(api, Duration.ofMillis(500));
+        Edits e = edits(slack.api, Duration.ofMillis(500));
         String ts = e.poster().post("C0THROTTLE", null, false, Messages.plain("state 0"));
         for (int i = 1; i <= 50; i++) e.throttle().update("C0THROTTLE", ts, Messages.plain("state " + i));
-        api.await("chat.update", c -> ts.equals(c.param("ts")) && "state 50".equals(c.param("text")));
-        List<SlackApiServer.Call> edits = api.calls("chat.update").stream().filter(c -> ts.equals(c.param("ts"))).toList();
+        slack.api.await("chat.update", c -> ts.equals(c.param("ts")) && "state 50".equals(c.param("text")));
+        List<SlackApiServer.Call> edits = slack.api.calls("chat.update").stream().filter(c -> ts.equals(c.param("ts"))).toList();
         assertThat(edits.size()).isBetween(1, 5);
         assertThat(edits.get(edits.size() - 1).param("text")).isEqualTo("state 50");
         for (int i = 1; i < edits.size(); i++) {
@@ -55,27 +41,27 @@ class MessageThrottleTest {
 
     @Test
     void rateLimitIsHonouredAndTheNewestStateIsResent() {
-        Edits e = edits(api, Duration.ofMillis(100));
+        Edits e = edits(slack.api, Duration.ofMillis(100));
         String ts = e.poster().post("C0LIMITED", null, false, Messages.plain("start"));
-        api.rateLimit("chat.update", 2, 1);
+        slack.api.rateLimit("chat.update", 2, 1);
         e.throttle().update("C0LIMITED", ts, Messages.plain("first"));
-        var limited = api.await("chat.update", c -> ts.equals(c.param("ts")) && "first".equals(c.param("text")));
+        var limited = slack.api.await("chat.update", c -> ts.equals(c.param("ts")) && "first".equals(c.param("text")));
         e.throttle().update("C0LIMITED", ts, Messages.plain("second"));
-        var delivered = api.await("chat.update", c -> ts.equals(c.param("ts")) && "second".equals(c.param("text")));
+        var delivered = slack.api.await("chat.update", c -> ts.equals(c.param("ts")) && "second".equals(c.param("text")));
         assertThat(limited.rateLimited()).isTrue();
         assertThat(delivered.atMillis() - limited.atMillis()).as("waited for Retry-After").isGreaterThanOrEqualTo(2000);
-        assertThat(api.message("C0LIMITED", ts).get("text").getAsString()).isEqualTo("second");
+        assertThat(slack.api.message("C0LIMITED", ts).get("text").getAsString()).isEqualTo("second");
     }
 
     /** Rate limits are waited out however many come in a row: the last state is never given up for them. */
     @Test
     void theLastStateOutlastsRateLimitsInARow() {
-        Edits e = edits(api, Duration.ofMillis(100));
+        Edits e = edits(slack.api, Duration.ofMillis(100));
         String ts = e.poster().post("C0STUBBORN", null, false, Messages.plain("start"));
-        api.rateLimit("chat.update", 1, 6);
+        slack.api.rateLimit("chat.update", 1, 6);
         e.throttle().update("C0STUBBORN", ts, Messages.plain("final"));
-        api.awaitMessage(p -> p.ts().equals(ts) && p.text().startsWith("final"), Duration.ofSeconds(20));
-        List<SlackApiServer.Call> tries = api.calls("chat.update").stream().filter(c -> ts.equals(c.param("ts"))).toList();
+        slack.api.awaitMessage(p -> p.ts().equals(ts) && p.text().startsWith("final"), Duration.ofSeconds(20));
+        List<SlackApiServer.Call> tries = slack.api.calls("chat.update").stream().filter(c -> ts.equals(c.param("ts"))).toList();
         assertThat(tries).hasSize(7);
         assertThat(tries.subList(0, 6)).allMatch(SlackApiServer.Call::rateLimited);
         for (int i = 1; i < tries.size(); i++) {
@@ -86,23 +72,23 @@ class MessageThrottleTest {
 
     @Test
     void aFailedEditIsRetriedWhenNothingNewerCame() {
-        Edits e = edits(api, Duration.ofMillis(100));
+        Edits e = edits(slack.api, Duration.ofMillis(100));
         String ts = e.poster().post("C0RETRY", null, false, Messages.plain("start"));
-        api.rateLimit("chat.update", 1, 1);
+        slack.api.rateLimit("chat.update", 1, 1);
         e.throttle().update("C0RETRY", ts, Messages.plain("only"));
-        api.awaitMessage(p -> p.ts().equals(ts) && p.text().startsWith("only"), Duration.ofSeconds(10));
-        assertThat(api.calls("chat.update").stream().filter(c -> ts.equals(c.param("ts"))).count()).isEqualTo(2);
+        slack.api.awaitMessage(p -> p.ts().equals(ts) && p.text().startsWith("only"), Duration.ofSeconds(10));
+        assertThat(slack.api.calls("chat.update").stream().filter(c -> ts.equals(c.param("ts"))).count()).isEqualTo(2);
     }
 
     /** Slack's own trouble (internal_error, HTTP 200) is tried again after a pause; the edit arrives. */
     @Test
     void serverErrorsAreTriedAgain() {
-        Edits e = edits(api, Duration.ofMillis(100));
+        Edits e = edits(slack.api, Duration.ofMillis(100));
         String ts = e.poster().post("C0FLAKY", null, false, Messages.plain("start"));
-        api.failNext("chat.update", "internal_error", "service_unavailable");
+        slack.api.failNext("chat.update", "internal_error", "service_unavailable");
         e.throttle().update("C0FLAKY", ts, Messages.plain("through"));
-        api.awaitMessage(p -> p.ts().equals(ts) && p.text().startsWith("through"), Duration.ofSeconds(10));
-        List<SlackApiServer.Call> tries = api.calls("chat.update").stream().filter(c -> ts.equals(c.param("ts"))).toList();
+        slack.api.awaitMessage(p -> p.ts().equals(ts) && p.text().startsWith("through"), Duration.ofSeconds(10));
+        List<SlackApiServer.Call> tries = slack.api.calls("chat.update").stream().filter(c -> ts.equals(c.param("ts"))).toList();
         assertThat(tries).hasSize(3);
         assertThat(tries.get(2).atMillis() - tries.get(1).atMillis()).as("the pause doubles: 200-400 ms after the second").isGreaterThanOrEqualTo(200);
     }
@@ -110,11 +96,11 @@ class MessageThrottleTest {
     /** An edit Slack refuses (the message is gone) is not tried again. */
     @Test
     void aRefusedEditIsDropped() throws Exception {
-        Edits e = edits(api, Duration.ofMillis(50));
+        Edits e = edits(slack.api, Duration.ofMillis(50));
         e.throttle().update("C0GONE", "1700000000.999999", Messages.plain("nowhere"));
-        api.await("chat.update", c -> "1700000000.999999".equals(c.param("ts")));
+        slack.api.await("chat.update", c -> "1700000000.999999".equals(c.param("ts")));
         Gate.await("the refused edit to be dropped", Duration.ofSeconds(5), e.throttle()::idle);
         Thread.sleep(300);
-        assertThat(api.calls("chat.update").stream().filter(c -> "1700000000.999999".equals(c.param("ts")))).hasSize(1);
+        assertThat(slack.api.calls("chat.update").stream().filter(c -> "1700000000.999999".equals(c.param("ts")))).hasSize(1);
     }
 }

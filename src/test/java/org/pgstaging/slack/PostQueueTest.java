@@ -7,15 +7,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.pgstaging.testkit.Gate;
 import org.pgstaging.testkit.SlackApiServer;
 
@@ -27,31 +23,19 @@ class PostQueueTest {
      */
     static final long IN_FLIGHT_MILLIS = 100;
 
-    static SlackApiServer api;
-    static ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
-
-    @BeforeAll
-    static void start() {
-        api = SlackApiServer.start(SlackHttpBotTest.BOT_TOKEN, "xapp-unused");
-    }
-
-    @AfterAll
-    static void stop() {
-        scheduler.shutdownNow();
-        api.close();
-    }
+    @RegisterExtension
+    static final LoopbackSlack slack = new LoopbackSlack();
 
     /** A poster whose client honours {@code limits}, as the bot's does. */
     static SlackPoster poster(SlackApiServer api, ApiRateLimits limits) {
-        SlackSettings s = new SlackSettings(Map.of("bot_token", SlackHttpBotTest.BOT_TOKEN, "mode", "http",
-                "signing_secret", SlackHttpBotTest.SECRET, "approvers", "U0CAROL", "api_url", api.apiUrl()), Map.of());
+        SlackSettings s = LoopbackSlack.settings(api);
         WebApiInterceptor calls = new WebApiInterceptor(limits, null, new SlackHealth(Clock.systemUTC()));
         return new SlackPoster(SlackAppFactory.slack(s, calls).methods(s.botToken()));
     }
 
     static PostQueue queue() {
         ApiRateLimits limits = new ApiRateLimits(Clock.systemUTC());
-        return new PostQueue(poster(api, limits), limits, scheduler, Clock.systemUTC(), null);
+        return new PostQueue(poster(slack.api, limits), limits, slack.scheduler, Clock.systemUTC(), null);
     }
 
     /** No call of a method answered 429 came before that answer's Retry-After was over (calls already in flight aside). */
@@ -75,7 +59,7 @@ class PostQueueTest {
         PostQueue posts = queue();
         String thread = await(posts.post("C0ORDER", null, false, Messages.plain("request")));
         long from = System.currentTimeMillis();
-        api.rateLimitFor("chat.postMessage", Duration.ofSeconds(3));
+        slack.api.rateLimitFor("chat.postMessage", Duration.ofSeconds(3));
         List<CompletableFuture<String>> sent = new ArrayList<>();
         for (int i = 1; i <= 5; i++) sent.add(posts.post("C0ORDER", thread, false, Messages.plain("reply " + i)));
         CompletableFuture<String> elsewhere = posts.post("C0ELSEWHERE", null, false, Messages.plain("other channel"));
@@ -85,9 +69,9 @@ class PostQueueTest {
 
         assertThat(ts).as("posted in the order given").isSorted();
         for (int i = 0; i < ts.size(); i++) {
-            assertThat(api.message("C0ORDER", ts.get(i)).get("text").getAsString()).isEqualTo("reply " + (i + 1));
+            assertThat(slack.api.message("C0ORDER", ts.get(i)).get("text").getAsString()).isEqualTo("reply " + (i + 1));
         }
-        List<SlackApiServer.Call> calls = api.calls("chat.postMessage").stream().filter(c -> c.atMillis() >= from).toList();
+        List<SlackApiServer.Call> calls = slack.api.calls("chat.postMessage").stream().filter(c -> c.atMillis() >= from).toList();
         assertThat(calls).as("Slack did answer 429").anyMatch(SlackApiServer.Call::rateLimited);
         assertRetryAfterHonoured(calls);
         Gate.await("the queue to have nothing left to post", Duration.ofSeconds(5), posts::idle);
@@ -97,55 +81,55 @@ class PostQueueTest {
     @Test
     void rateLimitedInTheBodyIsWaitedOutToo() throws Exception {
         PostQueue posts = queue();
-        api.failNext("chat.postMessage", "rate_limited");
+        slack.api.failNext("chat.postMessage", "rate_limited");
         long from = System.currentTimeMillis();
         String ts = await(posts.post("C0BODYLIMIT", null, false, Messages.plain("eventually")));
-        List<SlackApiServer.Call> tries = api.calls("chat.postMessage").stream()
+        List<SlackApiServer.Call> tries = slack.api.calls("chat.postMessage").stream()
                 .filter(c -> c.atMillis() >= from && "C0BODYLIMIT".equals(c.param("channel"))).toList();
         assertThat(tries).hasSize(2);
         assertThat(tries.get(1).atMillis() - tries.get(0).atMillis()).isGreaterThanOrEqualTo(1000);
-        assertThat(api.message("C0BODYLIMIT", ts).get("text").getAsString()).isEqualTo("eventually");
+        assertThat(slack.api.message("C0BODYLIMIT", ts).get("text").getAsString()).isEqualTo("eventually");
     }
 
     @Test
     void slacksOwnErrorsAreTriedAgainWithGrowingPauses() throws Exception {
         PostQueue posts = queue();
-        api.failNext("chat.postMessage", "internal_error", "service_unavailable");
+        slack.api.failNext("chat.postMessage", "internal_error", "service_unavailable");
         long from = System.currentTimeMillis();
         String ts = await(posts.post("C0FLAKY", null, false, Messages.plain("third time lucky")));
-        List<SlackApiServer.Call> tries = api.calls("chat.postMessage").stream()
+        List<SlackApiServer.Call> tries = slack.api.calls("chat.postMessage").stream()
                 .filter(c -> c.atMillis() >= from && "C0FLAKY".equals(c.param("channel"))).toList();
         assertThat(tries).hasSize(3);
         assertThat(tries.get(1).atMillis() - tries.get(0).atMillis()).as("first pause: 0.5-1 s").isGreaterThanOrEqualTo(500);
         assertThat(tries.get(2).atMillis() - tries.get(1).atMillis()).as("second pause: 1-2 s").isGreaterThanOrEqualTo(1000);
-        assertThat(api.message("C0FLAKY", ts).get("text").getAsString()).isEqualTo("third time lucky");
+        assertThat(slack.api.message("C0FLAKY", ts).get("text").getAsString()).isEqualTo("third time lucky");
     }
 
     /** A refusal is not tried again, and does not hold up the channel's next message. */
     @Test
     void aRefusedPostIsDroppedAndTheNextOneGoes() throws Exception {
         PostQueue posts = queue();
-        api.failNext("chat.postMessage", "not_in_channel");
+        slack.api.failNext("chat.postMessage", "not_in_channel");
         CompletableFuture<String> refused = posts.post("C0NOTIN", null, false, Messages.plain("refused"));
         CompletableFuture<String> next = posts.post("C0NOTIN", null, false, Messages.plain("next"));
-        assertThat(api.message("C0NOTIN", await(next)).get("text").getAsString()).isEqualTo("next");
+        assertThat(slack.api.message("C0NOTIN", await(next)).get("text").getAsString()).isEqualTo("next");
         assertThatThrownBy(refused::get).isInstanceOf(ExecutionException.class).cause()
                 .isInstanceOf(SlackCallFailed.class).hasMessageContaining("not_in_channel");
         SlackCallFailed why = (SlackCallFailed) refused.handle((ts, e) -> e).get();
         assertThat(why.hint()).contains("/invite @pgstaging");
-        assertThat(api.calls("chat.postMessage").stream().filter(c -> "refused".equals(c.param("text")))).hasSize(1);
+        assertThat(slack.api.calls("chat.postMessage").stream().filter(c -> "refused".equals(c.param("text")))).hasSize(1);
     }
 
     /** A message taken back while it waits (a request given up) is never posted. */
     @Test
     void aMessageCancelledWhileWaitingIsNotPosted() throws Exception {
         PostQueue posts = queue();
-        api.rateLimitFor("chat.postMessage", Duration.ofSeconds(3));
+        slack.api.rateLimitFor("chat.postMessage", Duration.ofSeconds(3));
         CompletableFuture<String> first = posts.post("C0TAKEBACK", null, false, Messages.plain("kept"));
         CompletableFuture<String> second = posts.post("C0TAKEBACK", null, false, Messages.plain("taken back"));
         second.cancel(false);
         await(first);
         Gate.await("the queue to have nothing left to post", Duration.ofSeconds(5), posts::idle);
-        assertThat(api.calls("chat.postMessage")).noneMatch(c -> "taken back".equals(c.param("text")));
+        assertThat(slack.api.calls("chat.postMessage")).noneMatch(c -> "taken back".equals(c.param("text")));
     }
 }
