@@ -65,11 +65,35 @@ final class BlockRestore {
         this.jobs = Math.max(1, target.section().restoreJobs());
     }
 
+    /** The kept blocks, largest first, and the units they load as: read from the list once. */
+    private List<DataBlocks.Block> todo;
+    private List<LoadUnit> units;
+    private BitSet kept;
+    private boolean fetching;
+
+    private void plan() {
+        if (todo != null) return;
+        kept = keptIds();
+        todo = feed.blocks(blocks, kept);
+        units = LoadUnit.of(todo, feed.groupsNeighboursOnly());
+    }
+
+    /**
+     * Tells the feed what will load and in which order, so that it may start fetching the blocks
+     * now: the pipeline calls it right after the catalog is read, so the download runs while the
+     * database is created and pre SQL and pre-data run (whoever calls it stops the feed on failure).
+     */
+    void startFetching() {
+        plan();
+        if (fetching) return;
+        fetching = true;
+        if (!units.isEmpty()) feed.planned(units);
+    }
+
     /** Pre-data, the data blocks in parallel, the data without blocks, post-data. Returns the bytes fetched. */
     long run() {
         Path dir = list.getParent();
-        BitSet kept = keptIds();
-        List<DataBlocks.Block> todo = feed.blocks(blocks, kept);
+        plan();
         BitSet wanted = new BitSet();
         for (DataBlocks.Block b : todo) {
             wanted.set(b.dumpId());
@@ -160,7 +184,6 @@ final class BlockRestore {
         events.detail(Step.DOWNLOAD, todo.size() + " data " + (blocks.inFiles() ? "files" : "blocks") + " (" + total
                 + " bytes), " + jobs + " at a time, each loaded as it arrives");
         if (todo.isEmpty()) return 0;
-        List<LoadUnit> units = LoadUnit.of(todo, feed.groupsNeighboursOnly());
         long grouped = units.stream().filter(LoadUnit::grouped).count();
         if (grouped > 0) {
             events.detail(Step.DOWNLOAD, "small tables loaded together: " + units.size() + " loads for " + todo.size()
@@ -175,7 +198,7 @@ final class BlockRestore {
         });
         List<Future<?>> running = new ArrayList<>();
         try {
-            feed.planned(units);
+            startFetching();
             for (int w = 0; w < workers; w++) {
                 running.add(pool.submit(() -> {
                     try {

@@ -15,6 +15,7 @@ final class Cleanup {
     private final String database;
     private final EventEmitter events;
     private final List<Path> temporary = new ArrayList<>();
+    private final List<Runnable> transfers = new ArrayList<>();
     private boolean createdDatabase;
     private boolean addedEntry;
     private Path downloadedDump;
@@ -34,11 +35,15 @@ final class Cleanup {
 
     void temporaryFile(Path file) { temporary.add(file); }
 
+    /** A transfer running beside the steps (blocks fetched ahead): stopped before anything is removed. */
+    void transfer(Runnable stop) { transfers.add(stop); }
+
     /** remove_dump with a streamed restore: no dump was ever stored, which the last step says. */
     void streamedWithoutCopy() { streamedOnly = true; }
 
     /** After success: remove temporary files and, when asked, the dump. */
     void success() {
+        stopTransfers();
         deleteTemporary();
         if (downloadedDump != null) {
             Path dump = downloadedDump;
@@ -73,6 +78,7 @@ final class Cleanup {
     private String undoNow(boolean keepFailed) {
         List<String> done = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        stopTransfers();
         {
             if (keepFailed && createdDatabase) {
                 done.add("kept database " + database + " for inspection (keep_failed = True)");
@@ -103,6 +109,17 @@ final class Cleanup {
         if (!problems.isEmpty()) summary += "; CLEANUP INCOMPLETE: " + String.join("; ", problems);
         events.detail(Step.CLEANUP, summary);
         return summary;
+    }
+
+    private void stopTransfers() {
+        for (Runnable stop : transfers) {
+            try {
+                stop.run();
+            } catch (RuntimeException e) {
+                // stopping is best effort: the files it wrote are removed next all the same
+            }
+        }
+        transfers.clear();
     }
 
     private void deleteTemporary() {

@@ -42,7 +42,7 @@ final class RangeFeed implements BlockFeed {
     private final Semaphore chunkedRange;
     /** Starts the local copy blocks are fetched ahead into, or null: each block streams through memory. */
     private final Supplier<DumpSpool> startSpool;
-    /** The local copy once the blocks are planned (started then, so nothing runs for a restore that fails before). */
+    /** The local copy once the blocks are planned (right after the catalog is read; the pipeline stops it on failure). */
     private volatile DumpSpool spool;
 
     /** Each block streamed through memory over up to {@code connections} connections. */

@@ -334,6 +334,8 @@ public final class RestorePipeline {
         /** For restore_mode = ranges: where the dump's blocks lie, and how each reaches its pg_restore. */
         DataBlocks.Result blockCatalog;
         BlockFeed feed;
+        /** The data blocks' restore, made once the catalog is read. */
+        BlockRestore blocks;
 
         /**
          * restore_mode = ranges: the catalog from the backup's head into the list, noting where each
@@ -372,6 +374,10 @@ public final class RestorePipeline {
             cleanup.temporaryFile(head);
             RangeFeed.fetchHead(ranged.get(), r.blocks(), head);
             feed = rangeFeed(ranged.get(), head);
+            blocks = new BlockRestore(target, events, settings, feed, r.blocks(), db, list);
+            // the blocks come while the database is created and pre SQL and pre-data run
+            cleanup.transfer(feed::abortAll);
+            blocks.startFetching();
         }
 
         /**
@@ -398,8 +404,8 @@ public final class RestorePipeline {
             Path copy = s.tmpdir().resolve("." + db + ".spool");
             cleanup.temporaryFile(copy);
             int connections = Math.min(SPOOL_CONNECTIONS, Math.max(1, s.restoreJobs()) * s.downloadConnections());
-            events.detail(Step.CATALOG, "data blocks to be fetched ahead into " + copy + " over " + connections
-                    + " connections, in the order they load");
+            events.detail(Step.CATALOG, "data blocks fetched ahead into " + copy + " over " + connections
+                    + " connections, in the order they load, from now on");
             return RangeFeed.spooled(file, head, copy, connections, line -> events.detail(Step.DOWNLOAD, line));
         }
 
@@ -436,6 +442,7 @@ public final class RestorePipeline {
             CatalogPreparer.refuseConflicts(s, r.summary());
             blockCatalog = r;
             feed = new DumpFileFeed(files.get(), dir, BlockRestore.ATTEMPTS);
+            blocks = new BlockRestore(target, events, settings, feed, r.blocks(), db, list);
         }
 
         private void toFileMode(String why) {
@@ -453,8 +460,7 @@ public final class RestorePipeline {
                     + (backup.isDirectory() ? " file by file" : " block by block") + ", loading each as it arrives [" + mode + "]"));
             current = Step.PG_RESTORE;
             long bytes = events.step(Step.PG_RESTORE, blockCatalog.summary().kept() + " items, "
-                    + s.restoreJobs() + " at a time", () -> new BlockRestore(target, events, settings, feed,
-                    blockCatalog.blocks(), db, list).run());
+                    + s.restoreJobs() + " at a time", blocks::run);
             restore = Duration.ofNanos(System.nanoTime() - t0);
             download = restore;
             events.emit(new RestoreEvent.StepFinished(db, Step.DOWNLOAD, download, bytes + " bytes of data blocks"));

@@ -613,6 +613,41 @@ class FastRestoreEndToEndTest {
     }
 
     @Test
+    void rangesFetchAheadFromTheCatalogOnAndAFailureBeforeTheLoadsStopsItWithNothingLeft() throws Exception {
+        sandbox.publishDump("earlydb", NEW);
+        Path sql = Files.createDirectories(sandbox.dir.resolve("earlysql/earlydb.dev/pre"));
+        // pre SQL runs after CREATE DATABASE and before any load: long enough for the blocks to come, then it fails
+        Files.writeString(sql.resolve("00-slow-then-broken.sql"), "SELECT pg_sleep(2);\nSELECT * FROM no_such_table;\n");
+        List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
+        StagingService s = service("earlydb", events::add, "restore_mode = ranges", "restore_jobs = 2",
+                "sql_path = " + sandbox.dir.resolve("earlysql"));
+
+        assertThatThrownBy(() -> s.restore("earlydb.dev", DateSpec.latest(), null))
+                .isInstanceOfSatisfying(RestoreFailedException.class, e -> {
+                    assertThat(e.step()).as(e.getMessage()).isEqualTo(Step.PRE_SQL);
+                    assertThat(e.cleanup()).contains("dropped database earlydb_20261124");
+                });
+
+        List<String> ranged = sandbox.http.accessLogLines().stream()
+                .filter(l -> l.contains("\"GET /earlydb/earlydb.2026-11-24.dump ") && l.contains("\" 206 ")).toList();
+        assertThat(ranged.size()).as("the head, then data blocks fetched before pre SQL ended: " + ranged).isGreaterThan(1);
+        int fetchAhead = indexOf(events, e -> e instanceof RestoreEvent.Detail d && d.line().contains("fetched ahead into"));
+        int create = indexOf(events, e -> e instanceof RestoreEvent.StepStarted st && st.step() == Step.CREATE_DATABASE);
+        assertThat(fetchAhead).as("fetching ahead starts with the catalog read").isNotNegative().isLessThan(create);
+        assertThat(Thread.getAllStackTraces().keySet()).as("the fetchers stopped")
+                .noneMatch(t -> t.getName().startsWith("dump-spool-") && t.isAlive());
+        assertThat(tmpFiles("earlydb")).as("no local copy, head or list left in tmpdir").isEmpty();
+        assertThat(sandbox.databaseExists("earlydb_20261124")).isFalse();
+    }
+
+    private static int indexOf(List<RestoreEvent> events, java.util.function.Predicate<RestoreEvent> what) {
+        synchronized (events) {
+            for (int i = 0; i < events.size(); i++) if (what.test(events.get(i))) return i;
+        }
+        return -1;
+    }
+
+    @Test
     void withoutFetchAheadABrokenBlockIsLoadedAgainAndTheRestoreCompletes() throws Exception {
         List<RestoreEvent> events = restoreThroughACutRange("brkmem", "fetch_ahead = False");
 
