@@ -31,8 +31,8 @@ import org.pgstaging.host.CommandResult;
  * primary key / unique constraints that need nothing else are built, a big table's each as its own
  * task, small tables' together ({@link LoadSchedule}), while other tables still load; so is each
  * foreign key once its tables and the key it references are in; the rest of post-data (triggers, indexes over several tables...)
- * then runs with {@code pg_restore -j N} on the catalog alone (post-data needs no data). Data items
- * without a block (sequence values) come from the catalog too.
+ * then runs with {@code pg_restore -j N} on the catalog alone (post-data needs no data), with the
+ * data items that have no block (sequence values: their values are in the catalog).
  *
  * <p>A table's COPY is one statement: a block whose bytes break on the way loads nothing, so it is
  * fetched and loaded again, at most {@link #ATTEMPTS} times; large objects from a range are not
@@ -110,36 +110,37 @@ final class BlockRestore {
         }
         wanted.and(kept);
         Map<Integer, String> lines = listLines(wanted);
-        Path withoutBlocks = dir.resolve("." + db + ".noblocks.list");
         Path rest = dir.resolve("." + db + ".post.list");
-        writeWithout(blocks.withBlocks(), withoutBlocks);
         try {
             long t0 = System.nanoTime();
-            RestorePipeline.refuseFailed(section("pre-data", list, false), "pre-data");
+            RestorePipeline.refuseFailed(section(list, false, "pre-data"), "pre-data");
             long t1 = System.nanoTime();
             long fetched = loadBlocks(todo, lines, dir);
             long t2 = System.nanoTime();
-            RestorePipeline.refuseFailed(section("data", withoutBlocks, false), "data without blocks (sequence values)");
-            // what was built with its table's data is not built again
-            BitSet built;
+            // what was built with its table's data is not built again; the data without blocks
+            // (sequence values) comes from the catalog with the rest of post-data: one process at the tail, not two
+            BitSet done;
             synchronized (indexesBuilt) {
-                built = (BitSet) indexesBuilt.clone();
+                done = (BitSet) indexesBuilt.clone();
             }
-            writeWithout(built, rest);
-            RestorePipeline.refuseFailed(section("post-data", rest, jobs > 1), "post-data");
+            int built = done.cardinality();
+            done.or(blocks.withBlocks());
+            writeWithout(done, rest);
+            RestorePipeline.refuseFailed(section(rest, jobs > 1, "data", "post-data"),
+                    "data without blocks (sequence values) and post-data");
             long t3 = System.nanoTime();
             events.detail(Step.PG_RESTORE, String.format(java.util.Locale.ROOT,
-                    "pre-data %.2f s, data blocks and the %d indexes and keys built with them %.2f s, the rest of post-data %.2f s",
-                    (t1 - t0) / 1e9, built.cardinality(), (t2 - t1) / 1e9, (t3 - t2) / 1e9));
+                    "pre-data %.2f s, data blocks and the %d indexes and keys built with them %.2f s,"
+                            + " sequence values and the rest of post-data %.2f s",
+                    (t1 - t0) / 1e9, built, (t2 - t1) / 1e9, (t3 - t2) / 1e9));
             return fetched;
         } finally {
-            Cleanup.delete(withoutBlocks);
             Cleanup.delete(rest);
         }
     }
 
-    private CommandResult section(String section, Path sectionList, boolean parallel) {
-        return new PgRestoreRunner(target, events, settings).runSection(db, feed.archive(), sectionList, section, parallel ? jobs : 1);
+    private CommandResult section(Path sectionList, boolean parallel, String... sections) {
+        return new PgRestoreRunner(target, events, settings).runSections(db, feed.archive(), sectionList, parallel ? jobs : 1, sections);
     }
 
     /** The block filling each table, by the table's dump id. */
@@ -309,7 +310,7 @@ final class BlockRestore {
         try {
             Files.write(buildList, items, StandardCharsets.UTF_8);
             long t0 = System.nanoTime();
-            RestorePipeline.refuseFailed(section("post-data", buildList, false), what);
+            RestorePipeline.refuseFailed(section(buildList, false, "post-data"), what);
             synchronized (indexesBuilt) {
                 for (int id : b.dumpIds()) indexesBuilt.set(id);
             }

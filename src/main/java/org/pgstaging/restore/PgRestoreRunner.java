@@ -57,10 +57,10 @@ final class PgRestoreRunner {
         return argv;
     }
 
-    /** One section ({@code pre-data}, {@code data}, {@code post-data}) of a list, from {@code archive} (a seekable file). */
-    CommandResult runSection(String database, Path archive, Path list, String section, int jobs) {
-        List<String> argv = new ArrayList<>(List.of(target.tools().pgRestore(), "--verbose", "--exit-on-error",
-                "--section=" + section));
+    /** Sections ({@code pre-data}, {@code data}, {@code post-data}) of a list, from {@code archive} (a seekable file). */
+    CommandResult runSections(String database, Path archive, Path list, int jobs, String... sections) {
+        List<String> argv = new ArrayList<>(List.of(target.tools().pgRestore(), "--verbose", "--exit-on-error"));
+        for (String section : sections) argv.add("--section=" + section);
         if (jobs > 1) argv.add("--jobs=" + jobs);
         argv.addAll(PostgresTools.connection(target.postgres(), database));
         argv.add("--use-list=" + list);
