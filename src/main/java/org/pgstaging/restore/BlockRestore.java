@@ -53,6 +53,12 @@ final class BlockRestore {
     /** Indexes already built right after their table's data (synchronized on itself). */
     private final BitSet indexesBuilt = new BitSet();
 
+    /** The kept blocks, largest first, and the units they load as: read from the list once. */
+    private List<DataBlocks.Block> todo;
+    private List<LoadUnit> units;
+    private BitSet kept;
+    private boolean fetching;
+
     BlockRestore(StagingTarget target, EventEmitter events, SessionSettings settings, BlockFeed feed,
                  DataBlocks blocks, String db, Path list) {
         this.target = target;
@@ -64,12 +70,6 @@ final class BlockRestore {
         this.list = list;
         this.jobs = Math.max(1, target.section().restoreJobs());
     }
-
-    /** The kept blocks, largest first, and the units they load as: read from the list once. */
-    private List<DataBlocks.Block> todo;
-    private List<LoadUnit> units;
-    private BitSet kept;
-    private boolean fetching;
 
     private void plan() {
         if (todo != null) return;
@@ -90,7 +90,7 @@ final class BlockRestore {
         if (!units.isEmpty()) feed.planned(units);
     }
 
-    /** Pre-data, the data blocks in parallel, the data without blocks, post-data. Returns the bytes fetched. */
+    /** Pre-data, the data blocks in parallel, then the sequence values with the rest of post-data. Returns the bytes fetched. */
     long run() {
         Path dir = list.getParent();
         plan();
