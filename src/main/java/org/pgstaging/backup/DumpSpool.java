@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * Parts of a dump fetched ahead into a local file at their own offsets (a sparse copy), over
@@ -40,21 +41,24 @@ public final class DumpSpool implements AutoCloseable {
     private final int chunkBytes;
     /** Told when a chunk broke and is fetched again (the restore log). */
     private final Consumer<String> retries;
+    /** Told of the bytes written into the file as they land (the download's progress). */
+    private final LongConsumer fetched;
     private boolean closed;
 
     /**
      * Starts {@code connections} fetchers writing into {@code path} (created, or opened without
      * truncation: bytes already there, such as the head, stay).
      */
-    public DumpSpool(RangedFile file, Path path, int connections, Consumer<String> retries) {
-        this(file, path, connections, RangedFile.CHUNK_BYTES, retries);
+    public DumpSpool(RangedFile file, Path path, int connections, Consumer<String> retries, LongConsumer fetched) {
+        this(file, path, connections, RangedFile.CHUNK_BYTES, retries, fetched);
     }
 
-    DumpSpool(RangedFile file, Path path, int connections, int chunkBytes, Consumer<String> retries) {
+    DumpSpool(RangedFile file, Path path, int connections, int chunkBytes, Consumer<String> retries, LongConsumer fetched) {
         this.file = file;
         this.path = path;
         this.chunkBytes = chunkBytes;
         this.retries = retries;
+        this.fetched = fetched;
         try {
             this.channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (IOException e) {
@@ -196,6 +200,7 @@ public final class DumpSpool implements AutoCloseable {
                 buffer.clear().limit(n);
                 while (buffer.hasRemaining()) at += channel.write(buffer, at);
                 filled(c, at - c.start);
+                fetched.accept(n);
             }
         } catch (IOException e) {
             broke = e;

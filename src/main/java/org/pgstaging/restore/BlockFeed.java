@@ -22,15 +22,18 @@ interface BlockFeed {
     /** Whether the blocks must lie next to each other in the file to be loaded together. */
     boolean groupsNeighboursOnly();
 
-    /** The units in the order the workers will take them: a feed may start fetching them ahead. */
-    default void planned(List<LoadUnit> units) {
+    /**
+     * The units in the order the workers will take them: a feed may start fetching them ahead, and
+     * then counts what it fetches into {@code fetched} itself, as it lands.
+     */
+    default void planned(List<LoadUnit> units, LongConsumer fetched) {
     }
 
     /**
      * Loads a unit with the items of {@code itemList} (one transaction when there are several),
      * counting its bytes into {@code fetched} as they arrive (and back out, negated, when a broken
-     * attempt is dropped). A result with a stdin failure means the bytes broke on the way: nothing
-     * was loaded.
+     * attempt is dropped), unless they were fetched ahead and counted then. A result with a stdin
+     * failure means the bytes broke on the way: nothing was loaded.
      */
     CommandResult load(PgRestoreRunner runner, String db, LoadUnit unit, Path itemList, LongConsumer fetched);
 

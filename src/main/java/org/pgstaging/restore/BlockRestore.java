@@ -58,6 +58,11 @@ final class BlockRestore {
     private List<LoadUnit> units;
     private BitSet kept;
     private boolean fetching;
+    /** Bytes of the kept blocks fetched so far, as the feed counts them (fetched ahead, or as the loaders read). */
+    private final AtomicLong fetched = new AtomicLong();
+    private long fetchStarted;
+    /** Set when the loads start: bytes fetched ahead before are reported then, not during the steps before. */
+    private volatile boolean reporting;
 
     BlockRestore(StagingTarget target, EventEmitter events, SessionSettings settings, BlockFeed feed,
                  DataBlocks blocks, String db, Path list) {
@@ -87,7 +92,20 @@ final class BlockRestore {
         plan();
         if (fetching) return;
         fetching = true;
-        if (!units.isEmpty()) feed.planned(units);
+        fetchStarted = System.nanoTime();
+        if (!units.isEmpty()) feed.planned(units, this::counted);
+    }
+
+    /** {@code n} more bytes fetched (or, negated, dropped with a broken attempt): the download's progress. */
+    private void counted(long n) {
+        long all = fetched.addAndGet(n);
+        if (n > 0 && reporting) reportDownload(all);
+    }
+
+    private void reportDownload(long all) {
+        long total = todo.stream().mapToLong(DataBlocks.Block::length).sum();
+        double secs = Math.max(1e-3, (System.nanoTime() - fetchStarted) / 1e9);
+        events.progress(Step.DOWNLOAD, Math.min(all, total), total, "bytes", all / secs);
     }
 
     /** Pre-data, the data blocks in parallel, then the sequence values with the rest of post-data. Returns the bytes fetched. */
@@ -179,7 +197,6 @@ final class BlockRestore {
 
     private long loadBlocks(List<DataBlocks.Block> todo, Map<Integer, String> lines, Path dir) {
         long total = todo.stream().mapToLong(DataBlocks.Block::length).sum();
-        AtomicLong fetched = new AtomicLong();
         AtomicLong done = new AtomicLong();
         long start = System.nanoTime();
         events.detail(Step.DOWNLOAD, todo.size() + " data " + (blocks.inFiles() ? "files" : "blocks") + " (" + total
@@ -200,12 +217,15 @@ final class BlockRestore {
         List<Future<?>> running = new ArrayList<>();
         try {
             startFetching();
+            reporting = true;
+            long before = fetched.get();
+            if (before > 0) reportDownload(before);
             for (int w = 0; w < workers; w++) {
                 running.add(pool.submit(() -> {
                     try {
                         for (LoadSchedule.Task task = schedule.next(); task != null; task = schedule.next()) {
                             if (task instanceof LoadSchedule.Load l) {
-                                load(l.unit(), lines, dir, fetched, total, start);
+                                load(l.unit(), lines, dir);
                                 long n = done.addAndGet(l.unit().blocks().size());
                                 events.progress(Step.PG_RESTORE, n, todo.size(), "tables",
                                         n / Math.max(1e-3, (System.nanoTime() - start) / 1e9));
@@ -246,23 +266,16 @@ final class BlockRestore {
         }
     }
 
-    private void load(LoadUnit unit, Map<Integer, String> lines, Path dir, AtomicLong fetched, long total, long start) {
+    private void load(LoadUnit unit, Map<Integer, String> lines, Path dir) {
         DataBlocks.Block b = unit.first();
         Path itemList = dir.resolve("." + db + "." + b.dumpId() + ".list");
         try {
             // in file order: with its archive on stdin, pg_restore finds each block after the one before
             Files.write(itemList, unit.blocks().stream().map(x -> lines.get(x.dumpId())).toList(), StandardCharsets.UTF_8);
             int attempts = b.desc().equals("TABLE DATA") ? ATTEMPTS : 1;
-            java.util.function.LongConsumer counted = n -> {
-                long all = fetched.addAndGet(n);
-                if (n > 0) {
-                    double secs = Math.max(1e-3, (System.nanoTime() - start) / 1e9);
-                    events.progress(Step.DOWNLOAD, Math.min(all, total), total, "bytes", all / secs);
-                }
-            };
             for (int attempt = 1; ; attempt++) {
                 long t0 = System.nanoTime();
-                CommandResult r = feed.load(new PgRestoreRunner(target, events, settings), db, unit, itemList, counted);
+                CommandResult r = feed.load(new PgRestoreRunner(target, events, settings), db, unit, itemList, this::counted);
                 if (r.ok()) {
                     events.detail(Step.PG_RESTORE, "loaded " + unit.name() + " (" + unit.length() + " bytes) in "
                             + String.format(java.util.Locale.ROOT, "%.2f s", (System.nanoTime() - t0) / 1e9));

@@ -13,7 +13,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.DumpSpool;
 import org.pgstaging.backup.RangedFile;
@@ -40,8 +40,8 @@ final class RangeFeed implements BlockFeed {
     private final int connections;
     /** Permits to fetch a block over several connections, each holding up to (connections + 2) chunks. */
     private final Semaphore chunkedRange;
-    /** Starts the local copy blocks are fetched ahead into, or null: each block streams through memory. */
-    private final Supplier<DumpSpool> startSpool;
+    /** Starts the local copy blocks are fetched ahead into, counting what lands, or null: each block streams through memory. */
+    private final Function<LongConsumer, DumpSpool> startSpool;
     /** The local copy once the blocks are planned (right after the catalog is read; the pipeline stops it on failure). */
     private volatile DumpSpool spool;
 
@@ -50,7 +50,7 @@ final class RangeFeed implements BlockFeed {
         this(file, head, connections, null);
     }
 
-    private RangeFeed(RangedFile file, Path head, int connections, Supplier<DumpSpool> startSpool) {
+    private RangeFeed(RangedFile file, Path head, int connections, Function<LongConsumer, DumpSpool> startSpool) {
         this.file = file;
         this.head = head;
         this.connections = connections;
@@ -65,14 +65,14 @@ final class RangeFeed implements BlockFeed {
      * {@code retries} hears of each part fetched again.
      */
     static RangeFeed spooled(RangedFile file, Path head, Path copy, int connections, Consumer<String> retries) {
-        return new RangeFeed(file, head, connections, () -> {
+        return new RangeFeed(file, head, connections, fetched -> {
             try {
                 Files.copy(head, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException e) {
                 throw new PgStagingException("cannot write " + copy + ": " + e.getMessage(),
                         "check the permissions and free space of tmpdir " + copy.getParent(), e);
             }
-            return new DumpSpool(file, copy, connections, retries);
+            return new DumpSpool(file, copy, connections, retries, fetched);
         });
     }
 
@@ -102,9 +102,9 @@ final class RangeFeed implements BlockFeed {
     }
 
     @Override
-    public void planned(List<LoadUnit> units) {
+    public void planned(List<LoadUnit> units, LongConsumer fetched) {
         if (startSpool == null || units.isEmpty()) return;
-        DumpSpool started = startSpool.get();
+        DumpSpool started = startSpool.apply(fetched);
         spool = started;
         for (LoadUnit u : units) started.want(u.first().offset(), u.last().end());
     }
@@ -113,15 +113,14 @@ final class RangeFeed implements BlockFeed {
     public CommandResult load(PgRestoreRunner runner, String db, LoadUnit unit, Path itemList, LongConsumer fetched) {
         DumpSpool copy = spool;
         if (copy != null && copy.has(unit.first().offset(), unit.last().end())) {
-            fetched.accept(unit.length());
-            CommandResult r = runner.runData(db, copy.path(), itemList, unit.grouped());
-            if (!r.ok()) fetched.accept(-unit.length());
-            return r;
+            return runner.runData(db, copy.path(), itemList, unit.grouped());
         }
+        // bytes fetched ahead were counted as they landed in the copy
+        LongConsumer counted = copy != null ? n -> { } : fetched;
         AtomicLong mine = new AtomicLong();
-        CommandResult r = runner.runItem(db, () -> archive(unit.first().offset(), unit.last().end(), fetched, mine),
+        CommandResult r = runner.runItem(db, () -> archive(unit.first().offset(), unit.last().end(), counted, mine),
                 itemList, unit.grouped());
-        if (!r.ok()) fetched.accept(-mine.get());
+        if (!r.ok()) counted.accept(-mine.get());
         return r;
     }
 

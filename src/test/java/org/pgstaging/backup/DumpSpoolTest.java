@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,8 @@ class DumpSpoolTest {
     void partsReadAtOnceComeOutExactAndLieAtTheirOffsetsInTheFile() throws Exception {
         Path copy = work.resolve("copy");
         long[][] parts = {{1_000, 420_000}, {420_000, 420_001}, {500_000, dump.length}, {123, 777}};
-        try (DumpSpool spool = new DumpSpool(file(nginx.baseUrl()), copy, 3, 100_000, line -> { })) {
+        AtomicLong fetched = new AtomicLong();
+        try (DumpSpool spool = new DumpSpool(file(nginx.baseUrl()), copy, 3, 100_000, line -> { }, fetched::addAndGet)) {
             List<CompletableFuture<byte[]>> reads = new ArrayList<>();
             for (long[] p : parts) {
                 reads.add(CompletableFuture.supplyAsync(() -> {
@@ -83,6 +85,8 @@ class DumpSpoolTest {
             }
             assertThat(spool.has(0, 1_000)).as("a part nobody asked for").isFalse();
         }
+        assertThat(fetched.get()).as("each byte counted once, as it landed")
+                .isEqualTo(Arrays.stream(parts).mapToLong(p -> p[1] - p[0]).sum());
         byte[] written = Files.readAllBytes(copy);
         for (long[] p : parts) assertThat(Arrays.copyOfRange(written, (int) p[0], (int) p[1])).isEqualTo(slice(p[0], p[1]));
     }
@@ -91,7 +95,7 @@ class DumpSpoolTest {
     void wantedPartsArriveWithoutAReaderAndTheHeadAlreadyInTheFileStays() throws Exception {
         Path copy = work.resolve("copy");
         Files.write(copy, slice(0, 500));
-        try (DumpSpool spool = new DumpSpool(file(nginx.baseUrl()), copy, 2, 100_000, line -> { })) {
+        try (DumpSpool spool = new DumpSpool(file(nginx.baseUrl()), copy, 2, 100_000, line -> { }, n -> { })) {
             spool.want(500, 300_000);
             spool.want(600_000, 900_000);
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -112,12 +116,14 @@ class DumpSpoolTest {
         // the second request (the second chunk) is cut after 40,000 bytes, headers included
         try (CuttingProxy proxy = new CuttingProxy(nginx.port(), PATH, n -> n == 2, 40_000)) {
             List<String> said = Collections.synchronizedList(new ArrayList<>());
+            AtomicLong fetched = new AtomicLong();
             try (DumpSpool spool = new DumpSpool(file(URI.create("http://" + proxy.hostAndPort() + "/")),
-                    work.resolve("copy"), 1, 100_000, said::add);
+                    work.resolve("copy"), 1, 100_000, said::add, fetched::addAndGet);
                  InputStream in = spool.read(0, 450_000)) {
                 assertThat(readAll(in)).isEqualTo(slice(0, 450_000));
             }
             assertThat(proxy.cuts()).isOne();
+            assertThat(fetched.get()).as("the bytes before the cut are not counted again").isEqualTo(450_000);
             assertThat(said).singleElement().asString().contains("broke").contains("attempt 2 of 3");
         }
     }
@@ -128,7 +134,7 @@ class DumpSpoolTest {
         try (CuttingProxy proxy = new CuttingProxy(nginx.port(), PATH, n -> n >= 2 && n <= 4, 100)) {
             List<String> said = Collections.synchronizedList(new ArrayList<>());
             try (DumpSpool spool = new DumpSpool(file(URI.create("http://" + proxy.hostAndPort() + "/")),
-                    work.resolve("copy"), 1, 100_000, said::add)) {
+                    work.resolve("copy"), 1, 100_000, said::add, n -> { })) {
                 try (InputStream in = spool.read(0, 250_000)) {
                     assertThatThrownBy(() -> readAll(in)).isInstanceOf(IOException.class);
                 }
@@ -147,7 +153,7 @@ class DumpSpoolTest {
         RangedDownload.Probe probe = RangedDownload.probe(url, 2);
         RangedFile stale = new RangedFile(url, new RangedDownload.Probe(probe.length(), "\"not-the-current-etag\""));
         List<String> said = Collections.synchronizedList(new ArrayList<>());
-        try (DumpSpool spool = new DumpSpool(stale, work.resolve("copy"), 2, 100_000, said::add);
+        try (DumpSpool spool = new DumpSpool(stale, work.resolve("copy"), 2, 100_000, said::add, n -> { });
              InputStream in = spool.read(0, 300_000)) {
             assertThatThrownBy(() -> readAll(in)).isInstanceOf(IOException.class).hasMessageContaining("whole file");
         }
@@ -171,7 +177,7 @@ class DumpSpoolTest {
             URI url = nginx.baseUrl().resolve(PATH);
             RangedFile nowhere = new RangedFile(URI.create("http://127.0.0.1:" + silent.getLocalPort() + PATH),
                     RangedDownload.probe(url, 2));
-            DumpSpool spool = new DumpSpool(nowhere, work.resolve("copy"), 1, 100_000, line -> { });
+            DumpSpool spool = new DumpSpool(nowhere, work.resolve("copy"), 1, 100_000, line -> { }, n -> { });
             InputStream in = spool.read(0, 200_000);
             CompletableFuture<Throwable> reader = CompletableFuture.supplyAsync(() -> {
                 try {

@@ -640,6 +640,33 @@ class FastRestoreEndToEndTest {
         assertThat(sandbox.databaseExists("earlydb_20261124")).isFalse();
     }
 
+    @Test
+    void fetchedAheadBytesAreTheDownloadsProgressAsTheyLandNotAsTheLoadsTakeThem() throws Exception {
+        sandbox.publishDump("landdb", NEW);
+        Path sql = Files.createDirectories(sandbox.dir.resolve("landsql/landdb.dev/pre"));
+        // the blocks have time to land while pre SQL runs, before any load starts
+        Files.writeString(sql.resolve("00-slow.sql"), "SELECT pg_sleep(1.5);\n");
+        List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
+
+        service("landdb", events::add, "restore_mode = ranges", "restore_jobs = 2",
+                "sql_path = " + sandbox.dir.resolve("landsql")).restore("landdb.dev", DateSpec.latest(), null);
+
+        assertRestoredFixture("landdb_20261124");
+        List<RestoreEvent.StepProgress> download;
+        synchronized (events) {
+            download = events.stream().filter(e -> e instanceof RestoreEvent.StepProgress p && p.step() == Step.DOWNLOAD)
+                    .map(e -> (RestoreEvent.StepProgress) e).toList();
+        }
+        assertThat(download).isNotEmpty();
+        long total = download.get(0).total();
+        assertThat(download.get(0).done()).as("every block was in the local copy when the loads started: " + download)
+                .isEqualTo(total);
+        assertThat(download).allMatch(p -> p.done() <= p.total() && p.total() == total);
+        int started = indexOf(events, e -> e instanceof RestoreEvent.StepStarted st && st.step() == Step.DOWNLOAD);
+        int first = indexOf(events, e -> e instanceof RestoreEvent.StepProgress p && p.step() == Step.DOWNLOAD);
+        assertThat(first).as("no download progress during the steps before the loads").isGreaterThan(started);
+    }
+
     private static int indexOf(List<RestoreEvent> events, java.util.function.Predicate<RestoreEvent> what) {
         synchronized (events) {
             for (int i = 0; i < events.size(); i++) if (what.test(events.get(i))) return i;
