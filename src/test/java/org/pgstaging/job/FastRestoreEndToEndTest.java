@@ -465,6 +465,34 @@ class FastRestoreEndToEndTest {
         assertThat(tmpFiles("rngdb")).as("no dump, no list, no head left in tmpdir").isEmpty();
     }
 
+    @Test
+    void rangesRestoreLargeObjectsFromAnUncompressedDumpAsAFileRestoreDoes() throws Exception {
+        SourceDump.custom(); // creates the fixture database
+        sandbox.pg.execute("postgres", "DROP DATABASE IF EXISTS blobs_src");
+        sandbox.pg.execute("postgres", "CREATE DATABASE blobs_src TEMPLATE fixture_source");
+        // a large object over several of the copy's chunks, and a small binary one
+        sandbox.pg.execute("blobs_src", "SELECT lo_from_bytea(0, convert_to(repeat(md5(random()::text), 150000), 'UTF8'))");
+        sandbox.pg.execute("blobs_src", "SELECT lo_from_bytea(0, '\\x00ff00ff'::bytea)");
+        Path dump = org.pgstaging.testkit.Unprivileged.ownedTempDir("pgstaging-blobs").resolve("blobs.dump");
+        sandbox.pg.pgDump("blobs_src", dump, "c", "--compress=0");
+        sandbox.pg.dropDatabase("blobs_src");
+        sandbox.publish("blobrng", "blobrng.2026-11-24.dump", dump);
+        sandbox.publish("blobref", "blobref.2026-11-24.dump", dump);
+        service("blobref", e -> { }, "restore_mode = file").restore("blobref.dev", DateSpec.latest(), null);
+        List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
+
+        service("blobrng", events::add, "restore_mode = ranges", "restore_jobs = 2").restore("blobrng.dev", DateSpec.latest(), null);
+
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.StepStarted st && st.step() == Step.DOWNLOAD
+                && st.detail().contains("block by block"));
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Detail d && d.line().contains("fetched ahead into"));
+        assertThat(DatabaseSnapshot.of(sandbox.pg, "blobrng_20261124"))
+                .isEqualTo(DatabaseSnapshot.of(sandbox.pg, "blobref_20261124"));
+        String objects = "SELECT count(*) || ' ' || string_agg(md5(lo_get(oid)), ',' ORDER BY oid) FROM pg_largeobject_metadata";
+        assertThat(one("blobrng_20261124", objects)).startsWith("2 ").isEqualTo(one("blobref_20261124", objects));
+        assertThat(tmpFiles("blobrng")).isEmpty();
+    }
+
     /**
      * 200 small tables, each with a primary key, a unique constraint and an index, every second one
      * with a foreign key to the one before: loaded in one group, their 700 indexes and keys built

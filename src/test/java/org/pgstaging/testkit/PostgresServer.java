@@ -177,10 +177,12 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     /** pg_dump of {@code db} into {@code out}; format is c, d, p or t (a leading -F is accepted). */
-    public void pgDump(String db, Path out, String format) {
+    public void pgDump(String db, Path out, String format, String... options) {
         String f = format.startsWith("-F") ? format.substring(2) : format;
         List<String> argv = new ArrayList<>(List.of(binDir.resolve("pg_dump").toString(), "-F", f,
-                "-h", host, "-p", Integer.toString(port), "-U", SUPERUSER, "-f", out.toString(), db));
+                "-h", host, "-p", Integer.toString(port), "-U", SUPERUSER, "-f", out.toString()));
+        argv.addAll(List.of(options));
+        argv.add(db);
         Unprivileged.run(argv, null, 300);
     }
 
