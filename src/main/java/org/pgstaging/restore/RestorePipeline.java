@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import org.pgstaging.backup.DownloadListener;
 import org.pgstaging.backup.DumpFiles;
 import org.pgstaging.backup.DumpStream;
+import org.pgstaging.backup.HeadCopy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -360,24 +361,38 @@ public final class RestorePipeline {
             }
             createTmpdir();
             cleanup.temporaryFile(list);
-            DataBlocks.Result r = events.step(Step.CATALOG, "head of " + backup.location(), () ->
-                    CatalogPreparer.prepareBlocks(s, target.backups().openStream(backup), backup.fileName(), list));
+            Path head = s.tmpdir().resolve("." + db + ".head");
+            cleanup.temporaryFile(head);
+            // the bytes the catalog is read from are the head the loaders need: kept, not fetched again
+            AtomicReference<HeadCopy> copy = new AtomicReference<>();
+            DataBlocks.Result r = events.step(Step.CATALOG, "head of " + backup.location(), () -> {
+                copy.set(HeadCopy.of(target.backups().openStream(backup), head));
+                return CatalogPreparer.prepareBlocks(s, copy.get(), backup.fileName(), list);
+            });
             events.detail(Step.CATALOG, CatalogPreparer.describe(r.summary()));
             CatalogPreparer.refuseConflicts(s, r.summary());
             Optional<String> noBlocks = r.blocks().whyNotByBlocks();
             if (noBlocks.isPresent()) {
+                Cleanup.delete(head);
                 toFileMode(noBlocks.get());
                 return;
             }
             blockCatalog = r;
-            Path head = s.tmpdir().resolve("." + db + ".head");
-            cleanup.temporaryFile(head);
-            RangeFeed.fetchHead(ranged.get(), r.blocks(), head);
+            if (!keepHead(copy.get(), r.blocks().catalogEnd(), head)) RangeFeed.fetchHead(ranged.get(), r.blocks(), head);
             feed = rangeFeed(ranged.get(), head);
             blocks = new BlockRestore(target, events, settings, feed, r.blocks(), db, list);
             // the blocks come while the database is created and pre SQL and pre-data run
             cleanup.transfer(feed::abortAll);
             blocks.startFetching();
+        }
+
+        private boolean keepHead(HeadCopy copy, long end, Path head) {
+            try {
+                return copy.keep(end);
+            } catch (IOException e) {
+                throw new PgStagingException("cannot write " + head + ": " + e.getMessage(),
+                        "check the permissions and free space of tmpdir " + s.tmpdir(), e);
+            }
         }
 
         /**
