@@ -138,6 +138,26 @@ make_dump() {
             -c "CREATE INDEX events_kind ON events (kind)" -c "CREATE INDEX events_payload ON events (payload)" \
             -c "ALTER TABLE events ADD PRIMARY KEY (id)" >/dev/null
     fi
+    if [ "$size" = many ]; then
+        # many small tables, as an application with a schema per tenant or module has: the catalog
+        # runs to megabytes and every table brings a load and a few builds
+        # (a schema per transaction: one transaction creating them all would run out of lock slots)
+        local m
+        for m in $(seq 1 20); do
+            psql_ -d "$db" >/dev/null <<SQL
+DO \$\$
+BEGIN
+    EXECUTE format('CREATE SCHEMA m%s', $m);
+    FOR i IN $((m * 100 - 99)) .. $((m * 100)) LOOP
+        EXECUTE format('CREATE TABLE m%s.t%s (id int PRIMARY KEY, parent int, v text)', $m, i);
+        EXECUTE format('INSERT INTO m%s.t%s SELECT g, g %% 50 + 1, md5((g * %s)::text) FROM generate_series(1, 300) g', $m, i, i);
+        EXECUTE format('CREATE INDEX ON m%s.t%s (v)', $m, i);
+        EXECUTE format('ALTER TABLE m%s.t%s ADD FOREIGN KEY (parent) REFERENCES m%s.t%s (id)', $m, i, $m, i);
+    END LOOP;
+END \$\$;
+SQL
+        done
+    fi
     "$PGBIN/pg_dump" -Fc -h 127.0.0.1 -p "$pgport" -U postgres -f "$sandbox/files/$size.dump" "$db"
     [ "$want_dir" = 1 ] && "$PGBIN/pg_dump" -Fd -j 2 -h 127.0.0.1 -p "$pgport" -U postgres -f "$sandbox/files/$size.dir" "$db"
     local dbsize

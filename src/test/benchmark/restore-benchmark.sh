@@ -23,11 +23,13 @@ usage() {
     cat <<'USAGE'
 usage: bash src/test/benchmark/restore-benchmark.sh [options]
   --rounds N          rounds per size and link (default 3); the median is reported
-  --sizes LIST        comma-separated size names among small,large,indexed (default small,large)
+  --sizes LIST        comma-separated size names among small,large,indexed,many (default small,large)
   --scale-small N     pgbench scale of "small" (default 20, about 51 MB dump, 300 MB database)
   --scale-large N     pgbench scale of "large" (default 100, about 250 MB dump, 1.5 GB database)
                       "indexed": pgbench -s 5 plus a 1.5 M-row table with a text index and a 1 M-row
                       table with three indexes (index-heavy, data spread over several tables)
+                      "many": pgbench -s 1 plus 2,000 small tables in 20 schemas (300 rows, a primary
+                      key, an index and a foreign key each): a catalog of megabytes, thousands of builds
   --rate RATE         nginx limit_rate of the WAN link, nginx syntax: 10m = 10 MB/s (default 10m; at
                       20m a pgbench dump downloads faster than it restores here, leaving little to overlap)
   --links LIST        fast,wan (default both)
@@ -80,14 +82,14 @@ is_int "$op_timeout" 10 86400 || bad "--timeout '$op_timeout' is not a number of
 [[ $rate =~ ^[1-9][0-9]*[kKmM]?$ ]] || bad "--rate '$rate' is not an nginx rate" "bytes per second with an optional k or m suffix, e.g. --rate 20m"
 [[ $filler =~ ^(md5|blank)$ ]] || bad "--filler '$filler' is neither md5 nor blank" "e.g. --filler md5"
 IFS=, read -r -a size_list <<<"$sizes"
-for s in "${size_list[@]}"; do [[ $s =~ ^(small|large|indexed)$ ]] || bad "--sizes: unknown size '$s'" "use some of small,large,indexed"; done
+for s in "${size_list[@]}"; do [[ $s =~ ^(small|large|indexed|many)$ ]] || bad "--sizes: unknown size '$s'" "use some of small,large,indexed,many"; done
 IFS=, read -r -a link_list <<<"$links"
 for l in "${link_list[@]}"; do [[ $l =~ ^(fast|wan)$ ]] || bad "--links: unknown link '$l'" "use fast, wan or fast,wan"; done
 IFS=, read -r -a method_list <<<"$methods"
 for m in "${method_list[@]}"; do
     [[ $m =~ ^(dl|local|a|b|b-tuned|stream|file|ranges|ranges-mem|auto|dir-a|dir-auto)$ ]] || bad "--methods: unknown method '$m'" "use some of dl,local,a,b,b-tuned,stream,file,ranges,ranges-mem,auto,dir-a,dir-auto"
 done
-scale_of() { case $1 in small) echo "$scale_small" ;; indexed) echo 5 ;; *) echo "$scale_large" ;; esac; }
+scale_of() { case $1 in small) echo "$scale_small" ;; indexed) echo 5 ;; many) echo 1 ;; *) echo "$scale_large" ;; esac; }
 wants_dir=0; for m in "${method_list[@]}"; do [[ $m == dir-* ]] && wants_dir=1; done
 
 PGBIN=/usr/lib/postgresql/15/bin

@@ -50,6 +50,24 @@ public final class RangedFile {
      */
     public static final int CHUNK_BYTES = 2 * 1024 * 1024;
 
+    /**
+     * Chunks of the head: a catalog's size is known only once it is read, so small enough that a
+     * catalog of megabytes (thousands of tables) spreads over the connections, and that little is
+     * fetched past a small one.
+     */
+    static final int HEAD_CHUNK_BYTES = 256 * 1024;
+
+    /**
+     * The file from its first byte, over {@code connections} connections in {@link #HEAD_CHUNK_BYTES}
+     * chunks, for reading its catalog: closed once that is read, which stops the chunks still coming.
+     * Why not one GET: the catalog is read before anything else can start, and over a link that
+     * limits each connection one connection brings a large one at a fraction of the rate.
+     */
+    public InputStream openHead(int connections) {
+        if (connections < 2 || probe.length() <= HEAD_CHUNK_BYTES) return open(0, probe.length());
+        return new ChunkedRangeStream(url, probe, connections, HEAD_CHUNK_BYTES, 0, probe.length());
+    }
+
     /** Bytes {@code [from, end)}; {@link BackupException} when the server refuses the range. */
     public InputStream open(long from, long end) {
         if (from < 0 || end > probe.length() || from >= end) {

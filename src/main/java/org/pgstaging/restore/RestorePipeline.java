@@ -363,10 +363,11 @@ public final class RestorePipeline {
             cleanup.temporaryFile(list);
             Path head = s.tmpdir().resolve("." + db + ".head");
             cleanup.temporaryFile(head);
-            // the bytes the catalog is read from are the head the loaders need: kept, not fetched again
+            // the bytes the catalog is read from, over several connections, are the head the
+            // loaders need: kept, not fetched again
             AtomicReference<HeadCopy> copy = new AtomicReference<>();
             DataBlocks.Result r = events.step(Step.CATALOG, "head of " + backup.location(), () -> {
-                copy.set(HeadCopy.of(target.backups().openStream(backup), head));
+                copy.set(HeadCopy.of(ranged.get().openHead(s.downloadConnections()), head));
                 return CatalogPreparer.prepareBlocks(s, copy.get(), backup.fileName(), list);
             });
             events.detail(Step.CATALOG, CatalogPreparer.describe(r.summary()));
