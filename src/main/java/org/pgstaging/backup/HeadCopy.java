@@ -37,8 +37,7 @@ public final class HeadCopy extends ArrayInputStream {
             } catch (IOException ignored) {
                 // the cause below says what went wrong
             }
-            throw new BackupException("cannot write " + file + ": " + e.getMessage(),
-                    "check the permissions and free space of " + file.getParent(), e);
+            throw cannotWrite(file, e);
         }
     }
 
@@ -65,12 +64,21 @@ public final class HeadCopy extends ArrayInputStream {
      * Cuts the file at {@code end}, where the data blocks start; false when fewer bytes were read
      * (the head must then be fetched another way).
      */
-    public boolean keep(long end) throws IOException {
-        close();
-        if (copied < end) return false;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.truncate(end);
+    public boolean keep(long end) {
+        try {
+            close();
+            if (copied < end) return false;
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ch.truncate(end);
+            }
+            return true;
+        } catch (IOException e) {
+            throw cannotWrite(file, e);
         }
-        return true;
+    }
+
+    private static BackupException cannotWrite(Path file, IOException e) {
+        return new BackupException("cannot write " + file + ": " + e.getMessage(),
+                "check the permissions and free space of " + file.getParent(), e);
     }
 }

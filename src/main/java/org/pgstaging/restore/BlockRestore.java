@@ -53,8 +53,9 @@ final class BlockRestore {
     /** Indexes already built right after their table's data (synchronized on itself). */
     private final BitSet indexesBuilt = new BitSet();
 
-    /** The kept blocks, largest first, and the units they load as: read from the list once. */
+    /** The kept blocks, largest first, their bytes, and the units they load as: read from the list once. */
     private List<DataBlocks.Block> todo;
+    private long total;
     private List<LoadUnit> units;
     private BitSet kept;
     private boolean fetching;
@@ -80,6 +81,7 @@ final class BlockRestore {
         if (todo != null) return;
         kept = keptIds();
         todo = feed.blocks(blocks, kept);
+        total = todo.stream().mapToLong(DataBlocks.Block::length).sum();
         units = LoadUnit.of(todo, feed.groupsNeighboursOnly());
     }
 
@@ -103,7 +105,6 @@ final class BlockRestore {
     }
 
     private void reportDownload(long all) {
-        long total = todo.stream().mapToLong(DataBlocks.Block::length).sum();
         double secs = Math.max(1e-3, (System.nanoTime() - fetchStarted) / 1e9);
         events.progress(Step.DOWNLOAD, Math.min(all, total), total, "bytes", all / secs);
     }
@@ -133,7 +134,7 @@ final class BlockRestore {
             long t0 = System.nanoTime();
             RestorePipeline.refuseFailed(section(list, false, "pre-data"), "pre-data");
             long t1 = System.nanoTime();
-            long fetched = loadBlocks(todo, lines, dir);
+            long fetched = loadBlocks(lines, dir);
             long t2 = System.nanoTime();
             // what was built with its table's data is not built again; the data without blocks
             // (sequence values) comes from the catalog with the rest of post-data: one process at the tail, not two
@@ -195,8 +196,7 @@ final class BlockRestore {
         return ready;
     }
 
-    private long loadBlocks(List<DataBlocks.Block> todo, Map<Integer, String> lines, Path dir) {
-        long total = todo.stream().mapToLong(DataBlocks.Block::length).sum();
+    private long loadBlocks(Map<Integer, String> lines, Path dir) {
         AtomicLong done = new AtomicLong();
         long start = System.nanoTime();
         events.detail(Step.DOWNLOAD, todo.size() + " data " + (blocks.inFiles() ? "files" : "blocks") + " (" + total

@@ -379,21 +379,12 @@ public final class RestorePipeline {
                 return;
             }
             blockCatalog = r;
-            if (!keepHead(copy.get(), r.blocks().catalogEnd(), head)) RangeFeed.fetchHead(ranged.get(), r.blocks(), head);
+            if (!copy.get().keep(r.blocks().catalogEnd())) RangeFeed.fetchHead(ranged.get(), r.blocks(), head);
             feed = rangeFeed(ranged.get(), head);
             blocks = new BlockRestore(target, events, settings, feed, r.blocks(), db, list);
             // the blocks come while the database is created and pre SQL and pre-data run
             cleanup.transfer(feed::abortAll);
             blocks.startFetching();
-        }
-
-        private boolean keepHead(HeadCopy copy, long end, Path head) {
-            try {
-                return copy.keep(end);
-            } catch (IOException e) {
-                throw new PgStagingException("cannot write " + head + ": " + e.getMessage(),
-                        "check the permissions and free space of tmpdir " + s.tmpdir(), e);
-            }
         }
 
         /**

@@ -349,15 +349,8 @@ class FastRestoreEndToEndTest {
 
     @Test
     void directoryDumpOnHttpLoadsEachTablesFileAsItArrivesAndRestoresWhatAFileRestores() throws Exception {
-        SourceDump.custom(); // creates the fixture database
-        sandbox.pg.execute("postgres", "DROP DATABASE IF EXISTS dirrng_src");
-        sandbox.pg.execute("postgres", "CREATE DATABASE dirrng_src TEMPLATE fixture_source");
         // large objects live in their own files (blobs.toc and one file each) in a directory dump
-        sandbox.pg.execute("dirrng_src", "SELECT lo_from_bytea(0, convert_to(repeat('blob ', 1000), 'UTF8'))");
-        sandbox.pg.execute("dirrng_src", "SELECT lo_from_bytea(0, '\\x00ff00ff'::bytea)");
-        Path dump = org.pgstaging.testkit.Unprivileged.ownedTempDir("pgstaging-dirrng").resolve("dump");
-        sandbox.pg.pgDump("dirrng_src", dump, "d");
-        sandbox.pg.dropDatabase("dirrng_src");
+        Path dump = fixtureWithLargeObjects("dirrng", "repeat('blob ', 1000)", "d");
         for (String db : List.of("dirrng", "dirref")) {
             Path published = Files.createDirectories(sandbox.docroot.resolve(db + "/" + db + ".2026-11-24.dump"));
             try (var files = Files.list(dump)) {
@@ -469,15 +462,8 @@ class FastRestoreEndToEndTest {
 
     @Test
     void rangesRestoreLargeObjectsFromAnUncompressedDumpAsAFileRestoreDoes() throws Exception {
-        SourceDump.custom(); // creates the fixture database
-        sandbox.pg.execute("postgres", "DROP DATABASE IF EXISTS blobs_src");
-        sandbox.pg.execute("postgres", "CREATE DATABASE blobs_src TEMPLATE fixture_source");
         // a large object over several of the copy's chunks, and a small binary one
-        sandbox.pg.execute("blobs_src", "SELECT lo_from_bytea(0, convert_to(repeat(md5(random()::text), 150000), 'UTF8'))");
-        sandbox.pg.execute("blobs_src", "SELECT lo_from_bytea(0, '\\x00ff00ff'::bytea)");
-        Path dump = org.pgstaging.testkit.Unprivileged.ownedTempDir("pgstaging-blobs").resolve("blobs.dump");
-        sandbox.pg.pgDump("blobs_src", dump, "c", "--compress=0");
-        sandbox.pg.dropDatabase("blobs_src");
+        Path dump = fixtureWithLargeObjects("blobs", "repeat(md5(random()::text), 150000)", "c", "--compress=0");
         sandbox.publish("blobrng", "blobrng.2026-11-24.dump", dump);
         sandbox.publish("blobref", "blobref.2026-11-24.dump", dump);
         service("blobref", e -> { }, "restore_mode = file").restore("blobref.dev", DateSpec.latest(), null);
@@ -699,6 +685,24 @@ class FastRestoreEndToEndTest {
         int started = indexOf(events, e -> e instanceof RestoreEvent.StepStarted st && st.step() == Step.DOWNLOAD);
         int first = indexOf(events, e -> e instanceof RestoreEvent.StepProgress p && p.step() == Step.DOWNLOAD);
         assertThat(first).as("no download progress during the steps before the loads").isGreaterThan(started);
+    }
+
+    /**
+     * The fixture database with two large objects, the first the text of {@code bigObject} (an SQL
+     * expression), the second four binary bytes, dumped by {@code pg_dump -F format options}; the
+     * source is dropped.
+     */
+    private Path fixtureWithLargeObjects(String name, String bigObject, String format, String... options) {
+        SourceDump.custom(); // creates the fixture database
+        String source = name + "_src";
+        sandbox.pg.execute("postgres", "DROP DATABASE IF EXISTS " + source);
+        sandbox.pg.execute("postgres", "CREATE DATABASE " + source + " TEMPLATE fixture_source");
+        sandbox.pg.execute(source, "SELECT lo_from_bytea(0, convert_to(" + bigObject + ", 'UTF8'))");
+        sandbox.pg.execute(source, "SELECT lo_from_bytea(0, '\\x00ff00ff'::bytea)");
+        Path dump = org.pgstaging.testkit.Unprivileged.ownedTempDir("pgstaging-" + name).resolve("dump");
+        sandbox.pg.pgDump(source, dump, format, options);
+        sandbox.pg.dropDatabase(source);
+        return dump;
     }
 
     /** Where the range of an access log line starts ({@code "bytes=FROM-TO"} at its end). */
