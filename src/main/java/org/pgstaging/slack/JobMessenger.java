@@ -70,15 +70,26 @@ public final class JobMessenger implements JobListener {
     public JobMessages announce(JobView job, RestorePreview preview, String channel) {
         String ts = await(posts.post(channel, null, false, Messages.request(job, null, clock.instant())));
         JobMessages ref = new JobMessages(channel, ts, null, null, null);
+        // before the message is known: a render that finds it compares with the state it shows
+        lastStatus.putIfAbsent(job.id(), job.state());
         index.put(job.id(), ref);
-        lastStatus.put(job.id(), job.state());
         if (job.state() == JobState.AWAITING_APPROVAL) {
             String cardChannel = approvalChannel != null ? approvalChannel : channel;
             String cardTs = await(posts.post(cardChannel, approvalChannel != null ? null : ts, false, Messages.approvalCard(job, preview)));
             ref = ref.withCard(cardChannel, cardTs);
             index.put(job.id(), ref);
         }
+        catchUp(job);
         return ref;
+    }
+
+    /**
+     * A queued job (a confirmation on a busy server, a retry, a request needing no approval) can run
+     * while its message is being posted: its changes found no message to edit and were dropped, so the
+     * job's state now is shown, with its outcome in the thread when it has ended.
+     */
+    private void catchUp(JobView announced) {
+        backend.job(announced.id()).filter(now -> now.state() != announced.state()).ifPresent(this::jobChanged);
     }
 
     /** The new message's ts, or the reason it could not be posted within {@link #ANNOUNCE_WAIT} (then it is taken back). */

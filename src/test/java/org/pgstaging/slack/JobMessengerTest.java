@@ -109,6 +109,38 @@ class JobMessengerTest {
                 + "pg_restore exited with status 1: &lt;!here&gt; &amp; more. The Retry button above queues it again.");
     }
 
+    /**
+     * A queued job that runs to its end while its request message is still being posted (the server
+     * became free meanwhile): its changes had no message to edit then, yet the message shows it done
+     * and the thread gets its outcome, once.
+     */
+    @Test
+    void aJobThatEndsWhileItsMessageIsPostedStillGetsItsOutcome() throws Exception {
+        RecordingBackend backend = new RecordingBackend();
+        backend.noApproval.add("foodb.dev");
+        MessageIndex index = new MessageIndex(Files.createTempDirectory("pgstaging-index"), backend);
+        JobMessenger messenger = new JobMessenger(backend, new PostQueue(poster, limits, scheduler, Clock.systemUTC(), null),
+                new MessageThrottle(poster::update, Duration.ofMillis(10), scheduler, Clock.systemUTC(), limits, null),
+                index, Runnable::run, new MovableClock(), null);
+        JobView queued = backend.submit(new JobSubmission(JobKind.SWITCH, "foodb.dev", DateSpec.parse("2026-11-24"), "U0ALICE", "C0CATCHUP"));
+        assertThat(queued.state()).isEqualTo(JobState.QUEUED);
+        // the queue runs it before the bot has the message's ts: both changes find no message
+        JobView running = queued.withState(JobState.RUNNING);
+        backend.jobs.put(queued.id(), running);
+        messenger.jobChanged(running);
+        JobView done = queued.withState(JobState.DONE);
+        backend.jobs.put(queued.id(), done);
+        messenger.jobChanged(done);
+
+        JobMessages ref = messenger.announce(queued, null, "C0CATCHUP");
+        api.await("chat.postMessage", c -> ref.ts().equals(c.param("thread_ts")) && c.allText().contains("is done"));
+        api.await("chat.update", c -> ref.ts().equals(c.param("ts")) && c.allText().contains("Done"));
+        messenger.jobChanged(done); // a late duplicate of the last change
+        Thread.sleep(200);
+        assertThat(api.calls("chat.postMessage").stream()
+                .filter(c -> ref.ts().equals(c.param("thread_ts")) && c.allText().contains("is done"))).hasSize(1);
+    }
+
     /** The slack-messages.json of earlier versions goes into the state store once, then is set aside. */
     @Test
     void anOldMessageFileIsImportedOnceThenRenamed() throws Exception {
