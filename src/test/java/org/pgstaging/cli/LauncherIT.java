@@ -73,6 +73,12 @@ class LauncherIT {
         launch(Map.of("PGSTAGING_JAVA_OPTS", "-Xlog:class+load:file=" + classLog),
                 "-c", ini.toString(), "--json", "databases", "foodb.dev");
         assertThat(Files.readString(classLog)).containsPattern("org\\.pgstaging\\.postgres\\.ClusterAdmin source: shared objects file");
+        // the history (H2, Flyway), which every change writes and a restore waits for, too
+        Run history = launch(Map.of("PGSTAGING_JAVA_OPTS", "-Xlog:class+load:file=" + classLog + " -Duser.home=" + dir),
+                "-c", ini.toString(), "history");
+        assertThat(history.exit()).as(history.err()).isZero();
+        assertThat(Files.readString(classLog)).containsPattern("org\\.h2\\.mvstore\\.MVStore source: shared objects file")
+                .doesNotContainPattern("org\\.h2\\.\\S+ source: (jar|file):");
     }
 
     @Test
