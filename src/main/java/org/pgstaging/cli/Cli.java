@@ -31,7 +31,7 @@ public final class Cli {
     private final boolean stdoutTerminal;
     private TerminalFactory terminals = () -> TerminalBuilder.builder().system(true).build();
     private Path historyFile = Console.defaultHistory();
-    private Session session;
+    private volatile Session session;
 
     /**
      * @param stdinTerminal asked only when no command is given (console or script?), since
@@ -73,6 +73,12 @@ public final class Cli {
         output.out().flush();
         output.err().flush();
         return code;
+    }
+
+    /** For the shutdown hook: true when a console or script only waits for its next line (and then runs no more). */
+    public boolean stopIfIdle() {
+        Session s = session;
+        return s != null && s.stopIfIdle();
     }
 
     /** Ctrl-C from outside (the shutdown hook): the failure it causes is reported as 130. */

@@ -51,6 +51,7 @@ final class Console {
         greet();
         while (!session.quitRequested()) {
             String line;
+            session.awaitingLine();
             try {
                 line = reader.readLine(PROMPT);
             } catch (UserInterruptException e) {
@@ -58,6 +59,7 @@ final class Console {
             } catch (EndOfFileException e) {
                 break;
             }
+            if (!session.lineArrived()) break;
             session.clearInterrupted();
             worker.run("pgstaging-command", () -> runner.run(line, null));
         }

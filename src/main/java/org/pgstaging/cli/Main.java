@@ -22,7 +22,9 @@ public final class Main {
         Worker worker = new Worker();
         // SIGINT/SIGTERM start the shutdown hooks: interrupt the command and let it clean up
         Thread hook = new Thread(() -> {
-            if (!worker.busy()) return;
+            // a script or console waiting for its next line has nothing to clean up: no 30 s wait
+            // on a read that no interrupt ends
+            if (!worker.busy() || cli.stopIfIdle()) return;
             cli.interrupted();
             if (!worker.interruptAndWait(CLEANUP_GRACE)) {
                 err.println("pgstaging: error: interrupted; cleanup did not finish within "

@@ -22,7 +22,10 @@ final class ScriptRunner {
         int first = ExitCodes.OK;
         int number = 0;
         try {
-            for (String line = in.readLine(); line != null && !session.quitRequested(); line = in.readLine()) {
+            while (!session.quitRequested()) {
+                session.awaitingLine();
+                String line = in.readLine();
+                if (line == null || !session.lineArrived()) break;
                 number++;
                 String text = line.strip();
                 if (text.isEmpty() || text.startsWith("#")) continue;

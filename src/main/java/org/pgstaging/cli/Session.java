@@ -58,6 +58,28 @@ public final class Session {
     boolean quitRequested() { return quitRequested; }
     void requestQuit() { quitRequested = true; }
 
+    /** The console or script waits for its next line (guarded by this). */
+    private boolean awaitingLine;
+
+    /** The console or script is about to wait for its next line: nothing runs until it comes. */
+    synchronized void awaitingLine() { awaitingLine = true; }
+
+    /** A line came; false when the process is stopping, and then no command may start. */
+    synchronized boolean lineArrived() {
+        awaitingLine = false;
+        return !quitRequested;
+    }
+
+    /**
+     * For the shutdown hook (SIGTERM, SIGINT): true when the session only waits for its next line,
+     * so the process may end at once (nothing to clean up); no command starts after that.
+     */
+    synchronized boolean stopIfIdle() {
+        if (!awaitingLine) return false;
+        quitRequested = true;
+        return true;
+    }
+
     /** Set by whoever interrupts the worker (Ctrl-C), so the failure it causes reports as 130. */
     void markInterrupted() { interrupted = true; }
     boolean interrupted() { return interrupted; }
