@@ -23,6 +23,7 @@ free_port() {
 sandbox_cleanup() {
     local rc=$?
     [ -n "${sandbox:-}" ] || return 0
+    warm_stop
     [ -f "$sandbox/nginx/nginx.pid" ] && kill "$(cat "$sandbox/nginx/nginx.pid")" 2>/dev/null
     [ -f "$sandbox/pgbouncer/pgbouncer.pid" ] && kill "$(cat "$sandbox/pgbouncer/pgbouncer.pid")" 2>/dev/null
     [ -d "$sandbox/pgdata" ] && as_pg "$PGBIN/pg_ctl" -D "$sandbox/pgdata" -m immediate stop >/dev/null 2>&1
@@ -199,6 +200,7 @@ section_for() {
         file) mode=file; rj=$jobs ;;
         ranges) mode=ranges; rj=$jobs ;;
         ranges-mem) mode=ranges; rj=$jobs; ahead=False ;;
+        ranges-warm) mode=ranges; rj=$jobs ;;
         auto|dir-auto) mode=auto; rj=$jobs ;;
     esac
     cat >>"$sandbox/pgstaging.ini" <<INI
@@ -218,7 +220,7 @@ link_round_files() {
     local size link m db r target
     for size in "${size_list[@]}"; do
         for link in "${link_list[@]}"; do
-            for m in stream file ranges ranges-mem auto dir-auto; do
+            for m in stream file ranges ranges-mem ranges-warm auto dir-auto; do
                 want_method "$m" || continue
                 db=$(dbname_for "$m" "$size" "$link")
                 target="../../../files/$size.dump"
@@ -359,10 +361,72 @@ run_method() {
             # untimed: keep only the newest copy (the alias' one), so disk use stays flat
             timeout 120 "$launcher" -c "$sandbox/pgstaging.ini" -q purge "$db.bench" >>"$sandbox/logs/purge.log" 2>&1 || true
             ;;
+        ranges-warm)
+            db=$(dbname_for "$m" "$size" "$link")
+            warm_start
+            local took mode
+            took=$(warm_run "restore $db.bench $(date_of_round "$r")" "$logf") || rc=$?
+            mode=$(detect_mode "$logf" "$m")
+            if [ $rc -eq 0 ] && ! grep -q 'error:' "$logf"; then
+                record "$size" "$link" "$m" "$r" "$took" ok "$mode" - - - \
+                    "$(engine_figure "$logf" download)" "$(engine_figure "$logf" total)" ""
+            else
+                record "$size" "$link" "$m" "$r" "${took:-0}" fail "$mode" - - - "" - \
+                    "$( [ $rc -ne 0 ] && echo "no answer within $op_timeout s" || grep -m1 -E 'error:' "$logf" | cut -c1-120)"
+            fi
+            timeout 120 "$launcher" -c "$sandbox/pgstaging.ini" -q purge "$db.bench" >>"$sandbox/logs/purge.log" 2>&1 || true
+            ;;
     esac
     local last
     last=$(tail -n 1 "$sandbox/results.tsv")
     log "$(echo "$last" | awk -F'\t' '{ printf "%-5s %-4s %-8s round %s: %7.2f s %s%s", $1, $2, $3, $4, $5, $6, ($7 != "-" ? "  mode " $7 : "") ($13 != "" ? "  (" $13 ")" : "") }')"
+}
+
+# ranges-warm: one pgstaging process for the whole benchmark, reading its commands from a FIFO
+# (script mode, the console's face without a terminal), so that a restore finds the JVM started,
+# its classes loaded and compiled, the history open: what a restore asked of the bot or of a console
+# costs. Every line it prints is stamped with the time it arrived; a `version` after each command
+# marks its end ("+ version", -v echoes each command as it starts), and the stamping loop hands
+# that time over through a second FIFO: waiting for it costs nothing (polling the log with tail and
+# grep every 20 ms took enough of the 2 cores to slow the restores by 15-30 %).
+warm_fd="" warm_done_fd="" warm_pid=""
+warm_start() {
+    [ -z "$warm_fd" ] || return 0
+    mkfifo "$sandbox/warm.in" "$sandbox/warm.done"
+    exec {warm_fd}<>"$sandbox/warm.in" {warm_done_fd}<>"$sandbox/warm.done"
+    # the subshell must not hold the input FIFO's writing end: closing ours is how pgstaging is told to end
+    ( exec {warm_fd}>&- {warm_done_fd}>&- 9>"$sandbox/warm.done"
+      PGSTAGING_JAVA_OPTS="-Xmx64m" "$launcher" -c "$sandbox/pgstaging.ini" -v --keep-going <"$sandbox/warm.in" 2>&1 \
+        | while IFS= read -r line; do
+              printf '%s %s\n' "$EPOCHREALTIME" "$line"
+              [ "$line" = "+ version" ] && echo "$EPOCHREALTIME" >&9
+          done >"$sandbox/logs/warm.stamped" ) &
+    warm_pid=$!
+    local section
+    section=$(sed -n 's/^\[\(.*\)\]$/\1/p' "$sandbox/pgstaging.ini" | grep -v DEFAULT | head -n 1)
+    warm_run "backups $section" "$sandbox/logs/warm-up-warm.log" >/dev/null \
+        || log "warning: the warm process did not answer its first command; see $sandbox/logs/warm.stamped"
+}
+# warm_run COMMAND LOG: runs COMMAND in the warm process, writes its output lines to LOG and prints
+# the seconds from sending it to its end; returns 1 when it did not end within op_timeout seconds.
+warm_run() {
+    local n0 t0 end
+    n0=$(wc -l <"$sandbox/logs/warm.stamped")
+    t0=$EPOCHREALTIME
+    printf '%s\nversion\n' "$1" >&"$warm_fd"
+    read -r -t "$op_timeout" end <&"$warm_done_fd" || return 1
+    tail -n +"$((n0 + 1))" "$sandbox/logs/warm.stamped" | awk '/^[0-9.]+ \+ version$/ { exit } { sub(/^[0-9.]+ /, ""); print }' >"$2"
+    elapsed "$t0" "$end"
+}
+warm_stop() {
+    [ -n "$warm_fd" ] || return 0
+    exec {warm_fd}>&-
+    warm_fd=""
+    local i
+    for i in $(seq 50); do kill -0 "$warm_pid" 2>/dev/null || break; sleep 0.1; done
+    kill "$warm_pid" 2>/dev/null || true
+    pkill -f -- "-c $sandbox/pgstaging.ini -v --keep-going" 2>/dev/null || true
+    exec {warm_done_fd}>&-
 }
 
 # Which path did pgstaging take? The engine's own words win; else the pg_restore command line it
@@ -505,6 +569,7 @@ ini_mode() {
         file) echo "file/j$jobs" ;;
         ranges) echo "ranges/j$jobs" ;;
         ranges-mem) echo "ranges/j$jobs fetch_ahead=False" ;;
+        ranges-warm) echo "ranges/j$jobs, warm process" ;;
         auto) echo "auto/j$jobs" ;;
         dir-auto) echo "auto/j$jobs -Fd" ;;
     esac

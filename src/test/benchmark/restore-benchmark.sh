@@ -34,10 +34,14 @@ usage: bash src/test/benchmark/restore-benchmark.sh [options]
                       20m a pgbench dump downloads faster than it restores here, leaving little to overlap)
   --links LIST        fast,wan (default both)
   --jobs N            pg_restore -j for (a) and for restore_jobs of the file/auto sections (default 2)
-  --methods LIST      among dl,local,a,b,b-tuned,stream,file,ranges,ranges-mem,auto,dir-a,dir-auto (default dl,local,a,b,stream,file,ranges,auto)
+  --methods LIST      among dl,local,a,b,b-tuned,stream,file,ranges,ranges-mem,ranges-warm,auto,dir-a,dir-auto
+                      (default dl,local,a,b,stream,file,ranges,auto)
                       dl: the download alone over restore_jobs x download_connections ranged connections;
                       local: pg_restore -j N from a local file with restore_settings; L = max(dl, local)
                       ranges-mem: ranges with fetch_ahead = False (each block streamed through memory)
+                      ranges-warm: ranges sent to one long-running pgstaging (script mode on a FIFO):
+                      JVM start, class loading and the history's opening paid once, as the bot and a
+                      console pay them
                       b-tuned: (b) with the session settings pgstaging gives pg_restore by default
                       (PGOPTIONS='-c maintenance_work_mem=1GB -c synchronous_commit=off')
                       dir-*: a pg_dump -Fd directory dump, (dir-a) parallel curl + pg_restore -j N,
@@ -87,7 +91,7 @@ IFS=, read -r -a link_list <<<"$links"
 for l in "${link_list[@]}"; do [[ $l =~ ^(fast|wan)$ ]] || bad "--links: unknown link '$l'" "use fast, wan or fast,wan"; done
 IFS=, read -r -a method_list <<<"$methods"
 for m in "${method_list[@]}"; do
-    [[ $m =~ ^(dl|local|a|b|b-tuned|stream|file|ranges|ranges-mem|auto|dir-a|dir-auto)$ ]] || bad "--methods: unknown method '$m'" "use some of dl,local,a,b,b-tuned,stream,file,ranges,ranges-mem,auto,dir-a,dir-auto"
+    [[ $m =~ ^(dl|local|a|b|b-tuned|stream|file|ranges|ranges-mem|ranges-warm|auto|dir-a|dir-auto)$ ]] || bad "--methods: unknown method '$m'" "use some of dl,local,a,b,b-tuned,stream,file,ranges,ranges-mem,ranges-warm,auto,dir-a,dir-auto"
 done
 scale_of() { case $1 in small) echo "$scale_small" ;; indexed) echo 5 ;; many) echo 1 ;; *) echo "$scale_large" ;; esac; }
 wants_dir=0; for m in "${method_list[@]}"; do [[ $m == dir-* ]] && wants_dir=1; done
@@ -134,7 +138,7 @@ done
 write_ini
 for size in "${size_list[@]}"; do
     for link in "${link_list[@]}"; do
-        for m in stream file ranges ranges-mem auto dir-auto; do
+        for m in stream file ranges ranges-mem ranges-warm auto dir-auto; do
             want_method "$m" || continue
             section_for "$m" "$size" "$link"
         done

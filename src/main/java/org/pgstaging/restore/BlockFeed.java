@@ -37,6 +37,16 @@ interface BlockFeed {
      */
     CommandResult load(PgRestoreRunner runner, String db, LoadUnit unit, Path itemList, LongConsumer fetched);
 
+    /**
+     * A local file holding the head and every planned block, once they all are there (fetched
+     * ahead faster than the server restores): pg_restore -j can then take the data and post-data
+     * from it as from a downloaded dump, on connections it keeps. Empty while a block is missing,
+     * or when the feed keeps no copy.
+     */
+    default java.util.Optional<Path> wholeCopy() {
+        return java.util.Optional.empty();
+    }
+
     /** Stops every transfer under way (a block failed, or the restore is cancelled). */
     void abortAll();
 }

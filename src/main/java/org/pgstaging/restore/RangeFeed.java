@@ -44,6 +44,8 @@ final class RangeFeed implements BlockFeed {
     private final Function<LongConsumer, DumpSpool> startSpool;
     /** The local copy once the blocks are planned (right after the catalog is read; the pipeline stops it on failure). */
     private volatile DumpSpool spool;
+    /** What the copy was asked to hold. */
+    private volatile List<LoadUnit> planned = List.of();
 
     /** Each block streamed through memory over up to {@code connections} connections. */
     RangeFeed(RangedFile file, Path head, int connections) {
@@ -106,7 +108,18 @@ final class RangeFeed implements BlockFeed {
         if (startSpool == null || units.isEmpty()) return;
         DumpSpool started = startSpool.apply(fetched);
         spool = started;
+        planned = List.copyOf(units);
         for (LoadUnit u : units) started.want(u.first().offset(), u.last().end());
+    }
+
+    @Override
+    public java.util.Optional<Path> wholeCopy() {
+        DumpSpool copy = spool;
+        if (copy == null) return java.util.Optional.empty();
+        for (LoadUnit u : planned) {
+            if (!copy.has(u.first().offset(), u.last().end())) return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(copy.path());
     }
 
     @Override

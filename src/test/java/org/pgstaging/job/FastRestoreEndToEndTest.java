@@ -435,7 +435,9 @@ class FastRestoreEndToEndTest {
         sandbox.publishDump("rngref", NEW);
         List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
         service("rngref", e -> { }, "restore_mode = file").restore("rngref.dev", DateSpec.latest(), null);
-        StagingService s = service("rngdb", events::add, "restore_mode = ranges", "restore_jobs = 3");
+        // without a local copy: on loopback every block would be in it before pre-data is done, and
+        // the data would go to one pg_restore -j (everyBlockHereBeforeTheLoads... below)
+        StagingService s = service("rngdb", events::add, "restore_mode = ranges", "restore_jobs = 3", "fetch_ahead = False");
 
         RestoreResult r = s.restore("rngdb.dev", DateSpec.latest(), null);
 
@@ -505,7 +507,8 @@ class FastRestoreEndToEndTest {
         service("manyref", e -> { }, "restore_mode = file", "schemas = public").restore("manyref.dev", DateSpec.latest(), null);
         List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
 
-        service("manydb", events::add, "restore_mode = ranges", "restore_jobs = 2", "schemas = public")
+        // without a local copy, so that the blocks load as they arrive (see rangesLoadEachTablesData...)
+        service("manydb", events::add, "restore_mode = ranges", "restore_jobs = 2", "schemas = public", "fetch_ahead = False")
                 .restore("manydb.dev", DateSpec.latest(), null);
 
         assertThat(DatabaseSnapshot.of(sandbox.pg, "manydb_20261124"))
@@ -685,6 +688,39 @@ class FastRestoreEndToEndTest {
         int started = indexOf(events, e -> e instanceof RestoreEvent.StepStarted st && st.step() == Step.DOWNLOAD);
         int first = indexOf(events, e -> e instanceof RestoreEvent.StepProgress p && p.step() == Step.DOWNLOAD);
         assertThat(first).as("no download progress during the steps before the loads").isGreaterThan(started);
+    }
+
+    /**
+     * A link faster than the server: every block is in the local copy before pre-data is done, so
+     * the data and post-data go to one pg_restore -j reading the copy (its workers keep their
+     * connections), which restores what a downloaded file's restore does; nothing is left behind.
+     */
+    @Test
+    void everyBlockHereBeforeTheLoadsIsRestoredByOnePgRestoreFromTheLocalCopy() throws Exception {
+        sandbox.publishDump("wholedb", NEW);
+        sandbox.publishDump("wholeref", NEW);
+        service("wholeref", e -> { }, "restore_mode = file").restore("wholeref.dev", DateSpec.latest(), null);
+        Path sql = Files.createDirectories(sandbox.dir.resolve("wholesql/wholedb.dev/pre"));
+        // time for every block to land before the loads would start
+        Files.writeString(sql.resolve("00-slow.sql"), "SELECT pg_sleep(1);\n");
+        List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
+
+        service("wholedb", events::add, "restore_mode = ranges", "restore_jobs = 2",
+                "sql_path = " + sandbox.dir.resolve("wholesql")).restore("wholedb.dev", DateSpec.latest(), null);
+
+        assertThat(DatabaseSnapshot.of(sandbox.pg, "wholedb_20261124"))
+                .isEqualTo(DatabaseSnapshot.of(sandbox.pg, "wholeref_20261124"));
+        List<String> details;
+        synchronized (events) {
+            details = events.stream().filter(e -> e instanceof RestoreEvent.Detail).map(e -> ((RestoreEvent.Detail) e).line()).toList();
+        }
+        assertThat(details).as(String.join("\n", details))
+                .anyMatch(l -> l.startsWith("every data block was fetched before pre-data was done") && l.contains("pg_restore -j 2"))
+                .noneMatch(l -> l.startsWith("loaded ") || l.startsWith("built "))
+                .anyMatch(l -> l.contains("--section=data --section=post-data --jobs=2") && l.contains(".wholedb_20261124.spool"));
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.StepProgress p && p.step() == Step.PG_RESTORE
+                && p.unit().equals("tables") && p.done() == p.total() && p.total() > 3);
+        assertThat(tmpFiles("wholedb")).as("no local copy, head or list left in tmpdir").isEmpty();
     }
 
     /**
