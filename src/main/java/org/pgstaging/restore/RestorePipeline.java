@@ -156,9 +156,54 @@ public final class RestorePipeline {
             target.tools().checkPsql(s.name());
         }
         // pgbouncer is changed only at the end: a broken pgbouncer.ini or a console that does not
-        // answer must fail now, not after hours of restore
-        if (pgbouncerStep) target.pgbouncer().checkUsable();
-        return target.admin().checkSessionSettings(s.restoreSettings(), "[" + s.name() + "] restore_settings");
+        // answer must fail now, not after hours of restore. It is asked while PostgreSQL checks the
+        // settings: two servers' round trips (over SSH for pgbouncer.ini) overlap rather than add up.
+        java.util.concurrent.CompletableFuture<Void> bouncer = new java.util.concurrent.CompletableFuture<>();
+        if (pgbouncerStep) {
+            Thread t = new Thread(() -> {
+                try {
+                    target.pgbouncer().checkUsable();
+                    bouncer.complete(null);
+                } catch (RuntimeException | Error e) {
+                    bouncer.completeExceptionally(e);
+                }
+            }, "pgbouncer-check");
+            t.setDaemon(true);
+            t.start();
+        } else {
+            bouncer.complete(null);
+        }
+        SessionSettings settings = null;
+        RuntimeException settingsFailed = null;
+        try {
+            settings = target.admin().checkSessionSettings(s.restoreSettings(), "[" + s.name() + "] restore_settings");
+        } catch (RuntimeException e) {
+            settingsFailed = e;
+        }
+        // pgbouncer's failure first when both fail, as when they ran one after the other
+        awaitCheck(bouncer);
+        if (settingsFailed != null) throw settingsFailed;
+        return settings;
+    }
+
+    private static void awaitCheck(java.util.concurrent.CompletableFuture<Void> check) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    check.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the check is short and bounded by its own timeouts: it is waited for
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) throw r;
+                    if (e.getCause() instanceof Error err) throw err;
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
     }
 
     /** The checks of this restore: its database does not exist yet, its restore_mode is possible. */
