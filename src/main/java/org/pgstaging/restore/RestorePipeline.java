@@ -158,21 +158,12 @@ public final class RestorePipeline {
         // pgbouncer is changed only at the end: a broken pgbouncer.ini or a console that does not
         // answer must fail now, not after hours of restore. It is asked while PostgreSQL checks the
         // settings: two servers' round trips (over SSH for pgbouncer.ini) overlap rather than add up.
-        java.util.concurrent.CompletableFuture<Void> bouncer = new java.util.concurrent.CompletableFuture<>();
-        if (pgbouncerStep) {
-            Thread t = new Thread(() -> {
-                try {
-                    target.pgbouncer().checkUsable();
-                    bouncer.complete(null);
-                } catch (RuntimeException | Error e) {
-                    bouncer.completeExceptionally(e);
-                }
-            }, "pgbouncer-check");
-            t.setDaemon(true);
-            t.start();
-        } else {
-            bouncer.complete(null);
-        }
+        java.util.concurrent.CompletableFuture<Void> bouncer = !pgbouncerStep ? java.util.concurrent.CompletableFuture.completedFuture(null)
+                : java.util.concurrent.CompletableFuture.runAsync(target.pgbouncer()::checkUsable, work -> {
+                    Thread t = new Thread(work, "pgbouncer-check");
+                    t.setDaemon(true);
+                    t.start();
+                });
         SessionSettings settings = null;
         RuntimeException settingsFailed = null;
         try {

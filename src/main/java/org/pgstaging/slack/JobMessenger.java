@@ -85,11 +85,18 @@ public final class JobMessenger implements JobListener {
 
     /**
      * A queued job (a confirmation on a busy server, a retry, a request needing no approval) can run
-     * while its message is being posted: its changes found no message to edit and were dropped, so the
-     * job's state now is shown, with its outcome in the thread when it has ended.
+     * to its end while its message is being posted: its changes found no message to edit and were
+     * dropped, and none will come any more, so its end is shown now, with its outcome in the thread.
+     * A job still under way needs nothing here: its next change or progress edits the message, from
+     * the job's own thread and so with its log context.
      */
     private void catchUp(JobView announced) {
-        backend.job(announced.id()).filter(now -> now.state() != announced.state()).ifPresent(this::jobChanged);
+        try {
+            backend.job(announced.id()).filter(now -> now.finished() && now.state() != announced.state()).ifPresent(this::jobChanged);
+        } catch (RuntimeException e) {
+            // the message is posted and the job queued: a state that cannot be read now shows at its next change
+            log.warn("Could not read job {} after posting its message: {}", announced.id(), e.toString());
+        }
     }
 
     /** The new message's ts, or the reason it could not be posted within {@link #ANNOUNCE_WAIT} (then it is taken back). */
