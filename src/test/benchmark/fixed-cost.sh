@@ -7,6 +7,8 @@
 #   plan and checks      pgstaging restore -n SECTION (tools, pgbouncer, settings, catalog head), minus the listing
 #   restore steps        pgstaging -v restore SECTION DATE: each step's own time from its output
 #                        (create database, catalog, pg_restore, pgbouncer switch), and what is left
+#   warm process         the same restore sent to one long-running pgstaging (script mode on a FIFO,
+#                        see lib.sh's warm_start): what the bot and a console pay, the JVM started
 # beside the reference: createdb + curl | pg_restore of the same dump.
 #
 # Not a test: it prints figures. Usage: bash src/test/benchmark/fixed-cost.sh [--rounds N] [--build] [--keep]
@@ -19,13 +21,13 @@ source "$here/lib.sh"
 # shellcheck source=../../main/scripts/sandbox-pgbouncer.sh
 source "$root/src/main/scripts/sandbox-pgbouncer.sh"
 
-rounds=7 build=0 rate=10m
+rounds=7 build=0 rate=10m op_timeout=120
 while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) rounds=$2; shift 2 ;;
         --build) build=1; shift ;;
         --keep) KEEP=1; shift ;;
-        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "fixed-cost: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
@@ -52,6 +54,8 @@ psql_ -d fixture_src -f "$root/src/test/resources/fixtures/source.sql" >/dev/nul
 mkdir -p "$sandbox/www/fixed"
 for ((r = 1; r <= rounds; r++)); do
     "$PGBIN/pg_dump" -Fc -h 127.0.0.1 -p "$pgport" -U postgres -f "$sandbox/www/fixed/fixed.$(printf '2024-01-%02d' "$r").dump" fixture_src
+    # the warm process restores February's dates: the same dumps under other names
+    ln -s "fixed.$(printf '2024-01-%02d' "$r").dump" "$sandbox/www/fixed/fixed.$(printf '2024-02-%02d' "$r").dump"
 done
 chmod -R a+rX "$sandbox/www"
 write_ini
@@ -95,6 +99,13 @@ for ((r = 1; r <= rounds; r++)); do
     echo -e "last-line\t$(tail -n 1 "$sandbox/logs/restore-$r.stamped" | awk '{ print $1 }')" >>"$sandbox/fixed.tsv"
     step_times "$sandbox/logs/restore-$r.log" | sed 's/^/step:/' >>"$sandbox/fixed.tsv"
     pgs -q purge fixed.bench >/dev/null 2>&1 || true
+    psql_ -d postgres -c CHECKPOINT
+    warm_start
+    took=$(warm_run "restore fixed.bench $(printf '2024-02-%02d' "$r")" "$sandbox/logs/warm-$r.log") \
+        || { echo "fixed-cost: the warm process did not end its restore, see $sandbox/logs/warm.stamped" >&2; KEEP=1; exit 1; }
+    grep -q 'error:' "$sandbox/logs/warm-$r.log" && { echo "fixed-cost: warm restore failed, see $sandbox/logs/warm-$r.log" >&2; KEEP=1; exit 1; }
+    echo -e "warm\t$took" >>"$sandbox/fixed.tsv"
+    pgs -q purge fixed.bench >/dev/null 2>&1 || true
     psql_ -d postgres -c "DROP DATABASE IF EXISTS ref WITH (FORCE)"
     t0=$(now)
     psql_ -d postgres -c "CREATE DATABASE ref"
@@ -103,7 +114,7 @@ for ((r = 1; r <= rounds; r++)); do
 done
 
 m() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$sandbox/fixed.tsv" | median; }
-jvm=$(m jvm) listing=$(m listing) dryrun=$(m dryrun) restore=$(m restore) reference=$(m reference)
+jvm=$(m jvm) listing=$(m listing) dryrun=$(m dryrun) restore=$(m restore) reference=$(m reference) warm=$(m warm)
 echo
 echo "pgstaging fixed cost per restore — $(date -u +%FT%TZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "worktree HEAD: $(git -C "$root" log -1 --format='%h %s' 2>/dev/null | cut -c1-100)"
@@ -117,5 +128,7 @@ for s in $(awk -F'\t' '$1 ~ /^step:/ { print $1 }' "$sandbox/fixed.tsv" | sort -
 done
 printf '  %-44s %7s\n' "  first line of output (catalog read)" "$(m first-line)"
 printf '  %-44s %7s\n' "  last line of output" "$(m last-line)"
+printf '  %-44s %7s\n' "the same restore in a warm process" "$warm"
 printf '  %-44s %7s\n' "createdb + curl | pg_restore (reference)" "$reference"
 printf '  %-44s %7s\n' "pgstaging over the reference" "$(awk -v a="$restore" -v b="$reference" 'BEGIN { printf "+%.3f", a - b }')"
+printf '  %-44s %7s\n' "warm process over the reference" "$(awk -v a="$warm" -v b="$reference" 'BEGIN { printf "+%.3f", a - b }')"
