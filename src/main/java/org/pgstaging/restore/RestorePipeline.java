@@ -177,23 +177,14 @@ public final class RestorePipeline {
         return settings;
     }
 
+    /** Waits for {@code check} (uninterruptibly: it is short and bounded by its own timeouts) and throws what it threw. */
     private static void awaitCheck(java.util.concurrent.CompletableFuture<Void> check) {
-        boolean interrupted = false;
         try {
-            while (true) {
-                try {
-                    check.get();
-                    return;
-                } catch (InterruptedException e) {
-                    interrupted = true; // the check is short and bounded by its own timeouts: it is waited for
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException r) throw r;
-                    if (e.getCause() instanceof Error err) throw err;
-                    throw new IllegalStateException(e.getCause());
-                }
-            }
-        } finally {
-            if (interrupted) Thread.currentThread().interrupt();
+            check.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw e;
         }
     }
 
