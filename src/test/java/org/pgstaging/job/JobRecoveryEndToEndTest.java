@@ -67,7 +67,7 @@ class JobRecoveryEndToEndTest {
 
     @Test
     void aFailedJobKeepsItsStepHintAndCleanupAcrossARestart() throws Exception {
-        Path state = Files.createTempDirectory("pgstaging-jobfail");
+        Path state = org.pgstaging.testkit.TempDirs.create("pgstaging-jobfail");
         String id;
         try (QueuedJobService jobs = QueuedJobService.open(staging(), org.pgstaging.job.store.StateLocation.directory(state), Duration.ofMinutes(10), ANYONE)) {
             jobs.start();
@@ -100,7 +100,7 @@ class JobRecoveryEndToEndTest {
 
         // a bot died while it ran a vacuumdb of the complete copy, and a restore of the same date
         // (that would have failed: the copy exists) before it created anything
-        Path state = Files.createTempDirectory("pgstaging-jobkeep");
+        Path state = org.pgstaging.testkit.TempDirs.create("pgstaging-jobkeep");
         long vacuum;
         long restore;
         try (JobStore store = JobStore.open(state)) {
@@ -134,7 +134,7 @@ class JobRecoveryEndToEndTest {
     @Test
     void aRestoreThatHadFinishedBeforeTheCrashEndsDoneWithItsCopy() throws Exception {
         String copy = "jobdone_20261123";
-        Path state = Files.createTempDirectory("pgstaging-jobdone");
+        Path state = org.pgstaging.testkit.TempDirs.create("pgstaging-jobdone");
         long id;
         try (JobStore store = JobStore.open(state)) {
             id = store.create(JobRequest.of(config.section("jobdone.dev"), JobKind.RESTORE, DateSpec.of(DAY), "U0ALICE01")).id();

@@ -57,7 +57,7 @@ class BotAndConsoleTurnTest {
         Unprivileged.makeReadable(pre);
         ini = sandbox.writeConfig("botturn", "approval = none",
                 "\n[conturn.dev]\nbackup_base_url = /conturn/\ndbname = conturn\ndbowner = postgres\n");
-        stateDir = Files.createTempDirectory("pgstaging-turn-bot");
+        stateDir = org.pgstaging.testkit.TempDirs.create("pgstaging-turn-bot");
         store = JobStore.open(stateDir);
         var config = ConfigLoader.load(ini);
         // as the bot command does: its jobs go into the history of the state_dir consoles share

@@ -55,7 +55,7 @@ class JobMessengerTest {
     void silentRunningJobIsReportedInItsThreadToBothPeople() throws Exception {
         MovableClock clock = new MovableClock();
         RecordingBackend backend = new RecordingBackend();
-        MessageIndex index = new MessageIndex(Files.createTempDirectory("pgstaging-index"), backend);
+        MessageIndex index = new MessageIndex(org.pgstaging.testkit.TempDirs.create("pgstaging-index"), backend);
         JobMessenger messenger = new JobMessenger(backend, new PostQueue(poster, limits, scheduler, Clock.systemUTC(), null),
                 new MessageThrottle(poster::update, Duration.ofMillis(10), scheduler, Clock.systemUTC(), limits, null),
                 index, Runnable::run, clock, "C0APPROVALS");
@@ -86,7 +86,7 @@ class JobMessengerTest {
     @Test
     void detailsAndFailureNoticeArriveEscaped() throws Exception {
         RecordingBackend backend = new RecordingBackend();
-        MessageIndex index = new MessageIndex(Files.createTempDirectory("pgstaging-index"), backend);
+        MessageIndex index = new MessageIndex(org.pgstaging.testkit.TempDirs.create("pgstaging-index"), backend);
         JobMessenger messenger = new JobMessenger(backend, new PostQueue(poster, limits, scheduler, Clock.systemUTC(), null),
                 new MessageThrottle(poster::update, Duration.ofMillis(10), scheduler, Clock.systemUTC(), limits, null),
                 index, Runnable::run, new MovableClock(), null);
@@ -118,7 +118,7 @@ class JobMessengerTest {
     void aJobThatEndsWhileItsMessageIsPostedStillGetsItsOutcome() throws Exception {
         RecordingBackend backend = new RecordingBackend();
         backend.noApproval.add("foodb.dev");
-        MessageIndex index = new MessageIndex(Files.createTempDirectory("pgstaging-index"), backend);
+        MessageIndex index = new MessageIndex(org.pgstaging.testkit.TempDirs.create("pgstaging-index"), backend);
         JobMessenger messenger = new JobMessenger(backend, new PostQueue(poster, limits, scheduler, Clock.systemUTC(), null),
                 new MessageThrottle(poster::update, Duration.ofMillis(10), scheduler, Clock.systemUTC(), limits, null),
                 index, Runnable::run, new MovableClock(), null);
@@ -144,7 +144,7 @@ class JobMessengerTest {
     /** The slack-messages.json of earlier versions goes into the state store once, then is set aside. */
     @Test
     void anOldMessageFileIsImportedOnceThenRenamed() throws Exception {
-        Path dir = Files.createTempDirectory("pgstaging-index");
+        Path dir = org.pgstaging.testkit.TempDirs.create("pgstaging-index");
         // as the file-based index wrote it: job id -> its messages, oldest first
         Files.writeString(dir.resolve(MessageIndex.FILE), "{\"j1\":{\"channel\":\"C0STAGING\",\"ts\":\"1700000000.000100\","
                 + "\"cardChannel\":\"C0APPROVALS\",\"cardTs\":\"1700000000.000200\"},"

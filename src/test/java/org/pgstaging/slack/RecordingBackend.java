@@ -226,13 +226,7 @@ final class RecordingBackend implements JobService {
     private JobStore state;
 
     synchronized JobStore state() {
-        if (state == null) {
-            try {
-                state = JobStore.open(java.nio.file.Files.createTempDirectory("pgstaging-recording-state"));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
+        if (state == null) state = JobStore.open(org.pgstaging.testkit.TempDirs.create("pgstaging-recording-state"));
         return state;
     }
 

@@ -67,7 +67,7 @@ class RemoteBotIT {
                 + env.section("botb.dev", env.b, "botb", sql, "restore_on = target");
         StagingService staging = new StagingService(ConfigLoader.load(env.writeConfig("bot.ini", ini)),
                 EngineOptions.defaults(), RestoreListener.NONE);
-        stateDir = Files.createTempDirectory("pgstaging-remote-bot");
+        stateDir = org.pgstaging.testkit.TempDirs.create("pgstaging-remote-bot");
         store = JobStore.open(stateDir);
         backend = new QueuedJobService(staging, store, java.time.Duration.ofMinutes(10), RecordingBackend.ANYONE);
         backend.start();

@@ -47,7 +47,7 @@ class SlackAppHomeTest {
     @BeforeAll
     static void start() throws Exception {
         api = SlackHttpBotTest.loopbackSlack();
-        SlackSettings s = new SlackSettings(SlackHttpBotTest.settings(api.apiUrl(), Files.createTempDirectory("pgstaging-slack-home"), false),
+        SlackSettings s = new SlackSettings(SlackHttpBotTest.settings(api.apiUrl(), org.pgstaging.testkit.TempDirs.create("pgstaging-slack-home"), false),
                 Map.of());
         backend = new RecordingBackend(SlackBot.jobPolicy(s));
         bot = new SlackBot(s, backend, Clock.systemUTC());

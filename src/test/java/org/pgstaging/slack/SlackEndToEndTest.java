@@ -103,7 +103,7 @@ class SlackEndToEndTest {
         api = SlackApiServer.start(BOT_TOKEN, "xapp-1-unused");
         api.user(ALICE, "alice").user(BOB, "bob").user(CAROL, "carol");
         slack = new SlackRequests(SECRET);
-        stateDir = Files.createTempDirectory("pgstaging-slack-e2e");
+        stateDir = org.pgstaging.testkit.TempDirs.create("pgstaging-slack-e2e");
         store = JobStore.open(stateDir);
         SlackSettings slackSettings = new SlackSettings(settings(stateDir, 3000), Map.of());
         backend = new QueuedJobService(staging, store, java.time.Duration.ofMinutes(10), SlackBot.jobPolicy(slackSettings));
@@ -316,7 +316,7 @@ class SlackEndToEndTest {
         String slow = "slackdb3_" + todaySuffix;
         Path gateDir = sandbox.sqlPath.resolve("slackdb3.dev/pre");
         gate(gateDir, "slack_e2e_gate3");
-        Path state = Files.createTempDirectory("pgstaging-slack-e2e-restart");
+        Path state = org.pgstaging.testkit.TempDirs.create("pgstaging-slack-e2e-restart");
         int port = PostgresServer.freePort();
         Path botIni = sandbox.dir.resolve("bot.ini");
         Files.writeString(botIni, Files.readString(ini, StandardCharsets.UTF_8) + "\n[slack]\n"
@@ -458,7 +458,7 @@ class SlackEndToEndTest {
         String slow = "slackdb6_" + todaySuffix;
         Path gateDir = sandbox.sqlPath.resolve("slackdb6.dev/pre");
         gate(gateDir, "slack_e2e_gate6");
-        Path state = Files.createTempDirectory("pgstaging-slack-e2e-sigterm");
+        Path state = org.pgstaging.testkit.TempDirs.create("pgstaging-slack-e2e-sigterm");
         int port = PostgresServer.freePort();
         Path botIni = sandbox.dir.resolve("bot-sigterm.ini");
         Files.writeString(botIni, Files.readString(ini, StandardCharsets.UTF_8) + "\n[slack]\n"

@@ -73,7 +73,7 @@ class SlackHealthTest {
     @Test
     void anUnreachableWebApiShowsOnHealthzWithoutFailingIt() throws Exception {
         SlackApiServer api = SlackApiServer.start(SlackHttpBotTest.BOT_TOKEN, "xapp-1-unused");
-        SlackSettings settings = new SlackSettings(SlackHttpBotTest.settings(api.apiUrl(), Files.createTempDirectory("pgstaging-health"),
+        SlackSettings settings = new SlackSettings(SlackHttpBotTest.settings(api.apiUrl(), org.pgstaging.testkit.TempDirs.create("pgstaging-health"),
                 false), Map.of());
         SlackRequests slack = new SlackRequests(SlackHttpBotTest.SECRET);
         try (Metrics metrics = Metrics.ownOnly();

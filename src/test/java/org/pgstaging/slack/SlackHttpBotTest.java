@@ -77,7 +77,7 @@ class SlackHttpBotTest {
     @BeforeAll
     static void start() throws Exception {
         api = loopbackSlack();
-        stateDir = Files.createTempDirectory("pgstaging-slack");
+        stateDir = org.pgstaging.testkit.TempDirs.create("pgstaging-slack");
         SlackSettings settings = new SlackSettings(settings(api.apiUrl(), stateDir, false), Map.of());
         backend = new RecordingBackend(SlackBot.jobPolicy(settings));
         bot = new SlackBot(settings, backend, Clock.systemUTC());
@@ -496,7 +496,7 @@ class SlackHttpBotTest {
 
     @Test
     void selfApprovalWorksWhenAllowed() throws Exception {
-        SlackSettings selfApproving = new SlackSettings(settings(api.apiUrl(), Files.createTempDirectory("pgstaging-slack"), true), Map.of());
+        SlackSettings selfApproving = new SlackSettings(settings(api.apiUrl(), org.pgstaging.testkit.TempDirs.create("pgstaging-slack"), true), Map.of());
         RecordingBackend other = new RecordingBackend(SlackBot.jobPolicy(selfApproving));
         try (SlackBot permissive = new SlackBot(selfApproving, other, Clock.systemUTC())) {
             URI ev = permissive.startHttp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).eventsUri();

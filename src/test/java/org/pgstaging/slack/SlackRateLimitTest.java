@@ -43,7 +43,7 @@ class SlackRateLimitTest {
     @BeforeAll
     static void start() throws Exception {
         api = SlackApiServer.start(SlackHttpBotTest.BOT_TOKEN, "xapp-1-unused");
-        SlackSettings settings = new SlackSettings(SlackHttpBotTest.settings(api.apiUrl(), Files.createTempDirectory("pgstaging-ratelimit"),
+        SlackSettings settings = new SlackSettings(SlackHttpBotTest.settings(api.apiUrl(), org.pgstaging.testkit.TempDirs.create("pgstaging-ratelimit"),
                 false), Map.of());
         backend = new RecordingBackend(SlackBot.jobPolicy(settings));
         metrics = Metrics.ownOnly();

@@ -46,7 +46,7 @@ class SlackRequestFormTest {
     @BeforeAll
     static void start() throws Exception {
         api = SlackHttpBotTest.loopbackSlack().botNotIn(NOT_JOINED);
-        Map<String, String> settings = SlackHttpBotTest.settings(api.apiUrl(), Files.createTempDirectory("pgstaging-slack-form"), false);
+        Map<String, String> settings = SlackHttpBotTest.settings(api.apiUrl(), org.pgstaging.testkit.TempDirs.create("pgstaging-slack-form"), false);
         settings.put("channels", CHANNEL + ", " + NOT_JOINED);
         SlackSettings s = new SlackSettings(settings, Map.of());
         backend = new RecordingBackend(SlackBot.jobPolicy(s));

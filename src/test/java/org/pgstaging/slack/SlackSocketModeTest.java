@@ -24,7 +24,7 @@ class SlackSocketModeTest {
 
     /** The [slack] section of {@link SlackHttpBotTest#settings} in Socket Mode, with the app token and no signing secret. */
     static Map<String, String> socketSettings(String apiUrl, String stateDirPrefix) throws java.io.IOException {
-        Map<String, String> m = SlackHttpBotTest.settings(apiUrl, Files.createTempDirectory(stateDirPrefix), false);
+        Map<String, String> m = SlackHttpBotTest.settings(apiUrl, org.pgstaging.testkit.TempDirs.create(stateDirPrefix), false);
         m.put("mode", "socket");
         m.remove("signing_secret");
         m.put("app_token", APP_TOKEN);

@@ -1,8 +1,5 @@
 package org.pgstaging.testkit;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -21,15 +18,11 @@ public final class SourceDump {
             pg.execute("postgres", "DROP DATABASE IF EXISTS " + db);
             pg.createDatabase(db);
             pg.psql(db, Path.of("src/test/resources/fixtures/source.sql").toAbsolutePath());
-            try {
-                Path dir = Files.createTempDirectory("pgstaging-source-dump");
-                Unprivileged.chmod(dir, "rwxr-xr-x");
-                custom = dir.resolve("source.dump");
-                pg.pgDump(db, custom, "c");
-                Unprivileged.chmod(custom, "rw-r--r--");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            Path dir = TempDirs.create("pgstaging-source-dump");
+            Unprivileged.chmod(dir, "rwxr-xr-x");
+            custom = dir.resolve("source.dump");
+            pg.pgDump(db, custom, "c");
+            Unprivileged.chmod(custom, "rw-r--r--");
         }
         return custom;
     }
