@@ -13,10 +13,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.catalog.DataBlocks;
@@ -34,8 +34,9 @@ import org.pgstaging.host.CommandResult;
  * foreign key once its tables and the key it references are in; the rest of post-data (triggers, indexes over several tables...)
  * then runs with {@code pg_restore -j N} on the catalog alone (post-data needs no data), with the
  * data items that have no block (sequence values: their values are in the catalog). When every
- * block is already in the feed's local copy once pre-data is done, the data and post-data go to
- * one {@code pg_restore -j N} reading that copy instead ({@link #fromWholeCopy}).
+ * block is already in the feed's local copy before pre-data starts, or once it is done, what is
+ * left goes to one {@code pg_restore -j N} reading that copy instead ({@link #fromWholeCopy}); when
+ * the copy becomes whole while blocks load, so does everything not started yet ({@link #handOver}).
  *
  * <p>A table's COPY is one statement: a block whose bytes break on the way loads nothing, so it is
  * fetched and loaded again, at most {@link #ATTEMPTS} times; large objects from a range are not
@@ -55,6 +56,12 @@ final class BlockRestore {
     private final int jobs;
     /** Indexes already built right after their table's data (synchronized on itself). */
     private final BitSet indexesBuilt = new BitSet();
+    /** Data blocks loaded (synchronized on itself). */
+    private final BitSet loaded = new BitSet();
+    /** Done once every planned block is in the feed's local copy (the feed counts what lands). */
+    private final CompletableFuture<Void> copyWhole = new CompletableFuture<>();
+    /** Whether the copy became whole while blocks loaded, and the rest went to pg_restore -j. */
+    private boolean handedOver;
 
     /** The kept blocks, largest first, their bytes, and the units they load as: read from the list once. */
     private List<DataBlocks.Block> todo;
@@ -105,6 +112,7 @@ final class BlockRestore {
     private void counted(long n) {
         long all = fetched.addAndGet(n);
         if (n > 0 && reporting) reportDownload(all);
+        if (all >= total) copyWhole.complete(null);
     }
 
     private void reportDownload(long all) {
@@ -135,12 +143,20 @@ final class BlockRestore {
         Path rest = dir.resolve("." + db + ".post.list");
         try {
             long t0 = System.nanoTime();
+            Optional<Path> whole = todo.isEmpty() ? Optional.empty() : feed.wholeCopy();
+            if (whole.isPresent()) return fromWholeCopy(whole.get(), t0, t0, true);
             RestorePipeline.refuseFailed(section(list, false, "pre-data"), "pre-data");
             long t1 = System.nanoTime();
-            Optional<Path> whole = todo.isEmpty() ? Optional.empty() : feed.wholeCopy();
-            if (whole.isPresent()) return fromWholeCopy(whole.get(), t0, t1);
+            whole = todo.isEmpty() ? Optional.empty() : feed.wholeCopy();
+            if (whole.isPresent()) return fromWholeCopy(whole.get(), t0, t1, false);
             long fetched = loadBlocks(lines, dir);
             long t2 = System.nanoTime();
+            if (handedOver) {
+                events.detail(Step.PG_RESTORE, String.format(java.util.Locale.ROOT,
+                        "pre-data %.2f s, data blocks, indexes and keys until the copy was whole, then the rest from it %.2f s",
+                        (t1 - t0) / 1e9, (t2 - t1) / 1e9));
+                return fetched;
+            }
             // what was built with its table's data is not built again; the data without blocks
             // (sequence values) comes from the catalog with the rest of post-data: one process at the tail, not two
             BitSet done;
@@ -168,24 +184,31 @@ final class BlockRestore {
     }
 
     /**
-     * Every block came before pre-data was done (a link faster than the server): the data and
-     * post-data go to one {@code pg_restore -j N} reading the local copy, as a downloaded dump
-     * would. Why: its workers keep their connections from one item to the next, where a load or
-     * build of this class starts a pg_restore that connects (50-100 ms each on 2 cores, a tenth
-     * of a second or more per table on a fast link); once nothing is left to wait for on the
-     * network, loading as blocks arrive has nothing to win.
+     * Every block is in the feed's local copy (a link faster than the server): what is left goes to
+     * one {@code pg_restore -j N} reading the copy, as a downloaded dump would; the whole list when
+     * that is so before pre-data ({@code withPreData}: the blocks came while the database was
+     * created), else the data and post-data. Why: its workers keep their connections from one item
+     * to the next, where a load or build of this class starts a pg_restore that connects (50-100 ms
+     * each on 2 cores, a tenth of a second or more per table on a fast link); once nothing is left
+     * to wait for on the network, loading as blocks arrive has nothing to win.
      */
-    private long fromWholeCopy(Path copy, long t0, long t1) {
+    private long fromWholeCopy(Path copy, long t0, long t1, boolean withPreData) {
         reporting = true;
         reportDownload(fetched.get());
-        events.detail(Step.PG_RESTORE, "every data block was fetched before pre-data was done: data and post-data restored from "
-                + copy + " by pg_restore" + (jobs > 1 ? " -j " + jobs : "") + ", as from a downloaded dump");
-        RestorePipeline.refuseFailed(new PgRestoreRunner(target, events, settings).runSections(db, copy, list, jobs, "data", "post-data"),
-                "data and post-data");
+        String by = copy + " by pg_restore" + (jobs > 1 ? " -j " + jobs : "") + ", as from a downloaded dump";
+        events.detail(Step.PG_RESTORE, withPreData
+                ? "every data block was fetched before pre-data started: the whole restore from " + by
+                : "every data block was fetched before pre-data was done: data and post-data restored from " + by);
+        PgRestoreRunner runner = new PgRestoreRunner(target, events, settings);
+        RestorePipeline.refuseFailed(withPreData ? runner.runSections(db, copy, list, jobs)
+                        : runner.runSections(db, copy, list, jobs, "data", "post-data"),
+                withPreData ? null : "data and post-data");
         long t2 = System.nanoTime();
         events.progress(Step.PG_RESTORE, todo.size(), todo.size(), "tables", todo.size() / Math.max(1e-3, (t2 - t1) / 1e9));
-        events.detail(Step.PG_RESTORE, String.format(java.util.Locale.ROOT,
-                "pre-data %.2f s, data and post-data from the local copy %.2f s", (t1 - t0) / 1e9, (t2 - t1) / 1e9));
+        events.detail(Step.PG_RESTORE, withPreData
+                ? String.format(java.util.Locale.ROOT, "pre-data, data and post-data from the local copy %.2f s", (t2 - t0) / 1e9)
+                : String.format(java.util.Locale.ROOT, "pre-data %.2f s, data and post-data from the local copy %.2f s",
+                        (t1 - t0) / 1e9, (t2 - t1) / 1e9));
         return fetched.get();
     }
 
@@ -241,38 +264,20 @@ final class BlockRestore {
             t.setDaemon(true);
             return t;
         });
-        List<Future<?>> running = new ArrayList<>();
         try {
             startFetching();
             reporting = true;
             long before = fetched.get();
             if (before > 0) reportDownload(before);
+            List<CompletableFuture<Void>> running = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
-                running.add(pool.submit(() -> {
-                    try {
-                        for (LoadSchedule.Task task = schedule.next(); task != null; task = schedule.next()) {
-                            if (task instanceof LoadSchedule.Load l) {
-                                load(l.unit(), lines, dir);
-                                long n = done.addAndGet(l.unit().blocks().size());
-                                events.progress(Step.PG_RESTORE, n, todo.size(), "tables",
-                                        n / Math.max(1e-3, (System.nanoTime() - start) / 1e9));
-                                List<LoadSchedule.Build> follow = new ArrayList<>();
-                                for (DataBlocks.Block b : l.unit().blocks()) follow.addAll(buildsOf(b, lines));
-                                follow.addAll(readyForeignKeys(l.unit().blocks()));
-                                schedule.done(task, follow);
-                            } else if (task instanceof LoadSchedule.Build b) {
-                                build(b, lines, dir);
-                                schedule.done(task, readyForeignKeys(List.of()));
-                            }
-                        }
-                        return null;
-                    } catch (RuntimeException | Error | InterruptedException e) {
-                        schedule.stop();
-                        throw e;
-                    }
-                }));
+                running.add(CompletableFuture.runAsync(() -> work(schedule, lines, dir, done, start), pool));
             }
-            for (Future<?> f : running) f.get();
+            CompletableFuture<Void> all = CompletableFuture.allOf(running.toArray(CompletableFuture[]::new));
+            CompletableFuture.anyOf(all, copyWhole).get();
+            Optional<Path> copy = all.isDone() ? Optional.empty() : feed.wholeCopy();
+            if (copy.isPresent()) handOver(schedule, copy.get(), all, dir, start);
+            all.get();
             return fetched.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -291,6 +296,118 @@ final class BlockRestore {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** One worker: the schedule's tasks, one after the other, until none is left or the schedule stops. */
+    private void work(LoadSchedule schedule, Map<Integer, String> lines, Path dir, AtomicLong done, long start) {
+        try {
+            for (LoadSchedule.Task task = schedule.next(); task != null; task = schedule.next()) {
+                if (task instanceof LoadSchedule.Load l) {
+                    load(l.unit(), lines, dir);
+                    synchronized (loaded) {
+                        l.unit().blocks().forEach(b -> loaded.set(b.dumpId()));
+                    }
+                    long n = done.addAndGet(l.unit().blocks().size());
+                    events.progress(Step.PG_RESTORE, n, todo.size(), "tables",
+                            n / Math.max(1e-3, (System.nanoTime() - start) / 1e9));
+                    List<LoadSchedule.Build> follow = new ArrayList<>();
+                    for (DataBlocks.Block b : l.unit().blocks()) follow.addAll(buildsOf(b, lines));
+                    follow.addAll(readyForeignKeys(l.unit().blocks()));
+                    schedule.done(task, follow);
+                } else if (task instanceof LoadSchedule.Build b) {
+                    build(b, lines, dir);
+                    schedule.done(task, readyForeignKeys(List.of()));
+                }
+            }
+        } catch (InterruptedException e) {
+            schedule.stop();
+            Thread.currentThread().interrupt();
+            throw new PgStagingException("cancelled while loading data blocks", null, e);
+        } catch (RuntimeException | Error e) {
+            schedule.stop();
+            throw e;
+        }
+    }
+
+    /**
+     * The copy became whole while blocks still load (the link was the limit until now): the
+     * workers take nothing more, and what was not started goes to one {@code pg_restore -j N}
+     * reading the copy, whose workers keep their connections, with the rest of post-data. Tasks
+     * under way finish on their own meanwhile. Its items on their tables wait for them on the
+     * tables' locks (a loading COPY holds one that CREATE INDEX, ALTER TABLE and CREATE TRIGGER
+     * wait for); what a lock would not keep from running too early waits for a second
+     * pg_restore: whatever depends on a build under way (a comment on its index, a foreign key on
+     * its key would not find it), and, while a table loads, the materialized views' refreshes,
+     * which would read the table without its rows.
+     */
+    private void handOver(LoadSchedule schedule, Path copy, CompletableFuture<Void> all, Path dir, long start)
+            throws InterruptedException, ExecutionException {
+        List<LoadSchedule.Task> under = schedule.handOver();
+        BitSet busy = new BitSet();
+        BitSet building = new BitSet();
+        boolean loading = false;
+        for (LoadSchedule.Task t : under) {
+            if (t instanceof LoadSchedule.Load l) {
+                loading = true;
+                l.unit().blocks().forEach(b -> busy.set(b.dumpId()));
+            } else if (t instanceof LoadSchedule.Build b) {
+                for (int id : b.dumpIds()) building.set(id);
+            }
+        }
+        busy.or(building);
+        BitSet later = building.isEmpty() ? new BitSet() : org.pgstaging.catalog.Dependents.of(feed.archive(), building);
+        if (loading) later.or(refreshes());
+        later.and(kept);
+        later.andNot(busy);
+        BitSet skip = (BitSet) later.clone();
+        skip.or(busy);
+        synchronized (loaded) {
+            skip.or(loaded);
+        }
+        synchronized (indexesBuilt) {
+            skip.or(indexesBuilt);
+        }
+        Path rest = dir.resolve("." + db + ".rest.list");
+        Path after = dir.resolve("." + db + ".after.list");
+        try {
+            writeWithout(skip, rest);
+            handedOver = true;
+            events.detail(Step.PG_RESTORE, "every data block is in " + copy + " now: what is left goes to one pg_restore"
+                    + (jobs > 1 ? " -j " + jobs : "") + " reading it, as from a downloaded dump; " + under.size()
+                    + (under.size() == 1 ? " load or build under way finishes" : " loads or builds under way finish")
+                    + " on its own" + (later.isEmpty() ? "" : ", then " + later.cardinality()
+                    + " items that must not run before they end (that need a build under way, or read a table still loading)"));
+            PgRestoreRunner runner = new PgRestoreRunner(target, events, settings);
+            RestorePipeline.refuseFailed(runner.runSections(db, copy, rest, jobs, "data", "post-data"),
+                    "data and post-data left when the copy was whole");
+            all.get();
+            if (!later.isEmpty()) {
+                BitSet others = (BitSet) kept.clone();
+                others.andNot(later);
+                writeWithout(others, after);
+                RestorePipeline.refuseFailed(runner.runSections(db, copy, after, jobs, "data", "post-data"),
+                        "items that waited for the tasks under way at the hand-over");
+            }
+            events.progress(Step.PG_RESTORE, todo.size(), todo.size(), "tables",
+                    todo.size() / Math.max(1e-3, (System.nanoTime() - start) / 1e9));
+        } finally {
+            Cleanup.delete(rest);
+            Cleanup.delete(after);
+        }
+    }
+
+    /** The kept refreshes of materialized views (MATERIALIZED VIEW DATA): they read other tables' rows. */
+    private BitSet refreshes() {
+        BitSet out = new BitSet();
+        try (BufferedReader r = Files.newBufferedReader(list, StandardCharsets.UTF_8)) {
+            for (String l = r.readLine(); l != null; l = r.readLine()) {
+                int id = idOf(l);
+                if (id > 0 && l.contains(" MATERIALIZED VIEW DATA ")) out.set(id);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + list, e);
+        }
+        return out;
     }
 
     private void load(LoadUnit unit, Map<Integer, String> lines, Path dir) {

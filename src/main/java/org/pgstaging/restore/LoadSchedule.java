@@ -103,7 +103,8 @@ final class LoadSchedule {
     private final int workers;
     /** Per table (its dump id): builds running on it, and whether one of them is exclusive. */
     private final Map<Integer, int[]> runningOn = new HashMap<>();
-    private int running;
+    /** The tasks given out and not done yet (by identity: two loads of equal blocks are two tasks). */
+    private final java.util.Set<Task> running = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private boolean stopped;
 
     LoadSchedule(List<LoadUnit> largestFirst, int workers) {
@@ -127,14 +128,15 @@ final class LoadSchedule {
                     on[0]++;
                     if (build.exclusive()) on[1] = 1;
                 }
-                running++;
+                running.add(build);
                 return build;
             }
             if (loadsLeft) {
-                running++;
-                return loads.poll();
+                Load load = loads.poll();
+                running.add(load);
+                return load;
             }
-            if (running == 0 && builds.isEmpty()) return null;
+            if (running.isEmpty() && builds.isEmpty()) return null;
             wait();
         }
     }
@@ -144,7 +146,7 @@ final class LoadSchedule {
      * indexes, foreign keys whose keys are in), each of one index or key: small tables' are batched.
      */
     synchronized void done(Task task, List<Build> follow) {
-        running--;
+        running.remove(task);
         if (task instanceof Build b) {
             for (int t : b.tables()) {
                 int[] on = runningOn.get(t);
@@ -161,6 +163,17 @@ final class LoadSchedule {
     synchronized void stop() {
         stopped = true;
         notifyAll();
+    }
+
+    /**
+     * What is left goes elsewhere (one pg_restore -j reading the whole local copy): no worker
+     * takes anything more, each ends once its task is done. Returns the tasks under way now, which
+     * finish on their own: nothing that needs them may run before they do.
+     */
+    synchronized List<Task> handOver() {
+        stopped = true;
+        notifyAll();
+        return List.copyOf(running);
     }
 
     /** The build of the largest table that may start now (its constraints before its plain indexes). */

@@ -29,6 +29,7 @@ import org.pgstaging.restore.RestoreFailedException;
 import org.pgstaging.restore.RestoreListener;
 import org.pgstaging.restore.Step;
 import org.pgstaging.testkit.DatabaseSnapshot;
+import org.pgstaging.testkit.NginxServer;
 import org.pgstaging.testkit.SourceDump;
 import org.pgstaging.testkit.StagingSandbox;
 
@@ -421,7 +422,7 @@ class FastRestoreEndToEndTest {
 
     private Path directoryDump() {
         SourceDump.custom(); // creates the fixture database
-        Path parent = org.pgstaging.testkit.Unprivileged.ownedTempDir("pgstaging-dir-dump");
+        Path parent = org.pgstaging.testkit.TempDirs.owned("pgstaging-dir-dump");
         Path out = parent.resolve("dump");
         sandbox.pg.pgDump("fixture_source", out, "d");
         return out;
@@ -715,12 +716,139 @@ class FastRestoreEndToEndTest {
             details = events.stream().filter(e -> e instanceof RestoreEvent.Detail).map(e -> ((RestoreEvent.Detail) e).line()).toList();
         }
         assertThat(details).as(String.join("\n", details))
-                .anyMatch(l -> l.startsWith("every data block was fetched before pre-data was done") && l.contains("pg_restore -j 2"))
-                .noneMatch(l -> l.startsWith("loaded ") || l.startsWith("built "))
-                .anyMatch(l -> l.contains("--section=data --section=post-data --jobs=2") && l.contains(".wholedb_20261124.spool"));
+                .anyMatch(l -> l.startsWith("every data block was fetched before pre-data started: the whole restore from")
+                        && l.contains("pg_restore -j 2"))
+                .noneMatch(l -> l.startsWith("loaded ") || l.startsWith("built ") || l.contains("--section="))
+                .anyMatch(l -> l.contains("pg_restore --verbose --exit-on-error --jobs=2") && l.contains(".wholedb_20261124.spool"));
         assertThat(events).anyMatch(e -> e instanceof RestoreEvent.StepProgress p && p.step() == Step.PG_RESTORE
                 && p.unit().equals("tables") && p.done() == p.total() && p.total() > 3);
         assertThat(tmpFiles("wholedb")).as("no local copy, head or list left in tmpdir").isEmpty();
+    }
+
+    @Test
+    void everyBlockHereOncePreDataIsDoneGivesTheDataAndPostDataToOnePgRestore() throws Exception {
+        Path dump = sandbox.publishDump("latedb", NEW);
+        sandbox.publishDump("lateref", NEW);
+        // no filter: every data block is fetched, so the copy is complete when it holds the whole dump
+        String[] everything = {"schemas =", "schemas_nodata =", "tablename_nodata_regexp ="};
+        service("lateref", e -> { }, concat(everything, "restore_mode = file")).restore("lateref.dev", DateSpec.latest(), null);
+        Path copy = sandbox.tmpdir.resolve(".latedb_20261124.spool");
+        List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
+        RestoreListener holdPreData = e -> {
+            events.add(e);
+            // the blocks come slowly, so the copy is not whole when pre-data would start; pre-data
+            // (its command line is told before it runs) then waits until every block has landed
+            if (e instanceof RestoreEvent.Detail d && d.line().contains("--section=pre-data")) awaitSameBytes(copy, dump);
+        };
+
+        try (NginxServer slow = NginxServer.startLimitingRanges(sandbox.docroot, 6144)) {
+            service("latedb", holdPreData, concat(everything, "restore_mode = ranges", "restore_jobs = 2",
+                    "backup_host = 127.0.0.1:" + slow.port())).restore("latedb.dev", DateSpec.latest(), null);
+        }
+
+        assertThat(DatabaseSnapshot.of(sandbox.pg, "latedb_20261124"))
+                .isEqualTo(DatabaseSnapshot.of(sandbox.pg, "lateref_20261124"));
+        List<String> details;
+        synchronized (events) {
+            details = events.stream().filter(e -> e instanceof RestoreEvent.Detail).map(e -> ((RestoreEvent.Detail) e).line()).toList();
+        }
+        assertThat(details).as(String.join("\n", details))
+                .anyMatch(l -> l.startsWith("every data block was fetched before pre-data was done: data and post-data restored from"))
+                .noneMatch(l -> l.startsWith("loaded ") || l.startsWith("built "))
+                .anyMatch(l -> l.contains("--section=pre-data") && l.contains(".latedb_20261124.head"))
+                .anyMatch(l -> l.contains("--section=data --section=post-data --jobs=2") && l.contains(".latedb_20261124.spool"));
+        assertThat(tmpFiles("latedb")).as("no local copy, head or list left in tmpdir").isEmpty();
+    }
+
+    @Test
+    void aCopyWholeWhileATableLoadsHandsTheRestToPgRestoreAndItsLocksKeepTheOrder() throws Exception {
+        Path dump = sandbox.publishDump("handdb", NEW);
+        sandbox.publishDump("handref", NEW);
+        String[] everything = {"schemas =", "schemas_nodata =", "tablename_nodata_regexp ="};
+        service("handref", e -> { }, concat(everything, "restore_mode = file")).restore("handref.dev", DateSpec.latest(), null);
+        Path copy = sandbox.tmpdir.resolve(".handdb_20261124.spool");
+        List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<Throwable> lockFailed = new java.util.concurrent.atomic.AtomicReference<>();
+        // billing.invoices is locked as soon as pre-data creates it, until every block is in the copy:
+        // its load is then under way (waiting) when the copy becomes whole, and the rest goes to pg_restore -j
+        Thread holder = new Thread(() -> {
+            try (Connection c = sandbox.pg.connect("handdb_20261124")) {
+                c.setAutoCommit(false);
+                try (Statement st = c.createStatement()) {
+                    while (true) {
+                        try (ResultSet rs = st.executeQuery("SELECT to_regclass('billing.invoices') IS NOT NULL")) {
+                            rs.next();
+                            if (rs.getBoolean(1)) break;
+                        }
+                        c.rollback();
+                        Thread.sleep(20);
+                    }
+                    st.execute("LOCK TABLE billing.invoices IN SHARE MODE");
+                    locked.countDown();
+                    awaitSameBytes(copy, dump);
+                    Thread.sleep(1000);
+                }
+                c.rollback();
+            } catch (Throwable t) {
+                lockFailed.set(t);
+                locked.countDown();
+            }
+        }, "invoices-lock");
+        RestoreListener lockInvoices = e -> {
+            events.add(e);
+            if (e instanceof RestoreEvent.Detail d && d.line().contains("creating TABLE \"billing.invoices\"") && !holder.isAlive()) {
+                holder.start();
+                try {
+                    locked.await();
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+
+        try (NginxServer slow = NginxServer.startLimitingRanges(sandbox.docroot, 6144)) {
+            service("handdb", lockInvoices, concat(everything, "restore_mode = ranges", "restore_jobs = 2",
+                    "backup_host = 127.0.0.1:" + slow.port())).restore("handdb.dev", DateSpec.latest(), null);
+        }
+        holder.join();
+
+        assertThat(lockFailed.get()).isNull();
+        assertThat(DatabaseSnapshot.of(sandbox.pg, "handdb_20261124"))
+                .isEqualTo(DatabaseSnapshot.of(sandbox.pg, "handref_20261124"));
+        List<String> details;
+        synchronized (events) {
+            details = events.stream().filter(e -> e instanceof RestoreEvent.Detail).map(e -> ((RestoreEvent.Detail) e).line()).toList();
+        }
+        assertThat(details).as(String.join("\n", details))
+                .anyMatch(l -> l.startsWith("every data block is in ") && l.contains("what is left goes to one pg_restore -j 2")
+                        && l.contains("read a table still loading"))
+                .anyMatch(l -> l.contains("--section=data --section=post-data --jobs=2") && l.contains(".handdb_20261124.rest.list"))
+                // the materialized view's refresh waits for the load under way: it would read the table without its rows
+                .anyMatch(l -> l.contains("--section=data --section=post-data --jobs=2") && l.contains(".handdb_20261124.after.list"))
+                .noneMatch(l -> l.contains(".post.list"));
+        assertThat(tmpFiles("handdb")).as("no local copy, head or list left in tmpdir").isEmpty();
+    }
+
+    /** Waits (60 s at most) until {@code copy} holds the bytes of {@code dump}, then a little longer for its bookkeeping. */
+    private static void awaitSameBytes(Path copy, Path dump) {
+        try {
+            byte[] want = Files.readAllBytes(dump);
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!(Files.exists(copy) && java.util.Arrays.equals(Files.readAllBytes(copy), want))) {
+                if (System.nanoTime() > deadline) throw new AssertionError(copy + " never held every block of " + dump);
+                Thread.sleep(50);
+            }
+            Thread.sleep(500);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b)).toArray(String[]::new);
     }
 
     /**
@@ -735,7 +863,7 @@ class FastRestoreEndToEndTest {
         sandbox.pg.execute("postgres", "CREATE DATABASE " + source + " TEMPLATE fixture_source");
         sandbox.pg.execute(source, "SELECT lo_from_bytea(0, convert_to(" + bigObject + ", 'UTF8'))");
         sandbox.pg.execute(source, "SELECT lo_from_bytea(0, '\\x00ff00ff'::bytea)");
-        Path dump = org.pgstaging.testkit.Unprivileged.ownedTempDir("pgstaging-" + name).resolve("dump");
+        Path dump = org.pgstaging.testkit.TempDirs.owned("pgstaging-" + name).resolve("dump");
         sandbox.pg.pgDump(source, dump, format, options);
         sandbox.pg.dropDatabase(source);
         return dump;

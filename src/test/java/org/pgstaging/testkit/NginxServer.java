@@ -29,6 +29,18 @@ public final class NginxServer extends HttpServerProcess {
 
     /** @param limitRate bytes per second per response ({@code limit_rate}); 0 for unlimited */
     public static NginxServer start(Path docroot, boolean json, long limitRate) throws IOException {
+        return start(docroot, json, limitRate, false);
+    }
+
+    /**
+     * {@code limitRate} bytes per second only for ranges that do not start at byte 0: a dump's head
+     * (its catalog) comes at once, its data blocks slowly.
+     */
+    public static NginxServer startLimitingRanges(Path docroot, long limitRate) throws IOException {
+        return start(docroot, false, limitRate, true);
+    }
+
+    private static NginxServer start(Path docroot, boolean json, long limitRate, boolean rangesOnly) throws IOException {
         if (limitRate < 0) throw new IllegalArgumentException("limitRate must be >= 0, got " + limitRate);
         makeWorldReadable(docroot);
         IllegalStateException last = null;
@@ -36,7 +48,7 @@ public final class NginxServer extends HttpServerProcess {
             Path work = newWorkDir("nginx-");
             int port = freePort();
             Path conf = work.resolve("nginx.conf");
-            Files.writeString(conf, config(work, docroot, port, json, limitRate), StandardCharsets.UTF_8);
+            Files.writeString(conf, config(work, docroot, port, json, limitRate, rangesOnly), StandardCharsets.UTF_8);
             // -e: without it nginx first opens the compiled-in /var/log/nginx/error.log
             List<String> cmd = List.of(BINARY.toString(), "-p", work + "/", "-c", conf.toString(),
                     "-e", work.resolve("error.log").toString(), "-g", "daemon off;");
@@ -56,7 +68,7 @@ public final class NginxServer extends HttpServerProcess {
     @Override
     public Path accessLog() { return workDir().resolve("access.log"); }
 
-    private static String config(Path work, Path docroot, int port, boolean json, long limitRate) {
+    private static String config(Path work, Path docroot, int port, boolean json, long limitRate, boolean rangesOnly) {
         StringBuilder c = new StringBuilder();
         c.append("worker_processes 1;\n");
         c.append("pid ").append(quoted(work.resolve("nginx.pid"))).append(";\n");
@@ -73,6 +85,7 @@ public final class NginxServer extends HttpServerProcess {
         }
         c.append("  default_type application/octet-stream;\n");
         c.append("  sendfile on;\n");
+        if (rangesOnly) c.append("  map $http_range $range_rate { default 0; \"~^bytes=[1-9]\" ").append(limitRate).append("; }\n");
         c.append("  server {\n");
         c.append("    listen 127.0.0.1:").append(port).append(";\n");
         c.append("    server_name localhost;\n");
@@ -80,7 +93,8 @@ public final class NginxServer extends HttpServerProcess {
         c.append("    location / {\n");
         c.append("      autoindex on;\n");
         if (json) c.append("      autoindex_format json;\n");
-        if (limitRate > 0) c.append("      limit_rate ").append(limitRate).append(";\n");
+        if (rangesOnly) c.append("      limit_rate $range_rate;\n");
+        else if (limitRate > 0) c.append("      limit_rate ").append(limitRate).append(";\n");
         c.append("    }\n");
         c.append("  }\n");
         c.append("}\n");
