@@ -36,7 +36,8 @@ import org.pgstaging.host.CommandResult;
  * data items that have no block (sequence values: their values are in the catalog). When every
  * block is already in the feed's local copy before pre-data starts, or once it is done, what is
  * left goes to one {@code pg_restore -j N} reading that copy instead ({@link #fromWholeCopy}); when
- * the copy becomes whole while blocks load, so does everything not started yet ({@link #handOver}).
+ * the copy becomes whole while blocks load, so does everything not started yet once the loads
+ * under way are done ({@link #handOver}).
  *
  * <p>A table's COPY is one statement: a block whose bytes break on the way loads nothing, so it is
  * fetched and loaded again, at most {@link #ATTEMPTS} times; large objects from a range are not
@@ -276,7 +277,10 @@ final class BlockRestore {
             CompletableFuture<Void> all = CompletableFuture.allOf(running.toArray(CompletableFuture[]::new));
             CompletableFuture.anyOf(all, copyWhole).get();
             Optional<Path> copy = all.isDone() ? Optional.empty() : feed.wholeCopy();
-            if (copy.isPresent()) handOver(schedule, copy.get(), all, dir, start);
+            if (copy.isPresent()) {
+                List<LoadSchedule.Task> under = schedule.handOverOnceNoLoadRuns();
+                if (under != null) handOver(under, copy.get(), all, dir, start);
+            }
             all.get();
             return fetched.get();
         } catch (InterruptedException e) {
@@ -330,37 +334,23 @@ final class BlockRestore {
     }
 
     /**
-     * The copy became whole while blocks still load (the link was the limit until now): the
-     * workers take nothing more, and what was not started goes to one {@code pg_restore -j N}
-     * reading the copy, whose workers keep their connections, with the rest of post-data. Tasks
-     * under way finish on their own meanwhile. Its items on their tables wait for them on the
-     * tables' locks (a loading COPY holds one that CREATE INDEX, ALTER TABLE and CREATE TRIGGER
-     * wait for); what a lock would not keep from running too early waits for a second
-     * pg_restore: whatever depends on a build under way (a comment on its index, a foreign key on
-     * its key would not find it), and, while a table loads, the materialized views' refreshes,
-     * which would read the table without its rows.
+     * The copy became whole while blocks still loaded (the link was the limit until then), and the
+     * loads under way are done: what was not started goes to one {@code pg_restore -j N} reading
+     * the copy, whose workers keep their connections, with the rest of post-data. The builds
+     * {@code under} way finish on their own meanwhile; that pg_restore's items on their tables wait
+     * for them on the tables' locks, and what depends on them (a comment on an index, a foreign
+     * key on a key: they would not find it) waits for a second pg_restore once they end.
      */
-    private void handOver(LoadSchedule schedule, Path copy, CompletableFuture<Void> all, Path dir, long start)
+    private void handOver(List<LoadSchedule.Task> under, Path copy, CompletableFuture<Void> all, Path dir, long start)
             throws InterruptedException, ExecutionException {
-        List<LoadSchedule.Task> under = schedule.handOver();
-        BitSet busy = new BitSet();
         BitSet building = new BitSet();
-        boolean loading = false;
         for (LoadSchedule.Task t : under) {
-            if (t instanceof LoadSchedule.Load l) {
-                loading = true;
-                l.unit().blocks().forEach(b -> busy.set(b.dumpId()));
-            } else if (t instanceof LoadSchedule.Build b) {
-                for (int id : b.dumpIds()) building.set(id);
-            }
+            if (t instanceof LoadSchedule.Build b) for (int id : b.dumpIds()) building.set(id);
         }
-        busy.or(building);
         BitSet later = building.isEmpty() ? new BitSet() : org.pgstaging.catalog.Dependents.of(feed.archive(), building);
-        if (loading) later.or(refreshes());
         later.and(kept);
-        later.andNot(busy);
         BitSet skip = (BitSet) later.clone();
-        skip.or(busy);
+        skip.or(building);
         synchronized (loaded) {
             skip.or(loaded);
         }
@@ -373,10 +363,10 @@ final class BlockRestore {
             writeWithout(skip, rest);
             handedOver = true;
             events.detail(Step.PG_RESTORE, "every data block is in " + copy + " now: what is left goes to one pg_restore"
-                    + (jobs > 1 ? " -j " + jobs : "") + " reading it, as from a downloaded dump; " + under.size()
-                    + (under.size() == 1 ? " load or build under way finishes" : " loads or builds under way finish")
-                    + " on its own" + (later.isEmpty() ? "" : ", then " + later.cardinality()
-                    + " items that must not run before they end (that need a build under way, or read a table still loading)"));
+                    + (jobs > 1 ? " -j " + jobs : "") + " reading it, as from a downloaded dump"
+                    + (under.isEmpty() ? "" : "; " + under.size() + (under.size() == 1 ? " build under way finishes" : " builds under way finish")
+                            + " on its own" + (later.isEmpty() ? "" : ", then the " + later.cardinality() + " items that need "
+                            + (under.size() == 1 ? "it" : "them"))));
             PgRestoreRunner runner = new PgRestoreRunner(target, events, settings);
             RestorePipeline.refuseFailed(runner.runSections(db, copy, rest, jobs, "data", "post-data"),
                     "data and post-data left when the copy was whole");
@@ -386,7 +376,7 @@ final class BlockRestore {
                 others.andNot(later);
                 writeWithout(others, after);
                 RestorePipeline.refuseFailed(runner.runSections(db, copy, after, jobs, "data", "post-data"),
-                        "items that waited for the tasks under way at the hand-over");
+                        "items that needed the builds under way at the hand-over");
             }
             events.progress(Step.PG_RESTORE, todo.size(), todo.size(), "tables",
                     todo.size() / Math.max(1e-3, (System.nanoTime() - start) / 1e9));
@@ -394,20 +384,6 @@ final class BlockRestore {
             Cleanup.delete(rest);
             Cleanup.delete(after);
         }
-    }
-
-    /** The kept refreshes of materialized views (MATERIALIZED VIEW DATA): they read other tables' rows. */
-    private BitSet refreshes() {
-        BitSet out = new BitSet();
-        try (BufferedReader r = Files.newBufferedReader(list, StandardCharsets.UTF_8)) {
-            for (String l = r.readLine(); l != null; l = r.readLine()) {
-                int id = idOf(l);
-                if (id > 0 && l.contains(" MATERIALIZED VIEW DATA ")) out.set(id);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + list, e);
-        }
-        return out;
     }
 
     private void load(LoadUnit unit, Map<Integer, String> lines, Path dir) {

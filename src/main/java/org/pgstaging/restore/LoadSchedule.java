@@ -106,6 +106,8 @@ final class LoadSchedule {
     /** The tasks given out and not done yet (by identity: two loads of equal blocks are two tasks). */
     private final java.util.Set<Task> running = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private boolean stopped;
+    /** Set once every block is in the local copy: loads not started yet go to pg_restore -j, not to the workers. */
+    private boolean noMoreLoads;
 
     LoadSchedule(List<LoadUnit> largestFirst, int workers) {
         largestFirst.forEach(u -> loads.add(new Load(u)));
@@ -117,7 +119,7 @@ final class LoadSchedule {
         while (true) {
             if (stopped) return null;
             Build build = runnableBuild();
-            boolean loadsLeft = !loads.isEmpty();
+            boolean loadsLeft = !loads.isEmpty() && !noMoreLoads;
             // a single worker finishes a table before the next; otherwise the larger task goes first
             boolean buildFirst = build != null && (!loadsLeft || workers == 1
                     || build.weight() > loads.peek().unit().length());
@@ -166,11 +168,18 @@ final class LoadSchedule {
     }
 
     /**
-     * What is left goes elsewhere (one pg_restore -j reading the whole local copy): no worker
-     * takes anything more, each ends once its task is done. Returns the tasks under way now, which
-     * finish on their own: nothing that needs them may run before they do.
+     * What is left goes elsewhere (one pg_restore -j reading the whole local copy): no load starts
+     * any more, and once none is under way, no task at all; each worker ends once its task is done.
+     * Returns the tasks (builds) under way then, which finish on their own: nothing that needs them
+     * may run before they do; null when the schedule was stopped meanwhile (a task failed). Why wait
+     * for the loads: until its COPY holds the table's lock, a load may be overtaken by a trigger or
+     * a key created on its table, and a group reaches its tables one after the other.
      */
-    synchronized List<Task> handOver() {
+    synchronized List<Task> handOverOnceNoLoadRuns() throws InterruptedException {
+        noMoreLoads = true;
+        notifyAll();
+        while (!stopped && running.stream().anyMatch(t -> t instanceof Load)) wait();
+        if (stopped) return null;
         stopped = true;
         notifyAll();
         return List.copyOf(running);

@@ -160,4 +160,45 @@ class LoadScheduleTest {
         assertThat(LoadSchedule.batched(List.of(key(31, S1)))).as("alone, not a batch").containsExactly(key(31, S1))
                 .noneMatch(LoadSchedule.Build::batch);
     }
+
+    @Test
+    void aHandOverStartsNoLoadWaitsForTheLoadsUnderWayAndReturnsTheBuildsStillRunning() throws Exception {
+        LoadSchedule s = new LoadSchedule(units(BIG, MID, SMALL), 2);
+        LoadSchedule.Task big = s.next();
+        LoadSchedule.Task mid = s.next();
+        CompletableFuture<List<LoadSchedule.Task>> handedOver = CompletableFuture.supplyAsync(() -> {
+            try {
+                return s.handOverOnceNoLoadRuns();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        s.done(big, List.of(index(21, BIG)));
+        LoadSchedule.Task build = s.next();
+        assertThat(build).as("a build may still start; the small load may not").isEqualTo(index(21, BIG));
+        Thread.sleep(200);
+        assertThat(handedOver).as("the mid load is still under way").isNotDone();
+        s.done(mid, List.of(index(23, MID)));
+
+        assertThat(handedOver.get(5, TimeUnit.SECONDS)).containsExactly(build);
+        assertThat(s.next()).as("nothing more for the workers").isNull();
+    }
+
+    @Test
+    void aHandOverAfterAFailureReturnsNothing() throws Exception {
+        LoadSchedule s = new LoadSchedule(units(BIG, MID), 2);
+        s.next();
+        s.next();
+        CompletableFuture<List<LoadSchedule.Task>> handedOver = CompletableFuture.supplyAsync(() -> {
+            try {
+                return s.handOverOnceNoLoadRuns();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(100);
+        s.stop();
+        assertThat(handedOver.get(5, TimeUnit.SECONDS)).isNull();
+    }
 }
