@@ -364,8 +364,9 @@ final class BlockRestore {
             handedOver = true;
             events.detail(Step.PG_RESTORE, "every data block is in " + copy + " now: what is left goes to one pg_restore"
                     + (jobs > 1 ? " -j " + jobs : "") + " reading it, as from a downloaded dump"
-                    + (under.isEmpty() ? "" : "; " + under.size() + (under.size() == 1 ? " build under way finishes" : " builds under way finish")
-                            + " on its own" + (later.isEmpty() ? "" : ", then the " + later.cardinality() + " items that need "
+                    + (under.isEmpty() ? "" : "; " + (under.size() == 1 ? "1 build under way finishes on its own"
+                            : under.size() + " builds under way finish on their own")
+                            + (later.isEmpty() ? "" : ", then the " + later.cardinality() + " items that need "
                             + (under.size() == 1 ? "it" : "them"))));
             PgRestoreRunner runner = new PgRestoreRunner(target, events, settings);
             RestorePipeline.refuseFailed(runner.runSections(db, copy, rest, jobs, "data", "post-data"),
