@@ -54,10 +54,13 @@ final class RestoreVerbs {
      * A copy of this date left incomplete by a restore that died is replaced: this restore holds the
      * server's lock, so no live restore of this machine or another owns it, and a restore still
      * running on the server itself ({@code runningThere}, from its run records) is refused. Says so.
-     * Returns whether there was such a copy (a dry run only says it would drop it).
+     * A complete copy of this date is refused. Returns whether there was such a copy (a dry run
+     * only says it would drop it).
      */
     private boolean replaceIncomplete(StagingTarget t, String db, List<String> runningThere, RestoreListener l) {
-        String mark = t.admin().commentsStartingWith(db).get(db);
+        java.util.Map<String, String> found = t.admin().commentsStartingWith(db);
+        String mark = found.get(db);
+        if (found.containsKey(db) && !CopyMark.isIncomplete(mark)) throw RestorePipeline.alreadyExists(t, db);
         if (!CopyMark.isIncomplete(mark)) return false;
         if (runningThere.contains(db)) {
             throw new PgStagingException(db + " is being restored by a restore still running on " + t.pgbouncer().host().name(),
@@ -136,7 +139,8 @@ final class RestoreVerbs {
             return new RestoreResult(t.section().name(), plan.database(), false,
                     Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
         }
-        RestorePipeline.Outcome o = pipeline.run(plan, checked);
+        // replaceIncomplete has just seen that the database is not there (or dropped it), under the server's lock
+        RestorePipeline.Outcome o = pipeline.run(plan, checked, true);
         return new RestoreResult(t.section().name(), o.database(), o.switched(), o.download(), o.restore(), o.vacuum(), o.total());
     }
 

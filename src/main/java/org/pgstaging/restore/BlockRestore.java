@@ -34,8 +34,8 @@ import org.pgstaging.host.CommandResult;
  * foreign key once its tables and the key it references are in; the rest of post-data (triggers, indexes over several tables...)
  * then runs with {@code pg_restore -j N} on the catalog alone (post-data needs no data), with the
  * data items that have no block (sequence values: their values are in the catalog). When every
- * block is already in the feed's local copy before pre-data starts, or once it is done, what is
- * left goes to one {@code pg_restore -j N} reading that copy instead ({@link #fromWholeCopy}); when
+ * block is already in the feed's local copy once pre-data is done, the data and post-data go to
+ * one {@code pg_restore -j N} reading that copy instead ({@link #fromWholeCopy}); when
  * the copy becomes whole while blocks load, so does everything not started yet once the loads
  * under way are done ({@link #handOver}).
  *
@@ -144,12 +144,14 @@ final class BlockRestore {
         Path rest = dir.resolve("." + db + ".post.list");
         try {
             long t0 = System.nanoTime();
-            Optional<Path> whole = todo.isEmpty() ? Optional.empty() : feed.wholeCopy();
-            if (whole.isPresent()) return fromWholeCopy(whole.get(), t0, t0, true);
+            // pre-data on its own even when the copy is already whole: in one run with their data,
+            // pg_restore -j empties each table with a TRUNCATE before its COPY (its WAL skip for
+            // wal_level = minimal; 2,015 of them for the benchmark's 2,000-table dump), which the one
+            // process spared (50-80 ms) was not shown to outweigh: this machine's noise hid both ways
             RestorePipeline.refuseFailed(section(list, false, "pre-data"), "pre-data");
             long t1 = System.nanoTime();
-            whole = todo.isEmpty() ? Optional.empty() : feed.wholeCopy();
-            if (whole.isPresent()) return fromWholeCopy(whole.get(), t0, t1, false);
+            Optional<Path> whole = todo.isEmpty() ? Optional.empty() : feed.wholeCopy();
+            if (whole.isPresent()) return fromWholeCopy(whole.get(), t0, t1);
             long fetched = loadBlocks(lines, dir);
             long t2 = System.nanoTime();
             if (handedOver) {
@@ -185,31 +187,24 @@ final class BlockRestore {
     }
 
     /**
-     * Every block is in the feed's local copy (a link faster than the server): what is left goes to
-     * one {@code pg_restore -j N} reading the copy, as a downloaded dump would; the whole list when
-     * that is so before pre-data ({@code withPreData}: the blocks came while the database was
-     * created), else the data and post-data. Why: its workers keep their connections from one item
-     * to the next, where a load or build of this class starts a pg_restore that connects (50-100 ms
-     * each on 2 cores, a tenth of a second or more per table on a fast link); once nothing is left
-     * to wait for on the network, loading as blocks arrive has nothing to win.
+     * Every block came before pre-data was done (a link faster than the server): the data and
+     * post-data go to one {@code pg_restore -j N} reading the local copy, as a downloaded dump
+     * would. Why: its workers keep their connections from one item to the next, where a load or
+     * build of this class starts a pg_restore that connects (50-100 ms each on 2 cores, a tenth
+     * of a second or more per table on a fast link); once nothing is left to wait for on the
+     * network, loading as blocks arrive has nothing to win.
      */
-    private long fromWholeCopy(Path copy, long t0, long t1, boolean withPreData) {
+    private long fromWholeCopy(Path copy, long t0, long t1) {
         reporting = true;
         reportDownload(fetched.get());
-        String by = copy + " by pg_restore" + (jobs > 1 ? " -j " + jobs : "") + ", as from a downloaded dump";
-        events.detail(Step.PG_RESTORE, withPreData
-                ? "every data block was fetched before pre-data started: the whole restore from " + by
-                : "every data block was fetched before pre-data was done: data and post-data restored from " + by);
-        PgRestoreRunner runner = new PgRestoreRunner(target, events, settings);
-        RestorePipeline.refuseFailed(withPreData ? runner.runSections(db, copy, list, jobs)
-                        : runner.runSections(db, copy, list, jobs, "data", "post-data"),
-                withPreData ? null : "data and post-data");
+        events.detail(Step.PG_RESTORE, "every data block was fetched before pre-data was done: data and post-data restored from "
+                + copy + " by pg_restore" + (jobs > 1 ? " -j " + jobs : "") + ", as from a downloaded dump");
+        RestorePipeline.refuseFailed(new PgRestoreRunner(target, events, settings).runSections(db, copy, list, jobs, "data", "post-data"),
+                "data and post-data");
         long t2 = System.nanoTime();
         events.progress(Step.PG_RESTORE, todo.size(), todo.size(), "tables", todo.size() / Math.max(1e-3, (t2 - t1) / 1e9));
-        events.detail(Step.PG_RESTORE, withPreData
-                ? String.format(java.util.Locale.ROOT, "pre-data, data and post-data from the local copy %.2f s", (t2 - t0) / 1e9)
-                : String.format(java.util.Locale.ROOT, "pre-data %.2f s, data and post-data from the local copy %.2f s",
-                        (t1 - t0) / 1e9, (t2 - t1) / 1e9));
+        events.detail(Step.PG_RESTORE, String.format(java.util.Locale.ROOT,
+                "pre-data %.2f s, data and post-data from the local copy %.2f s", (t1 - t0) / 1e9, (t2 - t1) / 1e9));
         return fetched.get();
     }
 

@@ -190,14 +190,15 @@ public final class RestorePipeline {
 
     /** The checks of this restore: its database does not exist yet, its restore_mode is possible. */
     public void checkPlan(Plan plan) {
-        Section s = target.section();
-        String db = plan.database();
-        if (target.admin().exists(db)) {
-            throw new PgStagingException("database " + db + " already exists on " + target.postgres(),
-                    "drop it first (pgstaging drop " + s.name() + " " + db.substring(db.length() - 8)
-                            + ") or restore another date");
-        }
-        RestoreMode.choose(s, plan.backup(), target.backups()); // an impossible restore_mode fails here
+        if (target.admin().exists(plan.database())) throw alreadyExists(target, plan.database());
+        RestoreMode.choose(target.section(), plan.backup(), target.backups()); // an impossible restore_mode fails here
+    }
+
+    /** The refusal of a restore whose dated database is already there. */
+    public static PgStagingException alreadyExists(StagingTarget target, String db) {
+        return new PgStagingException("database " + db + " already exists on " + target.postgres(),
+                "drop it first (pgstaging drop " + target.section().name() + " " + db.substring(db.length() - 8)
+                        + ") or restore another date");
     }
 
     /**
@@ -215,11 +216,19 @@ public final class RestorePipeline {
 
     /** Runs {@code plan}; {@code checked} is what {@link #checkServers()} returned for this target. */
     public Outcome run(Plan plan, SessionSettings checked) {
+        return run(plan, checked, false);
+    }
+
+    /**
+     * Runs {@code plan}; {@code absent}: the caller has just seen that its database does not exist
+     * (holding the server's lock, so nobody else makes it meanwhile), which is then not asked again.
+     */
+    public Outcome run(Plan plan, SessionSettings checked, boolean absent) {
         Section s = target.section();
         String db = plan.database();
         EventEmitter events = new EventEmitter(db, listener);
         long started = System.nanoTime();
-        checkPlan(plan);
+        if (!absent) checkPlan(plan);
         RestoreMode.Choice mode = RestoreMode.choose(s, plan.backup(), target.backups());
 
         Run run = new Run(plan, events, new Cleanup(target, db, events), mode, checked);

@@ -716,10 +716,10 @@ class FastRestoreEndToEndTest {
             details = events.stream().filter(e -> e instanceof RestoreEvent.Detail).map(e -> ((RestoreEvent.Detail) e).line()).toList();
         }
         assertThat(details).as(String.join("\n", details))
-                .anyMatch(l -> l.startsWith("every data block was fetched before pre-data started: the whole restore from")
-                        && l.contains("pg_restore -j 2"))
-                .noneMatch(l -> l.startsWith("loaded ") || l.startsWith("built ") || l.contains("--section="))
-                .anyMatch(l -> l.contains("pg_restore --verbose --exit-on-error --jobs=2") && l.contains(".wholedb_20261124.spool"));
+                .anyMatch(l -> l.startsWith("every data block was fetched before pre-data was done") && l.contains("pg_restore -j 2"))
+                .noneMatch(l -> l.startsWith("loaded ") || l.startsWith("built "))
+                .anyMatch(l -> l.contains("--section=pre-data") && l.contains(".wholedb_20261124.head"))
+                .anyMatch(l -> l.contains("--section=data --section=post-data --jobs=2") && l.contains(".wholedb_20261124.spool"));
         assertThat(events).anyMatch(e -> e instanceof RestoreEvent.StepProgress p && p.step() == Step.PG_RESTORE
                 && p.unit().equals("tables") && p.done() == p.total() && p.total() > 3);
         assertThat(tmpFiles("wholedb")).as("no local copy, head or list left in tmpdir").isEmpty();
