@@ -66,7 +66,7 @@ dbname          = fixed
 backup_host     = 127.0.0.1:$fastport
 backup_base_url = /fixed/
 INI
-warm_launcher fixed.bench
+warm_launcher fixed.bench "$jar"
 size=$(stat -c %s "$sandbox/www/fixed/fixed.2024-01-01.dump")
 log "dump: the multi-schema fixture, $size bytes; $rounds rounds"
 

@@ -92,15 +92,19 @@ NGINX
 
 # The launcher makes its class archive on its first real command (a few seconds, once per jar): an
 # untimed listing does it here, so no timed run pays for it. The archive lives in the sandbox.
+# How many class archives the launcher has made in the sandbox (0 before the first run).
+class_archives() { ls "$sandbox/cds" 2>/dev/null | grep -c '^pgstaging-.*\.jsa$' || true; }
+# warm_launcher SECTION JAR: one untimed run that makes JAR's class archive (each jar has its own)
 warm_launcher() {
-    local first=$1
+    local first=$1 which=$2 before
     export PGSTAGING_CDS_DIR="$sandbox/cds"
-    PGSTAGING_JAR="$jar" "$launcher" -c "$sandbox/pgstaging.ini" -q backups "$first" >/dev/null 2>"$sandbox/logs/warm-up.log" \
-        || log "warning: the launcher's warm-up run failed: $(tail -n 1 "$sandbox/logs/warm-up.log")"
-    if ls "$sandbox/cds"/pgstaging-*.jsa >/dev/null 2>&1; then
-        log "launcher class archive: $(du -h "$sandbox/cds"/pgstaging-*.jsa | cut -f1)"
+    before=$(class_archives)
+    PGSTAGING_JAR="$which" "$launcher" -c "$sandbox/pgstaging.ini" -q backups "$first" >/dev/null 2>"$sandbox/logs/warm-up.log" \
+        || log "warning: the launcher's warm-up run of $which failed: $(tail -n 1 "$sandbox/logs/warm-up.log")"
+    if [ "$(class_archives)" -gt "$before" ]; then
+        log "launcher class archive of $(basename "$which"): $(du -h "$(ls -t "$sandbox/cds"/pgstaging-*.jsa | head -n 1)" | cut -f1)"
     else
-        log "warning: the launcher made no class archive; pgstaging runs will start slower"
+        log "warning: the launcher made no class archive for $which; its runs will start slower"
     fi
 }
 
@@ -198,7 +202,7 @@ section_for() {
     case $m in
         stream) mode=stream; rj=1 ;;
         file) mode=file; rj=$jobs ;;
-        ranges) mode=ranges; rj=$jobs ;;
+        ranges|ranges-b) mode=ranges; rj=$jobs ;;
         ranges-mem) mode=ranges; rj=$jobs; ahead=False ;;
         ranges-warm) mode=ranges; rj=$jobs ;;
         auto|dir-auto) mode=auto; rj=$jobs ;;
@@ -220,7 +224,7 @@ link_round_files() {
     local size link m db r target
     for size in "${size_list[@]}"; do
         for link in "${link_list[@]}"; do
-            for m in stream file ranges ranges-mem ranges-warm auto dir-auto; do
+            for m in stream file ranges ranges-b ranges-mem ranges-warm auto dir-auto; do
                 want_method "$m" || continue
                 db=$(dbname_for "$m" "$size" "$link")
                 target="../../../files/$size.dump"
@@ -339,11 +343,13 @@ run_method() {
             fi
             psql_ -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" 2>/dev/null
             ;;
-        stream|file|ranges|ranges-mem|auto|dir-auto)
+        stream|file|ranges|ranges-b|ranges-mem|auto|dir-auto)
             db=$(dbname_for "$m" "$size" "$link")
             local gclog="$sandbox/logs/$m-$size-$link-$r.gc" rssf="$sandbox/logs/$m-$size-$link-$r.rss"
+            local run_jar=$jar
+            [ "$m" = ranges-b ] && run_jar=$jar_b
             t0=$(now)
-            PGSTAGING_JAVA_OPTS="-Xmx64m -Xlog:gc*:file=$gclog" bounded /usr/bin/time -f %M -o "$rssf" \
+            PGSTAGING_JAR="$run_jar" PGSTAGING_JAVA_OPTS="-Xmx64m -Xlog:gc*:file=$gclog" bounded /usr/bin/time -f %M -o "$rssf" \
                 "$launcher" -c "$sandbox/pgstaging.ini" -v restore "$db.bench" "$(date_of_round "$r")" \
                 >"$logf" 2>&1 || rc=$?
             t2=$(now)
@@ -568,6 +574,7 @@ ini_mode() {
         stream) echo "stream/j1" ;;
         file) echo "file/j$jobs" ;;
         ranges) echo "ranges/j$jobs" ;;
+        ranges-b) echo "ranges/j$jobs, --jar-b" ;;
         ranges-mem) echo "ranges/j$jobs fetch_ahead=False" ;;
         ranges-warm) echo "ranges/j$jobs, warm process" ;;
         auto) echo "auto/j$jobs" ;;

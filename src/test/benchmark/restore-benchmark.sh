@@ -34,11 +34,14 @@ usage: bash src/test/benchmark/restore-benchmark.sh [options]
                       20m a pgbench dump downloads faster than it restores here, leaving little to overlap)
   --links LIST        fast,wan (default both)
   --jobs N            pg_restore -j for (a) and for restore_jobs of the file/auto sections (default 2)
-  --methods LIST      among dl,local,a,b,b-tuned,stream,file,ranges,ranges-mem,ranges-warm,auto,dir-a,dir-auto
+  --methods LIST      among dl,local,a,b,b-tuned,stream,file,ranges,ranges-b,ranges-mem,ranges-warm,auto,dir-a,dir-auto
                       (default dl,local,a,b,stream,file,ranges,auto)
                       dl: the download alone over restore_jobs x download_connections ranged connections;
                       local: pg_restore -j N from a local file with restore_settings; L = max(dl, local)
                       ranges-mem: ranges with fetch_ahead = False (each block streamed through memory)
+                      ranges-b: ranges run by the jar of --jar-b: two builds compared in the same
+                      rounds, one after the other (this machine drifts by 10-30 % within minutes,
+                      so two separate runs cannot tell a 5 % change)
                       ranges-warm: ranges sent to one long-running pgstaging (script mode on a FIFO):
                       JVM start, class loading and the history's opening paid once, as the bot and a
                       console pay them
@@ -49,13 +52,14 @@ usage: bash src/test/benchmark/restore-benchmark.sh [options]
   --filler md5|blank  pgbench_accounts.filler: md5 text compresses like real data (default md5),
                       blank is pgbench's all-spaces filler (dumps ~10x smaller)
   --timeout SECONDS   bound on every single download/restore (default 600)
+  --jar-b JAR         the other pgstaging.jar of method ranges-b (e.g. one built from the commit before)
   --build             rebuild target/pgstaging.jar first (otherwise only when it is missing)
   --keep              keep the sandbox directory (same as KEEP=1)
 USAGE
 }
 
 rounds=3 sizes=small,large scale_small=20 scale_large=100 rate=10m links=fast,wan jobs=2
-methods=dl,local,a,b,stream,file,ranges,auto filler=md5 op_timeout=600 build=0
+methods=dl,local,a,b,stream,file,ranges,auto filler=md5 op_timeout=600 build=0 jar_b=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) rounds=$2; shift 2 ;;
@@ -68,6 +72,7 @@ while [ $# -gt 0 ]; do
         --methods) methods=$2; shift 2 ;;
         --filler) filler=$2; shift 2 ;;
         --timeout) op_timeout=$2; shift 2 ;;
+        --jar-b) jar_b=$2; shift 2 ;;
         --keep) KEEP=1; shift ;;
         --build) build=1; shift ;;
         -h|--help) usage; exit 0 ;;
@@ -91,8 +96,15 @@ IFS=, read -r -a link_list <<<"$links"
 for l in "${link_list[@]}"; do [[ $l =~ ^(fast|wan)$ ]] || bad "--links: unknown link '$l'" "use fast, wan or fast,wan"; done
 IFS=, read -r -a method_list <<<"$methods"
 for m in "${method_list[@]}"; do
-    [[ $m =~ ^(dl|local|a|b|b-tuned|stream|file|ranges|ranges-mem|ranges-warm|auto|dir-a|dir-auto)$ ]] || bad "--methods: unknown method '$m'" "use some of dl,local,a,b,b-tuned,stream,file,ranges,ranges-mem,ranges-warm,auto,dir-a,dir-auto"
+    [[ $m =~ ^(dl|local|a|b|b-tuned|stream|file|ranges|ranges-b|ranges-mem|ranges-warm|auto|dir-a|dir-auto)$ ]] || bad "--methods: unknown method '$m'" "use some of dl,local,a,b,b-tuned,stream,file,ranges,ranges-b,ranges-mem,ranges-warm,auto,dir-a,dir-auto"
 done
+if want_method ranges-b; then
+    [ -n "$jar_b" ] || bad "method ranges-b needs --jar-b" "build the other version's jar and give its path, e.g. --jar-b /tmp/before.jar"
+    [ -f "$jar_b" ] || bad "--jar-b '$jar_b' is not a file" "give the path of a pgstaging.jar"
+    jar_b=$(cd "$(dirname "$jar_b")" && pwd)/$(basename "$jar_b")
+elif [ -n "$jar_b" ]; then
+    bad "--jar-b is only used by method ranges-b" "add ranges-b to --methods"
+fi
 scale_of() { case $1 in small) echo "$scale_small" ;; indexed) echo 5 ;; many) echo 1 ;; *) echo "$scale_large" ;; esac; }
 wants_dir=0; for m in "${method_list[@]}"; do [[ $m == dir-* ]] && wants_dir=1; done
 
@@ -138,14 +150,16 @@ done
 write_ini
 for size in "${size_list[@]}"; do
     for link in "${link_list[@]}"; do
-        for m in stream file ranges ranges-mem ranges-warm auto dir-auto; do
+        for m in stream file ranges ranges-b ranges-mem ranges-warm auto dir-auto; do
             want_method "$m" || continue
             section_for "$m" "$size" "$link"
         done
     done
 done
 link_round_files
-warm_launcher "$(sed -n 's/^\[\(.*\)\]$/\1/p' "$sandbox/pgstaging.ini" | grep -v DEFAULT | head -n 1)"
+warm_launcher "$(sed -n 's/^\[\(.*\)\]$/\1/p' "$sandbox/pgstaging.ini" | grep -v DEFAULT | head -n 1)" "$jar"
+[ -n "$jar_b" ] && warm_launcher "$(sed -n 's/^\[\(.*\)\]$/\1/p' "$sandbox/pgstaging.ini" | grep -v DEFAULT | head -n 1)" "$jar_b"
+[ -n "$jar_b" ] && log "ranges-b: $jar_b ($(jar_mode_support "$jar_b"))"
 
 # ---------------------------------------------------------------- runs
 log "rounds: $rounds, sizes: ${size_list[*]}, links: ${link_list[*]}, methods: ${method_list[*]}, jobs: $jobs"
