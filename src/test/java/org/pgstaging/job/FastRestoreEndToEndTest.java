@@ -711,10 +711,7 @@ class FastRestoreEndToEndTest {
 
         assertThat(DatabaseSnapshot.of(sandbox.pg, "wholedb_20261124"))
                 .isEqualTo(DatabaseSnapshot.of(sandbox.pg, "wholeref_20261124"));
-        List<String> details;
-        synchronized (events) {
-            details = events.stream().filter(e -> e instanceof RestoreEvent.Detail).map(e -> ((RestoreEvent.Detail) e).line()).toList();
-        }
+        List<String> details = detailLines(events);
         assertThat(details).as(String.join("\n", details))
                 .anyMatch(l -> l.startsWith("every data block was fetched before pre-data was done") && l.contains("pg_restore -j 2"))
                 .noneMatch(l -> l.startsWith("loaded ") || l.startsWith("built "))
@@ -727,11 +724,7 @@ class FastRestoreEndToEndTest {
 
     @Test
     void everyBlockHereOncePreDataIsDoneGivesTheDataAndPostDataToOnePgRestore() throws Exception {
-        Path dump = sandbox.publishDump("latedb", NEW);
-        sandbox.publishDump("lateref", NEW);
-        // no filter: every data block is fetched, so the copy is complete when it holds the whole dump
-        String[] everything = {"schemas =", "schemas_nodata =", "tablename_nodata_regexp ="};
-        service("lateref", e -> { }, concat(everything, "restore_mode = file")).restore("lateref.dev", DateSpec.latest(), null);
+        Path dump = publishWithUnfilteredReference("latedb", "lateref");
         Path copy = sandbox.tmpdir.resolve(".latedb_20261124.spool");
         List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
         RestoreListener holdPreData = e -> {
@@ -742,16 +735,13 @@ class FastRestoreEndToEndTest {
         };
 
         try (NginxServer slow = NginxServer.startLimitingRanges(sandbox.docroot, 6144)) {
-            service("latedb", holdPreData, concat(everything, "restore_mode = ranges", "restore_jobs = 2",
+            service("latedb", holdPreData, concat(EVERYTHING, "restore_mode = ranges", "restore_jobs = 2",
                     "backup_host = 127.0.0.1:" + slow.port())).restore("latedb.dev", DateSpec.latest(), null);
         }
 
         assertThat(DatabaseSnapshot.of(sandbox.pg, "latedb_20261124"))
                 .isEqualTo(DatabaseSnapshot.of(sandbox.pg, "lateref_20261124"));
-        List<String> details;
-        synchronized (events) {
-            details = events.stream().filter(e -> e instanceof RestoreEvent.Detail).map(e -> ((RestoreEvent.Detail) e).line()).toList();
-        }
+        List<String> details = detailLines(events);
         assertThat(details).as(String.join("\n", details))
                 .anyMatch(l -> l.startsWith("every data block was fetched before pre-data was done: data and post-data restored from"))
                 .noneMatch(l -> l.startsWith("loaded ") || l.startsWith("built "))
@@ -762,10 +752,7 @@ class FastRestoreEndToEndTest {
 
     @Test
     void aCopyWholeWhileATableLoadsHandsTheRestToPgRestoreOnceTheLoadIsDone() throws Exception {
-        Path dump = sandbox.publishDump("handdb", NEW);
-        sandbox.publishDump("handref", NEW);
-        String[] everything = {"schemas =", "schemas_nodata =", "tablename_nodata_regexp ="};
-        service("handref", e -> { }, concat(everything, "restore_mode = file")).restore("handref.dev", DateSpec.latest(), null);
+        Path dump = publishWithUnfilteredReference("handdb", "handref");
         Path copy = sandbox.tmpdir.resolve(".handdb_20261124.spool");
         List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
         java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
@@ -809,7 +796,7 @@ class FastRestoreEndToEndTest {
         };
 
         try (NginxServer slow = NginxServer.startLimitingRanges(sandbox.docroot, 6144)) {
-            service("handdb", lockInvoices, concat(everything, "restore_mode = ranges", "restore_jobs = 2",
+            service("handdb", lockInvoices, concat(EVERYTHING, "restore_mode = ranges", "restore_jobs = 2",
                     "backup_host = 127.0.0.1:" + slow.port())).restore("handdb.dev", DateSpec.latest(), null);
         }
         holder.join();
@@ -817,10 +804,7 @@ class FastRestoreEndToEndTest {
         assertThat(lockFailed.get()).isNull();
         assertThat(DatabaseSnapshot.of(sandbox.pg, "handdb_20261124"))
                 .isEqualTo(DatabaseSnapshot.of(sandbox.pg, "handref_20261124"));
-        List<String> details;
-        synchronized (events) {
-            details = events.stream().filter(e -> e instanceof RestoreEvent.Detail).map(e -> ((RestoreEvent.Detail) e).line()).toList();
-        }
+        List<String> details = detailLines(events);
         int handOver = details.size() - 1;
         while (handOver >= 0 && !details.get(handOver).startsWith("every data block is in ")) handOver--;
         assertThat(handOver).as(String.join("\n", details)).isNotNegative();
@@ -834,6 +818,23 @@ class FastRestoreEndToEndTest {
         // a build a worker took meanwhile finishes on its own, and what needs it follows in a second pg_restore
         assertThat(details.stream().anyMatch(l -> l.contains(".handdb_20261124.after.list"))).isEqualTo(said.contains(", then the "));
         assertThat(tmpFiles("handdb")).as("no local copy, head or list left in tmpdir").isEmpty();
+    }
+
+    /** Section lines that restore every schema and all data: each data block is fetched, the copy whole when it holds the whole dump. */
+    private static final String[] EVERYTHING = {"schemas =", "schemas_nodata =", "tablename_nodata_regexp ="};
+
+    /** Publishes the fixture's dump as {@code dbname} and {@code reference}, restores the reference (file mode, unfiltered); the dump. */
+    private Path publishWithUnfilteredReference(String dbname, String reference) {
+        Path dump = sandbox.publishDump(dbname, NEW);
+        sandbox.publishDump(reference, NEW);
+        service(reference, e -> { }, concat(EVERYTHING, "restore_mode = file")).restore(reference + ".dev", DateSpec.latest(), null);
+        return dump;
+    }
+
+    private static List<String> detailLines(List<RestoreEvent> events) {
+        synchronized (events) {
+            return events.stream().filter(e -> e instanceof RestoreEvent.Detail).map(e -> ((RestoreEvent.Detail) e).line()).toList();
+        }
     }
 
     /** Waits (60 s at most) until {@code copy} holds the bytes of {@code dump}, then a little longer for its bookkeeping. */
