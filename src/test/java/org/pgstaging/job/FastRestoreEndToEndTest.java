@@ -723,34 +723,6 @@ class FastRestoreEndToEndTest {
     }
 
     @Test
-    void everyBlockHereOncePreDataIsDoneGivesTheDataAndPostDataToOnePgRestore() throws Exception {
-        Path dump = publishWithUnfilteredReference("latedb", "lateref");
-        Path copy = sandbox.tmpdir.resolve(".latedb_20261124.spool");
-        List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
-        RestoreListener holdPreData = e -> {
-            events.add(e);
-            // the blocks come slowly, so the copy is not whole when pre-data would start; pre-data
-            // (its command line is told before it runs) then waits until every block has landed
-            if (e instanceof RestoreEvent.Detail d && d.line().contains("--section=pre-data")) awaitSameBytes(copy, dump);
-        };
-
-        try (NginxServer slow = NginxServer.startLimitingRanges(sandbox.docroot, 6144)) {
-            service("latedb", holdPreData, concat(EVERYTHING, "restore_mode = ranges", "restore_jobs = 2",
-                    "backup_host = 127.0.0.1:" + slow.port())).restore("latedb.dev", DateSpec.latest(), null);
-        }
-
-        assertThat(DatabaseSnapshot.of(sandbox.pg, "latedb_20261124"))
-                .isEqualTo(DatabaseSnapshot.of(sandbox.pg, "lateref_20261124"));
-        List<String> details = detailLines(events);
-        assertThat(details).as(String.join("\n", details))
-                .anyMatch(l -> l.startsWith("every data block was fetched before pre-data was done: data and post-data restored from"))
-                .noneMatch(l -> l.startsWith("loaded ") || l.startsWith("built "))
-                .anyMatch(l -> l.contains("--section=pre-data") && l.contains(".latedb_20261124.head"))
-                .anyMatch(l -> l.contains("--section=data --section=post-data --jobs=2") && l.contains(".latedb_20261124.spool"));
-        assertThat(tmpFiles("latedb")).as("no local copy, head or list left in tmpdir").isEmpty();
-    }
-
-    @Test
     void aCopyWholeWhileATableLoadsHandsTheRestToPgRestoreOnceTheLoadIsDone() throws Exception {
         Path dump = publishWithUnfilteredReference("handdb", "handref");
         Path copy = sandbox.tmpdir.resolve(".handdb_20261124.spool");
