@@ -723,6 +723,43 @@ class FastRestoreEndToEndTest {
     }
 
     @Test
+    void aTmpdirWithoutRoomForTheDumpStreamsEachBlockThroughMemory() throws Exception {
+        Path small = Files.createDirectories(sandbox.dir.resolve("smalltmp"));
+        // a tmpdir of 8 MB, far below the room a local copy asks for (the dump and 256 MB)
+        org.junit.jupiter.api.Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", small.toString()),
+                "needs mount(8) for a small tmpfs (root with CAP_SYS_ADMIN)");
+        try {
+            sandbox.publishDump("roomdb", NEW);
+            sandbox.publishDump("roomref", NEW);
+            service("roomref", e -> { }, "restore_mode = file").restore("roomref.dev", DateSpec.latest(), null);
+            List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
+
+            service("roomdb", events::add, "restore_mode = ranges", "restore_jobs = 2", "tmpdir = " + small)
+                    .restore("roomdb.dev", DateSpec.latest(), null);
+
+            assertThat(DatabaseSnapshot.of(sandbox.pg, "roomdb_20261124"))
+                    .isEqualTo(DatabaseSnapshot.of(sandbox.pg, "roomref_20261124"));
+            List<String> details = detailLines(events);
+            assertThat(details).as(String.join("\n", details))
+                    .anyMatch(l -> l.startsWith("tmpdir " + small + " has ") && l.contains(" free, less than the dump's ")
+                            && l.endsWith("each block streams through memory instead of being fetched ahead"))
+                    .noneMatch(l -> l.contains(".spool"))
+                    .anyMatch(l -> l.startsWith("loaded "));
+            try (var left = Files.list(small)) {
+                assertThat(left.toList()).as("nothing left in tmpdir").isEmpty();
+            }
+        } finally {
+            run("umount", small.toString());
+        }
+    }
+
+    /** Runs a command; whether it exited with 0. */
+    private static boolean run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return p.waitFor() == 0;
+    }
+
+    @Test
     void aCopyWholeWhileATableLoadsHandsTheRestToPgRestoreOnceTheLoadIsDone() throws Exception {
         Path dump = publishWithUnfilteredReference("handdb", "handref");
         Path copy = sandbox.tmpdir.resolve(".handdb_20261124.spool");
