@@ -43,6 +43,18 @@ class DependentsTest {
     }
 
     @Test
+    void anEntryWrittenBeforeWhatItNeedsIsFoundAllTheSame(@TempDir Path dir) throws Exception {
+        Path toc = dir.resolve("toc.dump");
+        Files.write(toc, TestArchiveWriter.archive(14, 1, List.of(
+                e(6, "COMMENT", "CONSTRAINT u_t_fkey", 4),
+                e(4, "FK CONSTRAINT", "u_t_fkey", 2),
+                e(1, "TABLE", "t"),
+                e(2, "INDEX", "t_pkey", 1))));
+
+        assertThat(Dependents.of(toc, ids(2)).stream().boxed().toList()).containsExactly(4, 6);
+    }
+
+    @Test
     void foreignKeysWaitForTheKeyTheyReferenceInARealDump() {
         Map<String, Integer> byTag = new HashMap<>();
         try (ArchiveTocReader toc = Catalog.read(SourceDump.custom())) {
