@@ -61,8 +61,6 @@ final class BlockRestore {
     private final BitSet loaded = new BitSet();
     /** Done once every planned block is in the feed's local copy (the feed counts what lands). */
     private final CompletableFuture<Void> copyWhole = new CompletableFuture<>();
-    /** Whether the copy became whole while blocks loaded, and the rest went to pg_restore -j. */
-    private boolean handedOver;
 
     /** The kept blocks, largest first, their bytes, and the units they load as: read from the list once. */
     private List<DataBlocks.Block> todo;
@@ -152,13 +150,13 @@ final class BlockRestore {
             long t1 = System.nanoTime();
             Optional<Path> whole = todo.isEmpty() ? Optional.empty() : feed.wholeCopy();
             if (whole.isPresent()) return fromWholeCopy(whole.get(), t0, t1);
-            long fetched = loadBlocks(lines, dir);
+            boolean handedOver = loadBlocks(lines, dir);
             long t2 = System.nanoTime();
             if (handedOver) {
                 events.detail(Step.PG_RESTORE, String.format(java.util.Locale.ROOT,
                         "pre-data %.2f s, data blocks, indexes and keys until the copy was whole, then the rest from it %.2f s",
                         (t1 - t0) / 1e9, (t2 - t1) / 1e9));
-                return fetched;
+                return fetched.get();
             }
             // what was built with its table's data is not built again; the data without blocks
             // (sequence values) comes from the catalog with the rest of post-data: one process at the tail, not two
@@ -176,7 +174,7 @@ final class BlockRestore {
                     "pre-data %.2f s, data blocks and the %d indexes and keys built with them %.2f s,"
                             + " sequence values and the rest of post-data %.2f s",
                     (t1 - t0) / 1e9, built, (t2 - t1) / 1e9, (t3 - t2) / 1e9));
-            return fetched;
+            return fetched.get();
         } finally {
             Cleanup.delete(rest);
         }
@@ -202,7 +200,7 @@ final class BlockRestore {
         RestorePipeline.refuseFailed(new PgRestoreRunner(target, events, settings).runSections(db, copy, list, jobs, "data", "post-data"),
                 "data and post-data");
         long t2 = System.nanoTime();
-        events.progress(Step.PG_RESTORE, todo.size(), todo.size(), "tables", todo.size() / Math.max(1e-3, (t2 - t1) / 1e9));
+        reportTables(todo.size(), t1);
         events.detail(Step.PG_RESTORE, String.format(java.util.Locale.ROOT,
                 "pre-data %.2f s, data and post-data from the local copy %.2f s", (t1 - t0) / 1e9, (t2 - t1) / 1e9));
         return fetched.get();
@@ -242,12 +240,20 @@ final class BlockRestore {
         return ready;
     }
 
-    private long loadBlocks(Map<Integer, String> lines, Path dir) {
-        AtomicLong done = new AtomicLong();
+    /** {@code n} tables loaded since {@code since} (System.nanoTime()). */
+    private void reportTables(long n, long since) {
+        events.progress(Step.PG_RESTORE, n, todo.size(), "tables", n / Math.max(1e-3, (System.nanoTime() - since) / 1e9));
+    }
+
+    /**
+     * The data blocks in parallel, each table's indexes and keys as soon as its data is in; returns
+     * whether the copy became whole meanwhile and the rest went to pg_restore -j ({@link #handOver}).
+     */
+    private boolean loadBlocks(Map<Integer, String> lines, Path dir) {
         long start = System.nanoTime();
         events.detail(Step.DOWNLOAD, todo.size() + " data " + (blocks.inFiles() ? "files" : "blocks") + " (" + total
                 + " bytes), " + jobs + " at a time, each loaded as it arrives");
-        if (todo.isEmpty()) return 0;
+        if (todo.isEmpty()) return false;
         long grouped = units.stream().filter(LoadUnit::grouped).count();
         if (grouped > 0) {
             events.detail(Step.DOWNLOAD, "small tables loaded together: " + units.size() + " loads for " + todo.size()
@@ -267,17 +273,15 @@ final class BlockRestore {
             if (before > 0) reportDownload(before);
             List<CompletableFuture<Void>> running = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
-                running.add(CompletableFuture.runAsync(() -> work(schedule, lines, dir, done, start), pool));
+                running.add(CompletableFuture.runAsync(() -> work(schedule, lines, dir, start), pool));
             }
             CompletableFuture<Void> all = CompletableFuture.allOf(running.toArray(CompletableFuture[]::new));
             CompletableFuture.anyOf(all, copyWhole).get();
             Optional<Path> copy = all.isDone() ? Optional.empty() : feed.wholeCopy();
-            if (copy.isPresent()) {
-                List<LoadSchedule.Task> under = schedule.handOverOnceNoLoadRuns();
-                if (under != null) handOver(under, copy.get(), all, dir, start);
-            }
+            List<LoadSchedule.Task> under = copy.isPresent() ? schedule.handOverOnceNoLoadRuns() : null;
+            if (under != null) handOver(under, copy.get(), all, dir, start);
             all.get();
-            return fetched.get();
+            return under != null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PgStagingException("cancelled while loading data blocks", null, e);
@@ -298,17 +302,17 @@ final class BlockRestore {
     }
 
     /** One worker: the schedule's tasks, one after the other, until none is left or the schedule stops. */
-    private void work(LoadSchedule schedule, Map<Integer, String> lines, Path dir, AtomicLong done, long start) {
+    private void work(LoadSchedule schedule, Map<Integer, String> lines, Path dir, long start) {
         try {
             for (LoadSchedule.Task task = schedule.next(); task != null; task = schedule.next()) {
                 if (task instanceof LoadSchedule.Load l) {
                     load(l.unit(), lines, dir);
+                    long n;
                     synchronized (loaded) {
                         l.unit().blocks().forEach(b -> loaded.set(b.dumpId()));
+                        n = loaded.cardinality();
                     }
-                    long n = done.addAndGet(l.unit().blocks().size());
-                    events.progress(Step.PG_RESTORE, n, todo.size(), "tables",
-                            n / Math.max(1e-3, (System.nanoTime() - start) / 1e9));
+                    reportTables(n, start);
                     List<LoadSchedule.Build> follow = new ArrayList<>();
                     for (DataBlocks.Block b : l.unit().blocks()) follow.addAll(buildsOf(b, lines));
                     follow.addAll(readyForeignKeys(l.unit().blocks()));
@@ -356,7 +360,6 @@ final class BlockRestore {
         Path after = dir.resolve("." + db + ".after.list");
         try {
             writeWithout(skip, rest);
-            handedOver = true;
             events.detail(Step.PG_RESTORE, "every data block is in " + copy + " now: what is left goes to one pg_restore"
                     + (jobs > 1 ? " -j " + jobs : "") + " reading it, as from a downloaded dump"
                     + (under.isEmpty() ? "" : "; " + (under.size() == 1 ? "1 build under way finishes on its own"
@@ -374,8 +377,7 @@ final class BlockRestore {
                 RestorePipeline.refuseFailed(runner.runSections(db, copy, after, jobs, "data", "post-data"),
                         "items that needed the builds under way at the hand-over");
             }
-            events.progress(Step.PG_RESTORE, todo.size(), todo.size(), "tables",
-                    todo.size() / Math.max(1e-3, (System.nanoTime() - start) / 1e9));
+            reportTables(todo.size(), start);
         } finally {
             Cleanup.delete(rest);
             Cleanup.delete(after);
