@@ -90,11 +90,14 @@ NGINX
     exit 1
 }
 
-# The launcher makes its class archive on its first real command (a few seconds, once per jar): an
-# untimed listing does it here, so no timed run pays for it. The archive lives in the sandbox.
+# The first section of pgstaging.ini (not DEFAULT): what untimed warm-up commands are run on.
+first_section() { sed -n 's/^\[\(.*\)\]$/\1/p' "$sandbox/pgstaging.ini" | grep -v DEFAULT | head -n 1; }
 # How many class archives the launcher has made in the sandbox (0 before the first run).
 class_archives() { ls "$sandbox/cds" 2>/dev/null | grep -c '^pgstaging-.*\.jsa$' || true; }
-# warm_launcher SECTION JAR: one untimed run that makes JAR's class archive (each jar has its own)
+
+# The launcher makes its class archive on its first real command (a few seconds, once per jar): an
+# untimed listing does it here, so no timed run pays for it. The archive lives in the sandbox.
+# warm_launcher SECTION JAR: that run for JAR (each jar has its own archive)
 warm_launcher() {
     local first=$1 which=$2 before
     export PGSTAGING_CDS_DIR="$sandbox/cds"
@@ -408,9 +411,7 @@ warm_start() {
               [ "$line" = "+ version" ] && echo "$EPOCHREALTIME" >&9
           done >"$sandbox/logs/warm.stamped" ) &
     warm_pid=$!
-    local section
-    section=$(sed -n 's/^\[\(.*\)\]$/\1/p' "$sandbox/pgstaging.ini" | grep -v DEFAULT | head -n 1)
-    warm_run "backups $section" "$sandbox/logs/warm-up-warm.log" >/dev/null \
+    warm_run "backups $(first_section)" "$sandbox/logs/warm-up-warm.log" >/dev/null \
         || log "warning: the warm process did not answer its first command; see $sandbox/logs/warm.stamped"
 }
 # warm_run COMMAND LOG: runs COMMAND in the warm process, writes its output lines to LOG and prints

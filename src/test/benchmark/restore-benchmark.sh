@@ -157,8 +157,8 @@ for size in "${size_list[@]}"; do
     done
 done
 link_round_files
-warm_launcher "$(sed -n 's/^\[\(.*\)\]$/\1/p' "$sandbox/pgstaging.ini" | grep -v DEFAULT | head -n 1)" "$jar"
-[ -n "$jar_b" ] && warm_launcher "$(sed -n 's/^\[\(.*\)\]$/\1/p' "$sandbox/pgstaging.ini" | grep -v DEFAULT | head -n 1)" "$jar_b"
+warm_launcher "$(first_section)" "$jar"
+[ -n "$jar_b" ] && warm_launcher "$(first_section)" "$jar_b"
 [ -n "$jar_b" ] && log "ranges-b: $jar_b ($(jar_mode_support "$jar_b"))"
 
 # ---------------------------------------------------------------- runs
