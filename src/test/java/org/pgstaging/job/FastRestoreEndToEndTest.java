@@ -726,8 +726,14 @@ class FastRestoreEndToEndTest {
     void aTmpdirWithoutRoomForTheDumpStreamsEachBlockThroughMemory() throws Exception {
         Path small = Files.createDirectories(sandbox.dir.resolve("smalltmp"));
         // a tmpdir of 8 MB, far below the room a local copy asks for (the dump and 256 MB)
-        org.junit.jupiter.api.Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", small.toString()),
-                "needs mount(8) for a small tmpfs (root with CAP_SYS_ADMIN)");
+        boolean mounted;
+        try {
+            org.pgstaging.testkit.Unprivileged.run(List.of("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", small.toString()), null, 30);
+            mounted = true;
+        } catch (IllegalStateException e) {
+            mounted = false;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(mounted, "needs mount(8) for a small tmpfs (root with CAP_SYS_ADMIN)");
         try {
             sandbox.publishDump("roomdb", NEW);
             sandbox.publishDump("roomref", NEW);
@@ -749,14 +755,8 @@ class FastRestoreEndToEndTest {
                 assertThat(left.toList()).as("nothing left in tmpdir").isEmpty();
             }
         } finally {
-            run("umount", small.toString());
+            org.pgstaging.testkit.Unprivileged.run(List.of("umount", small.toString()), null, 30);
         }
-    }
-
-    /** Runs a command; whether it exited with 0. */
-    private static boolean run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        return p.waitFor() == 0;
     }
 
     @Test
