@@ -57,12 +57,17 @@ public final class Main {
         return false;
     }
 
-    /** The launcher's archiving run: see {@link ClassArchiveTraining}; a failure only makes the archive thinner. */
+    /**
+     * The launcher's archiving run: see {@link ClassArchiveTraining}; the warm-up runs to its end
+     * here, whatever the command, so that the classes it picks are archived too. A failure only
+     * makes the archive thinner.
+     */
     private static void preloadForArchive() {
         try {
             ClassArchiveTraining.loadAll();
         } catch (java.io.IOException | java.net.URISyntaxException | RuntimeException e) {
             // the command still runs; its own classes are archived anyway
         }
+        StagingService.warmUpNow();
     }
 }

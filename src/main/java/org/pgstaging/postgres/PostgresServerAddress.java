@@ -20,12 +20,33 @@ public record PostgresServerAddress(String host, int port, String user, String p
         this(host, port, user, System.getenv("PGPASSWORD"));
     }
 
-    /** Loads and registers the JDBC driver now rather than at the first connection. */
+    /**
+     * The driver's classes a first connection initializes, in the order it does: loaded with their
+     * static tables by {@link #loadDriver()} on another core, they are not on the first
+     * connection's path (~60 ms in a cold process). A name the driver no longer has is skipped.
+     */
+    private static final java.util.List<String> CONNECTION_CLASSES = java.util.List.of(
+            "org.postgresql.PGProperty", "org.postgresql.core.v3.ConnectionFactoryImpl",
+            "org.postgresql.core.PGStream", "org.postgresql.core.Encoding", "org.postgresql.core.v3.QueryExecutorImpl",
+            "org.postgresql.jdbc.PgConnection", "org.postgresql.jdbc.TypeInfoCache", "org.postgresql.core.Parser",
+            "org.postgresql.jdbc.PgStatement", "org.postgresql.jdbc.PgPreparedStatement", "org.postgresql.jdbc.PgResultSet",
+            "org.postgresql.core.v3.SimpleParameterList", "org.postgresql.util.PSQLState");
+
+    /** Loads and registers the JDBC driver, and initializes what a first connection needs, now rather than at the first connection. */
     public static void loadDriver() {
+        ClassLoader loader = PostgresServerAddress.class.getClassLoader();
         try {
             Class.forName("org.postgresql.Driver");
-        } catch (ClassNotFoundException e) {
-            // the first connection says so, with its own message
+            org.postgresql.Driver.parseURL("jdbc:postgresql://localhost:5432/postgres", new Properties());
+        } catch (ClassNotFoundException | RuntimeException e) {
+            return; // the first connection says so, with its own message
+        }
+        for (String name : CONNECTION_CLASSES) {
+            try {
+                Class.forName(name, true, loader);
+            } catch (ClassNotFoundException | LinkageError e) {
+                // another driver version: that class loads when the connection needs it
+            }
         }
     }
 

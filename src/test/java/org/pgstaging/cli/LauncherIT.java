@@ -56,6 +56,13 @@ class LauncherIT {
         try (Stream<Path> files = Files.list(cds)) {
             assertThat(files.filter(p -> p.getFileName().toString().startsWith("."))).isEmpty();
         }
+        // `config` lists no backups and connects nowhere: what a listing and a first connection
+        // use is archived all the same, the parts no command-line run uses are not
+        String archived = archivedClasses(archives().get(0));
+        assertThat(archived).contains(" org.jsoup.parser.HtmlTreeBuilder ", " org.postgresql.jdbc.TypeInfoCache ",
+                " com.github.benmanes.caffeine.cache.BoundedLocalCache ", " org.h2.mvstore.MVStore ");
+        assertThat(archived).doesNotContain(" org.apache.hc.core5.http2.", " org.apache.hc.client5.http.impl.async.",
+                " org.h2.server.web.", " org.pgstaging.slack.");
 
         Path classLog = dir.resolve("classes.log");
         Run second = launch(Map.of("PGSTAGING_JAVA_OPTS", "-Xlog:class+load:file=" + classLog),
@@ -65,6 +72,8 @@ class LauncherIT {
         assertThat(second.err()).isEmpty();
         String loaded = Files.readString(classLog);
         assertThat(loaded).containsPattern("org\\.pgstaging\\.config\\.StagingConfig source: shared objects file");
+        // picocli's classes are of the Java 5 format, which only a static archive keeps on Java 17
+        assertThat(loaded).containsPattern("picocli\\.CommandLine source: shared objects file");
         // the JDBC driver is loaded by the warm-up thread of every command, from the archive
         assertThat(loaded).containsPattern("org\\.postgresql\\.Driver source: shared objects file");
         // preloaded on the archiving run although `config` never touches it
@@ -73,7 +82,7 @@ class LauncherIT {
         launch(Map.of("PGSTAGING_JAVA_OPTS", "-Xlog:class+load:file=" + classLog),
                 "-c", ini.toString(), "--json", "databases", "foodb.dev");
         assertThat(Files.readString(classLog)).containsPattern("org\\.pgstaging\\.postgres\\.ClusterAdmin source: shared objects file");
-        // the history (H2, Flyway), which every change writes and a restore waits for, too
+        // the history (H2), which every change writes and a restore waits for, too
         Run history = launch(Map.of("PGSTAGING_JAVA_OPTS", "-Xlog:class+load:file=" + classLog + " -Duser.home=" + dir),
                 "-c", ini.toString(), "history");
         assertThat(history.exit()).as(history.err()).isZero();
@@ -143,6 +152,14 @@ class LauncherIT {
         try (Stream<Path> files = Files.list(cds)) {
             return files.filter(p -> p.getFileName().toString().matches("pgstaging-.*\\.jsa")).toList();
         }
+    }
+
+    /** The classes {@code archive} holds, one per line as the JVM lists them ("  27: org.example.Name app_loader"). */
+    private String archivedClasses(Path archive) throws Exception {
+        Run r = run(List.of("java", "-XX:SharedArchiveFile=" + archive, "-XX:+PrintSharedArchiveAndExit",
+                "-cp", JAR.toString()), Map.of());
+        assertThat(r.exit()).as(r.err()).isZero();
+        return r.out();
     }
 
     private Run launch(Map<String, String> env, String... args) throws Exception {
