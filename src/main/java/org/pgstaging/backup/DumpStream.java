@@ -141,6 +141,20 @@ public final class DumpStream extends ArrayInputStream {
         return failure;
     }
 
+    /**
+     * Ends the transfer where it is, also when a copy is being kept (which {@link #close()} would
+     * complete): for a restore that failed before its pg_restore read the stream.
+     */
+    public synchronized void abort() {
+        if (closed) return;
+        fail(new IOException("aborted after " + count + " bytes of " + source));
+        try {
+            close();
+        } catch (IOException expected) {
+            // the failure just recorded
+        }
+    }
+
     @Override
     public synchronized void close() throws IOException {
         if (closed) return;

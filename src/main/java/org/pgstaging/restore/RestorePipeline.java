@@ -9,12 +9,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.pgstaging.backup.DownloadListener;
 import org.pgstaging.backup.DumpFiles;
 import org.pgstaging.backup.DumpStream;
 import org.pgstaging.backup.HeadCopy;
+import org.pgstaging.backup.ReplayedHead;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -511,19 +513,45 @@ public final class RestorePipeline {
 
         /** The filtered list of a streamed restore, from the head of the backup ({@link #readStreamCatalog}). */
         CatalogPreparer.Prepared streamCatalog;
+        /** The stream the catalog was read from, which goes on into pg_restore; null: pg_restore's is a request of its own. */
+        DumpStream catalogStream;
+        ReplayedHead replayedHead;
+        /** Progress of the download is shown once its step has started, not while the catalog is read. */
+        final AtomicBoolean downloading = new AtomicBoolean();
 
         /**
          * Reads the catalog at the head of the backup into the list file, before the database is
          * created; refuses a list that could not be restored. Nothing is left behind when it fails.
+         * When only CREATE DATABASE comes between the catalog and pg_restore, the catalog's request
+         * goes on into pg_restore ({@link ReplayedHead}); pre SQL scripts may run for longer than a
+         * web server waits for a client to read, so with them pg_restore's request is its own.
          */
         void readStreamCatalog() {
             BackupFile backup = plan.backup();
             createTmpdir();
             cleanup.temporaryFile(list);
-            streamCatalog = events.step(Step.CATALOG, "head of " + backup.location(), () ->
-                    CatalogPreparer.prepare(s, target.backups().openStream(backup), backup.fileName(), list));
+            if (SqlScripts.files(target, true).isEmpty()) {
+                Path head = s.tmpdir().resolve("." + db + ".head");
+                cleanup.temporaryFile(head);
+                streamCatalog = events.step(Step.CATALOG, "head of " + backup.location(), () -> {
+                    catalogStream = openDumpStream(backup);
+                    cleanup.transfer(catalogStream::abort);
+                    replayedHead = new ReplayedHead(catalogStream, head);
+                    return CatalogPreparer.prepare(s, replayedHead.forCatalog(), backup.fileName(), list);
+                });
+            } else {
+                streamCatalog = events.step(Step.CATALOG, "head of " + backup.location(), () ->
+                        CatalogPreparer.prepare(s, target.backups().openStream(backup), backup.fileName(), list));
+            }
             events.detail(Step.CATALOG, streamCatalog.describe());
             CatalogPreparer.refuseConflicts(s, streamCatalog.summary());
+        }
+
+        private DumpStream openDumpStream(BackupFile backup) {
+            Path keepAs = plan.removeDumpAfter() ? null : s.tmpdir().resolve(backup.fileName());
+            return target.backups().stream(backup, keepAs, (bytes, total, rate) -> {
+                if (downloading.get()) events.progress(Step.DOWNLOAD, bytes, total, "bytes", rate);
+            }, s.downloadConnections());
         }
 
         /**
@@ -544,11 +572,14 @@ public final class RestorePipeline {
             preSql();
 
             current = Step.PG_RESTORE;
-            Path keepAs = plan.removeDumpAfter() ? null : s.tmpdir().resolve(backup.fileName());
+            downloading.set(true);
             AtomicReference<DumpStream> opened = new AtomicReference<>();
             Supplier<InputStream> archive = () -> {
-                DumpStream d = target.backups().stream(backup, keepAs, (bytes, total, rate) ->
-                        events.progress(Step.DOWNLOAD, bytes, total, "bytes", rate), s.downloadConnections());
+                if (replayedHead != null) {
+                    opened.set(catalogStream);
+                    return replayedHead.replay();
+                }
+                DumpStream d = openDumpStream(backup);
                 opened.set(d);
                 return d;
             };

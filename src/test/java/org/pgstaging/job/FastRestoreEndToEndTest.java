@@ -82,7 +82,8 @@ class FastRestoreEndToEndTest {
         assertThat(r.switched()).isTrue();
         assertRestoredFixture("fastdb_20261124");
         assertThat(sandbox.aliasTarget("fastdb")).isEqualTo("fastdb_20261124");
-        assertThat(seenInTmpdir).as("only the list file while streaming").containsExactly(".fastdb_20261124.list");
+        assertThat(seenInTmpdir).as("only the list and the bytes the catalog was read from while streaming")
+                .containsExactlyInAnyOrder(".fastdb_20261124.list", ".fastdb_20261124.head");
         assertThat(tmpFiles("fastdb")).isEmpty();
         long size = Files.size(SourceDump.custom());
         assertThat(events).anyMatch(e -> e instanceof RestoreEvent.StepStarted st && st.step() == Step.DOWNLOAD
@@ -96,6 +97,8 @@ class FastRestoreEndToEndTest {
         assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Detail d && d.step() == Step.PG_RESTORE
                 && d.line().endsWith("< stream") && !d.line().contains(".dump"));
         assertThat(events).noneMatch(e -> e instanceof RestoreEvent.Detail d && d.line().contains("stream broke"));
+        assertThat(sandbox.http.awaitRequestCount("/fastdb/fastdb.2026-11-24.dump", 1))
+                .as("the catalog's request goes on into pg_restore").isEqualTo(1);
     }
 
     @Test
@@ -112,8 +115,42 @@ class FastRestoreEndToEndTest {
         assertThat(Files.mismatch(kept, SourceDump.custom())).isEqualTo(-1L);
         assertThat(events).anyMatch(e -> e instanceof RestoreEvent.StepFinished f && f.step() == Step.DOWNLOAD
                 && f.detail().contains("copy kept as " + kept));
-        assertThat(sandbox.http.awaitRequestCount("/keepdb/keepdb.2026-11-24.dump", 2))
+        assertThat(sandbox.http.awaitRequestCount("/keepdb/keepdb.2026-11-24.dump", 1))
+                .as("the catalog's request goes on into pg_restore").isEqualTo(1);
+    }
+
+    /** Pre SQL may outlast a web server's patience with a client that does not read: pg_restore's request is then its own. */
+    @Test
+    void aStreamedRestoreWithPreSqlFetchesTheDumpAgainForPgRestore() throws Exception {
+        sandbox.publishDump("presdb", NEW);
+        Path sql = Files.createDirectories(sandbox.dir.resolve("pressql/presdb.dev/pre"));
+        Files.writeString(sql.resolve("00-note.sql"), "SELECT 1;\n");
+
+        service("presdb", e -> { }, "sql_path = " + sandbox.dir.resolve("pressql"))
+                .restore("presdb.dev", DateSpec.latest(), null);
+
+        assertRestoredFixture("presdb_20261124");
+        assertThat(sandbox.http.awaitRequestCount("/presdb/presdb.2026-11-24.dump", 2))
                 .as("one request for the catalog, one streamed into pg_restore").isEqualTo(2);
+        assertThat(tmpFiles("presdb")).isEmpty();
+    }
+
+    /** The catalog's request stays open until pg_restore reads it: a failure before that ends it, keeping no partial copy. */
+    @Test
+    void aFailureBetweenTheCatalogAndPgRestoreEndsTheOpenStreamWithNothingLeft() throws Exception {
+        sandbox.publishDump("ownerdb", NEW);
+        List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
+        StagingService s = service("ownerdb", events::add, "remove_dump = False", "dbowner = no_such_owner");
+
+        assertThatThrownBy(() -> s.restore("ownerdb.dev", DateSpec.latest(), null))
+                .isInstanceOfSatisfying(RestoreFailedException.class,
+                        e -> assertThat(e.step()).as(e.getMessage()).isEqualTo(Step.CREATE_DATABASE));
+
+        assertThat(events).anyMatch(e -> e instanceof RestoreEvent.StepFinished f && f.step() == Step.CATALOG);
+        assertThat(events).as("no download step started").noneMatch(e -> e instanceof RestoreEvent.StepStarted st
+                && st.step() == Step.DOWNLOAD);
+        assertThat(tmpFiles("ownerdb")).as("no copy, part, head or list left").isEmpty();
+        assertThat(sandbox.databaseExists("ownerdb_20261124")).isFalse();
     }
 
     @Test
@@ -145,8 +182,8 @@ class FastRestoreEndToEndTest {
         assertThat(Files.mismatch(sandbox.tmpdir.resolve("chunkdb.2026-11-24.dump"), dump)).isEqualTo(-1L);
         long chunk = 4L * 1024 * 1024; // ChunkedRangeStream.DEFAULT_CHUNK_BYTES
         long chunks = (Files.size(dump) + chunk - 1) / chunk;
-        assertThat(sandbox.http.awaitRequestCount(path, 1 + chunks))
-                .as("one GET for the catalog, then one ranged GET per chunk").isEqualTo(1 + chunks);
+        assertThat(sandbox.http.awaitRequestCount(path, chunks))
+                .as("one ranged GET per chunk, the catalog read from the first ones").isEqualTo(chunks);
         assertThat(events).anyMatch(e -> e instanceof RestoreEvent.StepStarted st && st.step() == Step.DOWNLOAD
                 && st.detail().contains("stream"));
     }
@@ -224,8 +261,8 @@ class FastRestoreEndToEndTest {
         sandbox.publishDump("cutdb", NEW);
         String path = "/cutdb/cutdb.2026-11-24.dump";
         long size = Files.size(SourceDump.custom());
-        // request 1 reads the catalog, request 2 is the stream: cut it after 60 % of the dump
-        try (CuttingProxy proxy = new CuttingProxy(sandbox.http.port(), path, n -> n == 2, size * 6 / 10)) {
+        // request 1 reads the catalog and goes on into pg_restore: cut it after 60 % of the dump
+        try (CuttingProxy proxy = new CuttingProxy(sandbox.http.port(), path, n -> n == 1, size * 6 / 10)) {
             List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
             // one connection, so each request the proxy counts is one of the three steps
             StagingService s = service("cutdb", events::add, "backup_host = " + proxy.hostAndPort(),
@@ -234,7 +271,7 @@ class FastRestoreEndToEndTest {
             RestoreResult r = s.restore("cutdb.dev", DateSpec.latest(), null);
 
             assertThat(proxy.cuts()).isEqualTo(1);
-            assertThat(proxy.requests()).as("catalog, broken stream, file download").isEqualTo(3);
+            assertThat(proxy.requests()).as("catalog and broken stream, file download").isEqualTo(2);
             assertThat(r.switched()).isTrue();
             assertRestoredFixture("cutdb_20261124");
             assertThat(events).anyMatch(e -> e instanceof RestoreEvent.Detail d && d.step() == Step.DOWNLOAD
@@ -255,8 +292,9 @@ class FastRestoreEndToEndTest {
         service("deaddb", e -> { }).restore("deaddb.dev", DateSpec.oldest(), null);
         String iniBefore = Files.readString(sandbox.bouncer.configFile(), StandardCharsets.UTF_8);
         long size = Files.size(SourceDump.custom());
+        // every request cut after 80 % of the dump: past the catalog (over half of this small dump)
         try (CuttingProxy proxy = new CuttingProxy(sandbox.http.port(), "/deaddb/deaddb.2026-11-24.dump",
-                n -> n >= 2, size / 2)) {
+                n -> n >= 1, size * 8 / 10)) {
             List<RestoreEvent> events = Collections.synchronizedList(new ArrayList<>());
             StagingService s = service("deaddb", events::add, "backup_host = " + proxy.hostAndPort(),
                     "download_connections = 1");
