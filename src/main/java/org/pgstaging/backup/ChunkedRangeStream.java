@@ -6,12 +6,9 @@ import java.io.InterruptedIOException;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * A dump's body read in order while it is fetched as consecutive byte ranges over several
@@ -21,9 +18,11 @@ import java.util.concurrent.Future;
  *
  * <p>Memory is bounded and steady: at most {@code connections + 1} chunks are fetched ahead of the
  * reader, plus the one being read, in buffers that are reused (allocating a 4 MB array per chunk
- * filled the old generation with dead chunks between collections). Any failure of a range (truncated, refused,
- * ranges ignored) surfaces as an {@link IOException} from {@link #read}, so the caller treats it as
- * a broken stream.
+ * filled the old generation with dead chunks between collections). The reader gets a chunk's bytes
+ * as they arrive, not once the whole chunk is in: on a slow link a 4 MB chunk takes seconds, and the
+ * catalog at the head of a dump, then pg_restore, would wait for all of it. Any failure of a range
+ * (truncated, refused, ranges ignored) surfaces as an {@link IOException} from {@link #read}, so the
+ * caller treats it as a broken stream.
  */
 final class ChunkedRangeStream extends ArrayInputStream {
     /** Big enough that one request per chunk costs little even with a long round trip. */
@@ -35,7 +34,7 @@ final class ChunkedRangeStream extends ArrayInputStream {
     private final int window;
     private final ExecutorService pool;
     private final Set<HttpTransport.Exchange> open = ConcurrentHashMap.newKeySet();
-    private final ArrayDeque<Future<Chunk>> ahead = new ArrayDeque<>();
+    private final ArrayDeque<Chunk> ahead = new ArrayDeque<>();
     /** Buffers no chunk holds; one more is allocated only while fewer than window + 1 exist. */
     private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> free = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.atomic.AtomicInteger allocated = new java.util.concurrent.atomic.AtomicInteger();
@@ -45,8 +44,44 @@ final class ChunkedRangeStream extends ArrayInputStream {
     private Chunk current;
     private int pos;
 
-    private record Chunk(byte[] buffer, int length) { }
     private boolean closed;
+
+    /** One range's buffer, filled by its fetcher while the reader may already read its first bytes. */
+    private static final class Chunk {
+        final byte[] buffer;
+        final int length;
+        private int filled;
+        private IOException failure;
+
+        Chunk(byte[] buffer, int length) {
+            this.buffer = buffer;
+            this.length = length;
+        }
+
+        synchronized void filled(int n) {
+            filled = n;
+            notifyAll();
+        }
+
+        synchronized void failed(IOException e) {
+            if (failure == null) failure = e;
+            notifyAll();
+        }
+
+        /** Waits until more than {@code pos} bytes are in; returns how many are. */
+        synchronized int awaitBeyond(int pos) throws IOException {
+            while (filled <= pos && failure == null) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while waiting for the next range");
+                }
+            }
+            if (filled > pos) return filled;
+            throw failure;
+        }
+    }
 
     ChunkedRangeStream(URI url, RangedDownload.Probe probe, int connections, int chunkBytes) {
         this(url, probe, connections, chunkBytes, 0, probe.length());
@@ -79,7 +114,9 @@ final class ChunkedRangeStream extends ArrayInputStream {
             long from = nextFrom;
             long to = Math.min(end, from + chunkBytes) - 1;
             nextFrom = to + 1;
-            ahead.addLast(pool.submit(() -> fetch(from, to)));
+            Chunk chunk = new Chunk(buffer(), (int) (to - from + 1));
+            ahead.addLast(chunk);
+            pool.execute(() -> fetch(chunk, from, to));
         }
     }
 
@@ -91,50 +128,51 @@ final class ChunkedRangeStream extends ArrayInputStream {
         return new byte[chunkBytes];
     }
 
-    private Chunk fetch(long from, long to) throws IOException {
-        HttpTransport.Exchange ex = RangedDownload.openRange(url, probe, from, to, open);
-        byte[] chunk = buffer();
-        boolean ok = false;
+    private void fetch(Chunk chunk, long from, long to) {
+        HttpTransport.Exchange ex = null;
         try {
-            int length = (int) (to - from + 1);
+            ex = RangedDownload.openRange(url, probe, from, to, open);
             InputStream in = ex.body();
             int filled = 0;
-            while (filled < length) {
+            while (filled < chunk.length) {
                 if (Thread.currentThread().isInterrupted()) throw new InterruptedIOException("interrupted");
-                int n = in.read(chunk, filled, length - filled);
+                int n = in.read(chunk.buffer, filled, chunk.length - filled);
                 if (n < 0) {
                     throw new IOException("truncated: bytes " + from + "-" + to + " of " + url + " ended at " + (from + filled));
                 }
                 filled += n;
+                chunk.filled(filled);
             }
             ex.close();
-            ok = true;
-            return new Chunk(chunk, length);
+        } catch (IOException | RuntimeException e) {
+            chunk.failed(e instanceof IOException io ? io
+                    : new IOException(e.getMessage() == null ? e.toString() : e.getMessage(), e));
         } finally {
-            if (!ok) free.offer(chunk);
-            open.remove(ex);
-            ex.abort();
+            if (ex != null) {
+                open.remove(ex);
+                ex.abort();
+            }
         }
     }
-
 
     @Override
     public int read(byte[] buf, int off, int len) throws IOException {
         if (closed) throw new IOException("stream closed");
         if (len == 0) return 0;
-        while (current == null || pos == current.length()) {
-            Future<Chunk> next = ahead.pollFirst();
+        while (current == null || pos == current.length) {
+            Chunk next = ahead.pollFirst();
             if (current != null) {
-                free.offer(current.buffer());
+                free.offer(current.buffer);
                 current = null;
             }
             if (next == null) return -1;
-            current = await(next);
+            current = next;
             pos = 0;
             schedule();
         }
-        int n = Math.min(len, current.length() - pos);
-        System.arraycopy(current.buffer(), pos, buf, off, n);
+        int filled = current.awaitBeyond(pos);
+        int n = Math.min(len, filled - pos);
+        System.arraycopy(current.buffer, pos, buf, off, n);
         pos += n;
         return n;
     }
@@ -144,27 +182,15 @@ final class ChunkedRangeStream extends ArrayInputStream {
         return allocated.get();
     }
 
-    private static Chunk await(Future<Chunk> f) throws IOException {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for the next range");
-        } catch (CancellationException e) {
-            throw new IOException("the range fetch was cancelled", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) throw io;
-            throw new IOException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
-        }
-    }
-
     @Override
     public void close() {
         if (closed) return;
         closed = true;
         pool.shutdownNow();
         for (HttpTransport.Exchange ex : open) ex.abort();
+        IOException closing = new IOException("stream closed");
+        ahead.forEach(c -> c.failed(closing));
+        if (current != null) current.failed(closing);
         ahead.clear();
         current = null;
     }

@@ -97,6 +97,27 @@ class ChunkedRangeStreamTest {
         }
     }
 
+    /** A chunk's first bytes reach the reader while the rest of it is still on its way (nginx logs a request once it is done). */
+    @Test
+    void theFirstBytesOfAChunkAreReadBeforeTheChunkIsIn() throws Exception {
+        try (NginxServer slow = NginxServer.start(docroot, false, 100_000)) {
+            URI url = url(slow);
+            String path = url.getPath();
+            RangedDownload.Probe probe = RangedDownload.probe(url, 2);
+            long done = slow.requestCount(path);
+            // the 1,019,193-byte file in chunks of 400,000, 400,000 and 219,193 bytes, all three
+            // fetched at once at 100 KB/s each: the quickest takes two seconds
+            try (ChunkedRangeStream in = new ChunkedRangeStream(url, probe, 2, 400_000)) {
+                byte[] head = new byte[1000];
+                int n = in.readNBytes(head, 0, head.length);
+                assertThat(n).isEqualTo(head.length);
+                assertThat(slow.requestCount(path)).as("no range request finished yet").isEqualTo(done);
+                byte[] expected = Files.readAllBytes(dumps.resolve("foodb.2026-11-24.dump"));
+                assertThat(head).isEqualTo(java.util.Arrays.copyOf(expected, head.length));
+            }
+        }
+    }
+
     @Test
     void closingEarlyStopsTheFetchesAndFurtherReadsFail() throws IOException {
         RangedDownload.Probe probe = RangedDownload.probe(url(nginx), 2);
