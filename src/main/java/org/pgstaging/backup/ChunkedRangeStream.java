@@ -31,6 +31,8 @@ final class ChunkedRangeStream extends ArrayInputStream {
     private final URI url;
     private final RangedDownload.Probe probe;
     private final int chunkBytes;
+    /** The size of the next chunk scheduled: {@code chunkBytes}, or less at first (see {@link #rampingUp}). */
+    private int nextChunkBytes;
     private final int window;
     private final ExecutorService pool;
     private final Set<HttpTransport.Exchange> open = ConcurrentHashMap.newKeySet();
@@ -84,16 +86,32 @@ final class ChunkedRangeStream extends ArrayInputStream {
     }
 
     ChunkedRangeStream(URI url, RangedDownload.Probe probe, int connections, int chunkBytes) {
-        this(url, probe, connections, chunkBytes, 0, probe.length());
+        this(url, probe, connections, chunkBytes, chunkBytes, 0, probe.length());
     }
 
     /** Bytes {@code [from, end)} of the file only, in order, over {@code connections} connections. */
     ChunkedRangeStream(URI url, RangedDownload.Probe probe, int connections, int chunkBytes, long from, long end) {
+        this(url, probe, connections, chunkBytes, chunkBytes, from, end);
+    }
+
+    /**
+     * The whole file, its first chunks of {@code firstChunkBytes} each twice the one before until
+     * {@code chunkBytes}: a dump's catalog, which is read before anything else and at one
+     * connection's rate if it lay in one chunk, spreads over the connections; the data comes in big
+     * chunks. (256 KB doubling to 4 MB: four requests more than 4 MB chunks throughout.)
+     */
+    static ChunkedRangeStream rampingUp(URI url, RangedDownload.Probe probe, int connections, int firstChunkBytes, int chunkBytes) {
+        return new ChunkedRangeStream(url, probe, connections, Math.min(firstChunkBytes, chunkBytes), chunkBytes, 0, probe.length());
+    }
+
+    private ChunkedRangeStream(URI url, RangedDownload.Probe probe, int connections, int firstChunkBytes, int chunkBytes,
+                               long from, long end) {
         if (connections < 2) throw new IllegalArgumentException("connections must be at least 2: " + connections);
         this.url = url;
         this.probe = probe;
         this.nextFrom = from;
         this.end = end;
+        this.nextChunkBytes = firstChunkBytes;
         this.chunkBytes = chunkBytes;
         this.window = connections + 1;
         this.pool = Executors.newFixedThreadPool(connections, r -> {
@@ -112,7 +130,8 @@ final class ChunkedRangeStream extends ArrayInputStream {
     private void schedule() {
         while (ahead.size() < window && nextFrom < end) {
             long from = nextFrom;
-            long to = Math.min(end, from + chunkBytes) - 1;
+            long to = Math.min(end, from + nextChunkBytes) - 1;
+            nextChunkBytes = (int) Math.min(chunkBytes, 2L * nextChunkBytes);
             nextFrom = to + 1;
             Chunk chunk = new Chunk(buffer(), (int) (to - from + 1));
             ahead.addLast(chunk);

@@ -247,8 +247,8 @@ public final class HttpBackupSource implements BackupSource {
             URI url = requireHttp(backup.location());
             RangedDownload.Probe probe = RangedDownload.probe(url, connections);
             if (probe != null && probe.length() > 2L * ChunkedRangeStream.DEFAULT_CHUNK_BYTES) {
-                ChunkedRangeStream body = new ChunkedRangeStream(url, probe, connections,
-                        ChunkedRangeStream.DEFAULT_CHUNK_BYTES);
+                ChunkedRangeStream body = ChunkedRangeStream.rampingUp(url, probe, connections,
+                        RangedFile.HEAD_CHUNK_BYTES, ChunkedRangeStream.DEFAULT_CHUNK_BYTES);
                 return new DumpStream(url.toString(), body, probe.length(), whole -> body.close(), keepAs, listener);
             }
         }

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,6 +95,26 @@ class ChunkedRangeStreamTest {
             // If-Range no longer matches: the server sends the whole file with 200, which is refused
             assertThatThrownBy(() -> readAll(in, 8192)).isInstanceOf(IOException.class)
                     .hasMessageContaining("whole file");
+        }
+    }
+
+    /** A dump's head in small ranges spread over the connections, then doubling to the full chunk size. */
+    @Test
+    void rampingUpAsksForSmallRangesFirstThenDoublesThem() throws Exception {
+        byte[] expected = Files.readAllBytes(dumps.resolve("foodb.2026-11-24.dump"));
+        try (NginxServer own = NginxServer.start(docroot, false)) {
+            URI url = url(own);
+            RangedDownload.Probe probe = RangedDownload.probe(url, 3);
+            try (ChunkedRangeStream in = ChunkedRangeStream.rampingUp(url, probe, 3, 50_000, 200_000)) {
+                assertThat(readAll(in, 8_191)).isEqualTo(expected);
+            }
+            own.awaitRequestCount(url.getPath(), 7);
+            List<String> ranges = own.accessLogLines().stream().filter(l -> l.contains("\"GET " + url.getPath() + " "))
+                    .map(l -> l.substring(l.lastIndexOf("\"bytes=") + 7, l.length() - 1)).sorted(
+                            java.util.Comparator.comparingLong(r -> Long.parseLong(r.substring(0, r.indexOf('-'))))).toList();
+            // 1,019,193 bytes: 50,000, 100,000, then 200,000 at a time
+            assertThat(ranges).containsExactly("0-49999", "50000-149999", "150000-349999", "350000-549999",
+                    "550000-749999", "750000-949999", "950000-1019192");
         }
     }
 
