@@ -91,9 +91,12 @@ class LauncherIT {
     }
 
     @Test
-    void helpAndVersionMakeNoArchiveAndCdsOffMakesNone() throws Exception {
+    void helpVersionAndTheBotMakeNoArchiveAndCdsOffMakesNone() throws Exception {
         assertThat(launch(Map.of(), "--version").out()).startsWith("pgstaging ");
         assertThat(launch(Map.of(), "help").exit()).isZero();
+        Run bot = launch(Map.of(), "-c", ini.toString(), "bot");
+        assertThat(bot.exit()).as("no [slack] section: the bot refuses to start").isNotZero();
+        assertThat(bot.err()).contains("slack");
         assertThat(launch(Map.of("PGSTAGING_CDS", "off"), "-c", ini.toString(), "config").exit()).isZero();
         assertThat(archives()).isEmpty();
     }
