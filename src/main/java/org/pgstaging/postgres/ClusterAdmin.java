@@ -119,6 +119,16 @@ public final class ClusterAdmin {
      */
     public SessionSettings checkSessionSettings(SessionSettings wanted, String option) {
         if (wanted.isEmpty()) return wanted;
+        // the session with options is opened meanwhile, with every wanted setting: what it found
+        // counts when all of them are kept, as they mostly are (two connections' round trips
+        // overlap, which matters most for a server far away); else it is asked again with the kept ones
+        SessionSettings all = new SessionSettings(wanted.values(), true);
+        java.util.concurrent.CompletableFuture<Void> reaches = java.util.concurrent.CompletableFuture.runAsync(
+                () -> checkReachesSession(all, option), work -> {
+                    Thread t = new Thread(work, "settings-check");
+                    t.setDaemon(true);
+                    t.start();
+                });
         Map<String, String> use = new LinkedHashMap<>();
         try (Connection c = server.connect(maintdb)) {
             c.setAutoCommit(false);
@@ -143,8 +153,24 @@ public final class ClusterAdmin {
             throw failure("check " + option, e);
         }
         SessionSettings checked = new SessionSettings(use, true);
-        if (!checked.isEmpty()) checkReachesSession(checked, option);
+        if (checked.isEmpty()) return checked;
+        if (use.equals(wanted.values())) {
+            awaitCheck(reaches);
+        } else {
+            checkReachesSession(checked, option);
+        }
         return checked;
+    }
+
+    /** Waits for {@code check} (bounded by the connection's own timeouts) and throws what it threw. */
+    private static void awaitCheck(java.util.concurrent.CompletableFuture<Void> check) {
+        try {
+            check.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw e;
+        }
     }
 
     /** Opens a session with {@code settings} as startup options and checks that it has them. */
