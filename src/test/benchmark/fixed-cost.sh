@@ -9,9 +9,12 @@
 #                        (create database, catalog, pg_restore, pgbouncer switch), and what is left
 #   warm process         the same restore sent to one long-running pgstaging (script mode on a FIFO,
 #                        see lib.sh's warm_start): what the bot and a console pay, the JVM started
-# beside the reference: createdb + curl | pg_restore of the same dump.
+# beside the reference: createdb + curl | pg_restore of the same dump. With --jar-b JAR, the
+# command-line figures of another build too, run in the same rounds, the two alternated (this
+# machine drifts by more within minutes than most start-up changes are worth).
 #
-# Not a test: it prints figures. Usage: bash src/test/benchmark/fixed-cost.sh [--rounds N] [--build] [--keep]
+# Not a test: it prints figures.
+# Usage: bash src/test/benchmark/fixed-cost.sh [--rounds N] [--jar-b JAR] [--build] [--keep]
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,18 +24,23 @@ source "$here/lib.sh"
 # shellcheck source=../../main/scripts/sandbox-pgbouncer.sh
 source "$root/src/main/scripts/sandbox-pgbouncer.sh"
 
-rounds=7 build=0 rate=10m op_timeout=120
+rounds=7 build=0 rate=10m op_timeout=120 jar_b=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) rounds=$2; shift 2 ;;
+        --jar-b) jar_b=$2; shift 2 ;;
         --build) build=1; shift ;;
         --keep) KEEP=1; shift ;;
-        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "fixed-cost: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
 [[ $rounds =~ ^[0-9]+$ ]] && [ "$rounds" -ge 1 ] && [ "$rounds" -le 50 ] \
     || { echo "fixed-cost: --rounds '$rounds' is not a number from 1 to 50" >&2; exit 2; }
+if [ -n "$jar_b" ]; then
+    [ -f "$jar_b" ] || { echo "fixed-cost: --jar-b '$jar_b' is not a file" >&2; exit 2; }
+    jar_b=$(readlink -f "$jar_b")
+fi
 
 PGBIN=/usr/lib/postgresql/15/bin
 jar="$root/target/pgstaging.jar"
@@ -54,8 +62,11 @@ psql_ -d fixture_src -f "$root/src/test/resources/fixtures/source.sql" >/dev/nul
 mkdir -p "$sandbox/www/fixed"
 for ((r = 1; r <= rounds; r++)); do
     "$PGBIN/pg_dump" -Fc -h 127.0.0.1 -p "$pgport" -U postgres -f "$sandbox/www/fixed/fixed.$(printf '2024-01-%02d' "$r").dump" fixture_src
-    # the warm process restores February's dates: the same dumps under other names
-    ln -s "fixed.$(printf '2024-01-%02d' "$r").dump" "$sandbox/www/fixed/fixed.$(printf '2024-02-%02d' "$r").dump"
+    # the warm process restores February's dates, the --jar-b comparison March's and April's: the
+    # same dumps under other names
+    for month in 02 03 04; do
+        ln -s "fixed.$(printf '2024-01-%02d' "$r").dump" "$sandbox/www/fixed/fixed.$(printf "2024-$month-%02d" "$r").dump"
+    done
 done
 chmod -R a+rX "$sandbox/www"
 write_ini
@@ -67,6 +78,7 @@ backup_host     = 127.0.0.1:$fastport
 backup_base_url = /fixed/
 INI
 warm_launcher fixed.bench "$jar"
+[ -z "$jar_b" ] || warm_launcher fixed.bench "$jar_b"
 size=$(stat -c %s "$sandbox/www/fixed/fixed.2024-01-01.dump")
 log "dump: the multi-schema fixture, $size bytes; $rounds rounds"
 
@@ -81,8 +93,29 @@ step_times() {
          /^[a-z]+ +[0-9.]+s( |$)/ { t = $2; sub(/s$/, "", t); printf "%s\t%s\n", $1, t }' "$1"
 }
 
+# cli_round SUFFIX DATE: the command-line figures of the jar in PGSTAGING_JAR, keys suffixed
+cli_round() {
+    local suffix=$1 date=$2
+    psql_ -d postgres -c CHECKPOINT
+    echo -e "jvm$suffix\t$(timed pgs --version)" >>"$sandbox/fixed.tsv"
+    echo -e "listing$suffix\t$(timed pgs -q backups fixed.bench)" >>"$sandbox/fixed.tsv"
+    echo -e "dryrun$suffix\t$(timed pgs -q restore -n fixed.bench "$date")" >>"$sandbox/fixed.tsv"
+    echo -e "restore$suffix\t$(timed pgs -q restore fixed.bench "$date")" >>"$sandbox/fixed.tsv"
+    pgs -q purge fixed.bench >/dev/null 2>&1 || true
+}
+
 for ((r = 1; r <= rounds; r++)); do
     date=$(printf '2024-01-%02d' "$r")
+    if [ -n "$jar_b" ]; then
+        # both jars measured the same way, next to each other, in turn first
+        if [ $((r % 2)) = 0 ]; then
+            PGSTAGING_JAR="$jar_b" cli_round -b "$(printf '2024-03-%02d' "$r")"
+            cli_round -a "$(printf '2024-04-%02d' "$r")"
+        else
+            cli_round -a "$(printf '2024-04-%02d' "$r")"
+            PGSTAGING_JAR="$jar_b" cli_round -b "$(printf '2024-03-%02d' "$r")"
+        fi
+    fi
     psql_ -d postgres -c CHECKPOINT
     echo -e "jvm\t$(timed pgs --version)" >>"$sandbox/fixed.tsv"
     echo -e "listing\t$(timed pgs -q backups fixed.bench)" >>"$sandbox/fixed.tsv"
@@ -132,3 +165,11 @@ printf '  %-44s %7s\n' "the same restore in a warm process" "$warm"
 printf '  %-44s %7s\n' "createdb + curl | pg_restore (reference)" "$reference"
 printf '  %-44s %7s\n' "pgstaging over the reference" "$(awk -v a="$restore" -v b="$reference" 'BEGIN { printf "+%.3f", a - b }')"
 printf '  %-44s %7s\n' "warm process over the reference" "$(awk -v a="$warm" -v b="$reference" 'BEGIN { printf "+%.3f", a - b }')"
+if [ -n "$jar_b" ]; then
+    echo "this jar against --jar-b $jar_b ($(stat -c %y "$jar_b" | cut -c1-16)), the same commands next to"
+    echo "each other in every round, in turn first; medians, seconds:"
+    printf '  %-44s %7s %7s\n' "" "jar" "jar-b"
+    for k in jvm:"pgstaging --version" listing:"pgstaging -q backups" dryrun:"pgstaging -q restore -n" restore:"pgstaging -q restore"; do
+        printf '  %-44s %7s %7s\n' "${k#*:}" "$(m "${k%%:*}-a")" "$(m "${k%%:*}-b")"
+    done
+fi

@@ -85,6 +85,9 @@ public final class DumpStream extends ArrayInputStream {
     /** Nanoseconds from opening to the end of the body, or -1 while it is not over. */
     public synchronized long transferNanos() { return finishedNanos < 0 ? -1 : finishedNanos - started; }
 
+    /** When the last byte was read ({@link System#nanoTime()}), or -1 before that. */
+    public synchronized long finishedAt() { return finishedNanos; }
+
 
     @Override
     public synchronized int read(byte[] buf, int off, int len) throws IOException {

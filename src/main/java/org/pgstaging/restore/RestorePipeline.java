@@ -595,8 +595,14 @@ public final class RestorePipeline {
             checkRestored(result);
             restore = Duration.ofNanos(System.nanoTime() - t1);
             long streamed = stream == null ? 0 : stream.bytes();
-            download = Duration.ofNanos(stream != null && stream.transferNanos() >= 0
-                    ? stream.transferNanos() : System.nanoTime() - t0);
+            if (stream == null || stream.finishedAt() < 0) {
+                download = Duration.ofNanos(System.nanoTime() - t0);
+            } else if (replayedHead != null) {
+                // the catalog's request began before this step: its time until then was the catalog's
+                download = Duration.ofNanos(Math.max(0, stream.finishedAt() - t0));
+            } else {
+                download = Duration.ofNanos(stream.transferNanos());
+            }
             String detail = streamed + " bytes streamed";
             if (broken != null) {
                 // pg_restore had all it needed; only the copy of the rest failed
