@@ -93,13 +93,19 @@ step_times() {
          /^[a-z]+ +[0-9.]+s( |$)/ { t = $2; sub(/s$/, "", t); printf "%s\t%s\n", $1, t }' "$1"
 }
 
-# cli_round SUFFIX DATE: the command-line figures of the jar in PGSTAGING_JAR, keys suffixed
-cli_round() {
+# cli_checks SUFFIX DATE: --version, backups and restore -n of the jar in PGSTAGING_JAR, keys suffixed
+cli_checks() {
     local suffix=$1 date=$2
     psql_ -d postgres -c CHECKPOINT
     echo -e "jvm$suffix\t$(timed pgs --version)" >>"$sandbox/fixed.tsv"
     echo -e "listing$suffix\t$(timed pgs -q backups fixed.bench)" >>"$sandbox/fixed.tsv"
     echo -e "dryrun$suffix\t$(timed pgs -q restore -n fixed.bench "$date")" >>"$sandbox/fixed.tsv"
+}
+
+# cli_round SUFFIX DATE: those and a -q restore, for comparing two jars
+cli_round() {
+    local suffix=$1 date=$2
+    cli_checks "$suffix" "$date"
     echo -e "restore$suffix\t$(timed pgs -q restore fixed.bench "$date")" >>"$sandbox/fixed.tsv"
     pgs -q purge fixed.bench >/dev/null 2>&1 || true
 }
@@ -116,10 +122,7 @@ for ((r = 1; r <= rounds; r++)); do
             PGSTAGING_JAR="$jar_b" cli_round -b "$(printf '2024-03-%02d' "$r")"
         fi
     fi
-    psql_ -d postgres -c CHECKPOINT
-    echo -e "jvm\t$(timed pgs --version)" >>"$sandbox/fixed.tsv"
-    echo -e "listing\t$(timed pgs -q backups fixed.bench)" >>"$sandbox/fixed.tsv"
-    echo -e "dryrun\t$(timed pgs -q restore -n fixed.bench "$date")" >>"$sandbox/fixed.tsv"
+    cli_checks "" "$date"
     t0=$(now)
     # every line stamped with the seconds since the start, to see when each part begins
     { pgs -v restore fixed.bench "$date" 2>&1 || echo "RESTORE FAILED"; } | while IFS= read -r line; do

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.pgstaging.BackgroundCheck;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.config.SessionSettings;
 
@@ -123,12 +124,7 @@ public final class ClusterAdmin {
         // counts when all of them are kept, as they mostly are (two connections' round trips
         // overlap, which matters most for a server far away); else it is asked again with the kept ones
         SessionSettings all = new SessionSettings(wanted.values(), true);
-        java.util.concurrent.CompletableFuture<Void> reaches = java.util.concurrent.CompletableFuture.runAsync(
-                () -> checkReachesSession(all, option), work -> {
-                    Thread t = new Thread(work, "settings-check");
-                    t.setDaemon(true);
-                    t.start();
-                });
+        BackgroundCheck reaches = BackgroundCheck.start("settings-check", () -> checkReachesSession(all, option));
         Map<String, String> use = new LinkedHashMap<>();
         try (Connection c = server.connect(maintdb)) {
             c.setAutoCommit(false);
@@ -155,22 +151,11 @@ public final class ClusterAdmin {
         SessionSettings checked = new SessionSettings(use, true);
         if (checked.isEmpty()) return checked;
         if (use.equals(wanted.values())) {
-            awaitCheck(reaches);
+            reaches.await();
         } else {
             checkReachesSession(checked, option);
         }
         return checked;
-    }
-
-    /** Waits for {@code check} (bounded by the connection's own timeouts) and throws what it threw. */
-    private static void awaitCheck(java.util.concurrent.CompletableFuture<Void> check) {
-        try {
-            check.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            if (e.getCause() instanceof Error err) throw err;
-            throw e;
-        }
     }
 
     /** Opens a session with {@code settings} as startup options and checks that it has them. */

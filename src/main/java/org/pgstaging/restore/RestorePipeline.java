@@ -20,6 +20,7 @@ import org.pgstaging.backup.ReplayedHead;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.pgstaging.BackgroundCheck;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.BackupFile;
 import org.pgstaging.config.Section;
@@ -160,12 +161,8 @@ public final class RestorePipeline {
         // pgbouncer is changed only at the end: a broken pgbouncer.ini or a console that does not
         // answer must fail now, not after hours of restore. It is asked while PostgreSQL checks the
         // settings: two servers' round trips (over SSH for pgbouncer.ini) overlap rather than add up.
-        java.util.concurrent.CompletableFuture<Void> bouncer = !pgbouncerStep ? java.util.concurrent.CompletableFuture.completedFuture(null)
-                : java.util.concurrent.CompletableFuture.runAsync(target.pgbouncer()::checkUsable, work -> {
-                    Thread t = new Thread(work, "pgbouncer-check");
-                    t.setDaemon(true);
-                    t.start();
-                });
+        BackgroundCheck bouncer = !pgbouncerStep ? BackgroundCheck.none()
+                : BackgroundCheck.start("pgbouncer-check", target.pgbouncer()::checkUsable);
         SessionSettings settings = null;
         RuntimeException settingsFailed = null;
         try {
@@ -174,20 +171,9 @@ public final class RestorePipeline {
             settingsFailed = e;
         }
         // pgbouncer's failure first when both fail, as when they ran one after the other
-        awaitCheck(bouncer);
+        bouncer.await();
         if (settingsFailed != null) throw settingsFailed;
         return settings;
-    }
-
-    /** Waits for {@code check} (uninterruptibly: it is short and bounded by its own timeouts) and throws what it threw. */
-    private static void awaitCheck(java.util.concurrent.CompletableFuture<Void> check) {
-        try {
-            check.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            if (e.getCause() instanceof Error err) throw err;
-            throw e;
-        }
     }
 
     /** The checks of this restore: its database does not exist yet, its restore_mode is possible. */
@@ -530,21 +516,21 @@ public final class RestorePipeline {
             BackupFile backup = plan.backup();
             createTmpdir();
             cleanup.temporaryFile(list);
-            if (SqlScripts.files(target, true).isEmpty()) {
-                Path head = s.tmpdir().resolve("." + db + ".head");
-                cleanup.temporaryFile(head);
-                streamCatalog = events.step(Step.CATALOG, "head of " + backup.location(), () -> {
-                    catalogStream = openDumpStream(backup);
-                    cleanup.transfer(catalogStream::abort);
-                    replayedHead = new ReplayedHead(catalogStream, head);
-                    return CatalogPreparer.prepare(s, replayedHead.forCatalog(), backup.fileName(), list);
-                });
-            } else {
-                streamCatalog = events.step(Step.CATALOG, "head of " + backup.location(), () ->
-                        CatalogPreparer.prepare(s, target.backups().openStream(backup), backup.fileName(), list));
-            }
+            streamCatalog = events.step(Step.CATALOG, "head of " + backup.location(), () ->
+                    CatalogPreparer.prepare(s, openForCatalog(backup), backup.fileName(), list));
             events.detail(Step.CATALOG, streamCatalog.describe());
             CatalogPreparer.refuseConflicts(s, streamCatalog.summary());
+        }
+
+        /** The stream the catalog is read from: the download that goes on into pg_restore, or a request of its own. */
+        private InputStream openForCatalog(BackupFile backup) {
+            if (!SqlScripts.files(target, true).isEmpty()) return target.backups().openStream(backup);
+            Path head = s.tmpdir().resolve("." + db + ".head");
+            cleanup.temporaryFile(head);
+            catalogStream = openDumpStream(backup);
+            cleanup.transfer(catalogStream::abort);
+            replayedHead = new ReplayedHead(catalogStream, head);
+            return replayedHead.forCatalog();
         }
 
         private DumpStream openDumpStream(BackupFile backup) {
