@@ -493,6 +493,32 @@ limit_of() {
     awk -v d="$d" -v l="$l" 'BEGIN { if (d == "-" || l == "-") print "-"; else print (d + 0 > l + 0 ? d : l) }'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
+# SIZE LINK METHOD REF: the median over rounds of METHOD's time over REF's in the same round (REF: a
+# method, or L = max(dl, local) of that round), "-" without a round holding both. Why: this machine's
+# speed drifts by 10-30 % within minutes; a round's methods run back to back, so their ratio drifts
+# far less than the ratio of two medians taken over the whole run.
+paired_ratio() {
+    awk -F'\t' -v s="$1" -v l="$2" -v m="$3" -v ref="$4" '
+        $1 != s || $2 != l || $6 != "ok" { next }
+        { t[$3, $4] = $5; rounds[$4] = 1 }
+        END {
+            n = 0
+            for (r in rounds) {
+                if (!((m, r) in t)) continue
+                if (ref == "L") {
+                    if (!(("dl", r) in t) || !(("local", r) in t)) continue
+                    b = t["dl", r] + 0 > t["local", r] + 0 ? t["dl", r] : t["local", r]
+                } else {
+                    if (!((ref, r) in t)) continue
+                    b = t[ref, r]
+                }
+                if (b + 0 > 0) v[++n] = t[m, r] / b
+            }
+            if (n == 0) { print "-"; exit }
+            for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { x = v[j]; v[j] = v[j - 1]; v[j - 1] = x }
+            printf "%.2f", n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+        }' "$sandbox/results.tsv"
+}
 
 print_report() {
     local size link m med mn mx n fails best a_med b_med mode heap live rss dl_med dl eng ra rb rl lim verdict target bytes
@@ -503,6 +529,8 @@ print_report() {
     echo "the better of (a) and (b); c/a: over curl -o + pg_restore -j $jobs; c/L: over L = max(dl, local), the physical limit (dl: the"
     echo "download alone over $(dl_connections) ranged connections, local: pg_restore -j $jobs from a local file). Targets of the parallel"
     echo "streaming issue: c/L <= 1.2 for every parallel mode, and c/a <= 0.5 on the WAN link, c/a <= 1.0 on the fast one."
+    echo "Paired (rd): the median over rounds of each round's own ratio (the methods of a round run back to back, so the"
+    echo "machine's drift over the run cancels out); the target verdict reads the paired ratios."
     echo "pgstaging's pg_restore sessions get its default restore_settings (maintenance_work_mem=1GB, synchronous_commit=off); (a) and (b)"
     echo "run with the server's (maintenance_work_mem=256MB, synchronous_commit=off); b-tuned is (b) with pgstaging's settings in PGOPTIONS."
     for size in "${size_list[@]}"; do
@@ -527,7 +555,7 @@ print_report() {
             if [ "$lim" != "-" ]; then
                 printf '  L = %s s, limited by the %s\n' "$lim" "$(awk -v d="$(column_of "$size" "$link" dl 5 | stats | cut -d' ' -f1)" -v l="$lim" 'BEGIN { print (d + 0 >= l + 0 ? "network (the download alone takes longer than the local restore)" : "server (the local restore takes longer than the download alone)") }')"
             fi
-            printf '  %-9s %-40s %18s %5s %6s %6s %6s %6s %6s %-6s %6s %6s %6s\n' method "how -> mode seen" "median (min-max) s" ok "dl s" "eng s" c/best c/a c/L target heapMB liveMB rssMB
+            printf '  %-9s %-40s %18s %5s %6s %6s %6s %6s %6s %7s %7s %-6s %6s %6s %6s\n' method "how -> mode seen" "median (min-max) s" ok "dl s" "eng s" c/best c/a c/L "c/a rd" "c/L rd" target heapMB liveMB rssMB
             for m in "${method_list[@]}"; do
                 read -r med mn mx n < <(column_of "$size" "$link" "$m" 5 | stats)
                 fails=$(awk -F'\t' -v s="$size" -v l="$link" -v m="$m" '$1 == s && $2 == l && $3 == m && $6 != "ok"' "$sandbox/results.tsv" | wc -l)
@@ -537,7 +565,7 @@ print_report() {
                 rss=$(column_of "$size" "$link" "$m" 10 | stats | cut -d' ' -f3)
                 dl=$(column_of "$size" "$link" "$m" 11 | stats | cut -d' ' -f1)
                 eng=$(column_of "$size" "$link" "$m" 12 | stats | cut -d' ' -f1)
-                ra="" rb="" rl="" target=""
+                ra="" rb="" rl="" pa="" pl="" target=""
                 case $m in
                     a) mode="curl -o, pg_restore -j $jobs" ;;
                     b) mode="curl | pg_restore" ;;
@@ -547,19 +575,24 @@ print_report() {
                     local) mode="local file, pg_restore -j $jobs, settings" ;;
                     *)  mode="pgstaging $(ini_mode "$m") -> ${mode:-?}"
                         rb=$(ratio "$med" "$best"); ra=$(ratio "$med" "$a_med"); rl=$(ratio "$med" "$lim")
+                        pa=$(paired_ratio "$size" "$link" "$m" a); pl=$(paired_ratio "$size" "$link" "$m" L)
                         if [ "$m" = stream ]; then
                             target="-" # one pg_restore job: the parallel goals do not apply
                         else
-                            target=$(awk -v a="$ra" -v l="$rl" -v w="$link" 'BEGIN {
+                            target=$(awk -v a="${pa/#-/$ra}" -v l="${pl/#-/$rl}" -v w="$link" 'BEGIN {
                                 if (a == "-" || l == "-") { print "n/a"; exit }
                                 print ((l + 0 <= 1.2 && a + 0 <= (w == "wan" ? 0.5 : 1.0)) ? "PASS" : "FAIL") }')
                         fi ;;
                 esac
                 case $m in dir-a|b-tuned) ra=$(ratio "$med" "$a_med"); rb=$(ratio "$med" "$best") ;; esac
-                printf '  %-9s %-40s %18s %5s %6s %6s %6s %6s %6s %-6s %6s %6s %6s\n' "$m" "${mode:0:40}" \
+                printf '  %-9s %-40s %18s %5s %6s %6s %6s %6s %6s %7s %7s %-6s %6s %6s %6s\n' "$m" "${mode:0:40}" \
                     "$( [ "$med" = - ] && echo - || echo "$med ($mn-$mx)")" "$n/$((n + fails))" "$dl" "$eng" \
-                    "${rb:--}" "${ra:--}" "${rl:--}" "${target:--}" "${heap%.00}" "${live%.00}" "${rss%.00}"
+                    "${rb:--}" "${ra:--}" "${rl:--}" "${pa:--}" "${pl:--}" "${target:--}" "${heap%.00}" "${live%.00}" "${rss%.00}"
             done
+            if want_method ranges-b; then
+                printf '  ranges over ranges-b, paired: %s (this jar against --jar-b, round by round)\n' \
+                    "$(paired_ratio "$size" "$link" ranges ranges-b)"
+            fi
             awk -F'\t' -v s="$size" -v l="$link" '$1 == s && $2 == l && $6 != "ok" { printf "  failed: %s round %s: %s\n", $3, $4, $13 }' "$sandbox/results.tsv"
         done
     done
