@@ -14,7 +14,7 @@
 # machine drifts by more within minutes than most start-up changes are worth).
 #
 # Not a test: it prints figures.
-# Usage: bash src/test/benchmark/fixed-cost.sh [--rounds N] [--jar-b JAR] [--build] [--keep]
+# Usage: bash src/test/benchmark/fixed-cost.sh [--rounds N] [--jar-b JAR] [--build | --jar-as-is] [--keep]
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,12 +24,13 @@ source "$here/lib.sh"
 # shellcheck source=../../main/scripts/sandbox-pgbouncer.sh
 source "$root/src/main/scripts/sandbox-pgbouncer.sh"
 
-rounds=7 build=0 rate=10m op_timeout=120 jar_b=""
+rounds=7 build=0 as_is=0 rate=10m op_timeout=120 jar_b=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) rounds=$2; shift 2 ;;
         --jar-b) jar_b=$2; shift 2 ;;
         --build) build=1; shift ;;
+        --jar-as-is) as_is=1; shift ;;
         --keep) KEEP=1; shift ;;
         -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "fixed-cost: unknown argument '$1'" >&2; exit 2 ;;
@@ -46,9 +47,7 @@ PGBIN=/usr/lib/postgresql/15/bin
 jar="$root/target/pgstaging.jar"
 launcher="$root/src/main/scripts/pgstaging"
 export PGSTAGING_JAR="$jar"
-if [ ! -f "$jar" ] || [ "$build" = 1 ]; then
-    (cd "$root" && mvn -B -q -o -DskipTests package)
-fi
+ensure_jar fixed-cost "$root" "$jar" "$build" "$as_is"
 
 sandbox=$(mktemp -d /tmp/pgstaging-fixed.XXXXXX)
 chmod 755 "$sandbox"

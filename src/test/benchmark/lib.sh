@@ -10,6 +10,23 @@ psql_() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pgport" -U po
 want_link() { local l; for l in "${link_list[@]}"; do [ "$l" = "$1" ] && return 0; done; return 1; }
 want_method() { local m; for m in "${method_list[@]}"; do [ "$m" = "$1" ] && return 0; done; return 1; }
 dbname_for() { echo "${1//-/}_${2}_${3}"; }          # method size link -> e.g. dirauto_small_wan
+# ensure_jar SCRIPT ROOT JAR BUILD AS_IS: builds JAR when it is missing or BUILD is 1; refuses a JAR
+# older than ROOT/src/main unless AS_IS is 1. Why refuse: a benchmark of a stale jar measures other
+# sources than the worktree's, and a warning scrolls away in a run that lasts half an hour.
+ensure_jar() {
+    if [ ! -f "$3" ] || [ "$4" = 1 ]; then
+        echo "== building $3" >&2
+        (cd "$2" && mvn -B -q -o -DskipTests package) \
+            || { echo "$1: the build failed" >&2; echo "hint: run 'mvn -B -DskipTests package' in $2 to see why" >&2; exit 2; }
+    fi
+    local newer
+    newer=$(find "$2/src/main" -newer "$3" -type f -print -quit)
+    if [ -n "$newer" ] && [ "$5" != 1 ]; then
+        echo "$1: $3 is older than $newer: it would measure other sources than the worktree's" >&2
+        echo "hint: pass --build to rebuild it first, or --jar-as-is to measure it anyway" >&2
+        exit 2
+    fi
+}
 port_for() { if [ "$1" = fast ]; then echo "$fastport"; else echo "$wanport"; fi; }
 
 free_port() {

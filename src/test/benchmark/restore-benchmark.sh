@@ -54,12 +54,13 @@ usage: bash src/test/benchmark/restore-benchmark.sh [options]
   --timeout SECONDS   bound on every single download/restore (default 600)
   --jar-b JAR         the other pgstaging.jar of method ranges-b (e.g. one built from the commit before)
   --build             rebuild target/pgstaging.jar first (otherwise only when it is missing)
+  --jar-as-is         measure target/pgstaging.jar even when src/main is newer (refused otherwise)
   --keep              keep the sandbox directory (same as KEEP=1)
 USAGE
 }
 
 rounds=3 sizes=small,large scale_small=20 scale_large=100 rate=10m links=fast,wan jobs=2
-methods=dl,local,a,b,stream,file,ranges,auto filler=md5 op_timeout=600 build=0 jar_b=""
+methods=dl,local,a,b,stream,file,ranges,auto filler=md5 op_timeout=600 build=0 as_is=0 jar_b=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) rounds=$2; shift 2 ;;
@@ -75,6 +76,7 @@ while [ $# -gt 0 ]; do
         --jar-b) jar_b=$2; shift 2 ;;
         --keep) KEEP=1; shift ;;
         --build) build=1; shift ;;
+        --jar-as-is) as_is=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "restore-benchmark: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
     esac
@@ -120,14 +122,7 @@ fi
 jar="$root/target/pgstaging.jar"
 launcher="$root/src/main/scripts/pgstaging"
 export PGSTAGING_JAR="$jar"
-if [ ! -f "$jar" ] || [ "$build" = 1 ]; then
-    echo "== building $jar"
-    (cd "$root" && mvn -B -q -o -DskipTests package) || bad "the build failed" "run 'mvn -B -DskipTests package' in $root to see why"
-fi
-
-if [ -n "$(find "$root/src/main" -newer "$jar" -type f -print -quit)" ]; then
-    echo "restore-benchmark: warning: $jar is older than src/main; pass --build to measure the current sources" >&2
-fi
+ensure_jar restore-benchmark "$root" "$jar" "$build" "$as_is"
 
 sandbox=$(mktemp -d /tmp/pgstaging-bench.XXXXXX)
 chmod 755 "$sandbox"
