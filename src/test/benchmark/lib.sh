@@ -519,7 +519,6 @@ paired_ratio() {
         $1 != s || $2 != l || $6 != "ok" { next }
         { t[$3, $4] = $5; rounds[$4] = 1 }
         END {
-            n = 0
             for (r in rounds) {
                 if (!((m, r) in t)) continue
                 if (ref == "L") {
@@ -529,12 +528,9 @@ paired_ratio() {
                     if (!((ref, r) in t)) continue
                     b = t[ref, r]
                 }
-                if (b + 0 > 0) v[++n] = t[m, r] / b
+                if (b + 0 > 0) print t[m, r] / b
             }
-            if (n == 0) { print "-"; exit }
-            for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { x = v[j]; v[j] = v[j - 1]; v[j - 1] = x }
-            printf "%.2f", n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-        }' "$sandbox/results.tsv"
+        }' "$sandbox/results.tsv" | stats | cut -d' ' -f1
 }
 
 print_report() {
