@@ -530,9 +530,7 @@ class FastRestoreEndToEndTest {
      */
     @Test
     void rangesLoadAndBuildManySmallTablesTogetherNotOneProcessEach() throws Exception {
-        sandbox.pg.execute("postgres", "DROP DATABASE IF EXISTS many_src");
-        sandbox.pg.execute("postgres", "CREATE DATABASE many_src");
-        sandbox.pg.execute("many_src", "DO $$ BEGIN FOR i IN 1..200 LOOP "
+        Path dump = dumpOfNewDatabase("many_src", "DO $$ BEGIN FOR i IN 1..200 LOOP "
                 + "EXECUTE format('CREATE TABLE %I (id int PRIMARY KEY, code text UNIQUE, v text, parent int)', 'small_' || i); "
                 + "EXECUTE format('CREATE INDEX ON %I (v)', 'small_' || i); "
                 + "EXECUTE format('INSERT INTO %I SELECT g, %L || g, md5((g * %s)::text), g FROM generate_series(1, 20) g',"
@@ -540,8 +538,6 @@ class FastRestoreEndToEndTest {
                 + "IF i % 2 = 0 THEN EXECUTE format('ALTER TABLE %I ADD FOREIGN KEY (parent) REFERENCES %I (id)',"
                 + " 'small_' || i, 'small_' || (i - 1)); END IF; "
                 + "END LOOP; END $$");
-        Path dump = sandbox.dir.resolve("many_src.dump");
-        sandbox.pg.pgDump("many_src", dump, "c");
         sandbox.publish("manydb", "manydb.2026-11-24.dump", dump);
         sandbox.publish("manyref", "manyref.2026-11-24.dump", dump);
         service("manyref", e -> { }, "restore_mode = file", "schemas = public").restore("manyref.dev", DateSpec.latest(), null);
@@ -587,9 +583,7 @@ class FastRestoreEndToEndTest {
      */
     @Test
     void rangesRestoreTablesOfEveryShapeAsAFileRestoreDoes() throws Exception {
-        sandbox.pg.execute("postgres", "DROP DATABASE IF EXISTS shapes_src");
-        sandbox.pg.execute("postgres", "CREATE DATABASE shapes_src");
-        sandbox.pg.execute("shapes_src", String.join("\n",
+        Path dump = dumpOfNewDatabase("shapes_src", String.join("\n",
                 "CREATE SCHEMA shapes;",
                 "CREATE TABLE shapes.events (id int, at date, kind text, payload text, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);",
                 "CREATE TABLE shapes.events_2025 PARTITION OF shapes.events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');",
@@ -625,8 +619,6 @@ class FastRestoreEndToEndTest {
                 "ALTER TABLE shapes.late ADD CONSTRAINT late_ref FOREIGN KEY (ref) REFERENCES shapes.tree (id) NOT VALID;",
                 "CREATE UNLOGGED TABLE shapes.scratch (id int PRIMARY KEY, note text);",
                 "INSERT INTO shapes.scratch SELECT g, md5(g::text) FROM generate_series(1, 20000) g;"));
-        Path dump = sandbox.dir.resolve("shapes_src.dump");
-        sandbox.pg.pgDump("shapes_src", dump, "c");
         for (String db : List.of("shaperef", "shapeblk", "shapecpy")) sandbox.publish(db, db + ".2026-11-24.dump", dump);
         service("shaperef", e -> { }, "restore_mode = file", "schemas = shapes").restore("shaperef.dev", DateSpec.latest(), null);
         List<RestoreEvent> blocks = Collections.synchronizedList(new ArrayList<>());
@@ -1015,6 +1007,16 @@ class FastRestoreEndToEndTest {
         Path dump = org.pgstaging.testkit.TempDirs.owned("pgstaging-" + name).resolve("dump");
         sandbox.pg.pgDump(source, dump, format, options);
         sandbox.pg.dropDatabase(source);
+        return dump;
+    }
+
+    /** A new database {@code name} made by {@code sql}, and its custom-format dump (the caller drops the database). */
+    private Path dumpOfNewDatabase(String name, String sql) {
+        sandbox.pg.execute("postgres", "DROP DATABASE IF EXISTS " + name);
+        sandbox.pg.execute("postgres", "CREATE DATABASE " + name);
+        sandbox.pg.execute(name, sql);
+        Path dump = sandbox.dir.resolve(name + ".dump");
+        sandbox.pg.pgDump(name, dump, "c");
         return dump;
     }
 
