@@ -2,9 +2,11 @@ package org.pgstaging.job;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.pgstaging.backup.BackupFile;
 import org.pgstaging.backup.DateSpec;
 import org.pgstaging.job.model.Change;
+import org.pgstaging.job.model.HeldRequest;
 import org.pgstaging.job.model.JobMessages;
 
 /**
@@ -71,6 +73,22 @@ public interface JobService {
     default boolean stateReachable() {
         return true;
     }
+
+    /**
+     * Keeps a chat request the face is about to acknowledge until {@link #answered}, so that it is not
+     * lost when this process dies before answering it: another replica (or this bot started again)
+     * gets it through {@link #onOrphanedRequest}. False when it is held already (delivered twice).
+     */
+    boolean hold(HeldRequest request);
+
+    /** The face answered the held request (or told the user why it could not): it is forgotten. */
+    void answered(String requestKey);
+
+    /**
+     * Gives {@code handler} each request held by a process that stopped before answering it, once
+     * this process has taken it over (on a thread of the job layer: hand slow work to your own).
+     */
+    void onOrphanedRequest(Consumer<HeldRequest> handler);
 
     /** Records where the face posted the messages of {@code jobId}, for every process on this state. */
     void putMessages(String jobId, JobMessages messages);

@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.pgstaging.job.metrics.JobMetrics;
 import org.pgstaging.job.metrics.QueueGauges;
 import org.pgstaging.job.model.Change;
+import org.pgstaging.job.model.HeldRequest;
 import org.pgstaging.job.model.JobKind;
 import org.pgstaging.job.model.JobMessages;
 import org.pgstaging.job.model.JobState;
@@ -58,6 +59,7 @@ public final class QueuedJobService implements JobService, AutoCloseable {
     private final Map<Long, Instant> lastProgress = new ConcurrentHashMap<>();
 
     private final StallWatcher stalls;
+    private final HeldRequestKeeper held;
     private final JobPolicy policy;
     /** Null until {@link #recordMetricsIn}. */
     private volatile JobMetrics metrics;
@@ -83,6 +85,7 @@ public final class QueuedJobService implements JobService, AutoCloseable {
         this.execution = new JobExecution(staging);
         this.queue = new RestoreQueue(store, this::run, execution::cleanUpInterrupted);
         stalls.onlyJobsOf(queue.replica());
+        this.held = new HeldRequestKeeper(store.heldRequests(), queue.replica());
         this.estimator = new Estimator(store);
         queue.addListener(new QueueListener() {
             @Override
@@ -144,6 +147,13 @@ public final class QueuedJobService implements JobService, AutoCloseable {
     public void start() {
         queue.start();
         stalls.start(StallWatcher.DEFAULT_PERIOD);
+        held.start();
+    }
+
+    /** Shorter heartbeat and takeover periods for held chat requests, for tests; before {@link #start()}. */
+    public QueuedJobService heldRequestTiming(Duration heartbeat, Duration takeover) {
+        held.timing(heartbeat, takeover);
+        return this;
     }
 
     /** How long {@link #close()} gives a running job to stop and clean up before leaving it to the next start. */
@@ -157,6 +167,7 @@ public final class QueuedJobService implements JobService, AutoCloseable {
      * stays open: what the listeners do about it (a face posting the job's notice) may still read it.
      */
     public void stopJobs() {
+        held.close();
         stalls.close();
         queue.close();
     }
@@ -189,7 +200,7 @@ public final class QueuedJobService implements JobService, AutoCloseable {
         }
         JobRequest r = JobRequest.of(staging.section(request.section()), request.kind(), date, request.requester())
                 .inThread(request.channel(), null);
-        return toView(queue.submit(r));
+        return toView(queue.submit(r, request.requestKey()));
     }
 
     @Override
@@ -268,6 +279,21 @@ public final class QueuedJobService implements JobService, AutoCloseable {
     @Override
     public boolean firstDelivery(String key) {
         return store.deliveries().first(key);
+    }
+
+    @Override
+    public boolean hold(HeldRequest request) {
+        return held.hold(request);
+    }
+
+    @Override
+    public void answered(String requestKey) {
+        held.release(requestKey);
+    }
+
+    @Override
+    public void onOrphanedRequest(java.util.function.Consumer<HeldRequest> handler) {
+        held.onOrphaned(handler);
     }
 
     @Override

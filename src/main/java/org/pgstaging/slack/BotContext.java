@@ -11,19 +11,28 @@ import org.pgstaging.job.JobService;
 import org.pgstaging.job.JobSubmission;
 import org.pgstaging.job.JobView;
 import org.pgstaging.job.RestorePreview;
+import org.pgstaging.job.model.HeldRequest;
 import org.pgstaging.job.model.JobKind;
 import org.pgstaging.job.model.JobState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** What the handlers share: settings, backend, Slack access, and the executor slow work runs on after the ack. */
+/**
+ * What the handlers share: settings, backend, Slack access, and the executor slow work runs on after
+ * the ack. {@code slack} posts to a response_url outside the request that gave it (a takeover).
+ */
 public record BotContext(SlackSettings settings, JobService backend, SlackPoster poster, AccessPolicy access,
                          UserNames names, MessageIndex index, JobMessenger messenger, ExecutorService executor,
-                         Clock clock) {
+                         Clock clock, com.slack.api.Slack slack) {
     private static final Logger log = LoggerFactory.getLogger(BotContext.class);
 
     /** Runs after the ack; errors reach the user through {@code onError}, never as a late HTTP response. */
     public boolean later(Runnable work, java.util.function.Consumer<Rendered> onError) {
+        return later(work, onError, () -> { });
+    }
+
+    /** {@link #later(Runnable, java.util.function.Consumer)}, then {@code done} whatever happened (when it ran at all). */
+    public boolean later(Runnable work, java.util.function.Consumer<Rendered> onError, Runnable done) {
         try {
             executor.execute(() -> {
                 try {
@@ -35,6 +44,8 @@ public record BotContext(SlackSettings settings, JobService backend, SlackPoster
                 } catch (RuntimeException e) {
                     log.error("Slack request failed", e);
                     onError.accept(Messages.error("pgstaging failed unexpectedly: " + e, "see the bot's log"));
+                } finally {
+                    done.run();
                 }
             });
             return true;
@@ -49,8 +60,18 @@ public record BotContext(SlackSettings settings, JobService backend, SlackPoster
      * posted the job is cancelled, since nobody could approve a request nobody can see.
      */
     public JobView request(JobKind kind, String section, DateSpec date, String user, String channel) {
+        return request(kind, section, date, user, channel, null);
+    }
+
+    /**
+     * {@link #request(JobKind, String, DateSpec, String, String)} for the held chat request {@code
+     * requestKey}: handled again after the replica handling it died, it finds the job made the first
+     * time, and posts its messages only if that replica had not.
+     */
+    public JobView request(JobKind kind, String section, DateSpec date, String user, String channel, String requestKey) {
         RestorePreview preview = kind == JobKind.VACUUMDB ? null : backend.preview(section, date);
-        JobView job = backend.submit(new JobSubmission(kind, section, date, user, channel));
+        JobView job = backend.submit(new JobSubmission(kind, section, date, user, channel, requestKey));
+        if (requestKey != null && index.ref(job.id()).isPresent()) return job;
         try {
             messenger.announce(job, preview, channel);
         } catch (PgStagingException e) {
@@ -58,6 +79,30 @@ public record BotContext(SlackSettings settings, JobService backend, SlackPoster
             throw new NotPosted(e);
         }
         return job;
+    }
+
+    /**
+     * Holds a chat request about to be acknowledged ({@link JobService#hold}); false only when the
+     * same request is held already (delivered twice: its first delivery answers it). A state store
+     * that cannot be reached does not stop the request: it is handled without the net.
+     */
+    public boolean hold(HeldRequest r) {
+        try {
+            return backend.hold(r);
+        } catch (RuntimeException e) {
+            log.warn("Could not hold Slack request {}, handling it all the same: {}", r.key(), e.getMessage());
+            return true;
+        }
+    }
+
+    /** The held request {@code key} was answered (null: it was not held); a failure only means it may be answered twice. */
+    public void answered(String key) {
+        if (key == null) return;
+        try {
+            backend.answered(key);
+        } catch (RuntimeException e) {
+            log.warn("Could not forget answered Slack request {} (it may be answered again): {}", key, e.getMessage());
+        }
     }
 
     /** {@link #request} could not post the request's messages (the bot is not in the channel...): the job is cancelled. */

@@ -5,7 +5,9 @@ import com.slack.api.app_backend.slash_commands.response.SlashCommandResponse;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.context.builtin.SlashCommandContext;
 import com.slack.api.bolt.response.Response;
+import com.slack.api.bolt.util.Responder;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.BackupFile;
@@ -15,6 +17,7 @@ import org.pgstaging.job.ServerActivity;
 import org.pgstaging.job.PgbouncerDatabase;
 import org.pgstaging.job.Verb;
 import org.pgstaging.job.VerbCall;
+import org.pgstaging.job.model.HeldRequest;
 import org.pgstaging.job.model.JobKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +31,13 @@ public final class CommandHandler {
     private static final Logger log = LoggerFactory.getLogger(CommandHandler.class);
     static final String WORKING = ":hourglass_flowing_sand: working…";
     static final String NO_COPIES = "_no dated copies_";
+    static final String BUSY = ":warning: pgstaging is busy, try again in a minute";
+    /** How long Slack takes answers on a response_url. */
+    static final Duration RESPONSE_URL_LIFE = Duration.ofMinutes(30);
+    /** A request older than this when taken over is dropped (logged), not done: its requester has moved on. */
+    static final Duration RESUME_WITHIN = Duration.ofHours(1);
+    /** A request whose handling stopped its bot this many times is answered with an error instead. */
+    static final int MAX_TAKEOVERS = 2;
 
     private final BotContext bot;
 
@@ -50,8 +60,68 @@ public final class CommandHandler {
         } catch (PgStagingException e) {
             return ctx.ack(ephemeral(Messages.error(e.getMessage(), e.hint())));
         }
-        boolean accepted = bot.later(() -> respond(ctx, run(call, p)), m -> respond(ctx, m));
-        return ctx.ack(ephemeral(Messages.plain(accepted ? WORKING : ":warning: pgstaging is busy, try again in a minute")));
+        String key = RequestKey.ofCommand(p.getTriggerId()).orElse(null);
+        if (key != null && !bot.hold(HeldRequest.received(key, p.getText() == null ? "" : p.getText(), p.getUserId(), p.getChannelId(),
+                p.getResponseUrl(), bot.clock().instant()))) {
+            return ctx.ack(); // the same request, held already by the bot that got it first: that one answers
+        }
+        Request request = new Request(call, p.getUserId(), p.getChannelId(), key);
+        boolean accepted = bot.later(() -> respond(ctx, run(request)), m -> respond(ctx, m), () -> bot.answered(key));
+        if (!accepted) bot.answered(key);
+        return ctx.ack(ephemeral(Messages.plain(accepted ? WORKING : BUSY)));
+    }
+
+    /** One parsed request, as the ack saw it or as a takeover reads it back. */
+    private record Request(VerbCall call, String user, String channel, String key) {
+    }
+
+    /**
+     * A request acknowledged by a bot that stopped before answering it: done again here, the answer
+     * going to its response_url while Slack still takes it, else to the user alone in its channel.
+     * A restore it had already queued is found, not queued twice ({@link BotContext#request}).
+     */
+    public void resume(HeldRequest held) {
+        java.util.function.Consumer<Rendered> answer = m -> answerLater(held, m);
+        if (held.receivedAt().isBefore(bot.clock().instant().minus(RESUME_WITHIN))) {
+            log.error("Dropping chat request {} of {} ({}): received {}, too long ago to do now", held.key(), held.userId(),
+                    held.text(), held.receivedAt());
+            answer.accept(Messages.error("pgstaging stopped before handling `" + held.text() + "` (asked "
+                    + Human.duration(java.time.Duration.between(held.receivedAt(), bot.clock().instant())) + " ago) and did not do it so late",
+                    "ask again if you still need it"));
+            bot.answered(held.key());
+            return;
+        }
+        if (held.takeovers() > MAX_TAKEOVERS) {
+            answer.accept(Messages.error("pgstaging stopped " + held.takeovers() + " times while handling `" + held.text() + "`",
+                    "ask again; if it stops again, see the bot's log"));
+            bot.answered(held.key());
+            return;
+        }
+        boolean accepted = bot.later(() -> {
+            bot.access().refuseChannel(held.channelId()).or(() -> bot.access().refuseRequester(held.userId())).ifPresent(no -> {
+                throw new Refused(no);
+            });
+            List<String> words = words(held.text());
+            VerbCall call = Verb.parse(words, Verb.Face.CHAT, bot.settings().command());
+            answer.accept(run(new Request(call, held.userId(), held.channelId(), held.key())));
+        }, answer, () -> bot.answered(held.key()));
+        if (!accepted) {
+            answer.accept(Messages.plain(BUSY));
+            bot.answered(held.key());
+        }
+    }
+
+    private void answerLater(HeldRequest held, Rendered m) {
+        boolean urlAlive = held.responseUrl() != null && held.receivedAt().isAfter(bot.clock().instant().minus(RESPONSE_URL_LIFE));
+        try {
+            if (urlAlive) {
+                new Responder(bot.slack(), held.responseUrl()).send(ephemeral(m));
+            } else {
+                bot.poster().ephemeral(held.channelId(), null, held.userId(), m);
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("Could not answer chat request {} of {}: {}", held.key(), held.userId(), e.toString());
+        }
     }
 
     private static List<String> words(String text) {
@@ -59,11 +129,12 @@ public final class CommandHandler {
         return t.isEmpty() ? List.of() : List.of(t.split("\\s+"));
     }
 
-    private Rendered run(VerbCall call, SlashCommandPayload p) {
+    private Rendered run(Request r) {
+        VerbCall call = r.call();
         JobService b = bot.backend();
         String section = call.section() == null ? null : bot.section(call.section());
         return switch (call.verb()) {
-            case RESTORE, FETCH, VACUUMDB -> submit(call, section, p);
+            case RESTORE, FETCH, VACUUMDB -> submit(r, section);
             case DROP -> {
                 String db = b.copyToDrop(section, call.date());
                 yield Messages.dropConfirm(section, db, b.connections(section, DatedName.parse(db).spec()));
@@ -125,8 +196,9 @@ public final class CommandHandler {
         };
     }
 
-    private Rendered submit(VerbCall call, String section, SlashCommandPayload p) {
-        JobView job = bot.request(JobKind.parse(call.verb().word()), section, call.dateOrDefault(), p.getUserId(), p.getChannelId());
+    private Rendered submit(Request r, String section) {
+        VerbCall call = r.call();
+        JobView job = bot.request(JobKind.parse(call.verb().word()), section, call.dateOrDefault(), r.user(), r.channel(), r.key());
         return Messages.plain(BotContext.requested(job));
     }
 

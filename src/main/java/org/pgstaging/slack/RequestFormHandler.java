@@ -22,6 +22,7 @@ import org.pgstaging.PgStagingException;
 import org.pgstaging.backup.DateSpec;
 import org.pgstaging.job.JobRefusedException;
 import org.pgstaging.job.JobView;
+import org.pgstaging.job.model.HeldRequest;
 import org.pgstaging.job.model.JobKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +73,8 @@ final class RequestFormHandler {
             if (c.section() != null) change(p.getView().getId(), c.section(), selected(p), c.channel());
             return ctx.ack();
         });
-        app.viewSubmission(ActionIds.REQUEST_VIEW, (req, ctx) -> submit(req.getPayload().getView(), req.getPayload().getUser().getId(), ctx));
+        app.viewSubmission(ActionIds.REQUEST_VIEW, (req, ctx) -> submit(req.getPayload().getView(), req.getPayload().getUser().getId(),
+                RequestKey.ofSubmission(req.getPayload().getTriggerId()).orElse(null), ctx));
     }
 
     private static String selected(BlockActionPayload p) {
@@ -141,20 +143,30 @@ final class RequestFormHandler {
 
     // ---- submitting -------------------------------------------------------------------------
 
-    private Response submit(View view, String user, ViewSubmissionContext ctx) {
+    /**
+     * {@code key}: the submission's request key. Held as the slash command {@code restore SECTION DATE}
+     * while it is asked for, so a bot stopping meanwhile leaves it to another ({@link CommandHandler#resume}).
+     */
+    private Response submit(View view, String user, String key, ViewSubmissionContext ctx) {
         RequestForm.Choice c = RequestForm.choice(view.getState());
         Map<String, String> errors = check(c, user);
         if (!errors.isEmpty()) return ctx.ackWithErrors(errors); // the form stays, and its updates still come
         newest.put(view.getId(), changes.incrementAndGet()); // late updates of the form must not replace what follows
         String section = c.section();
         String date = c.dateOfSection();
+        if (key != null && !bot.hold(HeldRequest.received(key, "restore " + section + " " + date, user, c.channel(), null,
+                bot.clock().instant()))) {
+            return ctx.ackWithUpdate(RequestForm.submitting(section, date)); // delivered twice: the first delivery asks
+        }
         CompletableFuture<JobView> asked;
         try {
-            asked = CompletableFuture.supplyAsync(() -> bot.request(JobKind.RESTORE, section, DateSpec.parse(date), user, c.channel()),
-                    bot.executor());
+            asked = CompletableFuture.supplyAsync(() -> bot.request(JobKind.RESTORE, section, DateSpec.parse(date), user, c.channel(),
+                    key), bot.executor());
         } catch (RejectedExecutionException busy) {
+            bot.answered(key);
             return ctx.ackWithErrors(Map.of(ActionIds.REQUEST_SECTION_BLOCK, "pgstaging is busy: send again in a minute"));
         }
+        asked.whenComplete((job, failure) -> bot.answered(key));
         try {
             JobView job = asked.get(ANSWER_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
             return ctx.ackWithUpdate(RequestForm.outcome(outcome(job, null, c.channel())));

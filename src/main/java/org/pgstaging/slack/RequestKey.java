@@ -25,11 +25,21 @@ final class RequestKey {
     /** The key of {@code req}; empty for requests that are not deduplicated (url_verification, ssl_check...). */
     static Optional<String> of(Request<?> req) {
         if (req instanceof EventRequest e) return eventId(e.getRequestBodyAsString()).map(id -> "event:" + id);
-        if (req instanceof SlashCommandRequest c) return present(c.getPayload().getTriggerId()).map(t -> "command:" + t);
+        if (req instanceof SlashCommandRequest c) return ofCommand(c.getPayload().getTriggerId());
         if (req instanceof BlockActionRequest a) return action(a.getPayload());
-        if (req instanceof ViewSubmissionRequest v) return present(v.getPayload().getTriggerId()).map(t -> "action:" + t);
+        if (req instanceof ViewSubmissionRequest v) return ofSubmission(v.getPayload().getTriggerId());
         if (req instanceof GlobalShortcutRequest s) return present(s.getPayload().getTriggerId()).map(t -> "action:" + t);
         return Optional.empty();
+    }
+
+    /** The key of a slash command whose trigger_id is {@code triggerId}, as {@link #of} makes it. */
+    static Optional<String> ofCommand(String triggerId) {
+        return present(triggerId).map(t -> "command:" + t);
+    }
+
+    /** The key of a view submission whose trigger_id is {@code triggerId}, as {@link #of} makes it. */
+    static Optional<String> ofSubmission(String triggerId) {
+        return present(triggerId).map(t -> "action:" + t);
     }
 
     private static Optional<String> action(BlockActionPayload p) {

@@ -80,9 +80,12 @@ public final class SlackBot implements AutoCloseable {
         JobMessenger messenger = new JobMessenger(backend, posts, throttle, index, new LogContextExecutor(workers), clock,
                 settings.approvalChannel().orElse(null));
         this.context = new BotContext(settings, backend, poster, new AccessPolicy(settings, backend.policy()), new UserNames(client),
-                index, messenger, workers, clock);
+                index, messenger, workers, clock, app.slack());
         backend.addListener(messenger);
-        new CommandHandler(context).register(app);
+        CommandHandler commands = new CommandHandler(context);
+        commands.register(app);
+        // requests another replica (or this bot's previous life) acknowledged and never answered
+        backend.onOrphanedRequest(commands::resume);
         new ActionHandler(context).register(app);
         new ThreadHandler(context).register(app);
         new RequestFormHandler(context, scheduler).register(app);

@@ -90,6 +90,7 @@ final class RecordingBackend implements JobService {
     @Override
     public JobView submit(JobSubmission r) {
         section(r.section());
+        if (r.requestKey() != null && jobOfRequest.containsKey(r.requestKey())) return jobs.get(jobOfRequest.get(r.requestKey()));
         record("submit " + r.kind() + " " + r.section() + " " + r.date() + " by " + r.requester());
         String id = tag + ids.incrementAndGet();
         String db = r.kind() == JobKind.RESTORE ? "foodb_" + DateSpec.compact(r.date().fixedDate(LocalDate.of(2026, 11, 24)).orElse(LocalDate.of(2026, 11, 24))) : null;
@@ -97,6 +98,7 @@ final class RecordingBackend implements JobService {
                 noApproval.contains(r.section()) ? JobState.QUEUED : JobState.AWAITING_APPROVAL, 0, null, null, null, null,
                 Instant.now(), null);
         jobs.put(id, job);
+        if (r.requestKey() != null) jobOfRequest.put(r.requestKey(), id);
         return job;
     }
 
@@ -206,6 +208,26 @@ final class RecordingBackend implements JobService {
     @Override
     public boolean firstDelivery(String key) {
         return state().deliveries().first(key);
+    }
+
+    /** The replica this backend holds chat requests as. */
+    static final org.pgstaging.job.store.Replica REPLICA = org.pgstaging.job.store.Replica.named("recording/1/0a0b0c");
+    private final java.util.Map<String, String> jobOfRequest = new java.util.concurrent.ConcurrentHashMap<>();
+    volatile java.util.function.Consumer<org.pgstaging.job.model.HeldRequest> orphanHandler;
+
+    @Override
+    public boolean hold(org.pgstaging.job.model.HeldRequest request) {
+        return state().heldRequests().hold(request, REPLICA);
+    }
+
+    @Override
+    public void answered(String requestKey) {
+        state().heldRequests().release(requestKey);
+    }
+
+    @Override
+    public void onOrphanedRequest(java.util.function.Consumer<org.pgstaging.job.model.HeldRequest> handler) {
+        orphanHandler = handler;
     }
 
     @Override

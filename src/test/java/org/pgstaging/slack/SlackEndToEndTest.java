@@ -560,6 +560,94 @@ class SlackEndToEndTest {
                 && c.param("view").contains("Cancelled"), LONG);
     }
 
+    // ---- 9. a bot killed between the ack and the answer ---------------------------------------------
+
+    /**
+     * A slash command acknowledged ("working…") by a bot that is killed while it reads the backup
+     * listing (a backup server that accepts and never answers) is not lost: the next bot on the same
+     * state answers it through its response_url, posts its request message and card, and makes one
+     * job. Requests answered normally (every test before this one) are forgotten.
+     */
+    @Test
+    @Order(9)
+    void aRequestAcknowledgedByABotKilledBeforeItsAnswerIsAnsweredByTheNextBot() throws Exception {
+        awaitTrue(() -> store.heldRequests().all().isEmpty(), "the requests answered so far to be forgotten: "
+                + store.heldRequests().all());
+        sandbox.publishDump("slackdb8", today);
+        java.util.List<java.net.Socket> stuck = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch listing = new java.util.concurrent.CountDownLatch(1);
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread accepter = new Thread(() -> {
+                try {
+                    while (true) {
+                        stuck.add(silent.accept());
+                        listing.countDown();
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            accepter.setDaemon(true);
+            accepter.start();
+            Path state = org.pgstaging.testkit.TempDirs.create("pgstaging-slack-e2e-held");
+            int port = PostgresServer.freePort();
+            String slack8 = "\n[slackdb8.dev]\nbackup_base_url = /slackdb8/\ndbname = slackdb8\ndbowner = postgres\n";
+            String slackSection = "\n[slack]\n" + String.join("\n", settings(state, port).entrySet().stream()
+                    .map(e -> e.getKey() + " = " + e.getValue()).toList()) + "\n";
+            Path hangingIni = sandbox.dir.resolve("bot-hanging.ini");
+            Files.writeString(hangingIni, Files.readString(ini, StandardCharsets.UTF_8) + slack8
+                    + "backup_host = 127.0.0.1:" + silent.getLocalPort() + "\n" + slackSection, StandardCharsets.UTF_8);
+            Path fixedIni = sandbox.dir.resolve("bot-fixed.ini");
+            Files.writeString(fixedIni, Files.readString(ini, StandardCharsets.UTF_8) + slack8 + slackSection, StandardCharsets.UTF_8);
+
+            String responseUrl = api.responseUrl();
+            try (BotProcessE2E first = BotProcessE2E.start(hangingIni, port, sandbox.dir.resolve("bot-held.log"), LONG)) {
+                HttpResponse<String> ack = slack.send(first.eventsUri(), slack.signForm(slack.slashCommand(ALICE, CHANNEL, "/pgstaging",
+                        "restore slackdb8.dev", responseUrl)));
+                assertThat(ack.body()).contains("working");
+                assertThat(listing.await(LONG.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+                        .as("the bot to ask the silent backup server for its listing\n" + first.output()).isTrue();
+                first.kill();
+            }
+            assertThat(api.calls("response_url").stream().filter(c -> responseUrl.endsWith(c.param("path")))).as("no answer yet").isEmpty();
+
+            try (JobStore store2 = JobStore.open(state)) {
+                assertThat(store2.heldRequests().all()).singleElement().satisfies(held -> {
+                    assertThat(held.text()).isEqualTo("restore slackdb8.dev");
+                    assertThat(held.userId()).isEqualTo(ALICE);
+                    assertThat(held.channelId()).isEqualTo(CHANNEL);
+                    assertThat(held.responseUrl()).isEqualTo(responseUrl);
+                });
+                assertThat(store2.recent(10)).as("killed before the job was made").isEmpty();
+                StagingService staging2 = new StagingService(ConfigLoader.load(fixedIni), EngineOptions.defaults(), RestoreListener.NONE);
+                SlackSettings settings2 = new SlackSettings(settings(state, port), Map.of());
+                try (QueuedJobService backend2 = new QueuedJobService(staging2, store2, Duration.ofMinutes(10), SlackBot.jobPolicy(settings2));
+                     SlackBot bot2 = new SlackBot(settings2, backend2, Clock.systemUTC())) {
+                    backend2.start();
+                    bot2.startHttp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                    Call answer = api.await("response_url", c -> responseUrl.endsWith(c.param("path")), LONG);
+                    assertThat(answer.allText()).contains("posted");
+                    String jobId = answer.allText().replaceAll("(?s).*Request `(\\d+)` posted.*", "$1");
+                    api.awaitMessage(p -> p.channel().equals(CHANNEL) && p.text().contains("job `" + jobId + "`")
+                            && p.text().contains("Restore slackdb8.dev") && p.text().contains("requested by <@" + ALICE + ">"), LONG);
+                    api.awaitMessage(p -> p.channel().equals(APPROVALS)
+                            && buttonValue(p.message().getAsJsonArray("blocks"), ActionIds.APPROVE).contains(jobId), LONG);
+                    awaitTrue(() -> store2.heldRequests().all().isEmpty(), "the answered request to be forgotten");
+                    assertThat(store2.recent(10)).singleElement().satisfies(job -> {
+                        assertThat(job.section()).isEqualTo("slackdb8.dev");
+                        assertThat(job.requestedBy()).isEqualTo(ALICE);
+                        assertThat(job.state()).isEqualTo(JobState.AWAITING_APPROVAL);
+                    });
+                    Thread.sleep(1000);
+                    assertThat(api.calls("response_url").stream().filter(c -> responseUrl.endsWith(c.param("path")))).hasSize(1);
+                    backend2.cancel(jobId, ALICE);
+                }
+            }
+        } finally {
+            for (java.net.Socket s : stuck) s.close();
+        }
+    }
+
     // ---- Slack side helpers ------------------------------------------------------------------------
 
     /** A request as the bot announced it: the job, its request message and its approval card. */

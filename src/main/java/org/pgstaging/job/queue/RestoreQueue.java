@@ -210,9 +210,19 @@ public final class RestoreQueue implements AutoCloseable {
 
     /** Stores the request (durable on return): AWAITING_APPROVAL, or QUEUED when the section needs no approval. */
     public Job submit(JobRequest request) {
+        return submit(request, null);
+    }
+
+    /**
+     * {@link #submit(JobRequest)} once per chat request ({@link JobStore#createOnce}): a request handled
+     * again after its replica died gets the job made the first time, and nobody hears of it twice.
+     */
+    public Job submit(JobRequest request, String requestKey) {
         lock.lock();
         try {
-            Job job = store.create(request);
+            JobStore.Created created = store.createOnce(request, requestKey);
+            Job job = created.job();
+            if (!created.isNew()) return job;
             events.changed(new JobEvent(job, null, HistoryAction.REQUEST, job.requestedBy()));
             if (job.state() == JobState.QUEUED) wake(job.serverKey());
             return job;

@@ -1,8 +1,5 @@
 package org.pgstaging.job.store;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,8 +16,6 @@ public final class Deliveries {
     /** How often pruning runs, at most. */
     static final Duration PRUNE_EVERY = Duration.ofHours(1);
     private static final int KEY_MAX = 255;
-    /** SQLSTATE of a unique violation, on H2 and PostgreSQL alike. */
-    private static final String UNIQUE_VIOLATION = "23505";
 
     private final StoreThread db;
     private final Clock clock;
@@ -40,24 +35,8 @@ public final class Deliveries {
         }
         Instant now = clock.instant();
         pruneNowAndThen(now);
-        return db.transaction("recording a Slack request", c -> insertOnce(c, key, now));
-    }
-
-    /**
-     * INSERT under a savepoint: on PostgreSQL a unique violation aborts the whole transaction, so it is
-     * rolled back to the savepoint and the transaction commits nothing. A concurrent insert of the same
-     * key waits for the other transaction and then violates the key: exactly one wins.
-     */
-    private static boolean insertOnce(Connection c, String key, Instant now) throws SQLException {
-        Savepoint before = c.setSavepoint();
-        try {
-            Rows.update(c, "INSERT INTO slack_requests (request_key, first_seen) VALUES (?, ?)", key, now);
-            return true;
-        } catch (SQLException e) {
-            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) throw e;
-            c.rollback(before);
-            return false;
-        }
+        return db.transaction("recording a Slack request",
+                c -> Rows.insertOnce(c, "INSERT INTO slack_requests (request_key, first_seen) VALUES (?, ?)", key, now));
     }
 
     /** Forgets the keys first seen before {@code cutoff}; returns how many. */

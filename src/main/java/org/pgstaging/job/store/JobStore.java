@@ -44,6 +44,7 @@ public final class JobStore implements AutoCloseable {
     private final History history;
     private final Deliveries deliveries;
     private final SlackMessages slackMessages;
+    private final HeldRequests heldRequests;
     private ServerSlots slots;
 
     private JobStore(StateLocation where, Clock clock) {
@@ -53,6 +54,7 @@ public final class JobStore implements AutoCloseable {
         this.history = new History(db);
         this.deliveries = new Deliveries(db, clock);
         this.slackMessages = new SlackMessages(db, SlackMessages.MAX_ENTRIES);
+        this.heldRequests = new HeldRequests(db, where.isPostgres());
     }
 
     public static JobStore open(Path stateDir) {
@@ -128,18 +130,43 @@ public final class JobStore implements AutoCloseable {
     /** Which Slack messages belong to which job. */
     public SlackMessages slackMessages() { return slackMessages; }
 
+    /** The chat requests acknowledged and not answered yet. */
+    public HeldRequests heldRequests() { return heldRequests; }
+
     // ---- decisions -----------------------------------------------------------------------------
 
     /** Stores a request: AWAITING_APPROVAL, or QUEUED at once (approved by {@value #AUTO_APPROVER}) when none is needed. */
     public Job create(JobRequest request) {
+        return createOnce(request, null).job();
+    }
+
+    /** What {@link #createOnce} found: the job, and whether this call made it. */
+    public record Created(Job job, boolean isNew) {
+    }
+
+    /**
+     * {@link #create}, once per chat request: when a job was already made for {@code requestKey} (the
+     * request is handled again after the replica handling it died), that job is returned instead of
+     * a second one. {@code requestKey} null: always a new job.
+     */
+    public Created createOnce(JobRequest request, String requestKey) {
+        if (requestKey != null && (requestKey.isBlank() || requestKey.length() > 255)) {
+            throw new JobStoreException("request key must be 1 to 255 characters", "build it from the request's trigger_id");
+        }
         Instant now = clock.instant();
         return db.transaction("storing a request", c -> {
+            if (requestKey != null) {
+                List<Job> made = Rows.jobs(c, "WHERE request_key = ?", requestKey);
+                if (!made.isEmpty()) return new Created(made.get(0), false);
+            }
+            // a replica making the same request's job at the same moment violates the unique key: this transaction
+            // fails and is not retried (the other replica answers the request)
             long id = Rows.insert(c, "INSERT INTO jobs (kind, section, date_spec, target_database, "
-                            + "server_key, state, requested_by, requested_at, channel, thread_ts) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            + "server_key, state, requested_by, requested_at, channel, thread_ts, request_key) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     request.kind().code(), request.section(), request.dateSpec(), request.targetDatabase(),
                     request.serverKey(), JobState.AWAITING_APPROVAL, name(request.requestedBy(), "requester"), now,
-                    request.channel(), request.threadTs());
+                    request.channel(), request.threadTs(), requestKey);
             append(c, now, request.requestedBy(), HistoryAction.REQUEST, id, request.section(),
                     request.kind().code() + (request.dateSpec() == null ? "" : " " + request.dateSpec())
                             + " on " + request.serverKey());
@@ -148,7 +175,7 @@ public final class JobStore implements AutoCloseable {
                 append(c, now, AUTO_APPROVER, HistoryAction.APPROVE, id, request.section(),
                         "the section needs no approval (approval = none)");
             }
-            return load(c, id);
+            return new Created(load(c, id), true);
         });
     }
 

@@ -27,7 +27,7 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
 final class Migrations {
     /** The bot's jobs: before Flyway, {@code schema_version} (versions 1 and 2) said what was applied. */
     static final Migrations JOBS = new Migrations("jobs", "flyway_jobs_history", "schema_version",
-            "SELECT COALESCE(MAX(version), 0) FROM schema_version", 2, 5);
+            "SELECT COALESCE(MAX(version), 0) FROM schema_version", 2, 6);
     /** The history of changes: before Flyway, its tables were made if missing, so they are version 1. */
     static final Migrations CHANGES = new Migrations("changes", "flyway_changes_history", "changes", null, 1, 1);
 

@@ -22,6 +22,8 @@ final class Rows {
             + "finished_at, error, cleanup, channel, message_ts, thread_ts, approval_channel, approval_ts, attempt, "
             + "queue_seq, last_progress_at, progress, dump_bytes, duration_ms, retry_of, cancel_requested_by, "
             + "failure_hint, failed_step, owner, heartbeat_at";
+    /** SQLSTATE of a unique violation, on H2 and PostgreSQL alike. */
+    static final String UNIQUE_VIOLATION = "23505";
     static final String SELECT_JOBS = "SELECT " + JOB_COLUMNS + " FROM jobs ";
     static final String SELECT_HISTORY = "SELECT id, at, actor, action, job_id, section, detail FROM history ";
 
@@ -82,6 +84,24 @@ final class Rows {
         }
     }
 
+    /**
+     * INSERT under a savepoint; false when a row with its key exists. On PostgreSQL a unique violation
+     * aborts the whole transaction, so it is rolled back to the savepoint and the transaction goes on.
+     * A concurrent insert of the same key waits for the other transaction, then violates the key:
+     * exactly one wins.
+     */
+    static boolean insertOnce(Connection c, String sql, Object... params) throws SQLException {
+        java.sql.Savepoint before = c.setSavepoint();
+        try {
+            update(c, sql, params);
+            return true;
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) throw e;
+            c.rollback(before);
+            return false;
+        }
+    }
+
     static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
         try {
@@ -105,7 +125,7 @@ final class Rows {
         }
     }
 
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
+    static Instant instant(ResultSet rs, int column) throws SQLException {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
     }

@@ -1,0 +1,29 @@
+package org.pgstaging.job.model;
+
+import java.time.Instant;
+
+/**
+ * A chat request acknowledged ("working…") and not answered yet, as kept in the state store until it
+ * is: the words as the user typed them after the command, who typed them where, and where the
+ * answer goes.
+ *
+ * @param key         what makes it the same request when Slack delivers it again (its trigger_id)
+ * @param text        the words after the slash command, as typed
+ * @param responseUrl Slack's response_url for the answer; null when the request came without one (a form)
+ * @param receivedAt  when the bot received it
+ * @param takeovers   how many times a replica took it over from one that stopped
+ */
+public record HeldRequest(String key, String text, String userId, String channelId, String responseUrl,
+                          Instant receivedAt, int takeovers) {
+
+    /** The same request answered without a response_url (a form submission has none). */
+    public HeldRequest withNoResponseUrl() {
+        return new HeldRequest(key, text, userId, channelId, null, receivedAt, takeovers);
+    }
+
+    /** A request just received, not taken over yet. */
+    public static HeldRequest received(String key, String text, String userId, String channelId, String responseUrl,
+                                       Instant at) {
+        return new HeldRequest(key, text, userId, channelId, responseUrl, at, 0);
+    }
+}
