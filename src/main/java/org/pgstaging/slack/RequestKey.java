@@ -24,12 +24,17 @@ final class RequestKey {
 
     /** The key of {@code req}; empty for requests that are not deduplicated (url_verification, ssl_check...). */
     static Optional<String> of(Request<?> req) {
-        if (req instanceof EventRequest e) return eventId(e.getRequestBodyAsString()).map(id -> "event:" + id);
+        if (req instanceof EventRequest e) return eventId(e.getRequestBodyAsString()).flatMap(RequestKey::ofEvent);
         if (req instanceof SlashCommandRequest c) return ofCommand(c.getPayload().getTriggerId());
         if (req instanceof BlockActionRequest a) return action(a.getPayload());
         if (req instanceof ViewSubmissionRequest v) return ofSubmission(v.getPayload().getTriggerId());
         if (req instanceof GlobalShortcutRequest s) return present(s.getPayload().getTriggerId()).map(t -> "action:" + t);
         return Optional.empty();
+    }
+
+    /** The key of an event whose event_id is {@code eventId}, as {@link #of} makes it. */
+    static Optional<String> ofEvent(String eventId) {
+        return present(eventId).map(id -> "event:" + id);
     }
 
     /** The key of a slash command whose trigger_id is {@code triggerId}, as {@link #of} makes it. */

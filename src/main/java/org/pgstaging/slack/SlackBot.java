@@ -84,10 +84,13 @@ public final class SlackBot implements AutoCloseable {
         backend.addListener(messenger);
         CommandHandler commands = new CommandHandler(context);
         commands.register(app);
-        // requests another replica (or this bot's previous life) acknowledged and never answered
-        backend.onOrphanedRequest(commands::resume);
         new ActionHandler(context).register(app);
-        new ThreadHandler(context).register(app);
+        ThreadHandler replies = new ThreadHandler(context);
+        replies.register(app);
+        // requests another replica (or this bot's previous life) acknowledged and never answered
+        backend.onOrphanedRequest(held -> {
+            if (held.threadTs() == null) commands.resume(held); else replies.resume(held);
+        });
         new RequestFormHandler(context, scheduler).register(app);
         this.homeRounds = Executors.newSingleThreadScheduledExecutor(daemon("pgstaging-slack-home"));
         HomeRefresher home = new HomeRefresher(context, homeRounds, HomeRefresher.INTERVAL);

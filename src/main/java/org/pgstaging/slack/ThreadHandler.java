@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.pgstaging.PgStagingException;
 import org.pgstaging.job.JobView;
+import org.pgstaging.job.model.HeldRequest;
 import org.pgstaging.job.model.JobKind;
 import org.pgstaging.job.model.JobState;
 
@@ -33,33 +34,73 @@ public final class ThreadHandler {
             if (!WORDS.contains(word)) return ctx.ack();
             Optional<String> jobId = bot.index().jobOfThread(e.getChannel(), e.getThreadTs());
             if (jobId.isEmpty()) return ctx.ack();
-            bot.later(() -> reply(word, jobId.get(), e), m -> bot.poster().ephemeral(e.getChannel(), e.getThreadTs(), e.getUser(), m));
+            Reply r = new Reply(word, jobId.get(), e.getUser(), e.getChannel(), e.getThreadTs());
+            String key = RequestKey.ofEvent(req.getEventId()).orElse(null);
+            if (key != null && !bot.hold(HeldRequest.reply(key, word, r.user(), r.channel(), r.threadTs(), bot.clock().instant()))) {
+                return ctx.ack(); // held already: the bot that got it first answers it
+            }
+            if (!bot.later(() -> reply(r), m -> tell(r, m), () -> bot.answered(key))) bot.answered(key);
             return ctx.ack();
         });
     }
 
-    private void reply(String word, String jobId, MessageEvent e) {
-        String user = e.getUser();
-        bot.access().refuseChannel(e.getChannel()).or(() -> bot.access().refuseRequester(user)).ifPresent(no -> {
+    /** A reply in a job's thread, as received or as a takeover reads it back. */
+    private record Reply(String word, String jobId, String user, String channel, String threadTs) {
+    }
+
+    /**
+     * A reply acknowledged by a bot that stopped before answering it ({@link CommandHandler#resume}
+     * for commands): done again here. A cancel or retry done the first time is refused the second
+     * ("already cancelled", "already retried as job N"), which is what the thread then reads.
+     */
+    public void resume(HeldRequest held) {
+        Optional<String> jobId = bot.index().jobOfThread(held.channelId(), held.threadTs());
+        String word = held.text().trim().toLowerCase(Locale.ROOT);
+        if (jobId.isEmpty() || !WORDS.contains(word)) {
+            bot.answered(held.key());
+            return;
+        }
+        Reply r = new Reply(word, jobId.get(), held.userId(), held.channelId(), held.threadTs());
+        if (held.receivedAt().isBefore(bot.clock().instant().minus(CommandHandler.RESUME_WITHIN))
+                || held.takeovers() > CommandHandler.MAX_TAKEOVERS) {
+            tell(r, Messages.error("pgstaging stopped before answering `" + word + "` in this thread", "ask again if you still need it"));
+            bot.answered(held.key());
+            return;
+        }
+        if (!bot.later(() -> reply(r), m -> tell(r, m), () -> bot.answered(held.key()))) {
+            tell(r, Messages.plain(CommandHandler.BUSY));
+            bot.answered(held.key());
+        }
+    }
+
+    private void tell(Reply r, Rendered m) {
+        bot.poster().ephemeral(r.channel(), r.threadTs(), r.user(), m);
+    }
+
+    private void reply(Reply r) {
+        String word = r.word();
+        String jobId = r.jobId();
+        String user = r.user();
+        bot.access().refuseChannel(r.channel()).or(() -> bot.access().refuseRequester(user)).ifPresent(no -> {
             throw new Refused(no);
         });
         JobView job = bot.backend().job(jobId).orElseThrow(() -> new PgStagingException("job " + jobId + " is no longer known", null));
         switch (word) {
-            case "status" -> post(e, Messages.plain("*" + Messages.title(job) + "*\n" + Messages.status(job, null, bot.clock().instant())));
+            case "status" -> post(r, Messages.plain("*" + Messages.title(job) + "*\n" + Messages.status(job, null, bot.clock().instant())));
             case "cancel" -> {
                 bot.access().refuseCanceller(user, job.requesterId()).ifPresent(no -> {
                     throw new Refused(no);
                 });
                 if (job.finished()) throw new PgStagingException("this job is already " + job.state().name().toLowerCase(), null);
                 bot.messenger().jobChanged(bot.backend().cancel(jobId, user));
-                post(e, Messages.plain(Mrkdwn.user(user) + " cancelled " + Messages.title(job) + "."));
+                post(r, Messages.plain(Mrkdwn.user(user) + " cancelled " + Messages.title(job) + "."));
             }
             case "retry" -> {
                 if (job.state() != JobState.FAILED && job.state() != JobState.CANCELLED) {
                     throw new PgStagingException("only a failed or cancelled job can be retried; this one is "
                             + job.state().name().toLowerCase().replace('_', ' '), null);
                 }
-                ActionHandler.retryJob(bot, job, user, e.getChannel());
+                ActionHandler.retryJob(bot, job, user, r.channel());
             }
             case "switch" -> {
                 if (job.kind() != JobKind.RESTORE || job.state() != JobState.DONE || job.database() == null) {
@@ -68,19 +109,19 @@ public final class ThreadHandler {
                 DatedName target = DatedName.parse(job.database());
                 var current = bot.active(job.section());
                 if (current.isPresent() && current.get().database().equals(job.database())) {
-                    post(e, Messages.plain("*" + Mrkdwn.escape(target.alias()) + "* already points to " + Mrkdwn.code(job.database()) + "."));
+                    post(r, Messages.plain("*" + Mrkdwn.escape(target.alias()) + "* already points to " + Mrkdwn.code(job.database()) + "."));
                 } else {
-                    post(e, Messages.switchConfirm(job.section(), target.alias(), job.database(), current.isPresent()
+                    post(r, Messages.switchConfirm(job.section(), target.alias(), job.database(), current.isPresent()
                             ? bot.backend().connections(job.section(), DatedName.parse(current.get().database()).spec()) : List.of()));
                 }
             }
-            case "dbsizes" -> post(e, Messages.listing("Database sizes", Tables.dbsizes(bot.backend().dbsizes(List.of(job.section()))),
+            case "dbsizes" -> post(r, Messages.listing("Database sizes", Tables.dbsizes(bot.backend().dbsizes(List.of(job.section()))),
                     CommandHandler.NO_COPIES, null));
             default -> { }
         }
     }
 
-    private void post(MessageEvent e, Rendered m) {
-        bot.poster().post(e.getChannel(), e.getThreadTs(), false, m);
+    private void post(Reply r, Rendered m) {
+        bot.poster().post(r.channel(), r.threadTs(), false, m);
     }
 }

@@ -66,7 +66,7 @@ class HeldRequestTakeoverTest {
 
     /** Held by a bot that died, as the store hands it over: one takeover so far. */
     private static HeldRequest orphan(String key, String text, String responseUrl, Duration age, int takeovers) {
-        HeldRequest r = new HeldRequest(key, text, ALICE, CHANNEL, responseUrl, Instant.now().minus(age), takeovers);
+        HeldRequest r = new HeldRequest(key, text, ALICE, CHANNEL, responseUrl, Instant.now().minus(age), takeovers, null);
         assertThat(backend.state().heldRequests().hold(r, org.pgstaging.job.store.Replica.named("dead-bot/1/dddddd"))).isTrue();
         return r;
     }
@@ -148,5 +148,50 @@ class HeldRequestTakeoverTest {
         var answer = api.await("response_url", c -> c.param("path").equals(pathOf(url)));
         assertThat(answer.allText()).contains("stopped 3 times").contains("restore foodb.dev 2026-11-22");
         assertThat(backend.calls("submit")).hasSize(submits);
+    }
+
+    /** A restore asked as a slash command; returns its job id and the ts of its request message (its thread). */
+    private static String[] asked(String date) throws Exception {
+        String url = api.responseUrl();
+        slack.send(events, slack.signForm(slack.slashCommand(ALICE, CHANNEL, "/pgstaging", "restore foodb.dev " + date, url)));
+        var answer = api.await("response_url", c -> c.param("path").equals(pathOf(url)));
+        String jobId = answer.allText().replaceAll("(?s).*Request `([^`]+)` posted.*", "$1");
+        var request = api.awaitMessage(p -> p.channel().equals(CHANNEL) && p.text().contains("job `" + jobId + "`")
+                && !p.message().has("thread_ts"));
+        return new String[] {jobId, request.ts()};
+    }
+
+    @Test
+    void aThreadReplyIsHeldUntilAnsweredAndOneTakenOverIsAnsweredInItsThread() throws Exception {
+        String[] job = asked("2026-11-23");
+        var event = slack.eventCallback(slack.threadMessage(ALICE, CHANNEL, "status", job[1]));
+        String eventId = event.get("event_id").getAsString();
+        assertThat(slack.send(events, slack.signJson(event.toString())).statusCode()).isEqualTo(200);
+        api.await("chat.postMessage", c -> job[1].equals(c.param("thread_ts")) && c.allText().contains("Awaiting approval"));
+        awaitTrue(() -> backend.state().heldRequests().all().stream().noneMatch(h -> h.key().equals("event:" + eventId)),
+                "the answered reply to be forgotten");
+
+        // the same kind of reply, acknowledged by a bot that died: answered in the thread by this one
+        int before = (int) api.calls("chat.postMessage").stream().filter(c -> job[1].equals(c.param("thread_ts"))
+                && c.allText().contains("Database sizes")).count();
+        HeldRequest reply = new HeldRequest("event:Ev0TAKEOVER01", "dbsizes", ALICE, CHANNEL, null,
+                Instant.now().minusSeconds(40), 1, job[1]);
+        assertThat(backend.state().heldRequests().hold(reply, org.pgstaging.job.store.Replica.named("dead-bot/1/dddddd"))).isTrue();
+        backend.orphanHandler.accept(reply);
+        awaitTrue(() -> api.calls("chat.postMessage").stream().filter(c -> job[1].equals(c.param("thread_ts"))
+                && c.allText().contains("Database sizes")).count() == before + 1, "the dbsizes answer in the job's thread");
+        awaitTrue(() -> backend.state().heldRequests().all().isEmpty(), "the reply to be forgotten");
+
+        // a cancel taken over twice: done the first time, refused ("already cancelled") the second, to its sender alone
+        HeldRequest cancel = new HeldRequest("event:Ev0TAKEOVER02", "cancel", ALICE, CHANNEL, null, Instant.now().minusSeconds(40), 1, job[1]);
+        backend.state().heldRequests().hold(cancel, org.pgstaging.job.store.Replica.named("dead-bot/1/dddddd"));
+        backend.orphanHandler.accept(cancel);
+        api.await("chat.postMessage", c -> job[1].equals(c.param("thread_ts")) && c.allText().contains("cancelled"));
+        awaitTrue(() -> backend.state().heldRequests().all().isEmpty(), "the cancel to be forgotten");
+        backend.state().heldRequests().hold(cancel, org.pgstaging.job.store.Replica.named("dead-bot/1/dddddd"));
+        backend.orphanHandler.accept(cancel);
+        api.await("chat.postEphemeral", c -> ALICE.equals(c.param("user")) && job[1].equals(c.param("thread_ts"))
+                && c.allText().contains("already"));
+        assertThat(backend.jobs.get(job[0]).state()).isEqualTo(org.pgstaging.job.model.JobState.CANCELLED);
     }
 }

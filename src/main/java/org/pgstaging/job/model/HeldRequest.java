@@ -12,18 +12,24 @@ import java.time.Instant;
  * @param responseUrl Slack's response_url for the answer; null when the request came without one (a form)
  * @param receivedAt  when the bot received it
  * @param takeovers   how many times a replica took it over from one that stopped
+ * @param threadTs    the thread of a reply in a job's thread ({@code text} is the reply); null for a command
  */
 public record HeldRequest(String key, String text, String userId, String channelId, String responseUrl,
-                          Instant receivedAt, int takeovers) {
+                          Instant receivedAt, int takeovers, String threadTs) {
 
     /** The same request answered without a response_url (a form submission has none). */
     public HeldRequest withNoResponseUrl() {
-        return new HeldRequest(key, text, userId, channelId, null, receivedAt, takeovers);
+        return new HeldRequest(key, text, userId, channelId, null, receivedAt, takeovers, threadTs);
     }
 
     /** A request just received, not taken over yet. */
     public static HeldRequest received(String key, String text, String userId, String channelId, String responseUrl,
                                        Instant at) {
-        return new HeldRequest(key, text, userId, channelId, responseUrl, at, 0);
+        return new HeldRequest(key, text, userId, channelId, responseUrl, at, 0, null);
+    }
+
+    /** A reply in the thread {@code threadTs} just received (answered in that thread, no response_url). */
+    public static HeldRequest reply(String key, String text, String userId, String channelId, String threadTs, Instant at) {
+        return new HeldRequest(key, text, userId, channelId, null, at, 0, threadTs);
     }
 }

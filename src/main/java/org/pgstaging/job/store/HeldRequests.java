@@ -20,7 +20,8 @@ public final class HeldRequests {
     private static final int KEY_MAX = 255;
     private static final int TEXT_MAX = 4000;
     private static final int URL_MAX = 2048;
-    private static final String COLUMNS = "request_key, command_text, user_id, channel_id, response_url, received_at, takeovers";
+    private static final String COLUMNS = "request_key, command_text, user_id, channel_id, response_url, received_at, takeovers, "
+            + "thread_ts";
 
     private final StoreThread db;
     private final boolean shared;
@@ -40,10 +41,11 @@ public final class HeldRequests {
         check(r.userId(), KEY_MAX, "user id");
         check(r.channelId(), KEY_MAX, "channel id");
         if (r.responseUrl() != null) check(r.responseUrl(), URL_MAX, "response_url");
+        if (r.threadTs() != null) check(r.threadTs(), 64, "thread ts");
         return db.transaction("holding a chat request", c -> Rows.insertOnce(c, "INSERT INTO held_requests (request_key, "
-                        + "command_text, user_id, channel_id, response_url, received_at, owner, heartbeat_at, takeovers) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP, 0)",
-                r.key(), r.text(), r.userId(), r.channelId(), r.responseUrl(), r.receivedAt(), owner.name()));
+                        + "command_text, user_id, channel_id, response_url, thread_ts, received_at, owner, heartbeat_at, takeovers) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP, 0)",
+                r.key(), r.text(), r.userId(), r.channelId(), r.responseUrl(), r.threadTs(), r.receivedAt(), owner.name()));
     }
 
     /** Forgets the request: it was answered (or could not be, and the user was told). */
@@ -102,7 +104,7 @@ public final class HeldRequests {
 
     private static HeldRequest read(ResultSet rs) throws SQLException {
         return new HeldRequest(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                Rows.instant(rs, 6), rs.getInt(7));
+                Rows.instant(rs, 6), rs.getInt(7), rs.getString(8));
     }
 
     /** The state database's clock, which every replica's heartbeat is written in. */

@@ -98,7 +98,7 @@ class HeldRequestsTest {
         List<HeldRequest> taken = theirs.takeOver(B, SILENCE);
         assertThat(taken).hasSize(1);
         assertThat(taken.get(0)).isEqualTo(new HeldRequest("command:1.42.aaa", "restore foodb.dev latest", "U0ALICE1",
-                "C0STAGING1", "https://hooks.slack.com/commands/T0TEAM001/1234/abcd", Instant.parse("2026-12-01T13:59:58Z"), 1));
+                "C0STAGING1", "https://hooks.slack.com/commands/T0TEAM001/1234/abcd", Instant.parse("2026-12-01T13:59:58Z"), 1, null));
         assertThat(mine.heartbeat(A)).as("A lost it").isZero();
         assertThat(theirs.takeOver(B, SILENCE)).as("B does not take its own").isEmpty();
         assertThat(mine.takeOver(C, SILENCE)).as("B is alive").isEmpty();
