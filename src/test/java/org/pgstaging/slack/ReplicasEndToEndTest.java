@@ -131,7 +131,7 @@ class ReplicasEndToEndTest {
                 try (JobStore store = JobStore.open(StateLocation.postgres(StateUrl.parse(stateUrl)), Clock.systemUTC())) {
                     Gate.await("20 jobs stored", LONG, () -> store.recent(100).size() >= 20);
                     // the kill comes mid-restore, not between a request's acknowledgement and its answer
-                    // (an answer a killed replica had not posted yet is lost: noted, not what this tests)
+                    // (that case is HeldRequestReplicasEndToEndTest's)
                     Gate.await("20 requests answered", LONG, () -> api.calls("response_url").size() >= 20);
                     // the gated restore: find it and the bot running it
                     Gate.await("repdb1 restore at its gate", LONG, () -> sessionsOnDatedCopy(sandbox.pg, "repdb1") > 0);
