@@ -85,15 +85,15 @@ public final class CommandHandler {
         if (held.receivedAt().isBefore(bot.clock().instant().minus(RESUME_WITHIN))) {
             log.error("Dropping chat request {} of {} ({}): received {}, too long ago to do now", held.key(), held.userId(),
                     held.text(), held.receivedAt());
-            answer.accept(Messages.error("pgstaging stopped before handling `" + held.text() + "` (asked "
-                    + Human.duration(java.time.Duration.between(held.receivedAt(), bot.clock().instant())) + " ago) and did not do it so late",
+            answer.accept(Messages.error("pgstaging stopped before it could handle " + Mrkdwn.code(Mrkdwn.unescape(held.text()))
+                    + ", asked " + Human.duration(Duration.between(held.receivedAt(), bot.clock().instant())) + " ago: too late to do it now",
                     "ask again if you still need it"));
             bot.answered(held.key());
             return;
         }
         if (held.takeovers() > MAX_TAKEOVERS) {
-            answer.accept(Messages.error("pgstaging stopped " + held.takeovers() + " times while handling `" + held.text() + "`",
-                    "ask again; if it stops again, see the bot's log"));
+            answer.accept(Messages.error("pgstaging stopped " + held.takeovers() + " times while handling "
+                    + Mrkdwn.code(Mrkdwn.unescape(held.text())), "ask again; if it stops again, see the bot's log"));
             bot.answered(held.key());
             return;
         }

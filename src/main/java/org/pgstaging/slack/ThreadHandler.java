@@ -63,7 +63,7 @@ public final class ThreadHandler {
         Reply r = new Reply(word, jobId.get(), held.userId(), held.channelId(), held.threadTs());
         if (held.receivedAt().isBefore(bot.clock().instant().minus(CommandHandler.RESUME_WITHIN))
                 || held.takeovers() > CommandHandler.MAX_TAKEOVERS) {
-            tell(r, Messages.error("pgstaging stopped before answering `" + word + "` in this thread", "ask again if you still need it"));
+            tell(r, Messages.error("pgstaging stopped before answering " + Mrkdwn.code(word) + " in this thread", "ask again if you still need it"));
             bot.answered(held.key());
             return;
         }
