@@ -75,7 +75,13 @@ final class HeldRequestKeeper implements AutoCloseable {
             for (HeldRequest r : taken) {
                 LOG.warn("taking over chat request {} of {} (received {}, takeover {}): the replica that acknowledged it stopped",
                         r.key(), r.userId(), r.receivedAt(), r.takeovers());
-                handler.accept(r);
+                try {
+                    handler.accept(r);
+                } catch (RuntimeException e) {
+                    // held by a live replica, it would never be taken again: given back, it comes round with one more takeover
+                    LOG.error("could not hand over chat request {}; it is given back", r.key(), e);
+                    store.abandon(r.key());
+                }
             }
         } catch (RuntimeException e) {
             LOG.warn("cannot keep the held chat requests: {}", e.getMessage());

@@ -17,6 +17,8 @@ import org.pgstaging.job.model.HeldRequest;
  * files only one process ever uses the state, so every request another process left is its own at once.
  */
 public final class HeldRequests {
+    /** The owner of a request given back by {@link #abandon}: no replica has this name. */
+    static final String ABANDONED = "(abandoned)";
     private static final int KEY_MAX = 255;
     private static final int TEXT_MAX = 4000;
     private static final int URL_MAX = 2048;
@@ -51,6 +53,16 @@ public final class HeldRequests {
     /** Forgets the request: it was answered (or could not be, and the user was told). */
     public void release(String key) {
         db.transaction("releasing a chat request", c -> Rows.update(c, "DELETE FROM held_requests WHERE request_key = ?", key));
+    }
+
+    /**
+     * Gives the request back as if its holder had died: the next {@link #takeOver}, by any replica
+     * (this one included), takes it with one more takeover, so one that keeps failing ends answered
+     * as such rather than held for ever by a live replica.
+     */
+    public void abandon(String key) {
+        db.transaction("abandoning a chat request", c -> Rows.update(c,
+                "UPDATE held_requests SET owner = ?, heartbeat_at = ? WHERE request_key = ?", ABANDONED, Instant.EPOCH, key));
     }
 
     /** Shows that {@code owner} is alive: its requests are not taken over. Returns how many it holds. */

@@ -107,6 +107,19 @@ class HeldRequestsTest {
     }
 
     @Test
+    void aRequestGivenBackIsTakenAgainAtOnceWithOneMoreTakeover() {
+        HeldRequests mine = store.heldRequests();
+        mine.hold(request("command:1.42.back"), A);
+        mine.abandon("command:1.42.back");
+        assertThat(mine.heartbeat(A)).as("A no longer holds it").isZero();
+        List<HeldRequest> taken = mine.takeOver(A, Duration.ofHours(1));
+        assertThat(taken).extracting(HeldRequest::takeovers).as("even by the replica that gave it back").containsExactly(1);
+        if (backend == StateBackend.POSTGRES) {
+            assertThat(mine.takeOver(B, Duration.ofHours(1))).as("held again, by a live replica").isEmpty();
+        }
+    }
+
+    @Test
     void twoReplicasTakingOverAtOnceShareTheRequestsWithoutOverlap() throws Exception {
         HeldRequests mine = store.heldRequests();
         HeldRequests theirs = new HeldRequests(otherSession, backend == StateBackend.POSTGRES);
