@@ -33,7 +33,8 @@ class HeldRequestsTest {
     static final Replica A = Replica.named("bot-a/1/a1a1a1");
     static final Replica B = Replica.named("bot-b/1/b2b2b2");
     static final Replica C = Replica.named("bot-c/1/c3c3c3");
-    static final Duration SILENCE = Duration.ofSeconds(1);
+    /** Long enough that a test machine stalling between two statements does not look like a dead replica. */
+    static final Duration SILENCE = Duration.ofSeconds(2);
 
     @Parameter
     StateBackend backend;
