@@ -55,6 +55,17 @@ final class BotProcessE2E implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes to {@code file} the configuration {@code ini} (as StagingSandbox writes it, its [slack]
+     * section last) with that section replaced by {@code slack}, in its order.
+     */
+    static Path withSlack(Path file, String ini, java.util.Map<String, String> slack) throws IOException {
+        StringBuilder text = new StringBuilder(ini.substring(0, ini.lastIndexOf("\n[slack]"))).append("\n[slack]\n");
+        slack.forEach((k, v) -> text.append(k).append(" = ").append(v).append('\n'));
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        return file;
+    }
+
     URI eventsUri() {
         return URI.create("http://127.0.0.1:" + port + SlackHttpServer.EVENTS_PATH);
     }

@@ -102,12 +102,8 @@ class HeldRequestReplicasEndToEndTest {
 
     private static Path botIni(StagingSandbox sandbox, String ini, SlackApiServer api, int port, String stateUrl, String name)
             throws IOException {
-        Path f = sandbox.dir.resolve("held-" + name + ".ini");
-        Files.writeString(f, ini.substring(0, ini.lastIndexOf("\n[slack]")) + "\n[slack]\nmode = http\nhttp_port = " + port
-                + "\nbot_token = " + BOT_TOKEN + "\nsigning_secret = " + SECRET + "\napi_url = " + api.apiUrl()
-                + "\nstate_url = " + stateUrl + "\nchannels = " + CHANNEL + "\nrequesters = " + ALICE
-                + "\napprovers = " + CAROL + "\n", StandardCharsets.UTF_8);
-        return f;
+        return BotProcessE2E.withSlack(sandbox.dir.resolve("held-" + name + ".ini"), ini,
+                ReplicasEndToEndTest.httpBotOnState(port, api, stateUrl, BOT_TOKEN, SECRET, CHANNEL, ALICE, CAROL));
     }
 
     /** A TCP proxy to {@code target} that holds every connection until {@link #open()}, then passes its bytes both ways. */

@@ -224,12 +224,24 @@ class ReplicasEndToEndTest {
 
     private static Path botIni(StagingSandbox sandbox, String ini, SlackApiServer api, int port, String stateUrl, String name)
             throws Exception {
-        Path f = sandbox.dir.resolve("bot-" + name + ".ini");
-        Files.writeString(f, ini.substring(0, ini.lastIndexOf("\n[slack]")) + "\n[slack]\nmode = http\nhttp_port = " + port
-                + "\nbot_token = " + BOT_TOKEN + "\nsigning_secret = " + SECRET + "\napi_url = " + api.apiUrl()
-                + "\nstate_url = " + stateUrl + "\nchannels = " + CHANNEL + "\nrequesters = " + ALICE
-                + "\napprovers = U0CAROL1\n", StandardCharsets.UTF_8);
-        return f;
+        return BotProcessE2E.withSlack(sandbox.dir.resolve("bot-" + name + ".ini"), ini, httpBotOnState(port, api, stateUrl,
+                BOT_TOKEN, SECRET, CHANNEL, ALICE, "U0CAROL1"));
+    }
+
+    /** The [slack] settings of a bot in http mode on {@code port} keeping its state in {@code stateUrl}. */
+    static Map<String, String> httpBotOnState(int port, SlackApiServer api, String stateUrl, String token, String secret,
+                                              String channel, String requester, String approver) {
+        Map<String, String> slack = new java.util.LinkedHashMap<>();
+        slack.put("mode", "http");
+        slack.put("http_port", Integer.toString(port));
+        slack.put("bot_token", token);
+        slack.put("signing_secret", secret);
+        slack.put("api_url", api.apiUrl());
+        slack.put("state_url", stateUrl);
+        slack.put("channels", channel);
+        slack.put("requesters", requester);
+        slack.put("approvers", approver);
+        return slack;
     }
 
     /** The process id in a job's owner, {@code host/pid/tag}. */
