@@ -150,12 +150,6 @@ public final class QueuedJobService implements JobService, AutoCloseable {
         held.start();
     }
 
-    /** Shorter heartbeat and takeover periods for held chat requests, for tests; before {@link #start()}. */
-    public QueuedJobService heldRequestTiming(Duration heartbeat, Duration takeover) {
-        held.timing(heartbeat, takeover);
-        return this;
-    }
-
     /** How long {@link #close()} gives a running job to stop and clean up before leaving it to the next start. */
     public Duration shutdownGrace() {
         return queue.shutdownGrace();

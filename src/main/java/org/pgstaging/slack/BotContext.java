@@ -25,6 +25,10 @@ public record BotContext(SlackSettings settings, JobService backend, SlackPoster
                          UserNames names, MessageIndex index, JobMessenger messenger, ExecutorService executor,
                          Clock clock, com.slack.api.Slack slack) {
     private static final Logger log = LoggerFactory.getLogger(BotContext.class);
+    /** A request older than this when taken over is not done: its requester has moved on. */
+    static final java.time.Duration RESUME_WITHIN = java.time.Duration.ofHours(1);
+    /** A request whose handling stopped its bots more often than this is answered with an error instead. */
+    static final int MAX_TAKEOVERS = 2;
 
     /** Runs after the ack; errors reach the user through {@code onError}, never as a late HTTP response. */
     public boolean later(Runnable work, java.util.function.Consumer<Rendered> onError) {
@@ -103,6 +107,27 @@ public record BotContext(SlackSettings settings, JobService backend, SlackPoster
         } catch (RuntimeException e) {
             log.warn("Could not forget answered Slack request {} (it may be answered again): {}", key, e.getMessage());
         }
+    }
+
+    /**
+     * Why a request taken over from a bot that stopped is not done again, as its requester reads it:
+     * asked too long ago (more than {@link #RESUME_WITHIN}), or its handling stopped bots more than
+     * {@link #MAX_TAKEOVERS} times. Empty: do it. {@code what} names the request in the answer.
+     */
+    public Optional<Rendered> notResumed(HeldRequest held, String what) {
+        java.time.Instant now = clock.instant();
+        if (held.receivedAt().isBefore(now.minus(RESUME_WITHIN))) {
+            log.error("Dropping chat request {} of {} ({}): received {}, too long ago to do now", held.key(), held.userId(),
+                    held.text(), held.receivedAt());
+            return Optional.of(Messages.error("pgstaging stopped before it could handle " + what + ", asked "
+                    + Human.duration(java.time.Duration.between(held.receivedAt(), now)) + " ago: too late to do it now",
+                    "ask again if you still need it"));
+        }
+        if (held.takeovers() > MAX_TAKEOVERS) {
+            return Optional.of(Messages.error("pgstaging stopped " + held.takeovers() + " times while handling " + what,
+                    "ask again; if it stops again, see the bot's log"));
+        }
+        return Optional.empty();
     }
 
     /** {@link #request} could not post the request's messages (the bot is not in the channel...): the job is cancelled. */

@@ -34,10 +34,6 @@ public final class CommandHandler {
     static final String BUSY = ":warning: pgstaging is busy, try again in a minute";
     /** How long Slack takes answers on a response_url. */
     static final Duration RESPONSE_URL_LIFE = Duration.ofMinutes(30);
-    /** A request older than this when taken over is dropped (logged), not done: its requester has moved on. */
-    static final Duration RESUME_WITHIN = Duration.ofHours(1);
-    /** A request whose handling stopped its bot this many times is answered with an error instead. */
-    static final int MAX_TAKEOVERS = 2;
 
     private final BotContext bot;
 
@@ -82,18 +78,9 @@ public final class CommandHandler {
      */
     public void resume(HeldRequest held) {
         java.util.function.Consumer<Rendered> answer = m -> answerLater(held, m);
-        if (held.receivedAt().isBefore(bot.clock().instant().minus(RESUME_WITHIN))) {
-            log.error("Dropping chat request {} of {} ({}): received {}, too long ago to do now", held.key(), held.userId(),
-                    held.text(), held.receivedAt());
-            answer.accept(Messages.error("pgstaging stopped before it could handle " + Mrkdwn.code(Mrkdwn.unescape(held.text()))
-                    + ", asked " + Human.duration(Duration.between(held.receivedAt(), bot.clock().instant())) + " ago: too late to do it now",
-                    "ask again if you still need it"));
-            bot.answered(held.key());
-            return;
-        }
-        if (held.takeovers() > MAX_TAKEOVERS) {
-            answer.accept(Messages.error("pgstaging stopped " + held.takeovers() + " times while handling "
-                    + Mrkdwn.code(Mrkdwn.unescape(held.text())), "ask again; if it stops again, see the bot's log"));
+        var refused = bot.notResumed(held, Mrkdwn.code(Mrkdwn.unescape(held.text())));
+        if (refused.isPresent()) {
+            answer.accept(refused.get());
             bot.answered(held.key());
             return;
         }

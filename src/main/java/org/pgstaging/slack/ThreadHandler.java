@@ -61,9 +61,9 @@ public final class ThreadHandler {
             return;
         }
         Reply r = new Reply(word, jobId.get(), held.userId(), held.channelId(), held.threadTs());
-        if (held.receivedAt().isBefore(bot.clock().instant().minus(CommandHandler.RESUME_WITHIN))
-                || held.takeovers() > CommandHandler.MAX_TAKEOVERS) {
-            tell(r, Messages.error("pgstaging stopped before answering " + Mrkdwn.code(word) + " in this thread", "ask again if you still need it"));
+        var refused = bot.notResumed(held, Mrkdwn.code(word) + " in this thread");
+        if (refused.isPresent()) {
+            tell(r, refused.get());
             bot.answered(held.key());
             return;
         }

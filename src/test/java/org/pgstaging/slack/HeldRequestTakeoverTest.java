@@ -144,7 +144,7 @@ class HeldRequestTakeoverTest {
         int submits = backend.calls("submit").size();
         String url = api.responseUrl();
         backend.orphanHandler.accept(orphan("command:9004.42.poison", "restore foodb.dev 2026-11-22", url, Duration.ofMinutes(2),
-                CommandHandler.MAX_TAKEOVERS + 1));
+                BotContext.MAX_TAKEOVERS + 1));
         var answer = api.await("response_url", c -> c.param("path").equals(pathOf(url)));
         assertThat(answer.allText()).contains("stopped 3 times").contains("restore foodb.dev 2026-11-22");
         assertThat(backend.calls("submit")).hasSize(submits);

@@ -17,11 +17,6 @@ import java.time.Instant;
 public record HeldRequest(String key, String text, String userId, String channelId, String responseUrl,
                           Instant receivedAt, int takeovers, String threadTs) {
 
-    /** The same request answered without a response_url (a form submission has none). */
-    public HeldRequest withNoResponseUrl() {
-        return new HeldRequest(key, text, userId, channelId, null, receivedAt, takeovers, threadTs);
-    }
-
     /** A request just received, not taken over yet. */
     public static HeldRequest received(String key, String text, String userId, String channelId, String responseUrl,
                                        Instant at) {

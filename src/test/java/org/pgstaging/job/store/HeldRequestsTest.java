@@ -68,8 +68,10 @@ class HeldRequestsTest {
         HeldRequests held = store.heldRequests();
         assertThat(held.hold(request("command:1.42.aaa"), A)).isTrue();
         assertThat(held.hold(request("command:1.42.aaa"), B)).as("the same request delivered again").isFalse();
-        assertThat(held.hold(request("command:1.42.bbb").withNoResponseUrl(), A)).isTrue();
-        assertThat(held.all()).containsExactly(request("command:1.42.aaa"), request("command:1.42.bbb").withNoResponseUrl());
+        HeldRequest form = HeldRequest.received("command:1.42.bbb", "restore foodb.dev latest", "U0ALICE1", "C0STAGING1", null,
+                Instant.parse("2026-12-01T13:59:58Z"));
+        assertThat(held.hold(form, A)).isTrue();
+        assertThat(held.all()).containsExactly(request("command:1.42.aaa"), form);
 
         held.release("command:1.42.aaa");
         assertThat(held.all()).extracting(HeldRequest::key).containsExactly("command:1.42.bbb");
