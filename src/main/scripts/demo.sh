@@ -4,6 +4,13 @@
 # console through a restore, a listing of sizes, a switch and a purge. Everything lives in one
 # temporary directory on loopback ports and is removed at the end (KEEP=1 keeps it).
 set -euo pipefail
+# apt installs what is missing: as root (a fresh machine may have no sudo) the demo runs as it is;
+# as another user it runs itself through sudo when there is one (KEEP kept), unless
+# PGSTAGING_AS_USER=1 (then the packages must be there already)
+if [ "$(id -u)" -ne 0 ] && [ "${PGSTAGING_AS_USER:-0}" != 1 ] && command -v sudo >/dev/null; then
+    echo "demo: running through sudo, to install what is missing (PGSTAGING_AS_USER=1 runs as $(id -un))" >&2
+    exec sudo --preserve-env=KEEP bash "$0" "$@"
+fi
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 bash "$root/src/test/scripts/install-deps.sh"
 if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
