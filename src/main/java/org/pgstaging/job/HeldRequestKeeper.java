@@ -27,6 +27,8 @@ final class HeldRequestKeeper implements AutoCloseable {
     private final HeldRequests store;
     private final Replica replica;
     private volatile Consumer<HeldRequest> onOrphaned;
+    /** A stopping replica takes over nothing more, and keeps heartbeating for what it still holds. */
+    private volatile boolean stopping;
     private Duration heartbeatEvery = HEARTBEAT_EVERY;
     private Duration takeoverAfter = TAKEOVER_AFTER;
     private ScheduledExecutorService ticks;
@@ -70,7 +72,7 @@ final class HeldRequestKeeper implements AutoCloseable {
         try {
             store.heartbeat(replica);
             Consumer<HeldRequest> handler = onOrphaned;
-            if (handler == null) return;
+            if (handler == null || stopping) return;
             List<HeldRequest> taken = store.takeOver(replica, takeoverAfter);
             for (HeldRequest r : taken) {
                 LOG.warn("taking over chat request {} of {} (received {}, takeover {}): the replica that acknowledged it stopped",
@@ -86,6 +88,15 @@ final class HeldRequestKeeper implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("cannot keep the held chat requests: {}", e.getMessage());
         }
+    }
+
+    /**
+     * The start of a shutdown: no more requests taken over, while the heartbeat goes on until
+     * {@link #close()}, so that a request this replica is still answering (the face drains them
+     * after the jobs have stopped, up to 40 s) is not taken over meanwhile and answered twice.
+     */
+    void stopTakingOver() {
+        stopping = true;
     }
 
     @Override

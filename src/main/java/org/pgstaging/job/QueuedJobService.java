@@ -159,17 +159,20 @@ public final class QueuedJobService implements JobService, AutoCloseable {
      * Stops taking jobs; a running job is interrupted and, once cleaned up (within {@link #shutdownGrace()}),
      * handed back at the head of its server; listeners hear of it before this returns. The store
      * stays open: what the listeners do about it (a face posting the job's notice) may still read it.
+     * Chat requests of stopped replicas are no longer taken over, but the ones this replica holds
+     * keep their heartbeat until {@link #close()}: the face may still be answering them.
      */
     public void stopJobs() {
-        held.close();
+        held.stopTakingOver();
         stalls.close();
         queue.close();
     }
 
-    /** {@link #stopJobs()}, then closes the store. */
+    /** {@link #stopJobs()}, then stops the held requests' heartbeat and closes the store. */
     @Override
     public void close() {
         stopJobs();
+        held.close();
         if (ownedStore != null) ownedStore.close();
     }
 
