@@ -3,6 +3,7 @@ package org.pgstaging.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -56,7 +57,7 @@ class HeldRequestKeeperTest {
         Replica stopping = Replica.named("stopping-bot/1/aaaaaa");
         Replica other = Replica.named("other-bot/2/bbbbbb");
         Duration silence = Duration.ofMillis(1500);
-        try (JobStore store = JobStore.open(StateBackend.POSTGRES.fresh(dir), java.time.Clock.systemUTC())) {
+        try (JobStore store = JobStore.open(StateBackend.POSTGRES.fresh(dir), Clock.systemUTC())) {
             store.heldRequests().hold(HeldRequest.received("command:7.42.answering", "restore foodb.dev latest", "U0ALICE1",
                     "C0STAGING1", null, Instant.now()), stopping);
             store.heldRequests().hold(HeldRequest.received("command:7.43.orphan", "restore foodb.dev latest", "U0BOB0001",
