@@ -16,6 +16,7 @@ import org.pgstaging.PgStagingException;
 import org.pgstaging.job.Confirmed;
 import org.pgstaging.job.JobView;
 import org.pgstaging.job.RestorePreview;
+import org.pgstaging.job.model.HeldRequest;
 import org.pgstaging.job.model.JobKind;
 import org.pgstaging.job.model.JobState;
 import org.slf4j.Logger;
@@ -24,6 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Buttons and the deny modal. Every click is acked at once; the check of who clicked and the work
  * run on the executor. Refusals are ephemeral, seen only by whoever clicked, and change nothing.
+ * The clicks on a job's card (approve, cancel, retry) are held until done, like commands: one
+ * acknowledged by a bot that stopped is done by the next ({@link #resume}). The others need what
+ * only the click itself carries (the deny modal's trigger_id, lasting 3 s; the clicked message,
+ * replaced through its response_url), and their message keeps its button for a second click.
  */
 public final class ActionHandler {
     private static final Logger log = LoggerFactory.getLogger(ActionHandler.class);
@@ -34,11 +39,13 @@ public final class ActionHandler {
         this.bot = bot;
     }
 
+    /** The clicks held until done, by action id: each needs only who clicked, where, and the job's id. */
+    private final Map<String, ClickWork> held = Map.of(ActionIds.APPROVE, this::approve, ActionIds.CANCEL, this::cancel,
+            ActionIds.RETRY, this::retry);
+
     public void register(App app) {
-        app.blockAction(ActionIds.APPROVE, (req, ctx) -> click(req, ctx, this::approve));
+        held.forEach((action, work) -> app.blockAction(action, (req, ctx) -> heldClick(req, ctx, action, work)));
         app.blockAction(ActionIds.DENY, (req, ctx) -> click(req, ctx, this::openDeny));
-        app.blockAction(ActionIds.CANCEL, (req, ctx) -> click(req, ctx, this::cancel));
-        app.blockAction(ActionIds.RETRY, (req, ctx) -> click(req, ctx, this::retry));
         app.blockAction(ActionIds.SWITCH, (req, ctx) -> click(req, ctx, this::switchCopy));
         app.blockAction(ActionIds.DROP, (req, ctx) -> click(req, ctx, this::drop));
         app.blockAction(ActionIds.PURGE, (req, ctx) -> click(req, ctx, this::purge));
@@ -65,13 +72,59 @@ public final class ActionHandler {
     }
 
     private Response click(BlockActionRequest req, ActionContext ctx, ClickWork work) {
+        Click c = clicked(req, ctx);
+        bot.later(() -> work.run(c), m -> refuse(c, m));
+        return ctx.ack();
+    }
+
+    /** A click held in the state until done ({@link BotContext#hold}), as its action id and the job's id. */
+    private Response heldClick(BlockActionRequest req, ActionContext ctx, String action, ClickWork work) {
+        Click c = clicked(req, ctx);
+        String key = RequestKey.ofClick(req.getPayload()).orElse(null);
+        if (key != null && !bot.hold(HeldRequest.click(key, action + " " + c.value(), c.user(), c.channel(), c.threadTs(),
+                bot.clock().instant()))) {
+            return ctx.ack(); // the same click, held already by the bot that got it first: that one does it
+        }
+        doHeld(key, c, work);
+        return ctx.ack();
+    }
+
+    /** {@code work} on the executor, the held click {@code key} forgotten once done (or refused as busy). */
+    private void doHeld(String key, Click c, ClickWork work) {
+        if (!bot.later(() -> work.run(c), m -> refuse(c, m), () -> bot.answered(key))) {
+            refuse(c, Messages.plain(CommandHandler.BUSY));
+            bot.answered(key);
+        }
+    }
+
+    private static Click clicked(BlockActionRequest req, ActionContext ctx) {
         BlockActionPayload p = req.getPayload();
         String channel = p.getChannel() != null ? p.getChannel().getId() : p.getContainer().getChannelId();
         String threadTs = p.getMessage() != null ? p.getMessage().getThreadTs() : null;
-        Click c = new Click(p.getUser().getId(), channel, threadTs, p.getActions().get(0).getValue(), p.getTriggerId(), p,
+        return new Click(p.getUser().getId(), channel, threadTs, p.getActions().get(0).getValue(), p.getTriggerId(), p,
                 req.getRequestBodyAsString(), ctx);
-        bot.later(() -> work.run(c), m -> refuse(c, m));
-        return ctx.ack();
+    }
+
+    /**
+     * A click acknowledged by a bot that stopped before doing it: done here, as the clicker's again.
+     * One the first bot had done is refused by the job's state ("already queued"), and the card is
+     * brought up to date, which is what the clicker was waiting for.
+     */
+    public void resume(HeldRequest held) {
+        String[] words = held.text().split(" ", 2);
+        ClickWork work = this.held.get(words[0]);
+        if (work == null || words.length < 2) {
+            bot.answered(held.key());
+            return;
+        }
+        Click c = new Click(held.userId(), held.channelId(), held.threadTs(), words[1], null, null, null, null);
+        var refused = bot.notResumed(held, "your click on job " + Mrkdwn.code(words[1]));
+        if (refused.isPresent()) {
+            refuse(c, refused.get());
+            bot.answered(held.key());
+            return;
+        }
+        doHeld(held.key(), c, work);
     }
 
     private void refuse(Click c, Rendered m) {
@@ -138,6 +191,12 @@ public final class ActionHandler {
         Optional<String> cannot = bot.access().refuseCanceller(c.user(), job.requesterId());
         if (cannot.isPresent()) {
             refuse(c, Messages.plain(":no_entry: " + cannot.get()));
+            return;
+        }
+        if (job.finished()) {
+            // a second click, or a click done again after its bot stopped: the card catches up
+            refuse(c, Messages.plain("This job is already " + job.state().name().toLowerCase().replace('_', ' ') + "."));
+            bot.messenger().jobChanged(job);
             return;
         }
         bot.messenger().jobChanged(bot.backend().cancel(job.id(), c.user()));

@@ -26,7 +26,7 @@ final class RequestKey {
     static Optional<String> of(Request<?> req) {
         if (req instanceof EventRequest e) return eventId(e.getRequestBodyAsString()).flatMap(RequestKey::ofEvent);
         if (req instanceof SlashCommandRequest c) return ofCommand(c.getPayload().getTriggerId());
-        if (req instanceof BlockActionRequest a) return action(a.getPayload());
+        if (req instanceof BlockActionRequest a) return clickId(a.getPayload()).map(id -> "action:" + id);
         if (req instanceof ViewSubmissionRequest v) return ofSubmission(v.getPayload().getTriggerId());
         if (req instanceof GlobalShortcutRequest s) return present(s.getPayload().getTriggerId()).map(t -> "action:" + t);
         return Optional.empty();
@@ -47,15 +47,29 @@ final class RequestKey {
         return present(triggerId).map(t -> "action:" + t);
     }
 
-    private static Optional<String> action(BlockActionPayload p) {
+    /**
+     * The key a click is held under until done ({@code click:}, so that a takeover knows it for one);
+     * {@link #of} keys the same click as {@code action:} for its delivery.
+     */
+    static Optional<String> ofClick(BlockActionPayload p) {
+        return clickId(p).map(id -> CLICK + id);
+    }
+
+    /** Whether {@code key} is a held click's ({@link #ofClick}). */
+    static boolean isClick(String key) {
+        return key.startsWith(CLICK);
+    }
+
+    private static final String CLICK = "click:";
+
+    private static Optional<String> clickId(BlockActionPayload p) {
         Optional<String> trigger = present(p.getTriggerId());
-        if (trigger.isPresent()) return trigger.map(t -> "action:" + t);
+        if (trigger.isPresent()) return trigger;
         // no trigger_id (it is optional in the payload): the message, the moment of the click and who clicked
         if (p.getContainer() == null || p.getActions() == null || p.getActions().isEmpty() || p.getUser() == null) {
             return Optional.empty();
         }
-        return Optional.of("action:" + p.getContainer().getMessageTs() + ":" + p.getActions().get(0).getActionTs()
-                + ":" + p.getUser().getId());
+        return Optional.of(p.getContainer().getMessageTs() + ":" + p.getActions().get(0).getActionTs() + ":" + p.getUser().getId());
     }
 
     private static Optional<String> eventId(String body) {

@@ -84,12 +84,15 @@ public final class SlackBot implements AutoCloseable {
         backend.addListener(messenger);
         CommandHandler commands = new CommandHandler(context);
         commands.register(app);
-        new ActionHandler(context).register(app);
+        ActionHandler clicks = new ActionHandler(context);
+        clicks.register(app);
         ThreadHandler replies = new ThreadHandler(context);
         replies.register(app);
         // requests another replica (or this bot's previous life) acknowledged and never answered
         backend.onOrphanedRequest(held -> {
-            if (held.threadTs() == null) commands.resume(held); else replies.resume(held);
+            if (RequestKey.isClick(held.key())) clicks.resume(held);
+            else if (held.threadTs() == null) commands.resume(held);
+            else replies.resume(held);
         });
         new RequestFormHandler(context, scheduler).register(app);
         this.homeRounds = Executors.newSingleThreadScheduledExecutor(daemon("pgstaging-slack-home"));

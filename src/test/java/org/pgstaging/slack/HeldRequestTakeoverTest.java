@@ -27,6 +27,7 @@ import org.pgstaging.testkit.SlackRequests;
  */
 class HeldRequestTakeoverTest {
     static final String ALICE = SlackHttpBotTest.ALICE;
+    static final String CAROL = SlackHttpBotTest.CAROL;
     static final String CHANNEL = SlackHttpBotTest.CHANNEL;
 
     static SlackApiServer api;
@@ -193,5 +194,42 @@ class HeldRequestTakeoverTest {
         api.await("chat.postEphemeral", c -> ALICE.equals(c.param("user")) && job[1].equals(c.param("thread_ts"))
                 && c.allText().contains("already"));
         assertThat(backend.jobs.get(job[0]).state()).isEqualTo(org.pgstaging.job.model.JobState.CANCELLED);
+    }
+
+    @Test
+    void aClickOnAJobsCardIsHeldUntilDoneAndOneTakenOverIsDoneOnce() throws Exception {
+        String[] job = asked("2026-11-20");
+        var card = api.awaitMessage(p -> p.text().contains("job_approve") && p.text().contains("\"" + job[0] + "\""));
+        CountDownLatch gate = new CountDownLatch(1);
+        backend.approveGate = gate;
+        try {
+            var payload = slack.blockAction(CAROL, card.channel(), card.message(), false, ActionIds.APPROVE, job[0], api.responseUrl());
+            assertThat(slack.send(events, slack.signForm(slack.interactive(payload))).statusCode()).isEqualTo(200);
+            awaitTrue(() -> backend.state().heldRequests().all().stream().anyMatch(h -> h.key().startsWith("click:")
+                    && h.text().equals(ActionIds.APPROVE + " " + job[0]) && h.userId().equals(CAROL)),
+                    "the click held while it is done");
+        } finally {
+            gate.countDown();
+            backend.approveGate = null;
+        }
+        awaitTrue(() -> !backend.calls("approve " + job[0] + " by " + CAROL).isEmpty(), "the approval");
+        awaitTrue(() -> backend.state().heldRequests().all().isEmpty(), "the done click to be forgotten");
+
+        // a cancel clicked on a bot that died before doing it: done by this one, and the card says so
+        String[] other = asked("2026-11-24");
+        var otherCard = api.awaitMessage(p -> p.text().contains("job_cancel") && p.text().contains("\"" + other[0] + "\""));
+        HeldRequest cancel = new HeldRequest("click:9006.42.cancel", ActionIds.CANCEL + " " + other[0], ALICE, CHANNEL, null,
+                Instant.now().minusSeconds(40), 1, null);
+        assertThat(backend.state().heldRequests().hold(cancel, org.pgstaging.job.store.Replica.named("dead-bot/1/dddddd"))).isTrue();
+        backend.orphanHandler.accept(cancel);
+        awaitTrue(() -> !backend.calls("cancel " + other[0] + " by " + ALICE).isEmpty(), "the taken-over cancel");
+        api.awaitMessage(p -> p.ts().equals(otherCard.ts()) && p.text().toLowerCase(java.util.Locale.ROOT).contains("cancelled"));
+        awaitTrue(() -> backend.state().heldRequests().all().isEmpty(), "the taken-over click to be forgotten");
+
+        // its bot died again after cancelling, before forgetting it: refused by the job's state, cancelled once
+        assertThat(backend.state().heldRequests().hold(cancel, org.pgstaging.job.store.Replica.named("dead-bot/1/dddddd"))).isTrue();
+        backend.orphanHandler.accept(cancel);
+        awaitTrue(() -> backend.state().heldRequests().all().isEmpty(), "the second takeover to be forgotten");
+        assertThat(backend.calls("cancel " + other[0])).as("cancelled once").hasSize(1);
     }
 }

@@ -137,8 +137,12 @@ final class RecordingBackend implements JobService {
         return n;
     }
 
+    /** When set, approve waits for it: lets a test see a click held while it is being done. */
+    volatile CountDownLatch approveGate;
+
     @Override
     public JobView approve(String jobId, String approverId) {
+        await(approveGate);
         record("approve " + jobId + " by " + approverId);
         return change(jobId, j -> new JobView(j.id(), j.kind(), j.section(), j.date(), j.database(), j.requesterId(), JobState.QUEUED, 1,
                 Instant.now().plusSeconds(60), Instant.now().plusSeconds(1800),

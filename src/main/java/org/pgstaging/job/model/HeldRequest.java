@@ -12,7 +12,8 @@ import java.time.Instant;
  * @param responseUrl Slack's response_url for the answer; null when the request came without one (a form)
  * @param receivedAt  when the bot received it
  * @param takeovers   how many times a replica took it over from one that stopped
- * @param threadTs    the thread of a reply in a job's thread ({@code text} is the reply); null for a command
+ * @param threadTs    the thread of a reply in a job's thread ({@code text} is the reply), or of a clicked
+ *                    message in a thread; null for a command
  */
 public record HeldRequest(String key, String text, String userId, String channelId, String responseUrl,
                           Instant receivedAt, int takeovers, String threadTs) {
@@ -25,6 +26,14 @@ public record HeldRequest(String key, String text, String userId, String channel
 
     /** A reply in the thread {@code threadTs} just received (answered in that thread, no response_url). */
     public static HeldRequest reply(String key, String text, String userId, String channelId, String threadTs, Instant at) {
+        return new HeldRequest(key, text, userId, channelId, null, at, 0, threadTs);
+    }
+
+    /**
+     * A button just clicked on a job's message: {@code text} is what it does, the button's action and
+     * the job it names; refusals go to the clicker beside that message ({@code threadTs} when it is in a thread).
+     */
+    public static HeldRequest click(String key, String text, String userId, String channelId, String threadTs, Instant at) {
         return new HeldRequest(key, text, userId, channelId, null, at, 0, threadTs);
     }
 }
