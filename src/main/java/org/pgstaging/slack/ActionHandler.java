@@ -81,20 +81,12 @@ public final class ActionHandler {
     private Response heldClick(BlockActionRequest req, ActionContext ctx, String action, ClickWork work) {
         Click c = clicked(req, ctx);
         String key = RequestKey.ofClick(req.getPayload()).orElse(null);
-        if (key != null && !bot.hold(HeldRequest.click(key, action + " " + c.value(), c.user(), c.channel(), c.threadTs(),
+        if (key != null && !bot.hold(HeldRequest.beside(key, action + " " + c.value(), c.user(), c.channel(), c.threadTs(),
                 bot.clock().instant()))) {
             return ctx.ack(); // the same click, held already by the bot that got it first: that one does it
         }
-        doHeld(key, c, work);
+        bot.laterHeld(key, () -> work.run(c), m -> refuse(c, m));
         return ctx.ack();
-    }
-
-    /** {@code work} on the executor, the held click {@code key} forgotten once done (or refused as busy). */
-    private void doHeld(String key, Click c, ClickWork work) {
-        if (!bot.later(() -> work.run(c), m -> refuse(c, m), () -> bot.answered(key))) {
-            refuse(c, Messages.plain(CommandHandler.BUSY));
-            bot.answered(key);
-        }
     }
 
     private static Click clicked(BlockActionRequest req, ActionContext ctx) {
@@ -118,13 +110,7 @@ public final class ActionHandler {
             return;
         }
         Click c = new Click(held.userId(), held.channelId(), held.threadTs(), words[1], null, null, null, null);
-        var refused = bot.notResumed(held, "your click on job " + Mrkdwn.code(words[1]));
-        if (refused.isPresent()) {
-            refuse(c, refused.get());
-            bot.answered(held.key());
-            return;
-        }
-        doHeld(held.key(), c, work);
+        bot.resume(held, "your click on job " + Mrkdwn.code(words[1]), () -> work.run(c), m -> refuse(c, m));
     }
 
     private void refuse(Click c, Rendered m) {

@@ -110,11 +110,37 @@ public record BotContext(SlackSettings settings, JobService backend, SlackPoster
     }
 
     /**
+     * {@link #later} for the held request {@code key}, forgotten once done; when the bot is too busy to
+     * take it, {@code answer} says so and it is forgotten at once.
+     */
+    public void laterHeld(String key, Runnable work, java.util.function.Consumer<Rendered> answer) {
+        if (!later(work, answer, () -> answered(key))) {
+            answer.accept(Messages.plain(CommandHandler.BUSY));
+            answered(key);
+        }
+    }
+
+    /**
+     * A request taken over from a bot that stopped: done again ({@link #laterHeld}), unless
+     * {@link #notResumed} says why not, which {@code answer} then tells its requester.
+     * {@code what} names the request in that answer.
+     */
+    public void resume(HeldRequest held, String what, Runnable work, java.util.function.Consumer<Rendered> answer) {
+        Optional<Rendered> refused = notResumed(held, what);
+        if (refused.isPresent()) {
+            answer.accept(refused.get());
+            answered(held.key());
+            return;
+        }
+        laterHeld(held.key(), work, answer);
+    }
+
+    /**
      * Why a request taken over from a bot that stopped is not done again, as its requester reads it:
      * asked too long ago (more than {@link #RESUME_WITHIN}), or its handling stopped bots more than
      * {@link #MAX_TAKEOVERS} times. Empty: do it. {@code what} names the request in the answer.
      */
-    public Optional<Rendered> notResumed(HeldRequest held, String what) {
+    private Optional<Rendered> notResumed(HeldRequest held, String what) {
         java.time.Instant now = clock.instant();
         if (held.receivedAt().isBefore(now.minus(RESUME_WITHIN))) {
             log.error("Dropping chat request {} of {} ({}): received {}, too long ago to do now", held.key(), held.userId(),

@@ -78,24 +78,14 @@ public final class CommandHandler {
      */
     public void resume(HeldRequest held) {
         java.util.function.Consumer<Rendered> answer = m -> answerLater(held, m);
-        var refused = bot.notResumed(held, Mrkdwn.code(Mrkdwn.unescape(held.text())));
-        if (refused.isPresent()) {
-            answer.accept(refused.get());
-            bot.answered(held.key());
-            return;
-        }
-        boolean accepted = bot.later(() -> {
+        bot.resume(held, Mrkdwn.code(Mrkdwn.unescape(held.text())), () -> {
             bot.access().refuseChannel(held.channelId()).or(() -> bot.access().refuseRequester(held.userId())).ifPresent(no -> {
                 throw new Refused(no);
             });
             List<String> words = words(held.text());
             VerbCall call = Verb.parse(words, Verb.Face.CHAT, bot.settings().command());
             answer.accept(run(new Request(call, held.userId(), held.channelId(), held.key())));
-        }, answer, () -> bot.answered(held.key()));
-        if (!accepted) {
-            answer.accept(Messages.plain(BUSY));
-            bot.answered(held.key());
-        }
+        }, answer);
     }
 
     private void answerLater(HeldRequest held, Rendered m) {

@@ -36,7 +36,7 @@ public final class ThreadHandler {
             if (jobId.isEmpty()) return ctx.ack();
             Reply r = new Reply(word, jobId.get(), e.getUser(), e.getChannel(), e.getThreadTs());
             String key = RequestKey.ofEvent(req.getEventId()).orElse(null);
-            if (key != null && !bot.hold(HeldRequest.reply(key, word, r.user(), r.channel(), r.threadTs(), bot.clock().instant()))) {
+            if (key != null && !bot.hold(HeldRequest.beside(key, word, r.user(), r.channel(), r.threadTs(), bot.clock().instant()))) {
                 return ctx.ack(); // held already: the bot that got it first answers it
             }
             if (!bot.later(() -> reply(r), m -> tell(r, m), () -> bot.answered(key))) bot.answered(key);
@@ -61,16 +61,7 @@ public final class ThreadHandler {
             return;
         }
         Reply r = new Reply(word, jobId.get(), held.userId(), held.channelId(), held.threadTs());
-        var refused = bot.notResumed(held, Mrkdwn.code(word) + " in this thread");
-        if (refused.isPresent()) {
-            tell(r, refused.get());
-            bot.answered(held.key());
-            return;
-        }
-        if (!bot.later(() -> reply(r), m -> tell(r, m), () -> bot.answered(held.key()))) {
-            tell(r, Messages.plain(CommandHandler.BUSY));
-            bot.answered(held.key());
-        }
+        bot.resume(held, Mrkdwn.code(word) + " in this thread", () -> reply(r), m -> tell(r, m));
     }
 
     private void tell(Reply r, Rendered m) {

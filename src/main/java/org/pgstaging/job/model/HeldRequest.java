@@ -24,16 +24,12 @@ public record HeldRequest(String key, String text, String userId, String channel
         return new HeldRequest(key, text, userId, channelId, responseUrl, at, 0, null);
     }
 
-    /** A reply in the thread {@code threadTs} just received (answered in that thread, no response_url). */
-    public static HeldRequest reply(String key, String text, String userId, String channelId, String threadTs, Instant at) {
-        return new HeldRequest(key, text, userId, channelId, null, at, 0, threadTs);
-    }
-
     /**
-     * A button just clicked on a job's message: {@code text} is what it does, the button's action and
-     * the job it names; refusals go to the clicker beside that message ({@code threadTs} when it is in a thread).
+     * A reply in a job's thread, or a button clicked on a job's message ({@code text}: the button's
+     * action and the job it names), just received: answered beside that message, in the thread
+     * {@code threadTs} when there is one, with no response_url.
      */
-    public static HeldRequest click(String key, String text, String userId, String channelId, String threadTs, Instant at) {
+    public static HeldRequest beside(String key, String text, String userId, String channelId, String threadTs, Instant at) {
         return new HeldRequest(key, text, userId, channelId, null, at, 0, threadTs);
     }
 }
